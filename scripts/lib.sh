@@ -1,0 +1,118 @@
+# Shared set-up logic for scripts/run and scripts/test. Source it; do not run it.
+#
+# Every `ensure_*` function checks what is installed and at which version, and installs only
+# what is missing or wrong. Nothing here downloads a prebuilt binary or a browser: tools come
+# from crates.io, npm and Debian only, so this works on a machine that reaches nothing else.
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export PATH="$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+readonly TRUNK_VERSION="0.21.14"
+readonly BINARYEN_VERSION="132"
+
+step() { printf '\n==> %s\n' "$*"; }
+fail() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Runs a named install step and reports how long it took, so slow steps are visible in CI logs.
+timed() {
+  local name="$1"; shift
+  local start=$SECONDS
+  "$@"
+  printf '    (%s: %ds)\n' "$name" "$((SECONDS - start))"
+}
+
+# The wasm-bindgen version the web app links against; the CLI must match it exactly.
+wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
+}
+
+ensure_wasm_target() {
+  if rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    echo "wasm32-unknown-unknown target: present"
+  else
+    timed "rustup target add" rustup target add wasm32-unknown-unknown
+  fi
+}
+
+ensure_trunk() {
+  if [ "$(trunk --version 2>/dev/null)" = "trunk $TRUNK_VERSION" ]; then
+    echo "trunk $TRUNK_VERSION: present"
+  else
+    # 0.22 needs a newer Rust than the fixed 1.95; --locked keeps its tested dependency set.
+    timed "cargo install trunk" cargo install trunk --version "$TRUNK_VERSION" --locked
+  fi
+}
+
+ensure_wasm_bindgen_cli() {
+  local want; want="$(wasm_bindgen_version)"
+  [ -n "$want" ] || fail "no wasm-bindgen in Cargo.lock; run 'cargo generate-lockfile' first"
+  if [ "$(wasm-bindgen --version 2>/dev/null)" = "wasm-bindgen $want" ]; then
+    echo "wasm-bindgen-cli $want: present"
+  else
+    # Without --locked: its lock file pins a webpki-roots version that is no longer published.
+    timed "cargo install wasm-bindgen-cli" cargo install wasm-bindgen-cli --version "$want" --force
+  fi
+}
+
+# npm packages (binaryen's wasm-opt, playwright-core, axe-core), pinned by package-lock.json.
+# A stamp of the lock file's hash tells whether node_modules already matches it.
+ensure_node_packages() {
+  local stamp="$ROOT/node_modules/.yiye-lock-sha256"
+  local want; want="$(sha256sum "$ROOT/package-lock.json" | cut -d' ' -f1)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] \
+      && wasm-opt --version 2>/dev/null | grep -q "version $BINARYEN_VERSION"; then
+    echo "npm packages: present"
+  else
+    (cd "$ROOT" && timed "npm ci" npm ci --no-audit --no-fund --loglevel=error)
+    echo "$want" > "$stamp"
+  fi
+}
+
+# Debian's Chromium and ChromeDriver: test tools must never download a browser of their own.
+ensure_chromium() {
+  if command -v chromium >/dev/null && command -v chromedriver >/dev/null \
+      && [ "$(chromium --version | awk '{print $2}')" = "$(chromedriver --version | awk '{print $2}')" ]; then
+    echo "chromium $(chromium --version | awk '{print $2}'): present"
+  else
+    timed "apt-get install chromium" bash -c \
+      'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null'
+  fi
+}
+
+# Python packages for tests that use a third-party implementation (pycose) to check our
+# credential format. A private venv keeps the system Python untouched.
+ensure_python_test_packages() {
+  local venv="$ROOT/.tools/venv"
+  local requirements="$ROOT/tests/requirements.txt"
+  local stamp="$venv/.yiye-requirements-sha256"
+  local want; want="$(sha256sum "$requirements" | cut -d' ' -f1)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    echo "python test packages: present"
+  else
+    [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+    timed "pip install" "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
+    echo "$want" > "$stamp"
+  fi
+  export YIYE_PYTHON="$venv/bin/python"
+}
+
+ensure_build_tools() {
+  step "Checking build tools"
+  ensure_wasm_target
+  ensure_node_packages
+  ensure_wasm_bindgen_cli
+  ensure_trunk
+}
+
+# Builds the web app into dist/ with the pinned tools, offline (see Trunk.toml).
+build_web() {
+  step "Building the web app into dist/"
+  (cd "$ROOT" && trunk build --config Trunk.toml)
+}
+
+build_server() {
+  step "Building the server"
+  (cd "$ROOT" && cargo build --release -p server --bin server)
+}
