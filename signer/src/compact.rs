@@ -1,0 +1,262 @@
+//! Compact encodings that make a Chinese license fit a small QR code.
+//!
+//! * Text: a CBOR text string (UTF-8) when that is shortest, otherwise a CBOR byte string
+//!   holding UTF-16BE. Chinese characters take 3 bytes in UTF-8 and 2 in UTF-16, so names and
+//!   addresses shrink by a third; the CBOR major type tells the decoder which form it reads.
+//! * Unified social credit code (GB 32100-2015): 17 base-31 digits packed into 11 bytes; the
+//!   check character is recomputed on decoding, so it costs nothing.
+//! * License number `DDDDDD-YYYY-SSSSSS`: one 54-bit integer in 7 bytes.
+
+use crate::Malformed;
+use crate::cbor::{Reader, Str, Writer};
+
+/// Writes `s` in whichever form is shorter (UTF-8 wins ties, it is the plain form).
+pub fn write_text(w: &mut Writer, s: &str) {
+    let utf16_len = s.encode_utf16().count() * 2;
+    if utf16_len < s.len() {
+        let mut buf = Vec::with_capacity(utf16_len);
+        for unit in s.encode_utf16() {
+            buf.extend_from_slice(&unit.to_be_bytes());
+        }
+        w.bytes(&buf);
+    } else {
+        w.text(s);
+    }
+}
+
+/// Reads text written by [`write_text`], insisting on the form the writer would choose.
+pub fn read_text(r: &mut Reader) -> Result<String, Malformed> {
+    match r.str()? {
+        Str::Text(s) => {
+            if s.encode_utf16().count() * 2 < s.len() {
+                return Err(Malformed::Structure("text should have been UTF-16"));
+            }
+            Ok(s.to_owned())
+        }
+        Str::Bytes(b) => {
+            if b.len() % 2 != 0 {
+                return Err(Malformed::Structure("UTF-16 text has an odd length"));
+            }
+            let units = b.chunks_exact(2).map(|p| u16::from_be_bytes([p[0], p[1]]));
+            let s: String = char::decode_utf16(units)
+                .collect::<Result<_, _>>()
+                .map_err(|_| Malformed::Structure("UTF-16 text has an unpaired surrogate"))?;
+            if s.len() <= b.len() {
+                return Err(Malformed::Structure("text should have been UTF-8"));
+            }
+            Ok(s)
+        }
+    }
+}
+
+/// GB 32100-2015 code characters: digits and capital letters except I, O, S, V, Z.
+const CREDIT_ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+const CREDIT_PACKED_LEN: usize = 11;
+
+fn credit_value(c: u8) -> Option<u32> {
+    CREDIT_ALPHABET
+        .iter()
+        .position(|&a| a == c)
+        .and_then(|p| u32::try_from(p).ok())
+}
+
+/// The GB 32100-2015 check character for the first 17 characters of a credit code.
+pub fn credit_code_check(first17: &[u8]) -> Option<u8> {
+    if first17.len() != 17 {
+        return None;
+    }
+    let mut weight = 1u32;
+    let mut sum = 0u32;
+    for &c in first17 {
+        sum += credit_value(c)? * weight;
+        weight = weight * 3 % 31;
+    }
+    CREDIT_ALPHABET.get(((31 - sum % 31) % 31) as usize).copied()
+}
+
+/// Packs a well-formed credit code (valid check character) into 11 bytes.
+fn pack_credit_code(code: &str) -> Option<[u8; CREDIT_PACKED_LEN]> {
+    let b = code.as_bytes();
+    let (first17, check) = (b.get(..17)?, b.get(17..)?);
+    if check != [credit_code_check(first17)?] {
+        return None;
+    }
+    let mut n: u128 = 0;
+    for &c in first17 {
+        n = n * 31 + u128::from(credit_value(c)?);
+    }
+    let bytes = n.to_be_bytes();
+    let mut out = [0u8; CREDIT_PACKED_LEN];
+    out.copy_from_slice(bytes.get(16 - CREDIT_PACKED_LEN..)?);
+    Some(out)
+}
+
+/// Writes a credit code: packed when valid, verbatim text otherwise.
+pub fn write_credit_code(w: &mut Writer, code: &str) {
+    match pack_credit_code(code) {
+        Some(packed) => w.bytes(&packed),
+        None => w.text(code),
+    }
+}
+
+pub fn read_credit_code(r: &mut Reader) -> Result<String, Malformed> {
+    match r.str()? {
+        Str::Text(s) => {
+            if pack_credit_code(s).is_some() {
+                return Err(Malformed::Structure("valid credit code should have been packed"));
+            }
+            Ok(s.to_owned())
+        }
+        Str::Bytes(b) => {
+            if b.len() != CREDIT_PACKED_LEN {
+                return Err(Malformed::Structure("packed credit code must be 11 bytes"));
+            }
+            let mut n = b.iter().fold(0u128, |n, &x| n << 8 | u128::from(x));
+            let mut digits = [0u8; 18];
+            for slot in digits.iter_mut().take(17).rev() {
+                *slot = CREDIT_ALPHABET
+                    .get((n % 31) as usize)
+                    .copied()
+                    .unwrap_or(b'0');
+                n /= 31;
+            }
+            if n != 0 {
+                return Err(Malformed::Structure("packed credit code out of range"));
+            }
+            let check = credit_code_check(digits.get(..17).unwrap_or_default())
+                .ok_or(Malformed::Structure("packed credit code out of range"))?;
+            digits[17] = check;
+            String::from_utf8(digits.to_vec())
+                .map_err(|_| Malformed::Structure("packed credit code out of range"))
+        }
+    }
+}
+
+/// Length of a packed license number: 10^16 < 2^56.
+const NUMBER_PACKED_LEN: usize = 7;
+/// First byte of a license number stored verbatim (never a packed first byte, never UTF-8).
+const NUMBER_VERBATIM: u8 = 0xff;
+
+fn parse_digits(s: &str, len: usize) -> Option<u64> {
+    if s.len() != len || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// Splits `DDDDDD-YYYY-SSSSSS` into its three numbers.
+fn parse_license_number(s: &str) -> Option<(u64, u64, u64)> {
+    let mut parts = s.split('-');
+    let division = parse_digits(parts.next()?, 6)?;
+    let year = parse_digits(parts.next()?, 4)?;
+    let seq = parse_digits(parts.next()?, 6)?;
+    parts.next().is_none().then_some((division, year, seq))
+}
+
+/// Encodes a license number as the bytes of the CWT `cti` claim.
+pub fn license_number_bytes(s: &str) -> Vec<u8> {
+    match parse_license_number(s) {
+        Some((d, y, q)) => {
+            let n = (d * 10_000 + y) * 1_000_000 + q;
+            n.to_be_bytes()
+                .get(8 - NUMBER_PACKED_LEN..)
+                .unwrap_or_default()
+                .to_vec()
+        }
+        None => {
+            let mut out = Vec::with_capacity(s.len() + 1);
+            out.push(NUMBER_VERBATIM);
+            out.extend_from_slice(s.as_bytes());
+            out
+        }
+    }
+}
+
+/// Decodes [`license_number_bytes`].
+pub fn license_number_from_bytes(b: &[u8]) -> Result<String, Malformed> {
+    match b.split_first() {
+        Some((&NUMBER_VERBATIM, rest)) => {
+            let s = core::str::from_utf8(rest)
+                .map_err(|_| Malformed::Structure("license number is not valid UTF-8"))?;
+            if parse_license_number(s).is_some() {
+                return Err(Malformed::Structure("license number should have been packed"));
+            }
+            Ok(s.to_owned())
+        }
+        _ if b.len() == NUMBER_PACKED_LEN => {
+            let n = b.iter().fold(0u64, |n, &x| n << 8 | u64::from(x));
+            if n >= 10_000_000_000_000_000 {
+                return Err(Malformed::Structure("packed license number out of range"));
+            }
+            let (dy, seq) = (n / 1_000_000, n % 1_000_000);
+            Ok(format!("{:06}-{:04}-{seq:06}", dy / 10_000, dy % 10_000))
+        }
+        _ => Err(Malformed::Structure("license number has a wrong length")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text_round_trip(s: &str) -> (usize, String) {
+        let mut w = Writer::default();
+        write_text(&mut w, s);
+        let mut r = Reader::new(&w.buf);
+        let back = read_text(&mut r).unwrap_or_default();
+        assert_eq!(r.finish(), Ok(()));
+        (w.buf.len(), back)
+    }
+
+    #[test]
+    fn chinese_text_is_utf16() {
+        let (len, back) = text_round_trip("上海浦东便利店有限公司");
+        assert_eq!(back, "上海浦东便利店有限公司");
+        assert_eq!(len, 1 + 11 * 2, "11 CJK characters in 2 bytes each plus a head");
+        assert_eq!(text_round_trip("Yiye 88").0, 8, "ASCII stays UTF-8");
+        assert_eq!(text_round_trip("😀漢").1, "😀漢", "surrogate pairs survive");
+    }
+
+    #[test]
+    fn credit_code_check_character() {
+        // Published GB 32100 examples (Huawei, Alibaba Cloud Computing).
+        for code in ["914403001922038216", "91330106673959654P"] {
+            let b = code.as_bytes();
+            assert_eq!(credit_code_check(&b[..17]), Some(b[17]), "{code}");
+        }
+    }
+
+    #[test]
+    fn credit_code_packs_to_11_bytes() {
+        for code in ["914403001922038216", "91330106673959654P", "YYYYYYYYYYYYYYYYY0"] {
+            let Some(expected_check) = credit_code_check(&code.as_bytes()[..17]) else {
+                panic!("bad alphabet in {code}");
+            };
+            let code = format!("{}{}", &code[..17], char::from(expected_check));
+            let mut w = Writer::default();
+            write_credit_code(&mut w, &code);
+            assert_eq!(w.buf.len(), 12);
+            assert_eq!(read_credit_code(&mut Reader::new(&w.buf)), Ok(code));
+        }
+        // Wrong check character: kept verbatim.
+        let mut w = Writer::default();
+        write_credit_code(&mut w, "914403001922038217");
+        assert_eq!(w.buf.len(), 19);
+    }
+
+    #[test]
+    fn license_numbers() {
+        for s in ["310115-2026-000123", "000000-0000-000000", "999999-9999-999999"] {
+            let b = license_number_bytes(s);
+            assert_eq!(b.len(), 7);
+            assert_eq!(license_number_from_bytes(&b).as_deref(), Ok(s));
+        }
+        for s in ["沪浦市监许〔2026〕1号", "310115-2026-1234567", ""] {
+            let b = license_number_bytes(s);
+            assert_eq!(b.len(), s.len() + 1);
+            assert_eq!(license_number_from_bytes(&b).as_deref(), Ok(s));
+        }
+        assert!(license_number_from_bytes(&[0x24, 0, 0, 0, 0, 0, 0]).is_err());
+        assert!(license_number_from_bytes(&[1, 2, 3]).is_err());
+    }
+}

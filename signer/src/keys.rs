@@ -1,0 +1,438 @@
+//! Signing keys, public key sets and the on-disk key directory.
+
+use core::fmt;
+
+use ed25519_dalek::VerifyingKey;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+use crate::Error;
+
+/// Bytes of SHA-256(public key) used as the key id: a lookup hint only, since the
+/// signature check decides, so 4 bytes keep the QR small without weakening anything.
+const KID_LEN: usize = 4;
+
+fn kid_of(public: &[u8; 32]) -> [u8; KID_LEN] {
+    let digest = Sha256::digest(public);
+    let mut kid = [0u8; KID_LEN];
+    kid.copy_from_slice(digest.get(..KID_LEN).unwrap_or(&[0; KID_LEN]));
+    kid
+}
+
+/// A private Ed25519 signing key with its key id and issuer.
+///
+/// The secret is zeroized on drop (ed25519-dalek's `zeroize` feature) and never printed:
+/// `Debug` shows only the key id and issuer.
+pub struct SigningKey {
+    key: ed25519_dalek::SigningKey,
+    kid: [u8; KID_LEN],
+    kid_hex: String,
+    issuer: String,
+}
+
+impl fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SigningKey")
+            .field("kid", &self.kid_hex)
+            .field("issuer", &self.issuer)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
+}
+
+#[cfg(unix)]
+/// The private key file: the seed is all that is secret, the rest is for humans and checks.
+#[derive(Serialize, Deserialize)]
+struct KeyFile {
+    issuer: String,
+    kid: String,
+    secret_key: String,
+}
+
+impl SigningKey {
+    /// A fresh key from the system's secure random generator (`crypto.getRandomValues` in
+    /// the browser).
+    pub fn generate(issuer: &str) -> Result<Self, Error> {
+        let mut seed = Zeroizing::new([0u8; 32]);
+        getrandom::fill(seed.as_mut()).map_err(|e| Error::Random(e.to_string()))?;
+        Ok(Self::from_seed(&seed, issuer))
+    }
+
+    /// The key for a 32-byte RFC 8032 secret (seed). Deterministic: for tests and vectors.
+    pub fn from_seed(seed: &[u8; 32], issuer: &str) -> Self {
+        let key = ed25519_dalek::SigningKey::from_bytes(seed);
+        let kid = kid_of(&key.verifying_key().to_bytes());
+        SigningKey {
+            key,
+            kid,
+            kid_hex: hex::encode(kid),
+            issuer: issuer.to_owned(),
+        }
+    }
+
+    /// Key id, lower-case hex of 4 bytes.
+    pub fn kid(&self) -> &str {
+        &self.kid_hex
+    }
+
+    pub(crate) fn kid_bytes(&self) -> &[u8] {
+        &self.kid
+    }
+
+    pub(crate) fn inner(&self) -> &ed25519_dalek::SigningKey {
+        &self.key
+    }
+
+    /// Issuer id this key signs for.
+    pub fn issuer(&self) -> &str {
+        &self.issuer
+    }
+
+    /// The 32-byte Ed25519 public key.
+    pub fn public_key(&self) -> [u8; 32] {
+        self.key.verifying_key().to_bytes()
+    }
+
+    /// The key set entry for this key, valid for signing from `not_before` on.
+    pub fn public_entry(&self, issuer_name: Option<String>, not_before: i64) -> PublicKeyEntry {
+        PublicKeyEntry {
+            kid: self.kid_hex.clone(),
+            issuer: self.issuer.clone(),
+            issuer_name,
+            public_key: hex::encode(self.public_key()),
+            not_before,
+            not_after: None,
+        }
+    }
+
+    /// Writes the key as JSON, readable by its owner only (mode 0600), atomically.
+    #[cfg(unix)]
+    pub fn save(&self, path: &std::path::Path) -> Result<(), Error> {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+
+        let seed = Zeroizing::new(hex::encode(self.key.to_bytes()));
+        let file = KeyFile {
+            issuer: self.issuer.clone(),
+            kid: self.kid_hex.clone(),
+            secret_key: String::new(),
+        };
+        // Build the JSON around the secret by hand so no unzeroized copy of it is left.
+        let mut json = Zeroizing::new(serde_json::to_string_pretty(&file).map_err(|e| {
+            Error::Json {
+                what: "key file",
+                detail: e.to_string(),
+            }
+        })?);
+        let at = json
+            .find("\"secret_key\": \"")
+            .map(|i| i + "\"secret_key\": \"".len())
+            .ok_or_else(|| Error::InvalidKey("cannot serialise key file".into()))?;
+        json.reserve(seed.len() + 1);
+        json.insert_str(at, &seed);
+        json.push('\n');
+
+        let io = |e| Error::Io {
+            path: path.display().to_string(),
+            source: e,
+        };
+        let tmp = path.with_extension("tmp");
+        // A stale temporary file from a crash would make create_new fail.
+        let _ = std::fs::remove_file(&tmp);
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&tmp)
+            .map_err(io)?;
+        f.write_all(json.as_bytes()).map_err(io)?;
+        f.sync_all().map_err(io)?;
+        std::fs::rename(&tmp, path).map_err(io)
+    }
+
+    /// Reads a key written by [`SigningKey::save`]; refuses files that group or others can
+    /// read, and files whose kid does not match the key.
+    #[cfg(unix)]
+    pub fn load(path: &std::path::Path) -> Result<Self, Error> {
+        use std::os::unix::fs::PermissionsExt;
+
+        let shown = path.display().to_string();
+        let io = |e| Error::Io {
+            path: shown.clone(),
+            source: e,
+        };
+        let mode = std::fs::metadata(path).map_err(io)?.permissions().mode();
+        if mode & 0o077 != 0 {
+            return Err(Error::KeyFileExposed {
+                path: shown.clone(),
+                mode: mode & 0o777,
+            });
+        }
+        let text = Zeroizing::new(std::fs::read_to_string(path).map_err(io)?);
+        let file: KeyFile = serde_json::from_str(&text).map_err(|e| Error::Json {
+            what: "private key file",
+            // serde_json's message names a position, never the content.
+            detail: e.to_string(),
+        })?;
+        let secret = Zeroizing::new(file.secret_key);
+        let mut seed = Zeroizing::new([0u8; 32]);
+        hex::decode_to_slice(secret.as_bytes(), seed.as_mut()).map_err(|_| {
+            Error::InvalidKey(format!("{shown}: secret_key must be 64 hex digits"))
+        })?;
+        let key = Self::from_seed(&seed, &file.issuer);
+        if key.kid_hex != file.kid {
+            return Err(Error::InvalidKey(format!(
+                "{shown}: kid {} does not match the key (expected {})",
+                file.kid, key.kid_hex
+            )));
+        }
+        Ok(key)
+    }
+}
+
+/// One public key of a key set, as served by `GET /api/keys`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicKeyEntry {
+    /// Key id: lower-case hex of the first 4 bytes of SHA-256(public key).
+    pub kid: String,
+    /// Issuer id the key signs for (the `iss` claim).
+    pub issuer: String,
+    /// Display name of the issuing authority.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer_name: Option<String>,
+    /// Ed25519 public key, 64 lower-case hex digits.
+    pub public_key: String,
+    /// First instant (Unix seconds) at which the key may sign.
+    pub not_before: i64,
+    /// Last instant at which the key may sign; `None` while it is the current key.
+    /// Credentials issued in the window keep verifying until their own expiry.
+    #[serde(default)]
+    pub not_after: Option<i64>,
+}
+
+impl PublicKeyEntry {
+    /// The parsed key; weak (small-order) keys are refused.
+    pub fn verifying_key(&self) -> Result<VerifyingKey, Error> {
+        let mut bytes = [0u8; 32];
+        hex::decode_to_slice(&self.public_key, &mut bytes).map_err(|_| {
+            Error::InvalidKey(format!("key {}: public_key must be 64 hex digits", self.kid))
+        })?;
+        let key = VerifyingKey::from_bytes(&bytes).map_err(|_| {
+            Error::InvalidKey(format!("key {}: not a valid Ed25519 point", self.kid))
+        })?;
+        if key.is_weak() {
+            return Err(Error::InvalidKey(format!("key {}: weak key", self.kid)));
+        }
+        Ok(key)
+    }
+
+    /// Whether the key was allowed to sign at `t`.
+    pub fn valid_at(&self, t: i64) -> bool {
+        self.not_before <= t && self.not_after.is_none_or(|end| t <= end)
+    }
+}
+
+/// The public keys a verifier trusts; exactly the JSON of `GET /api/keys`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeySet {
+    /// All keys, current and retired.
+    pub keys: Vec<PublicKeyEntry>,
+}
+
+impl KeySet {
+    /// Parses and validates key set JSON.
+    pub fn from_json(json: &str) -> Result<Self, Error> {
+        let set: KeySet = serde_json::from_str(json).map_err(|e| Error::Json {
+            what: "key set",
+            detail: e.to_string(),
+        })?;
+        set.validate()?;
+        Ok(set)
+    }
+
+    /// Pretty JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Checks every key parses, is not weak, and has the kid derived from it.
+    pub fn validate(&self) -> Result<(), Error> {
+        for entry in &self.keys {
+            let key = entry.verifying_key()?;
+            if hex::encode(kid_of(&key.to_bytes())) != entry.kid {
+                return Err(Error::InvalidKey(format!(
+                    "key {}: kid does not match the public key",
+                    entry.kid
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Entries (with parsed keys) whose kid is `kid`; unusable entries are skipped.
+    pub(crate) fn by_kid<'s>(
+        &'s self,
+        kid: &[u8],
+    ) -> impl Iterator<Item = (&'s PublicKeyEntry, VerifyingKey)> {
+        let kid = hex::encode(kid);
+        self.keys
+            .iter()
+            .filter(move |e| e.kid == kid)
+            .filter_map(|e| e.verifying_key().ok().map(|k| (e, k)))
+    }
+}
+
+#[cfg(unix)]
+pub use store::KeyStore;
+
+#[cfg(unix)]
+mod store {
+    use std::path::{Path, PathBuf};
+
+    use super::{KeySet, SigningKey};
+    use crate::Error;
+
+    /// A key directory: `signing-key.json` (the current private key, mode 0600) and
+    /// `keyset.json` (every public key, current and retired).
+    ///
+    /// Rotation adds a new key and sets the old key's `not_after` to the rotation instant:
+    /// the old key stops signing, and licenses it signed keep verifying until their own
+    /// expiry. The old private key file is replaced, so no retired secret stays on disk.
+    #[derive(Debug)]
+    pub struct KeyStore {
+        dir: PathBuf,
+        key: SigningKey,
+        keys: KeySet,
+    }
+
+    impl KeyStore {
+        /// File name of the current private key.
+        pub const KEY_FILE: &'static str = "signing-key.json";
+        /// File name of the public key set.
+        pub const KEYSET_FILE: &'static str = "keyset.json";
+
+        /// Opens an existing key directory.
+        pub fn open(dir: &Path) -> Result<Self, Error> {
+            let key = SigningKey::load(&dir.join(Self::KEY_FILE))?;
+            let path = dir.join(Self::KEYSET_FILE);
+            let json = std::fs::read_to_string(&path).map_err(|e| Error::Io {
+                path: path.display().to_string(),
+                source: e,
+            })?;
+            let keys = KeySet::from_json(&json)?;
+            let current = keys.keys.iter().find(|e| e.kid == key.kid());
+            if current.is_none_or(|e| e.not_after.is_some()) {
+                return Err(Error::InvalidKey(format!(
+                    "{}: the private key {} is not the current key of {}; \
+                     restore the matching files or run `signer keygen --out {}` to rotate",
+                    dir.display(),
+                    key.kid(),
+                    Self::KEYSET_FILE,
+                    dir.display()
+                )));
+            }
+            Ok(KeyStore {
+                dir: dir.to_owned(),
+                key,
+                keys,
+            })
+        }
+
+        /// Creates a key directory with a first key valid from `now`.
+        pub fn create(
+            dir: &Path,
+            issuer: &str,
+            issuer_name: Option<String>,
+            now: i64,
+        ) -> Result<Self, Error> {
+            if dir.join(Self::KEY_FILE).exists() {
+                return Err(Error::InvalidKey(format!(
+                    "{} already holds a key; open it or rotate instead",
+                    dir.display()
+                )));
+            }
+            std::fs::create_dir_all(dir).map_err(|e| Error::Io {
+                path: dir.display().to_string(),
+                source: e,
+            })?;
+            let key = SigningKey::generate(issuer)?;
+            let keys = KeySet {
+                keys: vec![key.public_entry(issuer_name, now)],
+            };
+            let store = KeyStore {
+                dir: dir.to_owned(),
+                key,
+                keys,
+            };
+            store.write_key_set()?;
+            store.key.save(&dir.join(Self::KEY_FILE))?;
+            Ok(store)
+        }
+
+        /// Opens `dir`, or creates it with a development key for `issuer` (server start-up).
+        pub fn create_or_open_dev(dir: &Path, issuer: &str) -> Result<Self, Error> {
+            if dir.join(Self::KEY_FILE).exists() {
+                Self::open(dir)
+            } else {
+                Self::create(dir, issuer, None, unix_now())
+            }
+        }
+
+        /// Replaces the signing key with a new one valid from `now`; the old key's
+        /// `not_after` becomes `now`.
+        pub fn rotate(&mut self, now: i64) -> Result<(), Error> {
+            let new = SigningKey::generate(self.key.issuer())?;
+            let mut issuer_name = None;
+            for entry in &mut self.keys.keys {
+                if entry.kid == self.key.kid() {
+                    entry.not_after = Some(now);
+                    issuer_name = entry.issuer_name.clone();
+                }
+            }
+            self.keys.keys.push(new.public_entry(issuer_name, now));
+            // Key set first: if the key write fails, `open` reports the mismatch instead
+            // of signing with a key the verifiers do not have.
+            self.write_key_set()?;
+            new.save(&self.dir.join(Self::KEY_FILE))?;
+            self.key = new;
+            Ok(())
+        }
+
+        /// The current signing key.
+        pub fn signing_key(&self) -> &SigningKey {
+            &self.key
+        }
+
+        /// Every public key, for `GET /api/keys`.
+        pub fn key_set(&self) -> &KeySet {
+            &self.keys
+        }
+
+        /// The directory.
+        pub fn dir(&self) -> &Path {
+            &self.dir
+        }
+
+        fn write_key_set(&self) -> Result<(), Error> {
+            let path = self.dir.join(Self::KEYSET_FILE);
+            let tmp = path.with_extension("tmp");
+            let io = |e| Error::Io {
+                path: path.display().to_string(),
+                source: e,
+            };
+            std::fs::write(&tmp, self.keys.to_json() + "\n").map_err(io)?;
+            std::fs::rename(&tmp, &path).map_err(io)
+        }
+    }
+
+    /// The system clock in Unix seconds.
+    pub fn unix_now() -> i64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+    }
+}
+
+#[cfg(unix)]
+pub use store::unix_now;

@@ -1,0 +1,39 @@
+//! The Yiye combined-license credential.
+//!
+//! A license is a set of [`LicenseClaims`] encoded as deterministic CBOR, signed as a tagged
+//! COSE_Sign1 (RFC 9052) with Ed25519 (`alg` −8, `kid` in the protected header), optionally
+//! zlib-compressed when that is shorter, base45-encoded (RFC 9285) and prefixed with
+//! [`LICENSE_PREFIX`], so that the QR code uses alphanumeric mode. Inspectors [`verify`] it
+//! offline against a [`KeySet`] and an optional [`RevocationList`].
+//!
+//! Decoding is strict and total: any input that the encoder would not have produced yields a
+//! typed [`Malformed`] reason, never a panic, and allocation is bounded by the input size.
+//! See `README.md` for the byte-level format.
+
+mod base45;
+mod cbor;
+mod claims;
+mod compact;
+mod cose;
+mod credential;
+mod error;
+mod keys;
+mod message;
+mod qr;
+mod revocation;
+mod time;
+
+pub use claims::{Address, LicenseClaims, PermitClaim, derived_permit_number};
+pub use compact::credit_code_check;
+pub use credential::{
+    LICENSE_PREFIX, MAX_QR_TEXT_LEN, Reason, Verdict, decode_unverified, issue, parse_url_form,
+    url_form, verify,
+};
+pub use error::{Error, Malformed};
+#[cfg(unix)]
+pub use keys::{KeyStore, unix_now};
+pub use keys::{KeySet, PublicKeyEntry, SigningKey};
+pub use message::{MESSAGE_PREFIX, Message, sign_message, verify_message};
+pub use qr::{QrImage, qr_version, render_svg};
+pub use revocation::{RevocationList, SignedRevocationList};
+pub use time::{format_rfc3339, parse_rfc3339};
