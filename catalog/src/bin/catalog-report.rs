@@ -1,0 +1,16 @@
+//! Prints the catalog's field-count report: `catalog-report` (table) or `catalog-report --json`.
+
+fn main() {
+    let report = catalog::Catalog::builtin().report();
+    if std::env::args().any(|a| a == "--json") {
+        match serde_json::to_string_pretty(&report) {
+            Ok(json) => println!("{json}"),
+            Err(e) => {
+                eprintln!("cannot serialise the report: {e}");
+                std::process::exit(1);
+            }
+        }
+    } else {
+        print!("{}", report.to_table());
+    }
+}
