@@ -1,0 +1,359 @@
+//! The `/api` handlers.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::rejection::{JsonRejection, PathRejection};
+use axum::extract::{FromRequest, Path, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::db::{Inserted, NewLicense, Revoked, StoredApplication};
+use crate::domain::{self, Revocations};
+use crate::error::AppError;
+use crate::web::check_admin;
+use crate::AppState;
+
+/// `Json<T>` whose rejections (syntax, types, content type, size) are our JSON errors.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        let Json(value) = Json::<T>::from_request(req, state)
+            .await
+            .map_err(|e: JsonRejection| AppError::from(e))?;
+        Ok(Self(value))
+    }
+}
+
+type ApiResult = Result<Response, AppError>;
+
+pub async fn health() -> Json<Value> {
+    Json(json!({ "status": "ok" }))
+}
+
+pub async fn catalog(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let view = &state.0.catalog;
+    let etag = HeaderValue::from_str(view.etag()).unwrap_or(HeaderValue::from_static("\"0\""));
+    let fresh = headers
+        .get(header::IF_NONE_MATCH)
+        .is_some_and(|v| v.as_bytes().split(|b| *b == b',').any(|t| t.trim_ascii() == etag.as_bytes()));
+    let mut res = if fresh {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        (
+            [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+            view.json().clone(),
+        )
+            .into_response()
+    };
+    res.headers_mut().insert(header::ETAG, etag);
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    res
+}
+
+pub async fn registry(
+    State(state): State<AppState>,
+    code: Result<Path<String>, PathRejection>,
+) -> ApiResult {
+    let Path(code) = code?;
+    let code = code.trim().to_ascii_uppercase();
+    if let Err(message) = domain::check_credit_code(&code) {
+        let mut fields = Map::new();
+        fields.insert("credit_code".into(), json!({ "zh": message.0, "en": message.1 }));
+        return Err(AppError::bad_request("invalid_credit_code", message.1).with_fields(fields));
+    }
+    let record = state
+        .0
+        .db
+        .registry(code.clone())
+        .await
+        .map_err(|e| AppError::internal("registry", e))?
+        .ok_or_else(|| AppError::not_found("no registered enterprise with this credit code"))?;
+    let record: Value =
+        serde_json::from_str(&record).map_err(|e| AppError::internal("registry record", e))?;
+    let values = domain::registry_values(&record);
+    Ok(Json(json!({ "credit_code": code, "values": values, "record": record })).into_response())
+}
+
+/// An application as the browser's outbox sends it.
+#[derive(Debug, Deserialize)]
+pub struct ApplicationRequest {
+    /// Client-generated, unique per application; the idempotency key.
+    pub id: String,
+    pub industry: String,
+    #[serde(default)]
+    pub scope: Map<String, Value>,
+    #[serde(default)]
+    pub values: Map<String, Value>,
+}
+
+const MAX_ID_LEN: usize = 64;
+
+fn check_id(id: &str) -> Result<(), AppError> {
+    let ok = !id.is_empty()
+        && id.len() <= MAX_ID_LEN
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if ok {
+        return Ok(());
+    }
+    let mut fields = Map::new();
+    fields.insert(
+        "id".into(),
+        json!({ "zh": "申请编号须为1至64位字母、数字、- 或 _", "en": "the id must be 1 to 64 letters, digits, - or _" }),
+    );
+    Err(AppError::bad_request("invalid_id", "the application id must be 1 to 64 characters of A-Z, a-z, 0-9, - and _").with_fields(fields))
+}
+
+pub async fn submit(State(state): State<AppState>, ApiJson(req): ApiJson<ApplicationRequest>) -> ApiResult {
+    check_id(&req.id)?;
+    // Never trust the browser: merge and validate again with the catalog.
+    let prepared = state.0.catalog.prepare(&req)?;
+    let hash = hex::encode(Sha256::digest(prepared.canonical.as_bytes()));
+
+    let lock = state.id_lock(&req.id);
+    let result = {
+        let _guard = lock.lock().await;
+        issue_once(&state, &req.id, prepared, hash).await
+    };
+    state.release_id_lock(&req.id, lock);
+    result
+}
+
+async fn issue_once(
+    state: &AppState,
+    id: &str,
+    prepared: domain::Prepared,
+    hash: String,
+) -> ApiResult {
+    let db = &state.0.db;
+    if let Some(existing) = db
+        .application(id.to_owned())
+        .await
+        .map_err(|e| AppError::internal("ledger read", e))?
+    {
+        return repeat(existing, &hash);
+    }
+    let now = domain::now();
+    let year = domain::year_of(now);
+    let division = prepared.division;
+    let seq = state.next_seq(division, year)?;
+    let number = format!("{division:06}-{year:04}-{seq:06}");
+    let keys = state.keys();
+    let issued = domain::issue(&prepared, &number, now, &keys)
+        .map_err(|e| AppError::internal("signing", e))?;
+    let license_text = issued.license.to_string();
+    let row = NewLicense {
+        application_id: id.to_owned(),
+        content_hash: hash.clone(),
+        industry: prepared.industry.clone(),
+        body: prepared.canonical,
+        received_at: now,
+        number,
+        division,
+        year,
+        seq,
+        kid: issued.kid,
+        issued_at: now,
+        qr_text: issued.qr_text,
+        license: license_text,
+    };
+    match db.issue(row).await.map_err(|e| AppError::internal("ledger write", e))? {
+        Inserted::New => Ok((
+            StatusCode::CREATED,
+            Json(json!({ "application_id": id, "status": "issued", "license": issued.license })),
+        )
+            .into_response()),
+        Inserted::Existing(existing) => repeat(*existing, &hash),
+    }
+}
+
+/// The same id again: the same license if the content is the same, a conflict otherwise.
+fn repeat(existing: StoredApplication, hash: &str) -> ApiResult {
+    if existing.content_hash != hash {
+        return Err(AppError::new(
+            StatusCode::CONFLICT,
+            "id_conflict",
+            "an application with this id but different content was already received; \
+             use a new id for a new application",
+        ));
+    }
+    let license: Value = serde_json::from_str(&existing.license)
+        .map_err(|e| AppError::internal("stored license", e))?;
+    let status = if existing.revoked.is_some() { "revoked" } else { "issued" };
+    Ok(Json(json!({ "application_id": existing.id, "status": status, "license": license }))
+        .into_response())
+}
+
+pub async fn application(
+    State(state): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+) -> ApiResult {
+    let Path(id) = id?;
+    check_id(&id)?;
+    let found = state
+        .0
+        .db
+        .application(id)
+        .await
+        .map_err(|e| AppError::internal("ledger read", e))?
+        .ok_or_else(|| AppError::not_found("no application with this id"))?;
+    // Status only: the license itself is returned to whoever submitted the application.
+    let mut body = json!({
+        "application_id": found.id,
+        "status": if found.revoked.is_some() { "revoked" } else { "issued" },
+        "industry": found.industry,
+        "received_at": found.received_at,
+        "license_number": found.license_number,
+    });
+    if let Some(r) = found.revoked {
+        body["revoked_at"] = json!(r.revoked_at);
+        body["revocation_reason"] = json!(r.reason);
+    }
+    Ok(Json(body).into_response())
+}
+
+pub async fn permit_record(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    params: Result<Path<(String, String)>, PathRejection>,
+) -> ApiResult {
+    // Permit records carry personal data: departments fetch them with the admin token.
+    check_admin(&state, &headers)?;
+    let Path((number, kind)) = params?;
+    let kind: u16 = kind
+        .parse()
+        .map_err(|_| AppError::bad_request("invalid_permit", "the permit kind must be a number"))?;
+    if number.len() > 32 {
+        return Err(AppError::not_found("no license with this number"));
+    }
+    let (body, license) = state
+        .0
+        .db
+        .application_body(number)
+        .await
+        .map_err(|e| AppError::internal("ledger read", e))?
+        .ok_or_else(|| AppError::not_found("no license with this number"))?;
+    let record = state.0.catalog.permit_record(&body, &license, kind)?;
+    Ok(Json(record).into_response())
+}
+
+pub async fn keys(State(state): State<AppState>) -> Response {
+    let mut res = Json(state.keys().public_json()).into_response();
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    res
+}
+
+pub async fn revocations(State(state): State<AppState>) -> Response {
+    let mut res = Json(state.revocations().json()).into_response();
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    res
+}
+
+#[derive(Debug, Deserialize)]
+pub struct VerifyRequest {
+    pub qr_text: String,
+}
+
+/// Longest QR text accepted; a version-40 QR holds 4,296 alphanumeric characters.
+const MAX_QR_LEN: usize = 4296;
+
+pub async fn verify(State(state): State<AppState>, ApiJson(req): ApiJson<VerifyRequest>) -> ApiResult {
+    if req.qr_text.len() > MAX_QR_LEN {
+        return Err(AppError::bad_request("malformed_qr", "the QR text is longer than any QR code can hold"));
+    }
+    let verdict = domain::verify(&req.qr_text, &state.keys(), &state.revocations(), domain::now());
+    Ok(verdict.into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RevokeRequest {
+    pub license_number: String,
+    pub reason: String,
+}
+
+pub async fn revoke(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(req): ApiJson<RevokeRequest>,
+) -> ApiResult {
+    check_admin(&state, &headers)?;
+    if req.reason.trim().is_empty() || req.reason.chars().count() > 500 {
+        let mut fields = Map::new();
+        fields.insert("reason".into(), json!({ "zh": "请填写撤销原因（不超过500字）", "en": "give a reason (up to 500 characters)" }));
+        return Err(AppError::bad_request("invalid_reason", "a revocation needs a reason of 1 to 500 characters").with_fields(fields));
+    }
+    if req.license_number.len() > 32 {
+        return Err(AppError::not_found("no license with this number"));
+    }
+    let outcome = state
+        .0
+        .db
+        .revoke(req.license_number.clone(), req.reason, domain::now())
+        .await
+        .map_err(|e| AppError::internal("ledger write", e))?;
+    let status = match outcome {
+        Revoked::UnknownLicense => return Err(AppError::not_found("no license with this number")),
+        Revoked::Already => StatusCode::OK,
+        Revoked::New => {
+            state.resign_revocations().await?;
+            StatusCode::CREATED
+        }
+    };
+    tracing::info!(license = %req.license_number, "license revoked");
+    Ok((status, Json(json!({ "license_number": req.license_number, "revoked": true, "revocations": state.revocations().json() }))).into_response())
+}
+
+pub async fn reload_keys(State(state): State<AppState>, headers: HeaderMap) -> ApiResult {
+    check_admin(&state, &headers)?;
+    let keys = domain::Keys::load_or_create(&crate::key_dir(&state.0.config.data_dir), &state.0.config.issuer)
+        .map_err(|e| AppError::internal("key reload", e))?;
+    let body = keys.public_json();
+    *state.0.keys.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(keys);
+    state.resign_revocations().await?;
+    tracing::info!("signing keys reloaded");
+    Ok(Json(body).into_response())
+}
+
+impl AppState {
+    fn id_lock(&self, id: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut map = self.0.in_flight.lock().unwrap_or_else(|p| p.into_inner());
+        map.entry(id.to_owned()).or_default().clone()
+    }
+
+    fn release_id_lock(&self, id: &str, lock: Arc<tokio::sync::Mutex<()>>) {
+        let mut map = self.0.in_flight.lock().unwrap_or_else(|p| p.into_inner());
+        // Two owners left (the map and us): nobody else waits, so the entry can go.
+        if Arc::strong_count(&lock) == 2 {
+            map.remove(id);
+        }
+    }
+
+    fn next_seq(&self, division: u32, year: i32) -> Result<u32, AppError> {
+        let mut seqs = self.0.sequences.lock().unwrap_or_else(|p| p.into_inner());
+        let seq = seqs.entry((division, year)).or_insert(0);
+        if *seq >= 999_999 {
+            return Err(AppError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "numbers_exhausted",
+                "no license numbers left for this division this year",
+            ));
+        }
+        *seq += 1;
+        Ok(*seq)
+    }
+
+    async fn resign_revocations(&self) -> Result<(), AppError> {
+        let revoked = self.0.db.revoked().await.map_err(|e| AppError::internal("ledger read", e))?;
+        let list = Revocations::sign(revoked, &self.keys())
+            .map_err(|e| AppError::internal("revocation signing", e))?;
+        *self.0.revocations.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(list);
+        Ok(())
+    }
+}

@@ -1,0 +1,449 @@
+//! The ledger: one SQLite file in WAL mode.
+//!
+//! Writes go through a single writer thread that commits in groups: it takes every job waiting
+//! in its channel (up to `MAX_BATCH`), runs them in one transaction and answers each job only
+//! after that transaction's COMMIT returned. With `synchronous=FULL` in WAL mode the commit
+//! fsyncs the WAL, so an answered license survives a process kill *and* a power loss; one fsync
+//! is shared by the whole batch, which is what makes thousands of durable issuances per second
+//! possible. Reads use their own connections and never wait for the writer.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Mutex;
+
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use tokio::sync::{mpsc, oneshot};
+
+const MAX_BATCH: usize = 2048;
+const READERS: usize = 4;
+
+/// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE registry (
+    credit_code TEXT PRIMARY KEY,
+    record      TEXT NOT NULL
+);
+CREATE TABLE applications (
+    id           TEXT PRIMARY KEY,
+    content_hash TEXT NOT NULL,
+    industry     TEXT NOT NULL,
+    body         TEXT NOT NULL,
+    received_at  INTEGER NOT NULL
+);
+CREATE TABLE licenses (
+    number         TEXT PRIMARY KEY,
+    application_id TEXT NOT NULL UNIQUE REFERENCES applications(id),
+    division       INTEGER NOT NULL,
+    year           INTEGER NOT NULL,
+    seq            INTEGER NOT NULL,
+    kid            TEXT NOT NULL,
+    issued_at      INTEGER NOT NULL,
+    qr_text        TEXT NOT NULL,
+    license        TEXT NOT NULL,
+    UNIQUE (division, year, seq)
+);
+CREATE TABLE revocations (
+    license_number TEXT PRIMARY KEY REFERENCES licenses(number),
+    reason         TEXT NOT NULL,
+    revoked_at     INTEGER NOT NULL
+);
+"#];
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("sqlite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("the ledger writer has stopped")]
+    WriterGone,
+    #[error("ledger write failed: {0}")]
+    Write(String),
+    #[error("could not start the ledger writer: {0}")]
+    Spawn(#[from] std::io::Error),
+    #[error("blocking task failed: {0}")]
+    Join(#[from] tokio::task::JoinError),
+}
+
+/// An application as stored, with the license issued for it.
+#[derive(Debug, Clone)]
+pub struct StoredApplication {
+    pub id: String,
+    pub content_hash: String,
+    pub industry: String,
+    pub received_at: i64,
+    pub license_number: String,
+    pub license: String,
+    pub revoked: Option<Revocation>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Revocation {
+    pub reason: String,
+    pub revoked_at: i64,
+}
+
+/// Everything one issuance writes.
+#[derive(Debug)]
+pub struct NewLicense {
+    pub application_id: String,
+    pub content_hash: String,
+    pub industry: String,
+    pub body: String,
+    pub received_at: i64,
+    pub number: String,
+    pub division: u32,
+    pub year: i32,
+    pub seq: u32,
+    pub kid: String,
+    pub issued_at: i64,
+    pub qr_text: String,
+    pub license: String,
+}
+
+#[derive(Debug)]
+pub enum Inserted {
+    /// Committed to disk.
+    New,
+    /// The application id was already in the ledger (another process or a race): nothing written.
+    Existing(Box<StoredApplication>),
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Revoked {
+    New,
+    Already,
+    UnknownLicense,
+}
+
+enum Job {
+    Issue(Box<NewLicense>, oneshot::Sender<Result<Inserted, String>>),
+    Revoke {
+        number: String,
+        reason: String,
+        at: i64,
+        reply: oneshot::Sender<Result<Revoked, String>>,
+    },
+}
+
+pub struct Db {
+    readers: Vec<Mutex<Connection>>,
+    writer: mpsc::Sender<Job>,
+}
+
+fn open(path: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open(path)?;
+    // FULL: in WAL mode NORMAL may lose the last commits on power loss; we answer a license
+    // only once it is on disk, so every commit fsyncs the WAL.
+    conn.execute_batch(
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;",
+    )?;
+    Ok(conn)
+}
+
+fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    let done: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    for (i, sql) in (1i64..).zip(MIGRATIONS).skip(usize::try_from(done).unwrap_or(0)) {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i)?;
+        tx.commit()?;
+        tracing::info!(version = i, "applied ledger migration");
+    }
+    Ok(())
+}
+
+impl Db {
+    /// Opens (creating if needed) the ledger, runs migrations, seeds the registry when empty
+    /// and starts the writer thread. Must be called inside a Tokio runtime.
+    pub fn open(path: &Path, registry_seed: &[(String, String)]) -> Result<Self, DbError> {
+        let mut conn = open(path)?;
+        migrate(&mut conn)?;
+        let seeded: i64 = conn.query_row("SELECT COUNT(*) FROM registry", [], |r| r.get(0))?;
+        if seeded == 0 {
+            let tx = conn.transaction()?;
+            for (code, record) in registry_seed {
+                tx.execute(
+                    "INSERT INTO registry (credit_code, record) VALUES (?1, ?2)",
+                    params![code, record],
+                )?;
+            }
+            tx.commit()?;
+            tracing::info!(enterprises = registry_seed.len(), "seeded the registry");
+        }
+        let readers = (0..READERS)
+            .map(|_| open(path).map(Mutex::new))
+            .collect::<Result<_, _>>()?;
+        let (writer, rx) = mpsc::channel(MAX_BATCH * 4);
+        std::thread::Builder::new()
+            .name("ledger-writer".into())
+            .spawn(move || write_loop(conn, rx))
+            ?;
+        Ok(Self { readers, writer })
+    }
+
+    /// Runs `f` on a free read connection on the blocking pool.
+    async fn read<T: Send + 'static>(
+        self: &std::sync::Arc<Self>,
+        f: impl FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+    ) -> Result<T, DbError> {
+        let db = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let conn = db
+                .readers
+                .iter()
+                .find_map(|m| m.try_lock().ok())
+                .unwrap_or_else(|| {
+                    // All busy: wait for the first one. A poisoned lock only means another
+                    // reader panicked; the connection itself is still usable.
+                    db.readers[0].lock().unwrap_or_else(|p| p.into_inner())
+                });
+            f(&conn).map_err(DbError::from)
+        })
+        .await?
+    }
+
+    pub async fn issue(&self, license: NewLicense) -> Result<Inserted, DbError> {
+        let (reply, rx) = oneshot::channel();
+        self.writer
+            .send(Job::Issue(Box::new(license), reply))
+            .await
+            .map_err(|_| DbError::WriterGone)?;
+        rx.await
+            .map_err(|_| DbError::WriterGone)?
+            .map_err(DbError::Write)
+    }
+
+    pub async fn revoke(&self, number: String, reason: String, at: i64) -> Result<Revoked, DbError> {
+        let (reply, rx) = oneshot::channel();
+        self.writer
+            .send(Job::Revoke { number, reason, at, reply })
+            .await
+            .map_err(|_| DbError::WriterGone)?;
+        rx.await
+            .map_err(|_| DbError::WriterGone)?
+            .map_err(DbError::Write)
+    }
+
+    pub async fn application(
+        self: &std::sync::Arc<Self>,
+        id: String,
+    ) -> Result<Option<StoredApplication>, DbError> {
+        self.read(move |c| application_by_id(c, &id)).await
+    }
+
+    pub async fn application_body(
+        self: &std::sync::Arc<Self>,
+        license_number: String,
+    ) -> Result<Option<(String, String)>, DbError> {
+        self.read(move |c| {
+            c.query_row(
+                "SELECT a.body, l.license FROM licenses l JOIN applications a ON a.id = l.application_id
+                 WHERE l.number = ?1",
+                [license_number],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+        })
+        .await
+    }
+
+    pub async fn registry(
+        self: &std::sync::Arc<Self>,
+        credit_code: String,
+    ) -> Result<Option<String>, DbError> {
+        self.read(move |c| {
+            c.query_row(
+                "SELECT record FROM registry WHERE credit_code = ?1",
+                [credit_code],
+                |r| r.get(0),
+            )
+            .optional()
+        })
+        .await
+    }
+
+    /// Revoked license numbers, oldest revocation first.
+    pub async fn revoked(self: &std::sync::Arc<Self>) -> Result<Vec<String>, DbError> {
+        self.read(|c| {
+            let mut stmt = c.prepare(
+                "SELECT license_number FROM revocations ORDER BY revoked_at, license_number",
+            )?;
+            stmt.query_map([], |r| r.get(0))?.collect()
+        })
+        .await
+    }
+
+    /// The highest sequence number used per (division, year), to continue numbering.
+    pub async fn sequences(self: &std::sync::Arc<Self>) -> Result<HashMap<(u32, i32), u32>, DbError> {
+        self.read(|c| {
+            let mut stmt =
+                c.prepare("SELECT division, year, MAX(seq) FROM licenses GROUP BY division, year")?;
+            stmt.query_map([], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?
+                .collect()
+        })
+        .await
+    }
+
+    /// Every (application id, license number) pair: for tests and audits.
+    pub async fn ledger(self: &std::sync::Arc<Self>) -> Result<Vec<(String, String)>, DbError> {
+        self.read(|c| {
+            let mut stmt = c.prepare("SELECT application_id, number FROM licenses")?;
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect()
+        })
+        .await
+    }
+}
+
+fn application_by_id(c: &Connection, id: &str) -> rusqlite::Result<Option<StoredApplication>> {
+    c.query_row(
+        "SELECT a.id, a.content_hash, a.industry, a.received_at, l.number, l.license,
+                r.reason, r.revoked_at
+         FROM applications a
+         JOIN licenses l ON l.application_id = a.id
+         LEFT JOIN revocations r ON r.license_number = l.number
+         WHERE a.id = ?1",
+        [id],
+        |r| {
+            let reason: Option<String> = r.get(6)?;
+            Ok(StoredApplication {
+                id: r.get(0)?,
+                content_hash: r.get(1)?,
+                industry: r.get(2)?,
+                received_at: r.get(3)?,
+                license_number: r.get(4)?,
+                license: r.get(5)?,
+                revoked: match reason {
+                    Some(reason) => Some(Revocation { reason, revoked_at: r.get(7)? }),
+                    None => None,
+                },
+            })
+        },
+    )
+    .optional()
+}
+
+enum Reply {
+    Issue(oneshot::Sender<Result<Inserted, String>>, Result<Inserted, String>),
+    Revoke(oneshot::Sender<Result<Revoked, String>>, Result<Revoked, String>),
+}
+
+fn write_loop(mut conn: Connection, mut rx: mpsc::Receiver<Job>) {
+    while let Some(first) = rx.blocking_recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let size = batch.len();
+        let replies = match run_batch(&mut conn, batch) {
+            Ok(replies) => replies,
+            Err((e, replies)) => {
+                tracing::error!(error = %e, size, "ledger batch failed; nothing from it was answered as issued");
+                replies
+            }
+        };
+        // Only now, after COMMIT returned, does anyone hear back.
+        for reply in replies {
+            match reply {
+                Reply::Issue(tx, r) => drop(tx.send(r)),
+                Reply::Revoke(tx, r) => drop(tx.send(r)),
+            }
+        }
+    }
+    tracing::info!("ledger writer stopped");
+}
+
+type BatchResult = Result<Vec<Reply>, (rusqlite::Error, Vec<Reply>)>;
+
+fn run_batch(conn: &mut Connection, batch: Vec<Job>) -> BatchResult {
+    let mut tx = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
+        Ok(tx) => tx,
+        Err(e) => return Err(fail_all(e, batch)),
+    };
+    let mut replies = Vec::with_capacity(batch.len());
+    for job in batch {
+        match job {
+            Job::Issue(lic, reply) => {
+                let r = insert_license(&mut tx, &lic).map_err(|e| e.to_string());
+                replies.push(Reply::Issue(reply, r));
+            }
+            Job::Revoke { number, reason, at, reply } => {
+                let r = insert_revocation(&tx, &number, &reason, at).map_err(|e| e.to_string());
+                replies.push(Reply::Revoke(reply, r));
+            }
+        }
+    }
+    match tx.commit() {
+        Ok(()) => Ok(replies),
+        Err(e) => {
+            let msg = e.to_string();
+            let failed = replies
+                .into_iter()
+                .map(|r| match r {
+                    Reply::Issue(tx, _) => Reply::Issue(tx, Err(msg.clone())),
+                    Reply::Revoke(tx, _) => Reply::Revoke(tx, Err(msg.clone())),
+                })
+                .collect();
+            Err((e, failed))
+        }
+    }
+}
+
+fn fail_all(e: rusqlite::Error, batch: Vec<Job>) -> (rusqlite::Error, Vec<Reply>) {
+    let msg = e.to_string();
+    let replies = batch
+        .into_iter()
+        .map(|job| match job {
+            Job::Issue(_, tx) => Reply::Issue(tx, Err(msg.clone())),
+            Job::Revoke { reply, .. } => Reply::Revoke(reply, Err(msg.clone())),
+        })
+        .collect();
+    (e, replies)
+}
+
+/// One issuance inside the batch transaction, in its own savepoint so a failing job leaves
+/// the rest of the batch intact.
+fn insert_license(tx: &mut rusqlite::Transaction<'_>, l: &NewLicense) -> rusqlite::Result<Inserted> {
+    let sp = tx.savepoint()?;
+    let added = sp.execute(
+        "INSERT INTO applications (id, content_hash, industry, body, received_at)
+         VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO NOTHING",
+        params![l.application_id, l.content_hash, l.industry, l.body, l.received_at],
+    )?;
+    if added == 0 {
+        let existing = application_by_id(&sp, &l.application_id)?
+            .ok_or(rusqlite::Error::QueryReturnedNoRows)?;
+        return Ok(Inserted::Existing(Box::new(existing)));
+    }
+    sp.execute(
+        "INSERT INTO licenses (number, application_id, division, year, seq, kid, issued_at, qr_text, license)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            l.number, l.application_id, l.division, l.year, l.seq, l.kid, l.issued_at, l.qr_text,
+            l.license
+        ],
+    )?;
+    sp.commit()?;
+    Ok(Inserted::New)
+}
+
+fn insert_revocation(
+    tx: &rusqlite::Transaction<'_>,
+    number: &str,
+    reason: &str,
+    at: i64,
+) -> rusqlite::Result<Revoked> {
+    let known: Option<i64> = tx
+        .query_row("SELECT 1 FROM licenses WHERE number = ?1", [number], |r| r.get(0))
+        .optional()?;
+    if known.is_none() {
+        return Ok(Revoked::UnknownLicense);
+    }
+    let added = tx.execute(
+        "INSERT INTO revocations (license_number, reason, revoked_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT (license_number) DO NOTHING",
+        params![number, reason, at],
+    )?;
+    Ok(if added == 0 { Revoked::Already } else { Revoked::New })
+}

@@ -1,0 +1,191 @@
+//! Cross-cutting HTTP: static files from `dist/`, security headers, JSON for every error, logs.
+
+use std::path::Path;
+use std::time::Instant;
+
+use axum::body::Body;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+use tower::ServiceExt;
+use tower_http::services::ServeDir;
+
+use crate::AppState;
+use crate::error::AppError;
+
+/// Scripts only from us, plus wasm compilation; Yew sets inline styles, so `style-src` allows them.
+const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+    style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' blob:; \
+    connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; \
+    base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+pub async fn security_headers(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert("permissions-policy", HeaderValue::from_static("camera=(self), geolocation=()"));
+    res
+}
+
+/// Errors produced below the handlers (405, 408 timeouts, static 404s, …) come with empty or
+/// plain-text bodies; give every one of them the API's JSON shape.
+pub async fn json_errors(req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    let status = res.status();
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if status.as_u16() < 400 || is_json {
+        return res;
+    }
+    let code = match status {
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::REQUEST_TIMEOUT => "timeout",
+        StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        StatusCode::RANGE_NOT_SATISFIABLE => "range_not_satisfiable",
+        s if s.is_server_error() => "internal",
+        _ => "bad_request",
+    };
+    let message = status.canonical_reason().unwrap_or("error").to_lowercase();
+    let (mut parts, _) = res.into_parts();
+    let mut json = AppError::new(status, code, message).into_response();
+    // Keep what the client needs (e.g. `Allow` on 405), drop the old body's framing.
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.remove(header::CONTENT_TYPE);
+    parts.headers.remove(header::CACHE_CONTROL);
+    for (name, value) in parts.headers.iter() {
+        json.headers_mut().insert(name.clone(), value.clone());
+    }
+    json
+}
+
+/// One line per request: method, route template (never the concrete path, which may carry
+/// ids), status and latency. No bodies, no query strings.
+pub async fn log_requests(req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let method = req.method().clone();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| if req.uri().path().starts_with("/api") { "/api/*" } else { "static" }.into());
+    let res = next.run(req).await;
+    tracing::info!(
+        %method,
+        route,
+        status = res.status().as_u16(),
+        micros = start.elapsed().as_micros() as u64,
+        "request"
+    );
+    res
+}
+
+/// Unknown `/api/...` paths.
+pub async fn api_not_found() -> AppError {
+    AppError::not_found("no such API route")
+}
+
+/// `dist/`: hashed assets forever, everything else revalidated; navigations fall back to
+/// `index.html` so the single-page app can route.
+pub async fn static_files(State(state): State<AppState>, req: Request) -> Response {
+    let path = req.uri().path().to_owned();
+    if path == "/api" || path.starts_with("/api/") {
+        return api_not_found().await.into_response();
+    }
+    if req.method() != Method::GET && req.method() != Method::HEAD {
+        return StatusCode::METHOD_NOT_ALLOWED.into_response();
+    }
+    let dist = state.dist_dir();
+    let navigation = !path.rsplit('/').next().unwrap_or("").contains('.');
+    let headers = req.headers().clone();
+    let method = req.method().clone();
+    let mut res = serve(dist, req).await;
+    if res.status() == StatusCode::NOT_FOUND && navigation {
+        let mut index = Request::new(Body::empty());
+        *index.method_mut() = method;
+        *index.headers_mut() = headers;
+        *index.uri_mut() = "/index.html".parse().expect("static URI");
+        res = serve(dist, index).await;
+        cache(&mut res, "index.html");
+    } else {
+        cache(&mut res, &path);
+    }
+    res
+}
+
+async fn serve(dist: &Path, req: Request) -> Response {
+    // ServeDir refuses `..` and percent-encoded traversal itself; errors are I/O only.
+    match ServeDir::new(dist).oneshot(req).await {
+        Ok(res) => res.map(Body::new),
+        Err(e) => AppError::internal("static", e).into_response(),
+    }
+}
+
+fn cache(res: &mut Response, path: &str) {
+    if !res.status().is_success() && res.status() != StatusCode::NOT_MODIFIED {
+        return;
+    }
+    let name = path.rsplit('/').next().unwrap_or("");
+    let value = if is_hashed(name) {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+}
+
+/// Trunk names built assets `name-<16 hex>.ext` (and `name-<hash>_bg.wasm`).
+fn is_hashed(name: &str) -> bool {
+    name.split(['-', '_', '.'])
+        .any(|part| part.len() >= 16 && part.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Constant-time comparison of a bearer token against the configured admin token.
+pub fn check_admin(state: &AppState, headers: &axum::http::HeaderMap) -> Result<(), AppError> {
+    let Some(expected) = state.admin_token() else {
+        return Err(AppError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "admin_disabled",
+            "admin disabled: set YIYE_ADMIN_TOKEN",
+        ));
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    // Hashing first makes both sides the same length, so the loop leaks nothing about either.
+    let a = Sha256::digest(given.as_bytes());
+    let b = Sha256::digest(expected.as_bytes());
+    let diff = a.iter().zip(b.iter()).fold(0u8, |acc, (x, y)| acc | (x ^ y));
+    if given.is_empty() || diff != 0 {
+        return Err(AppError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "a valid `Authorization: Bearer <admin token>` header is required",
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_hashed;
+
+    #[test]
+    fn recognises_trunk_hashed_names() {
+        assert!(is_hashed("frontend-3f2a9c0d1e2b4a5c.js"));
+        assert!(is_hashed("frontend-3f2a9c0d1e2b4a5c_bg.wasm"));
+        assert!(!is_hashed("index.html"));
+        assert!(!is_hashed("sw.js"));
+        assert!(!is_hashed("manifest.webmanifest"));
+    }
+}
