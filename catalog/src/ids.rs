@@ -115,9 +115,7 @@ pub fn resident_id_birth_date(id: &str) -> Option<Date> {
 /// `true` when the sequence digit (17th) is odd, i.e. the holder is registered male.
 pub fn resident_id_is_male(id: &str) -> Option<bool> {
     let digit = id.as_bytes().get(16)?;
-    digit
-        .is_ascii_digit()
-        .then_some((digit - b'0') % 2 == 1)
+    digit.is_ascii_digit().then_some((digit - b'0') % 2 == 1)
 }
 
 /// Checks an 18-character resident ID number. `today`, when known, rules out future

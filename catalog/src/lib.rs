@@ -8,7 +8,7 @@ pub mod date;
 pub mod ids;
 mod merge;
 mod report;
-mod validate;
+pub mod validate;
 
 pub use date::Date;
 pub use merge::{FormCounts, IndustryRef, MergedField, MergedForm, PermitRef, Section};
@@ -175,8 +175,8 @@ pub struct FieldDef {
 pub enum FormField {
     /// Reference to a shared dictionary entry by id.
     Shared(String),
-    /// A field that only this permit's form asks.
-    Own(FieldDef),
+    /// A field that only this permit's form asks (boxed: most entries are references).
+    Own(Box<FieldDef>),
 }
 
 impl FormField {
@@ -440,7 +440,10 @@ impl Catalog {
         questions: &str,
         divisions: &str,
     ) -> Result<Catalog, CatalogError> {
-        fn parse<T: serde::de::DeserializeOwned>(what: &str, json: &str) -> Result<T, CatalogError> {
+        fn parse<T: serde::de::DeserializeOwned>(
+            what: &str,
+            json: &str,
+        ) -> Result<T, CatalogError> {
             serde_json::from_str(json).map_err(|e| CatalogError::Data(format!("{what}: {e}")))
         }
         Ok(Catalog {
@@ -525,7 +528,11 @@ impl Catalog {
             .collect())
     }
 
-    fn check_answers(&self, industry: &Industry, answers: &ScopeAnswers) -> Result<(), CatalogError> {
+    fn check_answers(
+        &self,
+        industry: &Industry,
+        answers: &ScopeAnswers,
+    ) -> Result<(), CatalogError> {
         for (qid, answer) in answers {
             if !industry.questions.contains(qid) {
                 return Err(CatalogError::UnknownQuestion(qid.clone()));
@@ -543,7 +550,11 @@ impl Catalog {
     }
 
     /// Merges an industry's permit forms for these answers into one form.
-    pub fn merge(&self, industry_id: &str, answers: &ScopeAnswers) -> Result<MergedForm, CatalogError> {
+    pub fn merge(
+        &self,
+        industry_id: &str,
+        answers: &ScopeAnswers,
+    ) -> Result<MergedForm, CatalogError> {
         merge::merge(self, industry_id, answers)
     }
 
@@ -609,7 +620,10 @@ impl Catalog {
                         Some(_) => kind == Some(QuestionKind::Number),
                     };
                     if !fits || !i.questions.iter().any(|asked| asked == q) {
-                        problems.push(format!("{}: condition reads {q}, not asked or wrong kind", i.id));
+                        problems.push(format!(
+                            "{}: condition reads {q}, not asked or wrong kind",
+                            i.id
+                        ));
                     }
                 });
                 let Some(permit) = self.permit(&ip.permit) else {
@@ -618,12 +632,15 @@ impl Catalog {
                 };
                 for def in permit.fields.iter().filter_map(|f| self.field_def(f)) {
                     if def.prefill == Some(Prefill::Industry) {
-                        let preset_ok = i
-                            .presets
-                            .get(&def.id)
-                            .is_some_and(|v| v.split(',').all(|v| def.options.iter().any(|o| o.value == v)));
+                        let preset_ok = i.presets.get(&def.id).is_some_and(|v| {
+                            v.split(',')
+                                .all(|v| def.options.iter().any(|o| o.value == v))
+                        });
                         if !preset_ok {
-                            problems.push(format!("{}: missing or invalid preset for {}", i.id, def.id));
+                            problems.push(format!(
+                                "{}: missing or invalid preset for {}",
+                                i.id, def.id
+                            ));
                         }
                     }
                 }
@@ -650,9 +667,10 @@ fn check_def(catalog: &Catalog, def: &FieldDef, problems: &mut Vec<String>) {
     match (def.prefill, &def.from) {
         (Some(Prefill::Scope), Some(q)) if catalog.question(q).is_some() => {}
         (Some(Prefill::Derived), Some(f)) if catalog.shared_field(f).is_some() => {}
-        (Some(Prefill::Scope | Prefill::Derived), _) => {
-            problems.push(format!("{}: scope/derived prefill needs a valid `from`", def.id))
-        }
+        (Some(Prefill::Scope | Prefill::Derived), _) => problems.push(format!(
+            "{}: scope/derived prefill needs a valid `from`",
+            def.id
+        )),
         _ => {}
     }
 }

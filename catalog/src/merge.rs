@@ -122,10 +122,14 @@ impl MergedForm {
     /// Fills empty derived fields (sex and birth date from a resident ID number) in `values`.
     pub fn fill_derived(&self, values: &mut FormValues) {
         for field in self.fields() {
-            let (Some(Prefill::Derived), Some(source)) = (field.def.prefill, &field.def.from) else {
+            let (Some(Prefill::Derived), Some(source)) = (field.def.prefill, &field.def.from)
+            else {
                 continue;
             };
-            if values.get(&field.def.id).is_some_and(|v| !v.trim().is_empty()) {
+            if values
+                .get(&field.def.id)
+                .is_some_and(|v| !v.trim().is_empty())
+            {
                 continue;
             }
             let Some(id) = values.get(source).map(|v| v.trim()) else {
@@ -188,7 +192,7 @@ pub(crate) fn merge(
             _ => None,
         };
         MergedField {
-            required: !def.optional,
+            required: !def.optional && def.required_if.is_none(),
             def,
             used_by,
             preset,
@@ -202,7 +206,11 @@ pub(crate) fn merge(
         .filter_map(|entry| {
             let used_by: Vec<String> = permits
                 .iter()
-                .filter(|p| p.fields.iter().any(|f| matches!(f, FormField::Shared(id) if *id == entry.id)))
+                .filter(|p| {
+                    p.fields
+                        .iter()
+                        .any(|f| matches!(f, FormField::Shared(id) if *id == entry.id))
+                })
                 .map(|p| p.id.clone())
                 .collect();
             (!used_by.is_empty()).then(|| make_field(entry, used_by))
@@ -211,7 +219,10 @@ pub(crate) fn merge(
 
     let mut sections = vec![Section {
         id: "shared".into(),
-        title: Text::new("基本信息(各许可共用)", "Basic information (shared by all permits)"),
+        title: Text::new(
+            "基本信息(各许可共用)",
+            "Basic information (shared by all permits)",
+        ),
         permit: None,
         fields: shared_fields,
     }];

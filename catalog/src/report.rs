@@ -68,7 +68,9 @@ pub(crate) fn report(catalog: &Catalog) -> CatalogReport {
         .industries
         .iter()
         .filter_map(|industry| {
-            let form = catalog.merge(&industry.id, &industry.full_scope(catalog)).ok()?;
+            let form = catalog
+                .merge(&industry.id, &industry.full_scope(catalog))
+                .ok()?;
             let c = form.counts;
             Some(IndustryReport {
                 id: industry.id.clone(),
@@ -119,7 +121,16 @@ impl CatalogReport {
         let _ = writeln!(
             out,
             "{:<4} {:<20} {:>7} {:>8} {:>6} {:>6} {:>6} {:>6} {:>8} {:>6}",
-            "code", "industry", "permits", "separate", "merged", "-%", "typed", "%sep", "+profile", "%sep"
+            "code",
+            "industry",
+            "permits",
+            "separate",
+            "merged",
+            "-%",
+            "typed",
+            "%sep",
+            "+profile",
+            "%sep"
         );
         for r in &self.industries {
             let c = &r.counts;

@@ -107,11 +107,14 @@ impl IssueCode {
         let range_en = detail.range_en();
         let (zh, en) = match self {
             IssueCode::Required => (
-                format!("请填写{l_zh}。"),
-                format!("Enter {l_en}."),
+                format!("请填写{l_zh},此项为必填。"),
+                format!("Enter {l_en}: this field is required."),
             ),
             IssueCode::RequiredIf => {
-                let (o_zh, o_en) = detail.other.as_ref().map_or(("", ""), |o| (o.zh.as_str(), o.en.as_str()));
+                let (o_zh, o_en) = detail
+                    .other
+                    .as_ref()
+                    .map_or(("", ""), |o| (o.zh.as_str(), o.en.as_str()));
                 (
                     format!("已填写“{o_zh}”,因此还需填写{l_zh}。"),
                     format!("Enter {l_en}: it is needed because of your answer to “{o_en}”."),
@@ -119,39 +122,72 @@ impl IssueCode {
             }
             IssueCode::TooLong => (
                 format!("{l_zh}太长,请缩短到{}个字以内。", detail.max_len),
-                format!("{l_en} is too long: shorten it to {} characters or fewer.", detail.max_len),
+                format!(
+                    "{l_en} is too long: shorten it to {} characters or fewer.",
+                    detail.max_len
+                ),
             ),
             IssueCode::CreditCodeFormat => (
-                format!("{l_zh}应为18位,由数字和大写字母组成(不含I、O、S、V、Z),请对照营业执照重新输入。"),
-                format!("{l_en} must be 18 digits and capital letters (no I, O, S, V or Z): copy it again from the business licence."),
+                format!(
+                    "{l_zh}应为18位,由数字和大写字母组成(不含I、O、S、V、Z),请对照营业执照重新输入。"
+                ),
+                format!(
+                    "{l_en} must be 18 digits and capital letters (no I, O, S, V or Z): copy it again from the business licence."
+                ),
             ),
             IssueCode::CreditCodeCheck => (
-                format!("{l_zh}的校验位与计算结果({})不符,请核对营业执照;若执照上的代码确实如此,可确认后继续。", detail.expected),
-                format!("{l_en}: the last character does not match the computed check character ({}). Check the business licence; if the licence really shows this code, confirm and continue.", detail.expected),
+                format!(
+                    "{l_zh}的校验位与计算结果({})不符,请核对营业执照;若执照上的代码确实如此,可确认后继续。",
+                    detail.expected
+                ),
+                format!(
+                    "{l_en}: the last character does not match the computed check character ({}). Check the business licence; if the licence really shows this code, confirm and continue.",
+                    detail.expected
+                ),
             ),
             IssueCode::CreditCodeLegacy => (
-                format!("{l_zh}是15位旧注册号,请尽量填写18位统一社会信用代码;如尚未换照,可确认后继续。"),
-                format!("{l_en} is an old 15-digit registration number: enter the 18-character credit code if you have one, otherwise confirm and continue."),
+                format!(
+                    "{l_zh}是15位旧注册号,请尽量填写18位统一社会信用代码;如尚未换照,可确认后继续。"
+                ),
+                format!(
+                    "{l_en} is an old 15-digit registration number: enter the 18-character credit code if you have one, otherwise confirm and continue."
+                ),
             ),
             IssueCode::ResidentIdFormat => (
                 format!("{l_zh}应为18位:前17位是数字,最后一位是数字或大写X,请核对身份证。"),
-                format!("{l_en} must have 18 characters: 17 digits then a digit or capital X. Check the identity card."),
+                format!(
+                    "{l_en} must have 18 characters: 17 digits then a digit or capital X. Check the identity card."
+                ),
             ),
             IssueCode::ResidentIdCheck => (
-                format!("{l_zh}的最后一位应为{},可能有数字输错,请逐位核对身份证。", detail.expected),
-                format!("{l_en}: the last character should be {}, so a digit is probably mistyped. Compare it digit by digit with the identity card.", detail.expected),
+                format!(
+                    "{l_zh}的最后一位应为{},可能有数字输错,请逐位核对身份证。",
+                    detail.expected
+                ),
+                format!(
+                    "{l_en}: the last character should be {}, so a digit is probably mistyped. Compare it digit by digit with the identity card.",
+                    detail.expected
+                ),
             ),
             IssueCode::ResidentIdBirthDate => (
                 format!("{l_zh}第7至14位的出生日期不是有效日期,请核对身份证。"),
-                format!("{l_en}: characters 7–14 are not a real date of birth. Check the identity card."),
+                format!(
+                    "{l_en}: characters 7–14 are not a real date of birth. Check the identity card."
+                ),
             ),
             IssueCode::IdNumberFormat => (
                 format!("{l_zh}应为5至20位字母或数字,请按证件原样输入。"),
-                format!("{l_en} must be 5 to 20 letters or digits: type it exactly as on the document."),
+                format!(
+                    "{l_en} must be 5 to 20 letters or digits: type it exactly as on the document."
+                ),
             ),
             IssueCode::PhoneFormat => (
-                format!("{l_zh}应为11位手机号(如13812345678)或带区号的座机号(如021-12345678),请重新输入。"),
-                format!("{l_en} must be an 11-digit mobile number (e.g. 13812345678) or a landline with area code (e.g. 021-12345678)."),
+                format!(
+                    "{l_zh}应为11位手机号(如13812345678)或带区号的座机号(如021-12345678),请重新输入。"
+                ),
+                format!(
+                    "{l_en} must be an 11-digit mobile number (e.g. 13812345678) or a landline with area code (e.g. 021-12345678)."
+                ),
             ),
             IssueCode::EmailFormat => (
                 format!("{l_zh}格式不对,应类似 name@example.com。"),
@@ -171,11 +207,17 @@ impl IssueCode {
             ),
             IssueCode::NumberFormat => (
                 format!("{l_zh}应为数字{},如 120 或 85.5。", detail.unit_zh()),
-                format!("{l_en} must be a number{}, e.g. 120 or 85.5.", detail.unit_en()),
+                format!(
+                    "{l_en} must be a number{}, e.g. 120 or 85.5.",
+                    detail.unit_en()
+                ),
             ),
             IssueCode::IntegerFormat => (
                 format!("{l_zh}应为整数{},如 12。", detail.unit_zh()),
-                format!("{l_en} must be a whole number{}, e.g. 12.", detail.unit_en()),
+                format!(
+                    "{l_en} must be a whole number{}, e.g. 12.",
+                    detail.unit_en()
+                ),
             ),
             IssueCode::NumberRange => (
                 format!("{l_zh}应在{range_zh}之间,请核对。"),
@@ -195,7 +237,9 @@ impl IssueCode {
             ),
             IssueCode::TimeRangeFormat => (
                 format!("{l_zh}应写成 开始-结束,如 09:00-22:00(跨夜如 18:00-02:00)。"),
-                format!("{l_en} must be written start-end, e.g. 09:00-22:00 (overnight: 18:00-02:00)."),
+                format!(
+                    "{l_en} must be written start-end, e.g. 09:00-22:00 (overnight: 18:00-02:00)."
+                ),
             ),
         };
         Text { zh, en }
@@ -221,14 +265,22 @@ pub struct Detail {
 
 impl Detail {
     fn unit_zh(&self) -> String {
-        self.unit.as_ref().map_or(String::new(), |u| format!("(单位:{u})"))
+        self.unit
+            .as_ref()
+            .map_or(String::new(), |u| format!("(单位:{u})"))
     }
     fn unit_en(&self) -> String {
-        self.unit.as_ref().map_or(String::new(), |u| format!(" (in {u})"))
+        self.unit
+            .as_ref()
+            .map_or(String::new(), |u| format!(" (in {u})"))
     }
     fn bounds(&self) -> (String, String, String) {
         let show = |v: Option<f64>| v.map_or("…".to_string(), |v| v.to_string());
-        (show(self.min), show(self.max), self.unit.clone().unwrap_or_default())
+        (
+            show(self.min),
+            show(self.max),
+            self.unit.clone().unwrap_or_default(),
+        )
     }
     fn range_zh(&self) -> String {
         let (lo, hi, u) = self.bounds();
@@ -285,7 +337,11 @@ pub fn validate(form: &MergedForm, values: &FormValues) -> ValidationReport {
 
 /// Validates `values` (field id → text as typed) against the merged form, with `today`
 /// for date rules (`None` skips them). Derived fields are computed first when empty.
-pub fn validate_at(form: &MergedForm, values: &FormValues, today: Option<Date>) -> ValidationReport {
+pub fn validate_at(
+    form: &MergedForm,
+    values: &FormValues,
+    today: Option<Date>,
+) -> ValidationReport {
     let mut values = values.clone();
     form.fill_derived(&mut values);
     let mut report = ValidationReport::default();
@@ -316,7 +372,11 @@ pub fn validate_at(form: &MergedForm, values: &FormValues, today: Option<Date>) 
     report
 }
 
-fn missing(form: &MergedForm, field: &MergedField, values: &FormValues) -> Option<(IssueCode, Detail)> {
+fn missing(
+    form: &MergedForm,
+    field: &MergedField,
+    values: &FormValues,
+) -> Option<(IssueCode, Detail)> {
     if field.required && field.def.prefill != Some(crate::Prefill::Derived) {
         return Some((IssueCode::Required, Detail::default()));
     }
@@ -328,7 +388,13 @@ fn missing(form: &MergedForm, field: &MergedField, values: &FormValues) -> Optio
     };
     applies.then(|| {
         let other_label = form.field(&rule.field).map(|f| f.def.label.clone());
-        (IssueCode::RequiredIf, Detail { other: other_label, ..Detail::default() })
+        (
+            IssueCode::RequiredIf,
+            Detail {
+                other: other_label,
+                ..Detail::default()
+            },
+        )
     })
 }
 
@@ -344,14 +410,25 @@ fn check_value(
     match def.kind {
         FieldKind::Text => {
             let max_len = def.max_len.map_or(200, |m| m as usize);
-            (value.chars().count() > max_len)
-                .then(|| (IssueCode::TooLong, Detail { max_len, ..Detail::default() }))
+            (value.chars().count() > max_len).then(|| {
+                (
+                    IssueCode::TooLong,
+                    Detail {
+                        max_len,
+                        ..Detail::default()
+                    },
+                )
+            })
         }
         FieldKind::CreditCode => match ids::check_credit_code(value) {
             CreditCodeCheck::Ok => None,
-            CreditCodeCheck::BadCheckChar { expected } => {
-                Some((IssueCode::CreditCodeCheck, Detail { expected, ..Detail::default() }))
-            }
+            CreditCodeCheck::BadCheckChar { expected } => Some((
+                IssueCode::CreditCodeCheck,
+                Detail {
+                    expected,
+                    ..Detail::default()
+                },
+            )),
             CreditCodeCheck::BadFormat if ids::is_legacy_registration_number(value) => {
                 plain(IssueCode::CreditCodeLegacy)
             }
@@ -368,24 +445,35 @@ fn check_value(
                     ResidentIdCheck::Ok => None,
                     ResidentIdCheck::BadFormat => plain(IssueCode::ResidentIdFormat),
                     ResidentIdCheck::BadBirthDate => plain(IssueCode::ResidentIdBirthDate),
-                    ResidentIdCheck::BadCheckChar { expected } => {
-                        Some((IssueCode::ResidentIdCheck, Detail { expected, ..Detail::default() }))
-                    }
+                    ResidentIdCheck::BadCheckChar { expected } => Some((
+                        IssueCode::ResidentIdCheck,
+                        Detail {
+                            expected,
+                            ..Detail::default()
+                        },
+                    )),
                 }
             } else {
-                let ok = (5..=20).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_alphanumeric());
+                let ok = (5..=20).contains(&value.len())
+                    && value.bytes().all(|b| b.is_ascii_alphanumeric());
                 (!ok).then_some((IssueCode::IdNumberFormat, Detail::default()))
             }
         }
-        FieldKind::Phone => (!is_phone(value)).then_some((IssueCode::PhoneFormat, Detail::default())),
-        FieldKind::Email => (!is_email(value)).then_some((IssueCode::EmailFormat, Detail::default())),
+        FieldKind::Phone => {
+            (!is_phone(value)).then_some((IssueCode::PhoneFormat, Detail::default()))
+        }
+        FieldKind::Email => {
+            (!is_email(value)).then_some((IssueCode::EmailFormat, Detail::default()))
+        }
         FieldKind::Date => {
             let Some(date) = Date::parse(value) else {
                 return plain(IssueCode::DateFormat);
             };
             match (def.date_rule, today) {
                 (Some(DateRule::NotInPast), Some(t)) if date < t => plain(IssueCode::DateInPast),
-                (Some(DateRule::NotInFuture), Some(t)) if date > t => plain(IssueCode::DateInFuture),
+                (Some(DateRule::NotInFuture), Some(t)) if date > t => {
+                    plain(IssueCode::DateInFuture)
+                }
                 _ => None,
             }
         }
@@ -398,10 +486,15 @@ fn check_value(
                 ..Detail::default()
             };
             let Some(number) = parse_number(value, def.unit.as_deref(), integer) else {
-                let code = if integer { IssueCode::IntegerFormat } else { IssueCode::NumberFormat };
+                let code = if integer {
+                    IssueCode::IntegerFormat
+                } else {
+                    IssueCode::NumberFormat
+                };
                 return Some((code, detail));
             };
-            let in_range = def.min.is_none_or(|m| number >= m) && def.max.is_none_or(|m| number <= m);
+            let in_range =
+                def.min.is_none_or(|m| number >= m) && def.max.is_none_or(|m| number <= m);
             (!in_range).then_some((IssueCode::NumberRange, detail))
         }
         FieldKind::Choice | FieldKind::YesNo => {
@@ -414,11 +507,14 @@ fn check_value(
         }
         FieldKind::MultiChoice => {
             let mut chosen: Vec<&str> = value.split(',').map(str::trim).collect();
-            let all_known = chosen.iter().all(|v| def.options.iter().any(|o| o.value == *v));
+            let all_known = chosen
+                .iter()
+                .all(|v| def.options.iter().any(|o| o.value == *v));
             let count = chosen.len();
             chosen.sort_unstable();
             chosen.dedup();
-            (!all_known || chosen.len() != count).then_some((IssueCode::ChoiceInvalid, Detail::default()))
+            (!all_known || chosen.len() != count)
+                .then_some((IssueCode::ChoiceInvalid, Detail::default()))
         }
         FieldKind::Division => {
             let known = value.len() == 6 && field.def.options.iter().any(|o| o.value == value);
@@ -429,7 +525,9 @@ fn check_value(
             let ok = value.len() == 6 && value.bytes().all(|b| b.is_ascii_digit());
             (!ok).then_some((IssueCode::PostalCodeFormat, Detail::default()))
         }
-        FieldKind::TimeRange => (!is_time_range(value)).then_some((IssueCode::TimeRangeFormat, Detail::default())),
+        FieldKind::TimeRange => {
+            (!is_time_range(value)).then_some((IssueCode::TimeRangeFormat, Detail::default()))
+        }
     }
 }
 
@@ -519,7 +617,8 @@ fn parse_number(raw: &str, unit: Option<&str>, integer: bool) -> Option<f64> {
         Some((w, f)) => (w, Some(f)),
         None => (digits, None),
     };
-    let shape_ok = all_digits(whole) && fraction.is_none_or(all_digits) && !(integer && fraction.is_some());
+    let shape_ok =
+        all_digits(whole) && fraction.is_none_or(all_digits) && !(integer && fraction.is_some());
     if !shape_ok {
         return None;
     }

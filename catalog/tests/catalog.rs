@@ -1,0 +1,101 @@
+//! Catalog integrity, size, JSON round trip and the field-count report.
+
+use catalog::{Catalog, Prefill};
+
+#[test]
+fn data_is_sound() {
+    let catalog = Catalog::builtin();
+    let problems = catalog.problems();
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(catalog.industries.len() >= 20);
+    assert!(catalog.permits.iter().all(|p| !p.source.trim().is_empty()));
+    for (i, industry) in catalog.industries.iter().enumerate() {
+        assert_eq!(
+            catalog.industry_by_code(industry.code).map(|x| &x.id),
+            Some(&industry.id)
+        );
+        assert_eq!(catalog.industry(&industry.id), Some(&catalog.industries[i]));
+    }
+    for permit in &catalog.permits {
+        assert_eq!(
+            catalog.permit_by_code(permit.code).map(|p| &p.id),
+            Some(&permit.id)
+        );
+    }
+    assert_eq!(
+        catalog.division(310115).map(|d| d.zh.as_str()),
+        Some("上海市浦东新区")
+    );
+    assert_eq!(
+        catalog.division(320114).map(|d| d.zh.as_str()),
+        Some("南京市雨花台区")
+    );
+    let shanghai = catalog
+        .divisions
+        .iter()
+        .filter(|d| d.code / 1000 == 310)
+        .count();
+    let nanjing = catalog
+        .divisions
+        .iter()
+        .filter(|d| d.code / 100 == 3201)
+        .count();
+    assert_eq!((shanghai, nanjing), (16, 11));
+}
+
+#[test]
+fn registry_prefill_is_exactly_the_documented_set() {
+    let registry: Vec<&str> = Catalog::builtin()
+        .dictionary
+        .iter()
+        .filter(|f| f.prefill == Some(Prefill::Registry))
+        .map(|f| f.id.as_str())
+        .collect();
+    assert_eq!(
+        registry,
+        [
+            "business_name",
+            "credit_code",
+            "enterprise_type",
+            "address_division",
+            "address_detail",
+            "legal_rep_name",
+            "establishment_date",
+            "registered_capital"
+        ]
+    );
+}
+
+#[test]
+fn json_round_trips_and_is_small_enough_to_ship() {
+    let catalog = Catalog::builtin();
+    let json = catalog.to_json();
+    println!(
+        "catalog JSON: {} bytes ({:.1} KB)",
+        json.len(),
+        json.len() as f64 / 1024.0
+    );
+    assert!(
+        json.len() < 80 * 1024,
+        "catalog JSON grew to {} bytes",
+        json.len()
+    );
+    assert_eq!(&Catalog::from_json(&json).expect("parse"), catalog);
+    assert!(Catalog::from_json("{").is_err());
+}
+
+#[test]
+fn report_covers_every_industry() {
+    let catalog = Catalog::builtin();
+    let report = catalog.report();
+    println!("{}", report.to_table());
+    assert_eq!(report.industries.len(), catalog.industries.len());
+    for line in &report.industries {
+        let c = line.counts;
+        assert!(c.merged_fields <= c.separate_form_fields, "{}", line.id);
+        if line.permits > 1 {
+            assert!(c.merged_fields < c.separate_form_fields, "{}", line.id);
+        }
+        assert!(c.typed_after_registry_and_profile_prefill <= c.typed_after_registry_prefill);
+    }
+}
