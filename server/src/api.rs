@@ -88,10 +88,12 @@ pub struct ApplicationRequest {
     /// Client-generated, unique per application; the idempotency key.
     pub id: String,
     pub industry: String,
+    /// Business-scope answers: question id → `true`/`false` or a number.
     #[serde(default)]
-    pub scope: Map<String, Value>,
+    pub scope: catalog::ScopeAnswers,
+    /// Field id → text as typed.
     #[serde(default)]
-    pub values: Map<String, Value>,
+    pub values: catalog::FormValues,
 }
 
 const MAX_ID_LEN: usize = 64;
@@ -141,7 +143,7 @@ async fn issue_once(
         return repeat(existing, &hash);
     }
     let now = domain::now();
-    let year = domain::year_of(now);
+    let year = domain::license_year(now);
     let division = prepared.division;
     let seq = state.next_seq(division, year)?;
     let number = format!("{division:06}-{year:04}-{seq:06}");
@@ -153,7 +155,7 @@ async fn issue_once(
         application_id: id.to_owned(),
         content_hash: hash.clone(),
         industry: prepared.industry.clone(),
-        body: prepared.canonical,
+        body: prepared.record,
         received_at: now,
         number,
         division,

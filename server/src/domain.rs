@@ -7,9 +7,12 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
+use catalog::{Catalog, CatalogError, Text};
+use sha2::{Digest, Sha256};
 use signer::{KeySet, KeyStore, LicenseClaims, RevocationList, SignedRevocationList, Verdict};
 
-use crate::error::AppError;
+use crate::api::ApplicationRequest;
+use crate::error::{AppError, truncate};
 
 /// Seed data for the registry look-up, shipped with the repository.
 const REGISTRY_SEED: &str = include_str!("../data/registry.json");
@@ -59,8 +62,13 @@ pub fn now() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
+/// The license year: the calendar year in China (UTC+8) at `unix`.
+pub fn license_year(unix: i64) -> i32 {
+    year_of(unix + 8 * 3600)
+}
+
 /// The UTC calendar year of a Unix time (Howard Hinnant's civil-from-days).
-pub fn year_of(unix: i64) -> i32 {
+fn year_of(unix: i64) -> i32 {
     let z = unix.div_euclid(86_400) + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
@@ -164,15 +172,14 @@ pub fn sign_claims(claims: &LicenseClaims, keys: &Keys) -> Result<(String, Strin
     Ok((key.kid().to_owned(), qr))
 }
 
-// ---- catalog (temporary stand-in until the catalog crate's merge/validate land) ----
+// ---- catalog ----
 
 pub struct PermitInfo {
     pub kind: u16,
     pub id: String,
-    pub name: Value,
-    pub department: Value,
-    pub validity_years: i64,
-    pub scope: Option<String>,
+    pub name: Text,
+    pub department: Text,
+    pub validity_years: Option<u8>,
 }
 
 /// An application merged and validated against the catalog.
@@ -180,25 +187,43 @@ pub struct Prepared {
     pub industry: String,
     pub industry_code: u16,
     pub division: u32,
-    /// Canonical JSON of what was applied for: the idempotency content and the stored record.
+    /// Canonical JSON of what the client sent (industry, scope, values): the idempotency key's
+    /// content. Equal content hashes equally whatever the key order.
     pub canonical: String,
+    /// What the ledger stores: the values after presets and derived fields were filled in.
+    pub record: String,
     pub business_name: String,
     pub credit_code: String,
     pub address_detail: String,
     pub legal_representative: String,
     pub permits: Vec<PermitInfo>,
+    pub warnings: Value,
 }
 
+/// The built-in catalog and its JSON, serialised once.
 pub struct CatalogView {
+    catalog: &'static Catalog,
     json: axum::body::Bytes,
     etag: String,
 }
 
+fn unprocessable(code: &'static str, message: &str, field: &str, text: Value) -> AppError {
+    let mut fields = Map::new();
+    fields.insert(field.to_owned(), text);
+    AppError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message).with_fields(fields)
+}
+
+fn issue_json(issue: &catalog::Issue) -> Value {
+    json!({ "code": issue.code, "zh": issue.message.zh, "en": issue.message.en })
+}
+
 impl CatalogView {
     pub fn builtin() -> Self {
-        let json = json!({ "version": "stub" }).to_string();
-        let etag = format!("\"{}\"", &hex::encode(<sha2::Sha256 as sha2::Digest>::digest(json.as_bytes()))[..16]);
-        Self { json: json.into(), etag }
+        let catalog = Catalog::builtin();
+        let json = catalog.to_json();
+        let digest = hex::encode(Sha256::digest(json.as_bytes()));
+        let etag = format!("\"{}-{}\"", catalog.version, &digest[..16]);
+        Self { catalog, json: json.into(), etag }
     }
 
     pub fn json(&self) -> &axum::body::Bytes {
@@ -209,58 +234,156 @@ impl CatalogView {
         &self.etag
     }
 
-    pub fn prepare(&self, req: &crate::api::ApplicationRequest) -> Result<Prepared, AppError> {
-        if req.industry != "convenience_store" {
-            return Err(AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "unknown_industry", "no such industry"));
-        }
-        let text = |id: &str| req.values.get(id).and_then(Value::as_str).unwrap_or("").trim().to_owned();
-        let mut fields = Map::new();
-        for id in ["business_name", "credit_code", "address_division", "address_detail", "legal_rep_name"] {
-            if text(id).is_empty() {
-                fields.insert(id.into(), json!({ "zh": "必填", "en": "required" }));
+    /// Merges the industry's forms for the scope answers and validates the values, exactly as
+    /// the browser did; every problem comes back as a 422 with per-field messages.
+    pub fn prepare(&self, req: &ApplicationRequest) -> Result<Prepared, AppError> {
+        let form = self.catalog.merge(&req.industry, &req.scope).map_err(|e| match e {
+            CatalogError::UnknownIndustry(_) => unprocessable(
+                "unknown_industry",
+                "no such industry in the catalog",
+                "industry",
+                json!({ "zh": "行业不存在,请从目录中选择", "en": "unknown industry: pick one from the catalog" }),
+            ),
+            CatalogError::UnknownQuestion(q) | CatalogError::AnswerKind(q) => unprocessable(
+                "invalid_scope",
+                "a business-scope answer does not fit this industry",
+                &format!("scope.{}", truncate(&q, 64)),
+                json!({ "zh": "该经营范围问题不属于此行业或答案类型不对", "en": "this question is not asked for the industry, or the answer has the wrong type" }),
+            ),
+            CatalogError::Data(d) => AppError::internal("catalog", d),
+        })?;
+        // Dictionary entries this form does not ask (pre-fill sends the whole registry record)
+        // are dropped; anything else unknown is refused.
+        let mut unknown = Map::new();
+        for id in req.values.keys() {
+            if form.field(id).is_none() && self.catalog.shared_field(id).is_none() {
+                unknown.insert(
+                    truncate(id, 64),
+                    json!({ "code": "unknown_field", "zh": "此表单没有该字段", "en": "this form has no such field" }),
+                );
             }
         }
-        if check_credit_code(&text("credit_code")).is_err() {
-            fields.insert("credit_code".into(), json!({ "zh": "校验位不正确", "en": "bad check character" }));
+        if !unknown.is_empty() {
+            return Err(AppError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unknown_field",
+                "the application has fields this industry's form does not ask",
+            )
+            .with_fields(unknown));
         }
-        let division: u32 = text("address_division").parse().unwrap_or(0);
-        if !(110_000..=820_000).contains(&division) {
-            fields.insert("address_division".into(), json!({ "zh": "无效区划", "en": "unknown division" }));
+        let mut values = form.preset_values();
+        values.extend(
+            req.values
+                .iter()
+                .filter(|(k, _)| form.field(k).is_some())
+                .map(|(k, v)| (k.clone(), v.clone())),
+        );
+        form.fill_derived(&mut values);
+        let report = catalog::validate(&form, &values);
+        let text = |id: &str| values.get(id).map_or("", |v| v.trim()).to_owned();
+        let mut errors = Map::new();
+        for issue in &report.errors {
+            errors.entry(issue.field.clone()).or_insert_with(|| issue_json(issue));
         }
-        if !fields.is_empty() {
-            return Err(AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_fields", "some fields need fixing").with_fields(fields));
+        // The license needs these whatever the industry's forms ask.
+        for id in [BUSINESS_NAME, CREDIT_CODE, ADDRESS_DIVISION, ADDRESS_DETAIL, LEGAL_REP] {
+            if text(id).is_empty() {
+                errors.entry(id.to_owned()).or_insert_with(|| {
+                    json!({ "code": "required", "zh": "颁发许可证需要此项", "en": "the license needs this field" })
+                });
+            }
         }
+        let division = text(ADDRESS_DIVISION).parse::<u32>().ok().filter(|d| self.catalog.division(*d).is_some());
+        if division.is_none() && !errors.contains_key(ADDRESS_DIVISION) {
+            errors.insert(
+                ADDRESS_DIVISION.into(),
+                json!({ "code": "division_unknown", "zh": "请从列表中选择区县", "en": "pick the district from the list" }),
+            );
+        }
+        let (Some(division), true) = (division, errors.is_empty()) else {
+            return Err(AppError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_fields",
+                "some fields need fixing before the license can be issued",
+            )
+            .with_fields(errors));
+        };
+        let warnings: Map<String, Value> =
+            report.warnings.iter().map(|i| (i.field.clone(), issue_json(i))).collect();
         let canonical = canonical_json(&json!({ "industry": req.industry, "scope": req.scope, "values": req.values }));
+        let record = json!({
+            "catalog_version": form.catalog_version,
+            "industry": req.industry,
+            "scope": req.scope,
+            "values": values,
+        })
+        .to_string();
         Ok(Prepared {
-            industry: req.industry.clone(),
-            industry_code: 1,
+            industry: form.industry.id.clone(),
+            industry_code: form.industry.code,
             division,
             canonical,
-            business_name: text("business_name"),
-            credit_code: text("credit_code"),
-            address_detail: text("address_detail"),
-            legal_representative: text("legal_rep_name"),
-            permits: vec![PermitInfo {
-                kind: 101,
-                id: "food_business".into(),
-                name: json!({ "zh": "食品经营许可证", "en": "Food business permit" }),
-                department: json!({ "zh": "区市场监督管理局", "en": "District Administration for Market Regulation" }),
-                validity_years: 5,
-                scope: None,
-            }],
+            record,
+            business_name: text(BUSINESS_NAME),
+            credit_code: text(CREDIT_CODE),
+            address_detail: text(ADDRESS_DETAIL),
+            legal_representative: text(LEGAL_REP),
+            permits: form
+                .permits
+                .iter()
+                .map(|p| PermitInfo {
+                    kind: p.code,
+                    id: p.id.clone(),
+                    name: p.name.clone(),
+                    department: p.department.clone(),
+                    validity_years: p.validity_years,
+                })
+                .collect(),
+            warnings: Value::Object(warnings),
         })
     }
 
-    pub fn permit_record(&self, body: &str, license: &str, kind: u16) -> Result<Value, AppError> {
-        let body: Value = serde_json::from_str(body).map_err(|e| AppError::internal("stored body", e))?;
-        let license: Value = serde_json::from_str(license).map_err(|e| AppError::internal("stored license", e))?;
-        let permit = license["permits"]
+    /// One department's view of an issued license: its permit and the fields of that permit's
+    /// own form, in that form's order, with the values from the application.
+    pub fn permit_record(&self, record: &str, license: &str, kind: u16) -> Result<Value, AppError> {
+        let record: Value = serde_json::from_str(record).map_err(|e| AppError::internal("stored record", e))?;
+        let license: Value =
+            serde_json::from_str(license).map_err(|e| AppError::internal("stored license", e))?;
+        let issued = license["permits"]
             .as_array()
             .and_then(|ps| ps.iter().find(|p| p["kind"] == json!(kind)))
             .ok_or_else(|| AppError::not_found("this license has no permit of that kind"))?;
-        Ok(json!({ "license_number": license["number"], "permit": permit, "fields": body["values"] }))
+        let permit = self
+            .catalog
+            .permit_by_code(kind)
+            .ok_or_else(|| AppError::not_found("no permit of that kind in the catalog"))?;
+        let fields: Vec<Value> = permit
+            .fields
+            .iter()
+            .filter_map(|f| self.catalog.field_def(f))
+            .map(|def| {
+                json!({
+                    "id": def.id,
+                    "label": def.label,
+                    "value": record["values"].get(&def.id),
+                })
+            })
+            .collect();
+        Ok(json!({
+            "license_number": license["number"],
+            "permit": issued,
+            "department": permit.department,
+            "form": permit.name,
+            "fields": fields,
+        }))
     }
 }
+
+const BUSINESS_NAME: &str = "business_name";
+const CREDIT_CODE: &str = "credit_code";
+const ADDRESS_DIVISION: &str = "address_division";
+const ADDRESS_DETAIL: &str = "address_detail";
+const LEGAL_REP: &str = "legal_rep_name";
 
 /// JSON with object keys sorted at every level, so equal content hashes equally whatever
 /// order the client sent it in.
@@ -314,22 +437,27 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// How long a license runs when none of its permits has a fixed validity (filings only).
+const DEFAULT_VALIDITY_YEARS: u8 = 5;
+
 /// Builds and signs the license for a prepared application.
 ///
 /// Each permit runs for its catalog validity from the issue time; the combined license runs
-/// until its last permit ends (each permit carries its own end date in the claims).
+/// until its last permit ends, and permits without a fixed validity (filings, one-off
+/// approvals) run with the license. Each permit carries its own end date in the claims.
 pub fn issue(p: &Prepared, number: &str, now: i64, keys: &Keys) -> Result<Issued, String> {
+    let longest = p.permits.iter().filter_map(|x| x.validity_years).max().unwrap_or(DEFAULT_VALIDITY_YEARS);
+    let valid_until = add_years(now, i64::from(longest));
     let permits: Vec<signer::PermitClaim> = p
         .permits
         .iter()
         .map(|permit| signer::PermitClaim {
             kind: permit.kind,
             number: signer::derived_permit_number(number, permit.kind),
-            valid_until: add_years(now, permit.validity_years),
-            scope: permit.scope.clone(),
+            valid_until: permit.validity_years.map_or(valid_until, |y| add_years(now, i64::from(y))),
+            scope: None,
         })
         .collect();
-    let valid_until = permits.iter().map(|c| c.valid_until).max().unwrap_or(now);
     let claims = LicenseClaims {
         issuer: keys.issuer().to_owned(),
         license_number: number.to_owned(),
@@ -357,7 +485,6 @@ pub fn issue(p: &Prepared, number: &str, now: i64, keys: &Keys) -> Result<Issued
                 "department": info.department,
                 "valid_from": now,
                 "valid_until": c.valid_until,
-                "scope": c.scope,
             })
         })
         .collect();
@@ -371,6 +498,7 @@ pub fn issue(p: &Prepared, number: &str, now: i64, keys: &Keys) -> Result<Issued
         "permits": permits,
         "claims": claims,
         "qr_text": qr_text,
+        "warnings": p.warnings,
     });
     Ok(Issued { kid, qr_text, license })
 }

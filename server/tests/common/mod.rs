@@ -223,3 +223,57 @@ fn dechunk(mut b: &[u8]) -> Option<Vec<u8>> {
         b = b.get(size + 2..)?;
     }
 }
+
+/// Registered enterprises from the seed file: (credit code, name, division, address, legal rep).
+pub fn seed_enterprise(i: usize) -> Value {
+    let all: Vec<Value> = serde_json::from_str(include_str!("../../data/registry.json")).unwrap();
+    all[i % all.len()]["values"].clone()
+}
+
+/// A complete, valid convenience-store application with every permit switched on.
+pub fn application(id: &str, seed: usize) -> Value {
+    let catalog = catalog::Catalog::builtin();
+    let industry = catalog.industry("convenience_store").unwrap();
+    let scope = industry.full_scope(catalog);
+    let form = catalog.merge(&industry.id, &scope).unwrap();
+    let mut values = serde_json::Map::new();
+    for field in form.fields() {
+        use catalog::FieldKind::*;
+        if let Some(p) = &field.preset {
+            values.insert(field.def.id.clone(), p.clone().into());
+            continue;
+        }
+        let v = match field.def.kind {
+            Text => "示例内容".to_string(),
+            CreditCode => "91110108551385082Q".to_string(),
+            IdNumber => "11010519491231002X".to_string(),
+            Phone => "13812345678".to_string(),
+            Email => "owner@example.com".to_string(),
+            Date => match field.def.date_rule {
+                Some(catalog::DateRule::NotInPast) => "2030-12-31".to_string(),
+                _ => "2020-01-15".to_string(),
+            },
+            Number | Integer => field.def.min.unwrap_or(1.0).max(1.0).to_string(),
+            Choice | MultiChoice => field.def.options[0].value.clone(),
+            Division => "310115".to_string(),
+            PostalCode => "200120".to_string(),
+            YesNo => "no".to_string(),
+            TimeRange => "07:00-23:00".to_string(),
+        };
+        values.insert(field.def.id.clone(), v.into());
+    }
+    values.insert("legal_rep_id_type".into(), "resident_id".into());
+    // The registry's data for the enterprise, as pre-fill would put it.
+    let seed = seed_enterprise(seed);
+    for key in ["business_name", "credit_code", "address_division", "address_detail", "legal_rep_name", "enterprise_type"] {
+        if let Some(v) = seed.get(key) {
+            values.insert(key.into(), v.clone());
+        }
+    }
+    serde_json::json!({
+        "id": id,
+        "industry": "convenience_store",
+        "scope": scope,
+        "values": values,
+    })
+}

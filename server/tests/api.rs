@@ -1,0 +1,295 @@
+//! The API through `app()` without a socket (tower's `oneshot`), on a real SQLite file.
+
+mod common;
+
+use std::path::Path;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::{ADMIN_TOKEN, TempDir, application};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use server::{AppState, Config, app, key_dir};
+use tower::ServiceExt;
+
+async fn state(dir: &Path, token: Option<&str>) -> AppState {
+    let dist = dir.join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(dist.join("index.html"), "<!doctype html><title>Yiye</title>").unwrap();
+    std::fs::write(dist.join("frontend-0123456789abcdef.js"), "export {}").unwrap();
+    std::fs::write(dist.join("sw.js"), "self.addEventListener('fetch', () => {})").unwrap();
+    AppState::open(Config {
+        data_dir: dir.join("data"),
+        dist_dir: dist,
+        admin_token: token.map(str::to_owned),
+        issuer: "yiye-test".into(),
+    })
+    .await
+    .unwrap()
+}
+
+async fn send(app: &Router, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Value) {
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    (status, headers, body)
+}
+
+fn post(path: &str, body: &Value) -> Request<Body> {
+    Request::post(path)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+fn admin_post(path: &str, body: &Value) -> Request<Body> {
+    Request::post(path)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::AUTHORIZATION, format!("Bearer {ADMIN_TOKEN}"))
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+fn get(path: &str) -> Request<Body> {
+    Request::get(path).body(Body::empty()).unwrap()
+}
+
+#[tokio::test]
+async fn intake_issues_a_verifiable_license_once() {
+    let dir = TempDir::new("api-happy");
+    let app = app(state(&dir.0, Some(ADMIN_TOKEN)).await);
+
+    let (status, _, first) = send(&app, post("/api/applications", &application("app-1", 0))).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    let license = &first["license"];
+    let number = license["number"].as_str().unwrap();
+    assert!(number.starts_with("310115-20"), "{number}");
+    assert!(number.ends_with("-000001"), "{number}");
+    assert!(license["permits"].as_array().unwrap().len() >= 5);
+    assert_eq!(license["permits"][0]["number"], format!("{number}-101"));
+    assert!(license["permits"][0]["department"]["zh"].is_string());
+
+    // Same id, same content: the same license, not a new one.
+    let (status, _, again) = send(&app, post("/api/applications", &application("app-1", 0))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(again["license"], first["license"]);
+
+    // Same id, different content: refused.
+    let (status, _, conflict) = send(&app, post("/api/applications", &application("app-1", 1))).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(conflict["error"], "id_conflict");
+
+    // Tracking.
+    let (status, _, tracked) = send(&app, get("/api/applications/app-1")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(tracked["status"], "issued");
+    assert_eq!(tracked["license_number"], number);
+    let (status, _, _) = send(&app, get("/api/applications/nope")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // The QR verifies.
+    let qr = license["qr_text"].as_str().unwrap();
+    let (status, _, verdict) = send(&app, post("/api/verify", &json!({ "qr_text": qr }))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(verdict["valid"], true, "{verdict}");
+    assert_eq!(verdict["claims"]["license_number"], number);
+
+    // A department fetches its own permit record in its own form's order.
+    let (status, _, record) = send(
+        &app,
+        Request::get(format!("/api/licenses/{number}/permits/102"))
+            .header(header::AUTHORIZATION, format!("Bearer {ADMIN_TOKEN}"))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{record}");
+    assert_eq!(record["permit"]["number"], format!("{number}-102"));
+    assert!(record["fields"].as_array().unwrap().iter().any(|f| f["id"] == "business_name"));
+    let (status, _, _) = send(&app, get(&format!("/api/licenses/{number}/permits/102"))).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn invalid_fields_get_per_field_422s() {
+    let dir = TempDir::new("api-422");
+    let app = app(state(&dir.0, None).await);
+    let mut body = application("bad-1", 0);
+    body["values"]["credit_code"] = json!("91110108551385O82Q");
+    body["values"]["legal_rep_id_number"] = json!("110105194912310021");
+    body["values"]["contact_phone"] = json!("12812345678");
+    body["values"].as_object_mut().unwrap().remove("business_name");
+    let (status, _, err) = send(&app, post("/api/applications", &body)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert_eq!(err["error"], "invalid_fields");
+    let fields = err["fields"].as_object().unwrap();
+    assert_eq!(fields["credit_code"]["code"], "credit_code_format");
+    assert_eq!(fields["legal_rep_id_number"]["code"], "resident_id_check");
+    assert_eq!(fields["contact_phone"]["code"], "phone_format");
+    assert_eq!(fields["business_name"]["code"], "required");
+    assert!(fields["business_name"]["zh"].as_str().unwrap().contains("单位名称"));
+
+    let mut body = application("bad-2", 0);
+    body["industry"] = json!("casino");
+    let (status, _, err) = send(&app, post("/api/applications", &body)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(err["error"], "unknown_industry");
+
+    // Nothing was issued for either.
+    let (status, _, _) = send(&app, get("/api/applications/bad-1")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn concurrent_sends_of_one_id_issue_one_license() {
+    let dir = TempDir::new("api-concurrent");
+    let state = state(&dir.0, None).await;
+    let app = app(state.clone());
+    let tasks: Vec<_> = (0..32)
+        .map(|_| {
+            let app = app.clone();
+            tokio::spawn(async move { send(&app, post("/api/applications", &application("dup", 3))).await })
+        })
+        .collect();
+    let mut numbers = Vec::new();
+    for t in tasks {
+        let (status, _, body) = t.await.unwrap();
+        assert!(status == StatusCode::CREATED || status == StatusCode::OK, "{status} {body}");
+        numbers.push(body["license"]["number"].as_str().unwrap().to_owned());
+    }
+    numbers.dedup();
+    assert_eq!(numbers.len(), 1, "{numbers:?}");
+    let ledger = state.ledger().await.unwrap();
+    assert_eq!(ledger, vec![("dup".to_owned(), numbers[0].clone())]);
+}
+
+#[tokio::test]
+async fn revocation_and_rotation() {
+    let dir = TempDir::new("api-revoke");
+    let app = app(state(&dir.0, Some(ADMIN_TOKEN)).await);
+    let (_, _, a) = send(&app, post("/api/applications", &application("rev-a", 0))).await;
+    let (_, _, b) = send(&app, post("/api/applications", &application("rev-b", 1))).await;
+    let number_a = a["license"]["number"].as_str().unwrap();
+    let old_kid = a["license"]["kid"].as_str().unwrap().to_owned();
+
+    // Admin routes need the token.
+    let (status, _, _) = send(&app, post("/api/admin/revocations", &json!({ "license_number": number_a, "reason": "x" }))).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    let (status, _, revoked) = send(
+        &app,
+        admin_post("/api/admin/revocations", &json!({ "license_number": number_a, "reason": "closed down" })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{revoked}");
+    let (status, _, _) = send(
+        &app,
+        admin_post("/api/admin/revocations", &json!({ "license_number": "310115-2026-999999", "reason": "x" })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let (_, _, verdict) = send(&app, post("/api/verify", &json!({ "qr_text": a["license"]["qr_text"] }))).await;
+    assert_eq!(verdict["valid"], false);
+    assert_eq!(verdict["reason"], "revoked");
+    let (_, _, list) = send(&app, get("/api/revocations")).await;
+    assert_eq!(list["revoked"], json!([number_a]));
+    assert!(list["cose"].as_str().unwrap().len() > 64);
+    let (_, _, tracked) = send(&app, get("/api/applications/rev-a")).await;
+    assert_eq!(tracked["status"], "revoked");
+
+    // Rotate with the signer's key store (what `signer keygen --out` on the key dir does),
+    // then reload: old licenses still verify, new ones carry the new key id.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let mut store = signer::KeyStore::open(&key_dir(&dir.0.join("data"))).unwrap();
+    store.rotate(signer_now()).unwrap();
+    let (status, _, keys) = send(&app, admin_post("/api/admin/keys/reload", &json!({}))).await;
+    assert_eq!(status, StatusCode::OK, "{keys}");
+    assert_eq!(keys["keys"].as_array().unwrap().len(), 2);
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let (_, _, c) = send(&app, post("/api/applications", &application("rev-c", 2))).await;
+    assert_ne!(c["license"]["kid"], old_kid);
+    for lic in [&b, &c] {
+        let (_, _, v) = send(&app, post("/api/verify", &json!({ "qr_text": lic["license"]["qr_text"] }))).await;
+        assert_eq!(v["valid"], true, "{v}");
+    }
+    // The revocation list was re-signed with the new key and still lists the revoked license.
+    let (_, _, v) = send(&app, post("/api/verify", &json!({ "qr_text": a["license"]["qr_text"] }))).await;
+    assert_eq!(v["reason"], "revoked");
+}
+
+fn signer_now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
+}
+
+#[tokio::test]
+async fn admin_is_disabled_without_a_token() {
+    let dir = TempDir::new("api-noadmin");
+    let app = app(state(&dir.0, None).await);
+    let (status, _, err) = send(&app, admin_post("/api/admin/keys/reload", &json!({}))).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(err["error"], "admin_disabled");
+}
+
+#[tokio::test]
+async fn registry_catalog_keys() {
+    let dir = TempDir::new("api-registry");
+    let app = app(state(&dir.0, None).await);
+    let (status, _, found) = send(&app, get("/api/registry/91310115L12TH3BJ31")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(found["values"]["business_name"], "上海浦东新区陆家嘴便利店有限公司");
+    assert_eq!(found["values"]["address_division"], "310115");
+    let (status, _, _) = send(&app, get("/api/registry/91110108551385082Q")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, err) = send(&app, get("/api/registry/91310115L12TH3BJ3X")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(err["error"], "invalid_credit_code");
+
+    let (status, headers, catalog) = send(&app, get("/api/catalog")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(catalog["version"].is_string());
+    let etag = headers[header::ETAG].to_str().unwrap().to_owned();
+    let res = app
+        .clone()
+        .oneshot(Request::get("/api/catalog").header(header::IF_NONE_MATCH, &etag).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+
+    let (status, _, keys) = send(&app, get("/api/keys")).await;
+    assert_eq!(status, StatusCode::OK);
+    let key = &keys["keys"][0];
+    assert_eq!(key["public_key"].as_str().unwrap().len(), 64);
+    assert!(!keys.to_string().contains("secret"));
+}
+
+#[tokio::test]
+async fn static_files_and_headers() {
+    let dir = TempDir::new("api-static");
+    let app = app(state(&dir.0, None).await);
+    let res = app.clone().oneshot(get("/frontend-0123456789abcdef.js")).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+    for path in ["/", "/sw.js", "/apply/convenience_store"] {
+        let res = app.clone().oneshot(get(path)).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        assert_eq!(res.headers()[header::CACHE_CONTROL], "no-cache", "{path}");
+        let csp = res.headers()[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+        assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval'"));
+        assert_eq!(res.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    }
+    // Missing assets are 404 JSON, not the app shell.
+    let (status, _, err) = send(&app, get("/missing-0123456789abcdef.js")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(err["error"], "not_found");
+    // The key never comes out through the static files.
+    for path in ["/../data/keys/signing-key.json", "/%2e%2e/data/keys/signing-key.json", "/..%2fdata%2fyiye.sqlite3"] {
+        let res = app.clone().oneshot(get(path)).await.unwrap();
+        assert!(res.status().is_client_error(), "{path}: {}", res.status());
+        let body = res.into_body().collect().await.unwrap().to_bytes();
+        assert!(!String::from_utf8_lossy(&body).contains("secret"), "{path}");
+    }
+}
