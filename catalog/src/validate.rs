@@ -353,7 +353,7 @@ pub fn validate_at(
                 None => continue,
             }
         } else {
-            match check_value(form, field, value, &values, today) {
+            match check_value(field, value, &values, today) {
                 Some(found) => found,
                 None => continue,
             }
@@ -399,7 +399,6 @@ fn missing(
 }
 
 fn check_value(
-    form: &MergedForm,
     field: &MergedField,
     value: &str,
     values: &FormValues,
@@ -518,7 +517,6 @@ fn check_value(
         }
         FieldKind::Division => {
             let known = value.len() == 6 && field.def.options.iter().any(|o| o.value == value);
-            let _ = form;
             (!known).then_some((IssueCode::DivisionUnknown, Detail::default()))
         }
         FieldKind::PostalCode => {
