@@ -237,6 +237,19 @@ impl CatalogView {
     /// Merges the industry's forms for the scope answers and validates the values, exactly as
     /// the browser did; every problem comes back as a 422 with per-field messages.
     pub fn prepare(&self, req: &ApplicationRequest) -> Result<Prepared, AppError> {
+        for (qid, answer) in &req.scope {
+            let range = self.catalog.question(qid).map(|q| (q.min, q.max));
+            if let (Some((min, max)), catalog::ScopeAnswer::Number(n)) = (range, answer)
+                && (min.is_some_and(|m| *n < m) || max.is_some_and(|m| *n > m) || !n.is_finite())
+            {
+                return Err(unprocessable(
+                    "invalid_scope",
+                    "a business-scope answer is out of range",
+                    &format!("scope.{qid}"),
+                    json!({ "zh": "数值超出允许范围", "en": "the number is outside the allowed range" }),
+                ));
+            }
+        }
         let form = self.catalog.merge(&req.industry, &req.scope).map_err(|e| match e {
             CatalogError::UnknownIndustry(_) => unprocessable(
                 "unknown_industry",

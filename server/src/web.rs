@@ -103,6 +103,12 @@ pub async fn static_files(State(state): State<AppState>, req: Request) -> Respon
     if req.method() != Method::GET && req.method() != Method::HEAD {
         return StatusCode::METHOD_NOT_ALLOWED.into_response();
     }
+    // ServeDir would refuse to leave dist/ anyway; refusing outright keeps traversal attempts
+    // from falling back to the app shell.
+    let lower = path.to_ascii_lowercase();
+    if ["..", "%2e", "%2f", "%5c", "%00", "\\"].iter().any(|bad| lower.contains(bad)) {
+        return AppError::bad_request("invalid_path", "the path is not allowed").into_response();
+    }
     let dist = state.dist_dir();
     let navigation = !path.rsplit('/').next().unwrap_or("").contains('.');
     let headers = req.headers().clone();
