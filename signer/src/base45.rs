@@ -49,7 +49,9 @@ fn value(c: u8) -> Result<u32, Malformed> {
 /// Decodes base45 text, rejecting every non-canonical input.
 pub fn decode(text: &[u8]) -> Result<Vec<u8>, Malformed> {
     if text.len() % 3 == 1 {
-        return Err(Malformed::Base45("length leaves a single dangling character"));
+        return Err(Malformed::Base45(
+            "length leaves a single dangling character",
+        ));
     }
     let mut out = Vec::with_capacity(text.len() / 3 * 2 + 1);
     for chunk in text.chunks(3) {
@@ -62,12 +64,16 @@ pub fn decode(text: &[u8]) -> Result<Vec<u8>, Malformed> {
             }
             [c, d] => {
                 let n = value(c)? + value(d)? * 45;
-                let n =
-                    u8::try_from(n).map_err(|_| Malformed::Base45("two characters exceed 8 bits"))?;
+                let n = u8::try_from(n)
+                    .map_err(|_| Malformed::Base45("two characters exceed 8 bits"))?;
                 out.push(n);
             }
             // `chunks(3)` yields 1..=3 items and length % 3 == 1 was rejected above.
-            _ => return Err(Malformed::Base45("length leaves a single dangling character")),
+            _ => {
+                return Err(Malformed::Base45(
+                    "length leaves a single dangling character",
+                ));
+            }
         }
     }
     Ok(out)

@@ -114,7 +114,10 @@ impl<'a> Reader<'a> {
             .checked_add(n)
             .filter(|&end| end <= self.buf.len())
             .ok_or(cbor("input ends inside an item"))?;
-        let out = self.buf.get(self.pos..end).ok_or(cbor("input ends inside an item"))?;
+        let out = self
+            .buf
+            .get(self.pos..end)
+            .ok_or(cbor("input ends inside an item"))?;
         self.pos = end;
         Ok(out)
     }
@@ -202,6 +205,11 @@ impl<'a> Reader<'a> {
         core::str::from_utf8(self.take(n)?).map_err(|_| cbor("text string is not valid UTF-8"))
     }
 
+    /// Whether the next item is an unsigned integer.
+    pub fn peek_is_uint(&self) -> bool {
+        self.peek_major() == Ok(UINT)
+    }
+
     /// A byte or a text string.
     pub fn str(&mut self) -> Result<Str<'a>, Malformed> {
         match self.peek_major()? {
@@ -243,7 +251,9 @@ impl<'a> Reader<'a> {
         }
         keys.left -= 1;
         let start = self.pos;
-        let key = self.int().map_err(|_| structure("map keys must be integers"))?;
+        let key = self
+            .int()
+            .map_err(|_| structure("map keys must be integers"))?;
         let encoded = self.buf.get(start..self.pos).unwrap_or_default();
         if let Some((s, e)) = keys.last {
             let prev = self.buf.get(s..e).unwrap_or_default();
@@ -305,8 +315,14 @@ mod tests {
     #[test]
     fn reader_rejects_non_deterministic_input() {
         let bad: &[(&[u8], Malformed)] = &[
-            (&[0x18, 0x17], cbor("integer or length not in its shortest form")),
-            (&[0x5f, 0xff], cbor("indefinite-length items are not allowed")),
+            (
+                &[0x18, 0x17],
+                cbor("integer or length not in its shortest form"),
+            ),
+            (
+                &[0x5f, 0xff],
+                cbor("indefinite-length items are not allowed"),
+            ),
             (&[0x1c], cbor("reserved additional information value")),
             (&[0x1b, 0, 0], cbor("input ends inside an item")),
             (&[0x00, 0x00], cbor("trailing bytes after the item")),
@@ -325,7 +341,10 @@ mod tests {
             ),
         ] {
             let mut r = Reader::new(&input);
-            let mut keys = r.map().unwrap_or(MapKeys { left: 0, last: None });
+            let mut keys = r.map().unwrap_or(MapKeys {
+                left: 0,
+                last: None,
+            });
             let result = loop {
                 match r.key(&mut keys) {
                     Ok(Some(_)) => assert_eq!(r.uint(), Ok(0)),

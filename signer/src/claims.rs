@@ -84,17 +84,42 @@ pub fn derived_permit_number(license_number: &str, kind: u16) -> String {
     format!("{license_number}-{kind:02}")
 }
 
+/// The issuer implied by a license number: its division part.
+fn implied_issuer(license_number: &str) -> Option<&str> {
+    license_number
+        .split_once('-')
+        .map(|(d, _)| d)
+        .filter(|d| !d.is_empty())
+}
+
+/// The division implied by an issuer id of six digits.
+fn implied_division(issuer: &str) -> Option<u32> {
+    (issuer.len() == 6 && issuer.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| issuer.parse().ok())
+        .flatten()
+}
+
 impl LicenseClaims {
-    /// The deterministic CBOR payload.
+    /// The deterministic CBOR payload. Claims implied by others are left out: `iss` when it
+    /// is the license number's division part, `nbf` when equal to `iat`, the address
+    /// division when equal to the issuer; a permit with nothing but its kind is a bare
+    /// integer.
     pub(crate) fn to_cbor(&self) -> Vec<u8> {
+        let with_iss = implied_issuer(&self.license_number) != Some(self.issuer.as_str());
+        let with_nbf = self.valid_from != self.issued_at;
+        let with_division = implied_division(&self.issuer) != Some(self.address.division);
         let mut w = Writer::default();
-        w.map(12);
-        w.int(key::ISS);
-        w.text(&self.issuer);
+        w.map(9 + usize::from(with_iss) + usize::from(with_nbf) + usize::from(with_division));
+        if with_iss {
+            w.int(key::ISS);
+            w.text(&self.issuer);
+        }
         w.int(key::EXP);
         w.int(self.valid_until);
-        w.int(key::NBF);
-        w.int(self.valid_from);
+        if with_nbf {
+            w.int(key::NBF);
+            w.int(self.valid_from);
+        }
         w.int(key::IAT);
         w.int(self.issued_at);
         w.int(key::CTI);
@@ -105,8 +130,10 @@ impl LicenseClaims {
         compact::write_text(&mut w, &self.business_name);
         w.int(key::CREDIT_CODE);
         compact::write_credit_code(&mut w, &self.credit_code);
-        w.int(key::DIVISION);
-        w.uint(u64::from(self.address.division));
+        if with_division {
+            w.int(key::DIVISION);
+            w.uint(u64::from(self.address.division));
+        }
         w.int(key::ADDRESS_DETAIL);
         compact::write_text(&mut w, &self.address.detail);
         w.int(key::LEGAL_REPRESENTATIVE);
@@ -117,6 +144,10 @@ impl LicenseClaims {
             let derived = p.number == derived_permit_number(&self.license_number, p.kind);
             let same_end = p.valid_until == self.valid_until;
             let len = 1 + usize::from(!derived) + usize::from(!same_end) + p.scope.iter().count();
+            if len == 1 {
+                w.uint(u64::from(p.kind));
+                continue;
+            }
             w.map(len);
             w.int(key::PERMIT_KIND);
             w.uint(u64::from(p.kind));
@@ -136,63 +167,92 @@ impl LicenseClaims {
         w.buf
     }
 
-    /// Decodes a payload written by [`LicenseClaims::to_cbor`]; every claim is required.
+    /// Decodes a payload written by [`LicenseClaims::to_cbor`], rejecting any other form.
     pub(crate) fn from_cbor(payload: &[u8]) -> Result<Self, Malformed> {
-        let missing = Malformed::Structure("a required claim is missing");
+        let structure = Malformed::Structure;
         let mut r = Reader::new(payload);
         let mut keys = r.map()?;
-        let mut expect = |r: &mut Reader, want: i64| -> Result<(), Malformed> {
-            match r.key(&mut keys)? {
-                Some(k) if k == want => Ok(()),
-                Some(_) => Err(Malformed::Structure("unknown or missing claim")),
-                None => Err(missing.clone()),
+        let (mut issuer, mut valid_until, mut valid_from, mut issued_at) = (None, None, None, None);
+        let (mut license_number, mut industry, mut business_name) = (None, None, None);
+        let (mut credit_code, mut division, mut detail) = (None, None, None);
+        let (mut legal_representative, mut permits) = (None, None);
+        // The reader enforces ascending key order, so each key comes at most once and the
+        // license number (7) is known before the permits (-7) need it.
+        while let Some(k) = r.key(&mut keys)? {
+            match k {
+                key::ISS => issuer = Some(r.text()?.to_owned()),
+                key::EXP => valid_until = Some(r.int()?),
+                key::NBF => valid_from = Some(r.int()?),
+                key::IAT => issued_at = Some(r.int()?),
+                key::CTI => license_number = Some(compact::license_number_from_bytes(r.bytes()?)?),
+                key::INDUSTRY => industry = Some(small(r.uint()?)?),
+                key::BUSINESS_NAME => business_name = Some(compact::read_text(&mut r)?),
+                key::CREDIT_CODE => credit_code = Some(compact::read_credit_code(&mut r)?),
+                key::DIVISION => {
+                    division = Some(
+                        u32::try_from(r.uint()?)
+                            .map_err(|_| structure("division code out of range"))?,
+                    );
+                }
+                key::ADDRESS_DETAIL => detail = Some(compact::read_text(&mut r)?),
+                key::LEGAL_REPRESENTATIVE => {
+                    legal_representative = Some(compact::read_text(&mut r)?)
+                }
+                key::PERMITS => {
+                    let number = license_number
+                        .as_deref()
+                        .ok_or(structure("permits without cti"))?;
+                    let until = valid_until.ok_or(structure("permits without exp"))?;
+                    let count = r.array()?;
+                    let mut list = Vec::new();
+                    for _ in 0..count {
+                        list.push(read_permit(&mut r, number, until)?);
+                    }
+                    permits = Some(list);
+                }
+                _ => return Err(structure("unknown claim")),
             }
-        };
-        expect(&mut r, key::ISS)?;
-        let issuer = r.text()?.to_owned();
-        expect(&mut r, key::EXP)?;
-        let valid_until = r.int()?;
-        expect(&mut r, key::NBF)?;
-        let valid_from = r.int()?;
-        expect(&mut r, key::IAT)?;
-        let issued_at = r.int()?;
-        expect(&mut r, key::CTI)?;
-        let license_number = compact::license_number_from_bytes(r.bytes()?)?;
-        expect(&mut r, key::INDUSTRY)?;
-        let industry = small(r.uint()?)?;
-        expect(&mut r, key::BUSINESS_NAME)?;
-        let business_name = compact::read_text(&mut r)?;
-        expect(&mut r, key::CREDIT_CODE)?;
-        let credit_code = compact::read_credit_code(&mut r)?;
-        expect(&mut r, key::DIVISION)?;
-        let division = u32::try_from(r.uint()?)
-            .map_err(|_| Malformed::Structure("division code out of range"))?;
-        expect(&mut r, key::ADDRESS_DETAIL)?;
-        let detail = compact::read_text(&mut r)?;
-        expect(&mut r, key::LEGAL_REPRESENTATIVE)?;
-        let legal_representative = compact::read_text(&mut r)?;
-        expect(&mut r, key::PERMITS)?;
-        let count = r.array()?;
-        let mut permits = Vec::new();
-        for _ in 0..count {
-            permits.push(read_permit(&mut r, &license_number, valid_until)?);
-        }
-        if r.key(&mut keys)?.is_some() {
-            return Err(Malformed::Structure("unknown claim"));
         }
         r.finish()?;
+        let missing = || structure("a required claim is missing");
+        let license_number = license_number.ok_or_else(missing)?;
+        let issued_at = issued_at.ok_or_else(missing)?;
+        let issuer = match issuer {
+            Some(iss) if implied_issuer(&license_number) == Some(iss.as_str()) => {
+                return Err(structure(
+                    "iss present though implied by the license number",
+                ));
+            }
+            Some(iss) => iss,
+            None => implied_issuer(&license_number)
+                .ok_or_else(missing)?
+                .to_owned(),
+        };
+        if valid_from == Some(issued_at) {
+            return Err(structure("nbf present though equal to iat"));
+        }
+        let division = match division {
+            Some(d) if implied_division(&issuer) == Some(d) => {
+                return Err(structure("division present though implied by the issuer"));
+            }
+            Some(d) => d,
+            None => implied_division(&issuer).ok_or_else(missing)?,
+        };
         Ok(LicenseClaims {
             issuer,
             license_number,
             issued_at,
-            valid_from,
-            valid_until,
-            industry,
-            permits,
-            business_name,
-            credit_code,
-            address: Address { division, detail },
-            legal_representative,
+            valid_from: valid_from.unwrap_or(issued_at),
+            valid_until: valid_until.ok_or_else(missing)?,
+            industry: industry.ok_or_else(missing)?,
+            permits: permits.ok_or_else(missing)?,
+            business_name: business_name.ok_or_else(missing)?,
+            credit_code: credit_code.ok_or_else(missing)?,
+            address: Address {
+                division,
+                detail: detail.ok_or_else(missing)?,
+            },
+            legal_representative: legal_representative.ok_or_else(missing)?,
         })
     }
 }
@@ -206,6 +266,15 @@ fn read_permit(
     license_number: &str,
     license_until: i64,
 ) -> Result<PermitClaim, Malformed> {
+    if r.peek_is_uint() {
+        let kind = small(r.uint()?)?;
+        return Ok(PermitClaim {
+            kind,
+            number: derived_permit_number(license_number, kind),
+            valid_until: license_until,
+            scope: None,
+        });
+    }
     let mut keys = r.map()?;
     if r.key(&mut keys)? != Some(key::PERMIT_KIND) {
         return Err(Malformed::Structure("permit without a kind"));
@@ -235,6 +304,12 @@ fn read_permit(
             key::PERMIT_SCOPE => permit.scope = Some(compact::read_text(r)?),
             _ => return Err(Malformed::Structure("unknown permit field")),
         }
+    }
+    if permit.scope.is_none()
+        && permit.valid_until == license_until
+        && permit.number == derived_permit_number(license_number, kind)
+    {
+        return Err(Malformed::Structure("a bare permit must be an integer"));
     }
     Ok(permit)
 }

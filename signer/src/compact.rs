@@ -1,24 +1,117 @@
 //! Compact encodings that make a Chinese license fit a small QR code.
 //!
 //! * Text: a CBOR text string (UTF-8) when that is shortest, otherwise a CBOR byte string
-//!   holding UTF-16BE. Chinese characters take 3 bytes in UTF-8 and 2 in UTF-16, so names and
-//!   addresses shrink by a third; the CBOR major type tells the decoder which form it reads.
+//!   of 12-bit codes (see [`crate::charset`]): printable ASCII, common punctuation and the
+//!   3755 level-1 GB 2312 hanzi take 12 bits each (UTF-8: 24 bits per hanzi, UTF-16: 16);
+//!   any other character is the escape code followed by its UTF-16 code unit(s), 28 bits
+//!   each. The CBOR major type tells the decoder which form it reads.
 //! * Unified social credit code (GB 32100-2015): 17 base-31 digits packed into 11 bytes; the
 //!   check character is recomputed on decoding, so it costs nothing.
 //! * License number `DDDDDD-YYYY-SSSSSS`: one 54-bit integer in 7 bytes.
 
 use crate::Malformed;
 use crate::cbor::{Reader, Str, Writer};
+use crate::charset::{BY_CHAR, CHARS};
+
+/// Code announcing a UTF-16 code unit outside the table.
+const ESCAPE: u16 = 0xfff;
+
+fn code_of(unit: u16) -> Option<u16> {
+    BY_CHAR
+        .binary_search_by_key(&unit, |&(c, _)| c)
+        .ok()
+        .and_then(|i| BY_CHAR.get(i))
+        .map(|&(_, code)| code)
+}
+
+/// Accumulates values of a few bits into bytes, most significant bit first.
+#[derive(Default)]
+struct Bits {
+    out: Vec<u8>,
+    acc: u32,
+    bits: u32,
+}
+
+impl Bits {
+    fn put(&mut self, value: u16, width: u32) {
+        self.acc = (self.acc << width) | u32::from(value);
+        self.bits += width;
+        while self.bits >= 8 {
+            self.bits -= 8;
+            self.out.push((self.acc >> self.bits) as u8);
+        }
+        self.acc &= (1 << self.bits) - 1;
+    }
+}
+
+/// Packs text into 12-bit codes; returns the bytes.
+fn pack(s: &str) -> Vec<u8> {
+    let mut b = Bits::default();
+    for unit in s.encode_utf16() {
+        match code_of(unit) {
+            Some(code) => b.put(code, 12),
+            None => {
+                b.put(ESCAPE, 12);
+                b.put(unit, 16);
+            }
+        }
+    }
+    if b.bits > 0 {
+        b.put(0, 8 - b.bits);
+    }
+    b.out
+}
+
+/// Reverses [`pack`], accepting only what `pack` produces.
+fn unpack(b: &[u8]) -> Result<String, Malformed> {
+    let bad = |why| Err(Malformed::Structure(why));
+    let total = b.len() * 8;
+    let mut pos = 0usize;
+    let read = |pos: &mut usize, width: usize| -> Option<u16> {
+        if *pos + width > total {
+            return None;
+        }
+        let mut v = 0u16;
+        for i in *pos..*pos + width {
+            let bit = b.get(i / 8).map_or(0, |byte| (byte >> (7 - i % 8)) & 1);
+            v = (v << 1) | u16::from(bit);
+        }
+        *pos += width;
+        Some(v)
+    };
+    let mut units = Vec::with_capacity(b.len());
+    while total - pos >= 12 {
+        let code = read(&mut pos, 12).unwrap_or(ESCAPE);
+        if code == ESCAPE {
+            let Some(unit) = read(&mut pos, 16) else {
+                return bad("packed text ends inside an escape");
+            };
+            if code_of(unit).is_some() {
+                return bad("escaped character has a code of its own");
+            }
+            units.push(unit);
+        } else {
+            match CHARS.get(usize::from(code)) {
+                Some(&unit) => units.push(unit),
+                None => return bad("unassigned text code"),
+            }
+        }
+    }
+    // Only the zero bits that complete the last byte may remain.
+    let rest = total - pos;
+    if rest >= 8 || read(&mut pos, rest) != Some(0) {
+        return bad("packed text has stray padding");
+    }
+    char::decode_utf16(units)
+        .collect::<Result<String, _>>()
+        .or_else(|_| bad("packed text has an unpaired surrogate"))
+}
 
 /// Writes `s` in whichever form is shorter (UTF-8 wins ties, it is the plain form).
 pub fn write_text(w: &mut Writer, s: &str) {
-    let utf16_len = s.encode_utf16().count() * 2;
-    if utf16_len < s.len() {
-        let mut buf = Vec::with_capacity(utf16_len);
-        for unit in s.encode_utf16() {
-            buf.extend_from_slice(&unit.to_be_bytes());
-        }
-        w.bytes(&buf);
+    let packed = pack(s);
+    if packed.len() < s.len() {
+        w.bytes(&packed);
     } else {
         w.text(s);
     }
@@ -28,19 +121,13 @@ pub fn write_text(w: &mut Writer, s: &str) {
 pub fn read_text(r: &mut Reader) -> Result<String, Malformed> {
     match r.str()? {
         Str::Text(s) => {
-            if s.encode_utf16().count() * 2 < s.len() {
-                return Err(Malformed::Structure("text should have been UTF-16"));
+            if pack(s).len() < s.len() {
+                return Err(Malformed::Structure("text should have been packed"));
             }
             Ok(s.to_owned())
         }
         Str::Bytes(b) => {
-            if b.len() % 2 != 0 {
-                return Err(Malformed::Structure("UTF-16 text has an odd length"));
-            }
-            let units = b.chunks_exact(2).map(|p| u16::from_be_bytes([p[0], p[1]]));
-            let s: String = char::decode_utf16(units)
-                .collect::<Result<_, _>>()
-                .map_err(|_| Malformed::Structure("UTF-16 text has an unpaired surrogate"))?;
+            let s = unpack(b)?;
             if s.len() <= b.len() {
                 return Err(Malformed::Structure("text should have been UTF-8"));
             }
@@ -71,7 +158,9 @@ pub fn credit_code_check(first17: &[u8]) -> Option<u8> {
         sum += credit_value(c)? * weight;
         weight = weight * 3 % 31;
     }
-    CREDIT_ALPHABET.get(((31 - sum % 31) % 31) as usize).copied()
+    CREDIT_ALPHABET
+        .get(((31 - sum % 31) % 31) as usize)
+        .copied()
 }
 
 /// Packs a well-formed credit code (valid check character) into 11 bytes.
@@ -103,7 +192,9 @@ pub fn read_credit_code(r: &mut Reader) -> Result<String, Malformed> {
     match r.str()? {
         Str::Text(s) => {
             if pack_credit_code(s).is_some() {
-                return Err(Malformed::Structure("valid credit code should have been packed"));
+                return Err(Malformed::Structure(
+                    "valid credit code should have been packed",
+                ));
             }
             Ok(s.to_owned())
         }
@@ -179,7 +270,9 @@ pub fn license_number_from_bytes(b: &[u8]) -> Result<String, Malformed> {
             let s = core::str::from_utf8(rest)
                 .map_err(|_| Malformed::Structure("license number is not valid UTF-8"))?;
             if parse_license_number(s).is_some() {
-                return Err(Malformed::Structure("license number should have been packed"));
+                return Err(Malformed::Structure(
+                    "license number should have been packed",
+                ));
             }
             Ok(s.to_owned())
         }
@@ -209,12 +302,37 @@ mod tests {
     }
 
     #[test]
-    fn chinese_text_is_utf16() {
+    fn chinese_text_is_packed() {
         let (len, back) = text_round_trip("上海浦东便利店有限公司");
         assert_eq!(back, "上海浦东便利店有限公司");
-        assert_eq!(len, 1 + 11 * 2, "11 CJK characters in 2 bytes each plus a head");
+        assert_eq!(
+            len,
+            1 + 17,
+            "11 hanzi in 12 bits each (16.5 bytes, padded) plus a head"
+        );
         assert_eq!(text_round_trip("Yiye 88").0, 8, "ASCII stays UTF-8");
-        assert_eq!(text_round_trip("😀漢").1, "😀漢", "surrogate pairs survive");
+        for s in ["😀漢", "鑫源", "张江路88号（1层）", "岱山西路", "", "a"] {
+            assert_eq!(text_round_trip(s).1, s, "round trip of {s}");
+        }
+    }
+
+    #[test]
+    fn packed_text_is_strict() {
+        // 0xfff then a table character escaped; odd padding; stray full byte.
+        let escaped_a = [0xff, 0xf0, 0x04, 0x10];
+        assert!(unpack(&escaped_a).is_err());
+        assert!(unpack(&[0x00, 0x11]).is_err(), "non-zero padding");
+        assert_eq!(
+            unpack(&[0x00, 0x10]).as_deref(),
+            Ok("!"),
+            "12 bits + 4 padding"
+        );
+        assert_eq!(unpack(&[0x00, 0x00]).as_deref(), Ok(" "));
+        assert!(
+            unpack(&[0x00, 0x00, 0x00, 0x00]).is_err(),
+            "a whole byte of padding"
+        );
+        assert!(unpack(&[0xff, 0xf0]).is_err(), "escape without its unit");
     }
 
     #[test]
@@ -228,7 +346,11 @@ mod tests {
 
     #[test]
     fn credit_code_packs_to_11_bytes() {
-        for code in ["914403001922038216", "91330106673959654P", "YYYYYYYYYYYYYYYYY0"] {
+        for code in [
+            "914403001922038216",
+            "91330106673959654P",
+            "YYYYYYYYYYYYYYYYY0",
+        ] {
             let Some(expected_check) = credit_code_check(&code.as_bytes()[..17]) else {
                 panic!("bad alphabet in {code}");
             };
@@ -246,7 +368,11 @@ mod tests {
 
     #[test]
     fn license_numbers() {
-        for s in ["310115-2026-000123", "000000-0000-000000", "999999-9999-999999"] {
+        for s in [
+            "310115-2026-000123",
+            "000000-0000-000000",
+            "999999-9999-999999",
+        ] {
             let b = license_number_bytes(s);
             assert_eq!(b.len(), 7);
             assert_eq!(license_number_from_bytes(&b).as_deref(), Ok(s));

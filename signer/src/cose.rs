@@ -97,14 +97,24 @@ pub fn strip_prefix<'t>(
     family: &str,
 ) -> Result<&'t str, Malformed> {
     if text.len() > MAX_TEXT_LEN {
-        return Err(Malformed::Oversize("text longer than a version 40 QR code holds"));
+        return Err(Malformed::Oversize(
+            "text longer than a version 40 QR code holds",
+        ));
     }
     if let Some(rest) = text.strip_prefix(expected) {
         return Ok(rest);
     }
     if let Some(rest) = text.strip_prefix(family) {
-        let version: String = rest.chars().take_while(char::is_ascii_digit).take(4).collect();
-        if !version.is_empty() && rest.get(version.len()..).is_some_and(|r| r.starts_with(':')) {
+        let version: String = rest
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .take(4)
+            .collect();
+        if !version.is_empty()
+            && rest
+                .get(version.len()..)
+                .is_some_and(|r| r.starts_with(':'))
+        {
             return Err(Malformed::Version(format!("{family}{version}:")));
         }
     }
@@ -134,7 +144,9 @@ fn inflate(input: &[u8]) -> Result<Vec<u8>, Malformed> {
             out.truncate(produced);
             Ok(out)
         }
-        TINFLStatus::Done => Err(Malformed::Compression("trailing bytes after the zlib stream")),
+        TINFLStatus::Done => Err(Malformed::Compression(
+            "trailing bytes after the zlib stream",
+        )),
         TINFLStatus::HasMoreOutput => Err(Malformed::Oversize("inflates beyond 16 KiB")),
         TINFLStatus::Adler32Mismatch => Err(Malformed::Compression("checksum mismatch")),
         TINFLStatus::NeedsMoreInput | TINFLStatus::FailedCannotMakeProgress => {

@@ -166,7 +166,14 @@ pub fn verify(
         }
     };
     verdict.kid = Some(hex::encode(sign1.kid));
-    verdict.reason = check(&sign1, &claims, keys, revocations, now, &mut verdict.issuer_name);
+    verdict.reason = check(
+        &sign1,
+        &claims,
+        keys,
+        revocations,
+        now,
+        &mut verdict.issuer_name,
+    );
     verdict.claims = Some(claims);
     verdict
 }

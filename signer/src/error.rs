@@ -103,6 +103,8 @@ pub enum Error {
     #[error("cannot render QR code: {0}")]
     Qr(String),
     /// A timestamp is not RFC 3339.
-    #[error("invalid RFC 3339 time {0:?}; use e.g. 2026-05-01T08:00:00Z or 2026-05-01T16:00:00+08:00")]
+    #[error(
+        "invalid RFC 3339 time {0:?}; use e.g. 2026-05-01T08:00:00Z or 2026-05-01T16:00:00+08:00"
+    )]
     Time(String),
 }

@@ -119,12 +119,13 @@ impl SigningKey {
             secret_key: String::new(),
         };
         // Build the JSON around the secret by hand so no unzeroized copy of it is left.
-        let mut json = Zeroizing::new(serde_json::to_string_pretty(&file).map_err(|e| {
-            Error::Json {
-                what: "key file",
-                detail: e.to_string(),
-            }
-        })?);
+        let mut json =
+            Zeroizing::new(
+                serde_json::to_string_pretty(&file).map_err(|e| Error::Json {
+                    what: "key file",
+                    detail: e.to_string(),
+                })?,
+            );
         let at = json
             .find("\"secret_key\": \"")
             .map(|i| i + "\"secret_key\": \"".len())
@@ -177,9 +178,8 @@ impl SigningKey {
         })?;
         let secret = Zeroizing::new(file.secret_key);
         let mut seed = Zeroizing::new([0u8; 32]);
-        hex::decode_to_slice(secret.as_bytes(), seed.as_mut()).map_err(|_| {
-            Error::InvalidKey(format!("{shown}: secret_key must be 64 hex digits"))
-        })?;
+        hex::decode_to_slice(secret.as_bytes(), seed.as_mut())
+            .map_err(|_| Error::InvalidKey(format!("{shown}: secret_key must be 64 hex digits")))?;
         let key = Self::from_seed(&seed, &file.issuer);
         if key.kid_hex != file.kid {
             return Err(Error::InvalidKey(format!(
@@ -216,7 +216,10 @@ impl PublicKeyEntry {
     pub fn verifying_key(&self) -> Result<VerifyingKey, Error> {
         let mut bytes = [0u8; 32];
         hex::decode_to_slice(&self.public_key, &mut bytes).map_err(|_| {
-            Error::InvalidKey(format!("key {}: public_key must be 64 hex digits", self.kid))
+            Error::InvalidKey(format!(
+                "key {}: public_key must be 64 hex digits",
+                self.kid
+            ))
         })?;
         let key = VerifyingKey::from_bytes(&bytes).map_err(|_| {
             Error::InvalidKey(format!("key {}: not a valid Ed25519 point", self.kid))

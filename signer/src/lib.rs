@@ -12,6 +12,8 @@
 
 mod base45;
 mod cbor;
+#[rustfmt::skip]
+mod charset;
 mod claims;
 mod compact;
 mod cose;
@@ -30,9 +32,9 @@ pub use credential::{
     url_form, verify,
 };
 pub use error::{Error, Malformed};
+pub use keys::{KeySet, PublicKeyEntry, SigningKey};
 #[cfg(unix)]
 pub use keys::{KeyStore, unix_now};
-pub use keys::{KeySet, PublicKeyEntry, SigningKey};
 pub use message::{MESSAGE_PREFIX, Message, sign_message, verify_message};
 pub use qr::{QrImage, qr_version, render_svg};
 pub use revocation::{RevocationList, SignedRevocationList};

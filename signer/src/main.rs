@@ -10,7 +10,11 @@ use signer::{
 };
 
 #[derive(Parser)]
-#[command(name = "signer", version, about = "Yiye license credentials: keys, issue, verify")]
+#[command(
+    name = "signer",
+    version,
+    about = "Yiye license credentials: keys, issue, verify"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -150,7 +154,10 @@ fn verify(
     let verdict = signer::verify(text, &keys, revocations.as_ref(), now);
     match (&verdict.reason, &verdict.claims) {
         (None, Some(claims)) => {
-            println!("{}", serde_json::to_string_pretty(claims).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(claims).unwrap_or_default()
+            );
             Ok(ExitCode::SUCCESS)
         }
         (reason, _) => {

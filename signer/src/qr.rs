@@ -16,8 +16,11 @@ pub struct QrImage {
 
 fn code(text: &str) -> Result<QrCode, Error> {
     // Level Q survives 25 % damage: a scuffed printed sheet or a glare spot on a phone.
-    QrCode::with_error_correction_level(text.as_bytes(), EcLevel::Q)
-        .map_err(|e| Error::Qr(format!("{e}; the text is too long for a QR code at level Q")))
+    QrCode::with_error_correction_level(text.as_bytes(), EcLevel::Q).map_err(|e| {
+        Error::Qr(format!(
+            "{e}; the text is too long for a QR code at level Q"
+        ))
+    })
 }
 
 fn version_number(code: &QrCode) -> i16 {
