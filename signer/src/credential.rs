@@ -118,6 +118,17 @@ impl Verdict {
     }
 }
 
+/// The COSE_Sign1 bytes inside a QR text (prefix removed, base45 decoded, inflated).
+/// For third-party verifiers and tests.
+pub fn to_cose(qr_text: &str) -> Result<Vec<u8>, Malformed> {
+    cose::unpack(cose::strip_prefix(qr_text, LICENSE_PREFIX, LICENSE_FAMILY)?)
+}
+
+/// The QR text for COSE_Sign1 bytes, uncompressed (the inverse of [`to_cose`]).
+pub fn from_cose(cose_bytes: &[u8]) -> String {
+    format!("{LICENSE_PREFIX}{}", crate::base45::encode(cose_bytes))
+}
+
 /// Decodes the claims without checking anything but the format. For display and debugging
 /// only; never trust the result.
 pub fn decode_unverified(qr_text: &str) -> Result<LicenseClaims, Malformed> {
