@@ -101,9 +101,9 @@ mod tests {
 
     #[test]
     fn rejects_non_canonical() {
-        // "GGW" = 65535 is the largest triple; "HGW" = 65536 overflows.
-        assert!(decode(b"GGW").is_ok());
-        assert!(decode(b"HGW").is_err());
+        // "FGW" = 65535 is the largest triple; "GGW" = 65536 overflows.
+        assert!(decode(b"FGW").is_ok());
+        assert!(decode(b"GGW").is_err());
         // "U5" = 255 is the largest pair; "V5" = 256 overflows.
         assert!(decode(b"U5").is_ok());
         assert!(decode(b"V5").is_err());

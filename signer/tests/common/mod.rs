@@ -244,20 +244,19 @@ pub fn worst_case() -> LicenseClaims {
         320114,
         detail,
         "欧阳明远",
-        &[
-            (1, Some(FOOD)),
-            (2, None),
-            (3, None),
-            (4, None),
-            (6, None),
-        ],
+        &[(1, Some(FOOD)), (2, None), (3, None), (4, None), (6, None)],
     )
 }
 
 /// The worst case with a scope on every permit as well: beyond the version 16 target.
 pub fn worst_case_all_scopes() -> LicenseClaims {
     let mut l = worst_case();
-    let scopes = ["酒类零售", "卷烟、雪茄烟零售", "第二类医疗器械零售", "公共场所（商场、超市）"];
+    let scopes = [
+        "酒类零售",
+        "卷烟、雪茄烟零售",
+        "第二类医疗器械零售",
+        "公共场所（商场、超市）",
+    ];
     for (p, scope) in l.permits.iter_mut().skip(1).zip(scopes) {
         p.scope = Some(scope.to_owned());
     }
