@@ -167,6 +167,10 @@ pub struct FieldDef {
     /// For ID numbers: the choice field holding the document type (resident ID if absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_type_field: Option<String>,
+    /// Where the value comes from when it is pre-filled (registry entries cite the registration
+    /// record that holds it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// One entry of a permit's own form: a dictionary id or a permit-specific field.
@@ -411,7 +415,7 @@ pub struct Catalog {
 }
 
 /// Version of the built-in data; bump on any change to `data/`.
-pub const BUILTIN_VERSION: &str = "2026.11.1";
+pub const BUILTIN_VERSION: &str = "2026.11.2";
 
 impl Catalog {
     /// The catalog shipped in `data/`, parsed once.

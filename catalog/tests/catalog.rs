@@ -61,9 +61,29 @@ fn registry_prefill_is_exactly_the_documented_set() {
             "address_detail",
             "legal_rep_name",
             "establishment_date",
-            "registered_capital"
+            "registered_capital",
+            "legal_rep_id_type",
+            "legal_rep_id_number",
+            "legal_rep_phone",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "premises_address"
         ]
     );
+}
+
+#[test]
+fn every_registry_prefill_cites_the_record_that_holds_it() {
+    for f in &Catalog::builtin().dictionary {
+        if f.prefill == Some(Prefill::Registry) {
+            assert!(
+                f.source.as_ref().is_some_and(|s| !s.trim().is_empty()),
+                "{} has no source",
+                f.id
+            );
+        }
+    }
 }
 
 #[test]
