@@ -1,7 +1,7 @@
 //! The envelope shared by licenses and device messages:
 //! prefix ‖ base45( zlib?( COSE_Sign1 ) ).
 
-use ed25519_dalek::{Signature, Signer, VerifyingKey};
+use ed25519_dalek::{Signature, Signer};
 use miniz_oxide::inflate::TINFLStatus;
 use miniz_oxide::inflate::core::{DecompressorOxide, decompress, inflate_flags};
 
@@ -217,14 +217,11 @@ impl Sign1<'_> {
         let message = sig_structure(self.protected, self.payload);
         let signature = Signature::from_bytes(&self.signature);
         for (entry, key) in candidates {
-            if verify_strict(&key, &message, &signature) {
+            // verify_strict also rejects small-order (weak) keys and signature points.
+            if key.verify_strict(&message, &signature).is_ok() {
                 return Ok(entry);
             }
         }
         Err(Error::SignatureInvalid)
     }
-}
-
-fn verify_strict(key: &VerifyingKey, message: &[u8], signature: &Signature) -> bool {
-    !key.is_weak() && key.verify_strict(message, signature).is_ok()
 }

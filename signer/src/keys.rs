@@ -221,18 +221,41 @@ impl PublicKeyEntry {
                 self.kid
             ))
         })?;
+        if let Some(key) = cached(&bytes) {
+            return Ok(key);
+        }
         let key = VerifyingKey::from_bytes(&bytes).map_err(|_| {
             Error::InvalidKey(format!("key {}: not a valid Ed25519 point", self.kid))
         })?;
         if key.is_weak() {
             return Err(Error::InvalidKey(format!("key {}: weak key", self.kid)));
         }
+        remember(bytes, key);
         Ok(key)
     }
 
     /// Whether the key was allowed to sign at `t`.
     pub fn valid_at(&self, t: i64) -> bool {
         self.not_before <= t && self.not_after.is_none_or(|end| t <= end)
+    }
+}
+
+/// Recently parsed keys: point decompression costs about a tenth of a verification, and a
+/// verifier checks many credentials against the same few keys.
+static PARSED: std::sync::Mutex<Vec<([u8; 32], VerifyingKey)>> = std::sync::Mutex::new(Vec::new());
+const PARSED_MAX: usize = 32;
+
+fn cached(bytes: &[u8; 32]) -> Option<VerifyingKey> {
+    let parsed = PARSED.lock().ok()?;
+    parsed.iter().find(|(b, _)| b == bytes).map(|&(_, k)| k)
+}
+
+fn remember(bytes: [u8; 32], key: VerifyingKey) {
+    if let Ok(mut parsed) = PARSED.lock() {
+        if parsed.len() >= PARSED_MAX {
+            parsed.remove(0);
+        }
+        parsed.push((bytes, key));
     }
 }
 

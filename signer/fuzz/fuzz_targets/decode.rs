@@ -1,0 +1,24 @@
+//! Arbitrary bytes into the decoder: as a license QR text, as COSE bytes, as a device
+//! message and as a revocation list. Must never panic; a valid verdict needs the key.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use signer::{KeySet, RevocationList, SignedRevocationList, SigningKey};
+
+fuzz_target!(|data: &[u8]| {
+    let key = SigningKey::from_seed(&[0x59; 32], "310115");
+    let keys = KeySet { keys: vec![key.public_entry(None, 0)] };
+    let text = String::from_utf8_lossy(data);
+    let _ = signer::verify(&text, &keys, None, 1_777_593_600);
+    let _ = signer::decode_unverified(&text);
+    let _ = signer::verify_message(&text, &keys);
+    let as_cose = signer::from_cose(data);
+    let verdict = signer::verify(&as_cose, &keys, None, 1_777_593_600);
+    assert!(!verdict.is_valid() || signer::to_cose(&as_cose).is_ok());
+    let signed = SignedRevocationList { cose: hex_of(data) };
+    let _ = RevocationList::verify(&signed, &keys);
+});
+
+fn hex_of(data: &[u8]) -> String {
+    data.iter().map(|b| format!("{b:02x}")).collect()
+}
