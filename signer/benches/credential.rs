@@ -26,7 +26,10 @@ fn row(label: &str, claims: &LicenseClaims) -> (usize, usize, i16) {
     let text = signer::issue(claims, &common::key_for(&claims.issuer)).unwrap_or_default();
     let cose = signer::to_cose(&text).unwrap_or_default().len();
     let version = signer::qr_version(&text).unwrap_or(0);
-    println!("| {label:<44} | {cose:>10} | {:>11} | {version:>10} |", text.len());
+    println!(
+        "| {label:<44} | {cose:>10} | {:>11} | {version:>10} |",
+        text.len()
+    );
     (cose, text.len(), version)
 }
 
@@ -55,23 +58,41 @@ fn main() {
             black_box(public.verify_strict(black_box(&tbs), black_box(&sig))).ok();
         }));
         full = full.max(rate(|| {
-            black_box(signer::verify(black_box(&text), &keys, None, common::ISSUED));
+            black_box(signer::verify(
+                black_box(&text),
+                &keys,
+                None,
+                common::ISSUED,
+            ));
         }));
     }
     println!("raw ed25519-dalek verify_strict: {raw:>9.0} /s");
     println!("QR text -> verdict:              {full:>9.0} /s");
-    println!("ratio:                           {:>9.3} (target >= 0.9)", full / raw);
+    println!(
+        "ratio:                           {:>9.3} (target >= 0.9)",
+        full / raw
+    );
     println!();
-    println!("| enterprise                                   | COSE bytes | QR text len | QR version |");
-    println!("|----------------------------------------------|-----------:|------------:|-----------:|");
+    println!(
+        "| enterprise                                   | COSE bytes | QR text len | QR version |"
+    );
+    println!(
+        "|----------------------------------------------|-----------:|------------:|-----------:|"
+    );
     let mut versions = Vec::new();
     for (label, claims) in common::samples() {
         versions.push(row(label, &claims).2);
     }
     versions.sort_unstable();
     let median = versions.get(versions.len() / 2).copied().unwrap_or(0);
-    let (.., worst) = row("worst case (30-char name, 40-char addr, 5)", &common::worst_case());
-    let (.., all) = row("worst case + scope on every permit", &common::worst_case_all_scopes());
+    let (.., worst) = row(
+        "worst case (30-char name, 40-char addr, 5)",
+        &common::worst_case(),
+    );
+    let (.., all) = row(
+        "worst case + scope on every permit",
+        &common::worst_case_all_scopes(),
+    );
     let url = signer::url_form("https://yiye.example/v", &text);
     let url_version = signer::qr_version(&url).unwrap_or(0);
     println!(

@@ -274,7 +274,11 @@ fn decode_failure_table() {
             patch("a0584d", "a104a0584d"),
             "malformed_structure",
         ),
-        ("duplicate claim", patch("584da9041a", "584faa0400041a"), "malformed_cbor"),
+        (
+            "duplicate claim",
+            patch("584da9041a", "584faa0400041a"),
+            "malformed_cbor",
+        ),
         (
             "claims out of order",
             patch("041a735c9180061a69f3ed00", "061a69f3ed00041a735c9180"),

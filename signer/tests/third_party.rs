@@ -20,13 +20,18 @@ fn texts() -> Vec<String> {
 #[test]
 fn coset_verifies_with_public_key_only() {
     let public = VerifyingKey::from_bytes(&common::key().public_key());
-    let Ok(public) = public else { panic!("bad key") };
+    let Ok(public) = public else {
+        panic!("bad key")
+    };
     for text in texts() {
         let cose = signer::to_cose(&text).unwrap_or_default();
         let Ok(sign1) = CoseSign1::from_tagged_slice(&cose) else {
             panic!("coset cannot parse {text}");
         };
-        assert_eq!(sign1.protected.header.alg, Some(coset::iana::Algorithm::EdDSA.into()));
+        assert_eq!(
+            sign1.protected.header.alg,
+            Some(coset::iana::Algorithm::EdDSA.into())
+        );
         let ok = sign1.verify_signature(b"", |sig, data| {
             let sig = Signature::from_slice(sig).map_err(|_| ())?;
             public.verify_strict(data, &sig).map_err(|_| ())
@@ -42,7 +47,10 @@ fn pycose_verifies_with_public_key_only() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let python = root.join("../.tools/venv/bin/python");
     if !python.exists() {
-        eprintln!("skipped: {} missing; see signer/README.md", python.display());
+        eprintln!(
+            "skipped: {} missing; see signer/README.md",
+            python.display()
+        );
         return;
     }
     let keyset = std::env::temp_dir().join(format!("signer-keyset-{}.json", std::process::id()));
@@ -56,8 +64,14 @@ fn pycose_verifies_with_public_key_only() {
         .args(texts())
         .output();
     let _ = std::fs::remove_file(&keyset);
-    let Ok(out) = out else { panic!("cannot run python") };
+    let Ok(out) = out else {
+        panic!("cannot run python")
+    };
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(stdout.matches("verified").count(), texts().len());
 }
