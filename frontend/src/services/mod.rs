@@ -1,0 +1,3 @@
+//! Talking to the outside world: the HTTP API and the device's storage.
+
+pub mod api;

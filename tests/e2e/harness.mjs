@@ -1,0 +1,59 @@
+// Shared harness for end-to-end tests: a real server process on 127.0.0.1 with a real SQLite
+// file in a fresh data directory, and Debian's Chromium driven by playwright-core (never a
+// downloaded browser).
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+export const DIST = join(ROOT, 'dist');
+const SERVER_BIN = process.env.YIYE_SERVER_BIN ?? join(ROOT, 'target', 'debug', 'server');
+
+/** Starts the server on a free port with a fresh data directory; resolves once it listens. */
+export async function startServer({ env = {} } = {}) {
+  const data = mkdtempSync(join(tmpdir(), 'yiye-e2e-'));
+  const child = spawn(SERVER_BIN, ['--listen', '127.0.0.1:0', '--data', data, '--dist', DIST], {
+    env: { ...process.env, RUST_LOG: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
+    const onData = (chunk) => {
+      output += chunk;
+      const match = output.match(/running at (http:\/\/127\.0\.0\.1:\d+)\/?/);
+      if (match) { clearTimeout(timer); resolveUrl(match[1]); }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}:\n${output}`)); });
+  });
+  return {
+    url,
+    data,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(data, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Launches Debian's headless Chromium with a fresh profile and no background networking. */
+export async function launchBrowser(extraArgs = []) {
+  const executablePath = execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim();
+  return chromium.launch({
+    executablePath,
+    headless: true,
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--disable-dev-shm-usage', ...extraArgs,
+    ],
+  });
+}
