@@ -7,7 +7,10 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
-use catalog::{Catalog, CatalogError, Text};
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+use catalog::{Catalog, CatalogError, MergedForm, ScopeAnswers, Text};
 use sha2::{Digest, Sha256};
 use signer::{KeySet, KeyStore, LicenseClaims, RevocationList, SignedRevocationList, Verdict};
 
@@ -188,7 +191,7 @@ pub struct Prepared {
     pub industry_code: u16,
     pub division: u32,
     /// Canonical JSON of what the client sent (industry, scope, values): the idempotency key's
-    /// content. Equal content hashes equally whatever the key order.
+    /// content. Equal content serialises equally whatever the key order on the wire.
     pub canonical: String,
     /// What the ledger stores: the values after presets and derived fields were filled in.
     pub record: String,
@@ -200,9 +203,16 @@ pub struct Prepared {
     pub warnings: Value,
 }
 
+/// A merged form with its field ids, for quick membership tests.
+struct Form {
+    merged: MergedForm,
+    ids: HashSet<String>,
+}
+
 /// The built-in catalog and its JSON, serialised once.
 pub struct CatalogView {
     catalog: &'static Catalog,
+    forms: Mutex<HashMap<String, Arc<Form>>>,
     json: axum::body::Bytes,
     etag: String,
 }
@@ -223,7 +233,7 @@ impl CatalogView {
         let json = catalog.to_json();
         let digest = hex::encode(Sha256::digest(json.as_bytes()));
         let etag = format!("\"{}-{}\"", catalog.version, &digest[..16]);
-        Self { catalog, json: json.into(), etag }
+        Self { catalog, forms: Mutex::default(), json: json.into(), etag }
     }
 
     pub fn json(&self) -> &axum::body::Bytes {
@@ -250,7 +260,18 @@ impl CatalogView {
                 ));
             }
         }
-        let form = self.catalog.merge(&req.industry, &req.scope).map_err(|e| match e {
+        let form = self.merged(&req.industry, &req.scope)?;
+        self.check(req, &form)
+    }
+
+    /// The merged form for an industry and scope, from a small cache: merging clones every
+    /// field definition, and most applications of an industry share a handful of scopes.
+    fn merged(&self, industry: &str, scope: &ScopeAnswers) -> Result<Arc<Form>, AppError> {
+        let key = format!("{industry}\u{0}{}", serde_json::to_string(scope).unwrap_or_default());
+        if let Some(form) = self.forms.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+            return Ok(form.clone());
+        }
+        let merged = self.catalog.merge(industry, scope).map_err(|e| match e {
             CatalogError::UnknownIndustry(_) => unprocessable(
                 "unknown_industry",
                 "no such industry in the catalog",
@@ -265,11 +286,23 @@ impl CatalogView {
             ),
             CatalogError::Data(d) => AppError::internal("catalog", d),
         })?;
+        let ids = merged.fields().map(|f| f.def.id.clone()).collect();
+        let form = Arc::new(Form { merged, ids });
+        let mut forms = self.forms.lock().unwrap_or_else(|p| p.into_inner());
+        // Bounded: numeric scope answers could otherwise grow it without end.
+        if forms.len() < FORM_CACHE_SIZE {
+            forms.insert(key, form.clone());
+        }
+        Ok(form)
+    }
+
+    fn check(&self, req: &ApplicationRequest, cached: &Form) -> Result<Prepared, AppError> {
+        let form = &cached.merged;
         // Dictionary entries this form does not ask (pre-fill sends the whole registry record)
         // are dropped; anything else unknown is refused.
         let mut unknown = Map::new();
         for id in req.values.keys() {
-            if form.field(id).is_none() && self.catalog.shared_field(id).is_none() {
+            if !cached.ids.contains(id) && self.catalog.shared_field(id).is_none() {
                 unknown.insert(
                     truncate(id, 64),
                     json!({ "code": "unknown_field", "zh": "此表单没有该字段", "en": "this form has no such field" }),
@@ -288,11 +321,11 @@ impl CatalogView {
         values.extend(
             req.values
                 .iter()
-                .filter(|(k, _)| form.field(k).is_some())
+                .filter(|(k, _)| cached.ids.contains(*k))
                 .map(|(k, v)| (k.clone(), v.clone())),
         );
         form.fill_derived(&mut values);
-        let report = catalog::validate(&form, &values);
+        let report = catalog::validate(form, &values);
         let text = |id: &str| values.get(id).map_or("", |v| v.trim()).to_owned();
         let mut errors = Map::new();
         for issue in &report.errors {
@@ -323,14 +356,16 @@ impl CatalogView {
         };
         let warnings: Map<String, Value> =
             report.warnings.iter().map(|i| (i.field.clone(), issue_json(i))).collect();
-        let canonical = canonical_json(&json!({ "industry": req.industry, "scope": req.scope, "values": req.values }));
-        let record = json!({
-            "catalog_version": form.catalog_version,
-            "industry": req.industry,
-            "scope": req.scope,
-            "values": values,
+        // Scope and values are sorted maps, so this serialisation is canonical.
+        let canonical = serde_json::to_string(&(&req.industry, &req.scope, &req.values))
+            .map_err(|e| AppError::internal("canonical form", e))?;
+        let record = serde_json::to_string(&StoredRecord {
+            catalog_version: &form.catalog_version,
+            industry: &req.industry,
+            scope: &req.scope,
+            values: &values,
         })
-        .to_string();
+        .map_err(|e| AppError::internal("record", e))?;
         Ok(Prepared {
             industry: form.industry.id.clone(),
             industry_code: form.industry.code,
@@ -392,32 +427,21 @@ impl CatalogView {
     }
 }
 
+const FORM_CACHE_SIZE: usize = 512;
+
+/// What the ledger keeps of an application.
+#[derive(serde::Serialize)]
+struct StoredRecord<'a> {
+    catalog_version: &'a str,
+    industry: &'a str,
+    scope: &'a ScopeAnswers,
+    values: &'a catalog::FormValues,
+}
 const BUSINESS_NAME: &str = "business_name";
 const CREDIT_CODE: &str = "credit_code";
 const ADDRESS_DIVISION: &str = "address_division";
 const ADDRESS_DETAIL: &str = "address_detail";
 const LEGAL_REP: &str = "legal_rep_name";
-
-/// JSON with object keys sorted at every level, so equal content hashes equally whatever
-/// order the client sent it in.
-pub fn canonical_json(v: &Value) -> String {
-    fn sorted(v: &Value) -> Value {
-        match v {
-            Value::Object(m) => {
-                let mut keys: Vec<&String> = m.keys().collect();
-                keys.sort();
-                let mut out = Map::new();
-                for k in keys {
-                    out.insert(k.clone(), sorted(&m[k]));
-                }
-                Value::Object(out)
-            }
-            Value::Array(a) => Value::Array(a.iter().map(sorted).collect()),
-            other => other.clone(),
-        }
-    }
-    sorted(v).to_string()
-}
 
 /// `unix` moved `years` calendar years on (29 February becomes 28 February).
 pub fn add_years(unix: i64, years: i64) -> i64 {
