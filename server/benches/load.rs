@@ -26,7 +26,9 @@ impl Conn {
     async fn open(addr: SocketAddr) -> std::io::Result<Self> {
         let s = TcpStream::connect(addr).await?;
         s.set_nodelay(true)?;
-        Ok(Self { stream: BufReader::new(s) })
+        Ok(Self {
+            stream: BufReader::new(s),
+        })
     }
 
     /// POST a JSON body on the kept-alive connection; returns status and body.
@@ -77,7 +79,8 @@ impl Phase {
 
     fn pct(&mut self, p: f64) -> Duration {
         self.latencies.sort();
-        let i = ((self.latencies.len() as f64 * p) as usize).min(self.latencies.len().saturating_sub(1));
+        let i = ((self.latencies.len() as f64 * p) as usize)
+            .min(self.latencies.len().saturating_sub(1));
         self.latencies.get(i).copied().unwrap_or_default()
     }
 }
@@ -127,7 +130,13 @@ async fn drive(
             })
         })
         .collect();
-    let mut phase = Phase { ok: 0, errors: 0, elapsed: Duration::ZERO, latencies: Vec::new(), bodies: Vec::new() };
+    let mut phase = Phase {
+        ok: 0,
+        errors: 0,
+        elapsed: Duration::ZERO,
+        latencies: Vec::new(),
+        bodies: Vec::new(),
+    };
     for t in tasks {
         let (ok, errors, lat, bodies) = t.await.expect("client task");
         phase.ok += ok;
@@ -170,8 +179,14 @@ fn main() {
     if std::env::args().any(|a| a == "--test" || a == "--list") {
         return;
     }
-    let seconds: u64 = std::env::var("LOAD_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(5);
-    let connections: usize = std::env::var("LOAD_CONNECTIONS").ok().and_then(|s| s.parse().ok()).unwrap_or(64);
+    let seconds: u64 = std::env::var("LOAD_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(5);
+    let connections: usize = std::env::var("LOAD_CONNECTIONS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(64);
     let dir = common::TempDir::new("load");
     let data = dir.0.join("data");
     let server = common::Server::start(&data);
@@ -180,15 +195,25 @@ fn main() {
 
     // One valid application; each request swaps in a unique id.
     let template = common::application("IDPLACEHOLDER", 0).to_string();
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
 
     let mut issue = rt.block_on(drive(addr, connections, seconds, true, move |c, i| {
-        ("/api/applications", template.replace("IDPLACEHOLDER", &format!("load-{c}-{i}")))
+        (
+            "/api/applications",
+            template.replace("IDPLACEHOLDER", &format!("load-{c}-{i}")),
+        )
     }));
     let (p50, p99) = (issue.pct(0.50), issue.pct(0.99));
     println!(
         "issuance: {:.0} durable licenses/s ({} answered, {} errors) p50 {:.1} ms p99 {:.1} ms",
-        issue.rate(), issue.ok, issue.errors, p50.as_secs_f64() * 1e3, p99.as_secs_f64() * 1e3
+        issue.rate(),
+        issue.ok,
+        issue.errors,
+        p50.as_secs_f64() * 1e3,
+        p99.as_secs_f64() * 1e3
     );
 
     let licenses: Vec<serde_json::Value> = issue
@@ -197,7 +222,11 @@ fn main() {
         .map(|b| serde_json::from_slice::<serde_json::Value>(b).unwrap()["license"].clone())
         .collect();
     let qrs: std::sync::Arc<Vec<String>> = std::sync::Arc::new(
-        licenses.iter().take(1000).map(|l| l["qr_text"].as_str().unwrap().to_owned()).collect(),
+        licenses
+            .iter()
+            .take(1000)
+            .map(|l| l["qr_text"].as_str().unwrap().to_owned())
+            .collect(),
     );
     let mut verify = rt.block_on(drive(addr, connections, seconds, false, move |c, i| {
         let qr = &qrs[(c * 7919 + i) % qrs.len()];
@@ -206,7 +235,11 @@ fn main() {
     let (vp50, vp99) = (verify.pct(0.50), verify.pct(0.99));
     println!(
         "verify: {:.0} requests/s ({} ok, {} errors) p50 {:.2} ms p99 {:.2} ms",
-        verify.rate(), verify.ok, verify.errors, vp50.as_secs_f64() * 1e3, vp99.as_secs_f64() * 1e3
+        verify.rate(),
+        verify.ok,
+        verify.errors,
+        vp50.as_secs_f64() * 1e3,
+        vp99.as_secs_f64() * 1e3
     );
     drop(server); // kill -9: whatever was answered must already be on disk
 
@@ -222,11 +255,16 @@ fn main() {
 
     // Durability check after the kill: every answered license is in the ledger.
     let conn = rusqlite::Connection::open(data.join("yiye.sqlite3")).unwrap();
-    let mut stmt = conn.prepare("SELECT 1 FROM licenses WHERE number = ?1").unwrap();
+    let mut stmt = conn
+        .prepare("SELECT 1 FROM licenses WHERE number = ?1")
+        .unwrap();
     let missing = licenses
         .iter()
         .filter(|l| !stmt.exists([l["number"].as_str().unwrap()]).unwrap())
         .count();
-    println!("ledger after kill -9: {missing} of {} answered licenses missing", licenses.len());
+    println!(
+        "ledger after kill -9: {missing} of {} answered licenses missing",
+        licenses.len()
+    );
     assert_eq!(missing, 0);
 }

@@ -12,11 +12,11 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
+use crate::AppState;
 use crate::db::{Inserted, NewLicense, Revoked, StoredApplication};
 use crate::domain::{self, Revocations};
 use crate::error::AppError;
 use crate::web::check_admin;
-use crate::AppState;
 
 /// `Json<T>` whose rejections (syntax, types, content type, size) are our JSON errors.
 pub struct ApiJson<T>(pub T);
@@ -41,20 +41,26 @@ pub async fn health() -> Json<Value> {
 pub async fn catalog(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let view = &state.0.catalog;
     let etag = HeaderValue::from_str(view.etag()).unwrap_or(HeaderValue::from_static("\"0\""));
-    let fresh = headers
-        .get(header::IF_NONE_MATCH)
-        .is_some_and(|v| v.as_bytes().split(|b| *b == b',').any(|t| t.trim_ascii() == etag.as_bytes()));
+    let fresh = headers.get(header::IF_NONE_MATCH).is_some_and(|v| {
+        v.as_bytes()
+            .split(|b| *b == b',')
+            .any(|t| t.trim_ascii() == etag.as_bytes())
+    });
     let mut res = if fresh {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
         (
-            [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
             view.json().clone(),
         )
             .into_response()
     };
     res.headers_mut().insert(header::ETAG, etag);
-    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     res
 }
 
@@ -66,7 +72,10 @@ pub async fn registry(
     let code = code.trim().to_ascii_uppercase();
     if let Err(message) = domain::check_credit_code(&code) {
         let mut fields = Map::new();
-        fields.insert("credit_code".into(), json!({ "zh": message.0, "en": message.1 }));
+        fields.insert(
+            "credit_code".into(),
+            json!({ "zh": message.0, "en": message.1 }),
+        );
         return Err(AppError::bad_request("invalid_credit_code", message.1).with_fields(fields));
     }
     let record = state
@@ -101,7 +110,9 @@ const MAX_ID_LEN: usize = 64;
 fn check_id(id: &str) -> Result<(), AppError> {
     let ok = !id.is_empty()
         && id.len() <= MAX_ID_LEN
-        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     if ok {
         return Ok(());
     }
@@ -110,10 +121,17 @@ fn check_id(id: &str) -> Result<(), AppError> {
         "id".into(),
         json!({ "zh": "申请编号须为1至64位字母、数字、- 或 _", "en": "the id must be 1 to 64 letters, digits, - or _" }),
     );
-    Err(AppError::bad_request("invalid_id", "the application id must be 1 to 64 characters of A-Z, a-z, 0-9, - and _").with_fields(fields))
+    Err(AppError::bad_request(
+        "invalid_id",
+        "the application id must be 1 to 64 characters of A-Z, a-z, 0-9, - and _",
+    )
+    .with_fields(fields))
 }
 
-pub async fn submit(State(state): State<AppState>, ApiJson(req): ApiJson<ApplicationRequest>) -> ApiResult {
+pub async fn submit(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<ApplicationRequest>,
+) -> ApiResult {
     check_id(&req.id)?;
     // Never trust the browser: merge and validate again with the catalog.
     let prepared = state.0.catalog.prepare(&req)?;
@@ -167,10 +185,17 @@ async fn issue_once(
         license: license_text,
     };
     let answer = issued_body(id, "issued", &row.license);
-    match db.issue(row).await.map_err(|e| AppError::internal("ledger write", e))? {
+    match db
+        .issue(row)
+        .await
+        .map_err(|e| AppError::internal("ledger write", e))?
+    {
         Inserted::New => Ok((
             StatusCode::CREATED,
-            [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
             answer,
         )
             .into_response()),
@@ -188,9 +213,16 @@ fn repeat(existing: StoredApplication, hash: &str) -> ApiResult {
              use a new id for a new application",
         ));
     }
-    let status = if existing.revoked.is_some() { "revoked" } else { "issued" };
+    let status = if existing.revoked.is_some() {
+        "revoked"
+    } else {
+        "issued"
+    };
     Ok((
-        [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
         issued_body(&existing.id, status, &existing.license),
     )
         .into_response())
@@ -258,13 +290,15 @@ pub async fn permit_record(
 
 pub async fn keys(State(state): State<AppState>) -> Response {
     let mut res = Json(state.keys().public_json()).into_response();
-    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     res
 }
 
 pub async fn revocations(State(state): State<AppState>) -> Response {
     let mut res = Json(state.revocations().json()).into_response();
-    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     res
 }
 
@@ -276,11 +310,22 @@ pub struct VerifyRequest {
 /// Longest QR text accepted; a version-40 QR holds 4,296 alphanumeric characters.
 const MAX_QR_LEN: usize = 4296;
 
-pub async fn verify(State(state): State<AppState>, ApiJson(req): ApiJson<VerifyRequest>) -> ApiResult {
+pub async fn verify(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<VerifyRequest>,
+) -> ApiResult {
     if req.qr_text.len() > MAX_QR_LEN {
-        return Err(AppError::bad_request("malformed_qr", "the QR text is longer than any QR code can hold"));
+        return Err(AppError::bad_request(
+            "malformed_qr",
+            "the QR text is longer than any QR code can hold",
+        ));
     }
-    let verdict = domain::verify(&req.qr_text, &state.keys(), &state.revocations(), domain::now());
+    let verdict = domain::verify(
+        &req.qr_text,
+        &state.keys(),
+        &state.revocations(),
+        domain::now(),
+    );
     Ok(verdict.into_response())
 }
 
@@ -299,7 +344,11 @@ pub async fn revoke(
     if req.reason.trim().is_empty() || req.reason.chars().count() > 500 {
         let mut fields = Map::new();
         fields.insert("reason".into(), json!({ "zh": "请填写撤销原因（不超过500字）", "en": "give a reason (up to 500 characters)" }));
-        return Err(AppError::bad_request("invalid_reason", "a revocation needs a reason of 1 to 500 characters").with_fields(fields));
+        return Err(AppError::bad_request(
+            "invalid_reason",
+            "a revocation needs a reason of 1 to 500 characters",
+        )
+        .with_fields(fields));
     }
     if req.license_number.len() > 32 {
         return Err(AppError::not_found("no license with this number"));
@@ -324,8 +373,11 @@ pub async fn revoke(
 
 pub async fn reload_keys(State(state): State<AppState>, headers: HeaderMap) -> ApiResult {
     check_admin(&state, &headers)?;
-    let keys = domain::Keys::load_or_create(&crate::key_dir(&state.0.config.data_dir), &state.0.config.issuer)
-        .map_err(|e| AppError::internal("key reload", e))?;
+    let keys = domain::Keys::load_or_create(
+        &crate::key_dir(&state.0.config.data_dir),
+        &state.0.config.issuer,
+    )
+    .map_err(|e| AppError::internal("key reload", e))?;
     let body = keys.public_json();
     *state.0.keys.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(keys);
     state.resign_revocations().await?;
@@ -362,10 +414,19 @@ impl AppState {
     }
 
     async fn resign_revocations(&self) -> Result<(), AppError> {
-        let revoked = self.0.db.revoked().await.map_err(|e| AppError::internal("ledger read", e))?;
+        let revoked = self
+            .0
+            .db
+            .revoked()
+            .await
+            .map_err(|e| AppError::internal("ledger read", e))?;
         let list = Revocations::sign(revoked, &self.keys())
             .map_err(|e| AppError::internal("revocation signing", e))?;
-        *self.0.revocations.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(list);
+        *self
+            .0
+            .revocations
+            .write()
+            .unwrap_or_else(|p| p.into_inner()) = Arc::new(list);
         Ok(())
     }
 }

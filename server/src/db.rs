@@ -141,7 +141,10 @@ fn open(path: &Path) -> rusqlite::Result<Connection> {
 
 fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     let done: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    for (i, sql) in (1i64..).zip(MIGRATIONS).skip(usize::try_from(done).unwrap_or(0)) {
+    for (i, sql) in (1i64..)
+        .zip(MIGRATIONS)
+        .skip(usize::try_from(done).unwrap_or(0))
+    {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "user_version", i)?;
@@ -175,8 +178,7 @@ impl Db {
         let (writer, rx) = mpsc::channel(MAX_BATCH * 4);
         std::thread::Builder::new()
             .name("ledger-writer".into())
-            .spawn(move || write_loop(conn, rx))
-            ?;
+            .spawn(move || write_loop(conn, rx))?;
         Ok(Self { readers, writer })
     }
 
@@ -212,10 +214,20 @@ impl Db {
             .map_err(DbError::Write)
     }
 
-    pub async fn revoke(&self, number: String, reason: String, at: i64) -> Result<Revoked, DbError> {
+    pub async fn revoke(
+        &self,
+        number: String,
+        reason: String,
+        at: i64,
+    ) -> Result<Revoked, DbError> {
         let (reply, rx) = oneshot::channel();
         self.writer
-            .send(Job::Revoke { number, reason, at, reply })
+            .send(Job::Revoke {
+                number,
+                reason,
+                at,
+                reply,
+            })
             .await
             .map_err(|_| DbError::WriterGone)?;
         rx.await
@@ -273,7 +285,9 @@ impl Db {
     }
 
     /// The highest sequence number used per (division, year), to continue numbering.
-    pub async fn sequences(self: &std::sync::Arc<Self>) -> Result<HashMap<(u32, i32), u32>, DbError> {
+    pub async fn sequences(
+        self: &std::sync::Arc<Self>,
+    ) -> Result<HashMap<(u32, i32), u32>, DbError> {
         self.read(|c| {
             let mut stmt =
                 c.prepare("SELECT division, year, MAX(seq) FROM licenses GROUP BY division, year")?;
@@ -287,7 +301,8 @@ impl Db {
     pub async fn ledger(self: &std::sync::Arc<Self>) -> Result<Vec<(String, String)>, DbError> {
         self.read(|c| {
             let mut stmt = c.prepare("SELECT application_id, number FROM licenses")?;
-            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect()
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect()
         })
         .await
     }
@@ -312,7 +327,10 @@ fn application_by_id(c: &Connection, id: &str) -> rusqlite::Result<Option<Stored
                 license_number: r.get(4)?,
                 license: r.get(5)?,
                 revoked: match reason {
-                    Some(reason) => Some(Revocation { reason, revoked_at: r.get(7)? }),
+                    Some(reason) => Some(Revocation {
+                        reason,
+                        revoked_at: r.get(7)?,
+                    }),
                     None => None,
                 },
             })
@@ -322,8 +340,14 @@ fn application_by_id(c: &Connection, id: &str) -> rusqlite::Result<Option<Stored
 }
 
 enum Reply {
-    Issue(oneshot::Sender<Result<Inserted, String>>, Result<Inserted, String>),
-    Revoke(oneshot::Sender<Result<Revoked, String>>, Result<Revoked, String>),
+    Issue(
+        oneshot::Sender<Result<Inserted, String>>,
+        Result<Inserted, String>,
+    ),
+    Revoke(
+        oneshot::Sender<Result<Revoked, String>>,
+        Result<Revoked, String>,
+    ),
 }
 
 fn write_loop(mut conn: Connection, mut rx: mpsc::Receiver<Job>) {
@@ -368,7 +392,12 @@ fn run_batch(conn: &mut Connection, batch: Vec<Job>) -> BatchResult {
                 let r = insert_license(&mut tx, &lic).map_err(|e| e.to_string());
                 replies.push(Reply::Issue(reply, r));
             }
-            Job::Revoke { number, reason, at, reply } => {
+            Job::Revoke {
+                number,
+                reason,
+                at,
+                reply,
+            } => {
                 let r = insert_revocation(&tx, &number, &reason, at).map_err(|e| e.to_string());
                 replies.push(Reply::Revoke(reply, r));
             }
@@ -404,12 +433,21 @@ fn fail_all(e: rusqlite::Error, batch: Vec<Job>) -> (rusqlite::Error, Vec<Reply>
 
 /// One issuance inside the batch transaction, in its own savepoint so a failing job leaves
 /// the rest of the batch intact.
-fn insert_license(tx: &mut rusqlite::Transaction<'_>, l: &NewLicense) -> rusqlite::Result<Inserted> {
+fn insert_license(
+    tx: &mut rusqlite::Transaction<'_>,
+    l: &NewLicense,
+) -> rusqlite::Result<Inserted> {
     let sp = tx.savepoint()?;
     let added = sp.execute(
         "INSERT INTO applications (id, content_hash, industry, body, received_at)
          VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO NOTHING",
-        params![l.application_id, l.content_hash, l.industry, l.body, l.received_at],
+        params![
+            l.application_id,
+            l.content_hash,
+            l.industry,
+            l.body,
+            l.received_at
+        ],
     )?;
     if added == 0 {
         let existing = application_by_id(&sp, &l.application_id)?
@@ -435,7 +473,9 @@ fn insert_revocation(
     at: i64,
 ) -> rusqlite::Result<Revoked> {
     let known: Option<i64> = tx
-        .query_row("SELECT 1 FROM licenses WHERE number = ?1", [number], |r| r.get(0))
+        .query_row("SELECT 1 FROM licenses WHERE number = ?1", [number], |r| {
+            r.get(0)
+        })
         .optional()?;
     if known.is_none() {
         return Ok(Revoked::UnknownLicense);
@@ -445,5 +485,9 @@ fn insert_revocation(
          ON CONFLICT (license_number) DO NOTHING",
         params![number, reason, at],
     )?;
-    Ok(if added == 0 { Revoked::Already } else { Revoked::New })
+    Ok(if added == 0 {
+        Revoked::Already
+    } else {
+        Revoked::New
+    })
 }

@@ -122,7 +122,9 @@ impl Revocations {
             issued_at: now(),
             revoked,
         };
-        let signed = list.sign(keys.store.signing_key()).map_err(|e| e.to_string())?;
+        let signed = list
+            .sign(keys.store.signing_key())
+            .map_err(|e| e.to_string())?;
         Ok(Self { list, signed })
     }
 
@@ -161,7 +163,10 @@ pub fn verify(qr_text: &str, keys: &Keys, revocations: &Revocations, now: i64) -
     if code.starts_with("malformed") {
         let mut fields = Map::new();
         fields.insert("qr_text".into(), json!(code));
-        let message = verdict.reason.as_ref().map_or_else(String::new, |r| r.message());
+        let message = verdict
+            .reason
+            .as_ref()
+            .map_or_else(String::new, |r| r.message());
         return AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "malformed_qr", message)
             .with_fields(fields)
             .into_response();
@@ -233,7 +238,12 @@ impl CatalogView {
         let json = catalog.to_json();
         let digest = hex::encode(Sha256::digest(json.as_bytes()));
         let etag = format!("\"{}-{}\"", catalog.version, &digest[..16]);
-        Self { catalog, forms: Mutex::default(), json: json.into(), etag }
+        Self {
+            catalog,
+            forms: Mutex::default(),
+            json: json.into(),
+            etag,
+        }
     }
 
     pub fn json(&self) -> &axum::body::Bytes {
@@ -267,8 +277,16 @@ impl CatalogView {
     /// The merged form for an industry and scope, from a small cache: merging clones every
     /// field definition, and most applications of an industry share a handful of scopes.
     fn merged(&self, industry: &str, scope: &ScopeAnswers) -> Result<Arc<Form>, AppError> {
-        let key = format!("{industry}\u{0}{}", serde_json::to_string(scope).unwrap_or_default());
-        if let Some(form) = self.forms.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+        let key = format!(
+            "{industry}\u{0}{}",
+            serde_json::to_string(scope).unwrap_or_default()
+        );
+        if let Some(form) = self
+            .forms
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&key)
+        {
             return Ok(form.clone());
         }
         let merged = self.catalog.merge(industry, scope).map_err(|e| match e {
@@ -329,17 +347,28 @@ impl CatalogView {
         let text = |id: &str| values.get(id).map_or("", |v| v.trim()).to_owned();
         let mut errors = Map::new();
         for issue in &report.errors {
-            errors.entry(issue.field.clone()).or_insert_with(|| issue_json(issue));
+            errors
+                .entry(issue.field.clone())
+                .or_insert_with(|| issue_json(issue));
         }
         // The license needs these whatever the industry's forms ask.
-        for id in [BUSINESS_NAME, CREDIT_CODE, ADDRESS_DIVISION, ADDRESS_DETAIL, LEGAL_REP] {
+        for id in [
+            BUSINESS_NAME,
+            CREDIT_CODE,
+            ADDRESS_DIVISION,
+            ADDRESS_DETAIL,
+            LEGAL_REP,
+        ] {
             if text(id).is_empty() {
                 errors.entry(id.to_owned()).or_insert_with(|| {
                     json!({ "code": "required", "zh": "颁发许可证需要此项", "en": "the license needs this field" })
                 });
             }
         }
-        let division = text(ADDRESS_DIVISION).parse::<u32>().ok().filter(|d| self.catalog.division(*d).is_some());
+        let division = text(ADDRESS_DIVISION)
+            .parse::<u32>()
+            .ok()
+            .filter(|d| self.catalog.division(*d).is_some());
         if division.is_none() && !errors.contains_key(ADDRESS_DIVISION) {
             errors.insert(
                 ADDRESS_DIVISION.into(),
@@ -354,8 +383,11 @@ impl CatalogView {
             )
             .with_fields(errors));
         };
-        let warnings: Map<String, Value> =
-            report.warnings.iter().map(|i| (i.field.clone(), issue_json(i))).collect();
+        let warnings: Map<String, Value> = report
+            .warnings
+            .iter()
+            .map(|i| (i.field.clone(), issue_json(i)))
+            .collect();
         // Scope and values are sorted maps, so this serialisation is canonical.
         let canonical = serde_json::to_string(&(&req.industry, &req.scope, &req.values))
             .map_err(|e| AppError::internal("canonical form", e))?;
@@ -394,7 +426,8 @@ impl CatalogView {
     /// One department's view of an issued license: its permit and the fields of that permit's
     /// own form, in that form's order, with the values from the application.
     pub fn permit_record(&self, record: &str, license: &str, kind: u16) -> Result<Value, AppError> {
-        let record: Value = serde_json::from_str(record).map_err(|e| AppError::internal("stored record", e))?;
+        let record: Value =
+            serde_json::from_str(record).map_err(|e| AppError::internal("stored record", e))?;
         let license: Value =
             serde_json::from_str(license).map_err(|e| AppError::internal("stored license", e))?;
         let issued = license["permits"]
@@ -483,7 +516,12 @@ const DEFAULT_VALIDITY_YEARS: u8 = 5;
 /// until its last permit ends, and permits without a fixed validity (filings, one-off
 /// approvals) run with the license. Each permit carries its own end date in the claims.
 pub fn issue(p: &Prepared, number: &str, now: i64, keys: &Keys) -> Result<Issued, String> {
-    let longest = p.permits.iter().filter_map(|x| x.validity_years).max().unwrap_or(DEFAULT_VALIDITY_YEARS);
+    let longest = p
+        .permits
+        .iter()
+        .filter_map(|x| x.validity_years)
+        .max()
+        .unwrap_or(DEFAULT_VALIDITY_YEARS);
     let valid_until = add_years(now, i64::from(longest));
     let permits: Vec<signer::PermitClaim> = p
         .permits
@@ -491,7 +529,9 @@ pub fn issue(p: &Prepared, number: &str, now: i64, keys: &Keys) -> Result<Issued
         .map(|permit| signer::PermitClaim {
             kind: permit.kind,
             number: signer::derived_permit_number(number, permit.kind),
-            valid_until: permit.validity_years.map_or(valid_until, |y| add_years(now, i64::from(y))),
+            valid_until: permit
+                .validity_years
+                .map_or(valid_until, |y| add_years(now, i64::from(y))),
             scope: None,
         })
         .collect();
@@ -505,7 +545,10 @@ pub fn issue(p: &Prepared, number: &str, now: i64, keys: &Keys) -> Result<Issued
         permits,
         business_name: p.business_name.clone(),
         credit_code: p.credit_code.clone(),
-        address: signer::Address { division: p.division, detail: p.address_detail.clone() },
+        address: signer::Address {
+            division: p.division,
+            detail: p.address_detail.clone(),
+        },
         legal_representative: p.legal_representative.clone(),
     };
     let (kid, qr_text) = sign_claims(&claims, keys)?;
@@ -537,5 +580,9 @@ pub fn issue(p: &Prepared, number: &str, now: i64, keys: &Keys) -> Result<Issued
         "qr_text": qr_text,
         "warnings": p.warnings,
     });
-    Ok(Issued { kid, qr_text, license })
+    Ok(Issued {
+        kid,
+        qr_text,
+        license,
+    })
 }

@@ -64,12 +64,14 @@ impl From<JsonRejection> for AppError {
                 "unsupported_media_type",
                 "expected `Content-Type: application/json`",
             ),
-            JsonRejection::JsonSyntaxError(e) => {
-                Self::bad_request("malformed_json", format!("malformed JSON: {}", truncate(&e.body_text(), 200)))
-            }
-            JsonRejection::JsonDataError(e) => {
-                Self::bad_request("invalid_body", format!("invalid request body: {}", truncate(&e.body_text(), 200)))
-            }
+            JsonRejection::JsonSyntaxError(e) => Self::bad_request(
+                "malformed_json",
+                format!("malformed JSON: {}", truncate(&e.body_text(), 200)),
+            ),
+            JsonRejection::JsonDataError(e) => Self::bad_request(
+                "invalid_body",
+                format!("invalid request body: {}", truncate(&e.body_text(), 200)),
+            ),
             JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
                 Self::new(
                     StatusCode::PAYLOAD_TOO_LARGE,

@@ -77,8 +77,10 @@ impl AppState {
     pub async fn open(config: Config) -> Result<Self, StartError> {
         std::fs::create_dir_all(&config.data_dir)
             .map_err(|e| StartError::DataDir(config.data_dir.clone(), e))?;
-        if let (Ok(data), Ok(dist)) = (config.data_dir.canonicalize(), config.dist_dir.canonicalize())
-            && data.starts_with(&dist)
+        if let (Ok(data), Ok(dist)) = (
+            config.data_dir.canonicalize(),
+            config.dist_dir.canonicalize(),
+        ) && data.starts_with(&dist)
         {
             return Err(StartError::DataInDist);
         }
@@ -88,8 +90,7 @@ impl AppState {
             .map_err(StartError::Keys)?;
         let sequences = db.sequences().await?;
         let revoked = db.revoked().await?;
-        let revocations = domain::Revocations::sign(revoked, &keys)
-            .map_err(StartError::Keys)?;
+        let revocations = domain::Revocations::sign(revoked, &keys).map_err(StartError::Keys)?;
         Ok(Self(Arc::new(Inner {
             catalog: domain::CatalogView::builtin(),
             db,
@@ -110,11 +111,19 @@ impl AppState {
     }
 
     fn keys(&self) -> Arc<domain::Keys> {
-        self.0.keys.read().unwrap_or_else(|p| p.into_inner()).clone()
+        self.0
+            .keys
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     fn revocations(&self) -> Arc<domain::Revocations> {
-        self.0.revocations.read().unwrap_or_else(|p| p.into_inner()).clone()
+        self.0
+            .revocations
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// Every (application id, license number) in the ledger.
@@ -135,7 +144,10 @@ pub fn app(state: AppState) -> Router {
         .route("/api/registry/{credit_code}", get(api::registry))
         .route("/api/applications", post(api::submit))
         .route("/api/applications/{id}", get(api::application))
-        .route("/api/licenses/{number}/permits/{kind}", get(api::permit_record))
+        .route(
+            "/api/licenses/{number}/permits/{kind}",
+            get(api::permit_record),
+        )
         .route("/api/keys", get(api::keys))
         .route("/api/revocations", get(api::revocations))
         .route("/api/verify", post(api::verify))
@@ -145,7 +157,10 @@ pub fn app(state: AppState) -> Router {
         .route("/api/{*rest}", any(web::api_not_found))
         .fallback(web::static_files)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
         .layer(middleware::from_fn(web::json_errors))
         .layer(middleware::from_fn(web::security_headers))
         .layer(middleware::from_fn(web::log_requests))

@@ -29,12 +29,16 @@ struct Args {
 async fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
         .json()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
         .with_writer(std::io::stderr)
         .init();
     let args = Args::parse();
     // Read from the environment only, so the token never shows in `ps` or shell history.
-    let admin_token = std::env::var("YIYE_ADMIN_TOKEN").ok().filter(|t| !t.is_empty());
+    let admin_token = std::env::var("YIYE_ADMIN_TOKEN")
+        .ok()
+        .filter(|t| !t.is_empty());
     if admin_token.is_none() {
         tracing::warn!("YIYE_ADMIN_TOKEN is not set: admin routes are disabled");
     }

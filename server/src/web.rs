@@ -24,11 +24,23 @@ const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
 pub async fn security_headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert("permissions-policy", HeaderValue::from_static("camera=(self), geolocation=()"));
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(self), geolocation=()"),
+    );
     res
 }
 
@@ -76,7 +88,14 @@ pub async fn log_requests(req: Request, next: Next) -> Response {
         .extensions()
         .get::<MatchedPath>()
         .map(|p| p.as_str().to_owned())
-        .unwrap_or_else(|| if req.uri().path().starts_with("/api") { "/api/*" } else { "static" }.into());
+        .unwrap_or_else(|| {
+            if req.uri().path().starts_with("/api") {
+                "/api/*"
+            } else {
+                "static"
+            }
+            .into()
+        });
     let res = next.run(req).await;
     tracing::info!(
         %method,
@@ -106,7 +125,10 @@ pub async fn static_files(State(state): State<AppState>, req: Request) -> Respon
     // ServeDir would refuse to leave dist/ anyway; refusing outright keeps traversal attempts
     // from falling back to the app shell.
     let lower = path.to_ascii_lowercase();
-    if ["..", "%2e", "%2f", "%5c", "%00", "\\"].iter().any(|bad| lower.contains(bad)) {
+    if ["..", "%2e", "%2f", "%5c", "%00", "\\"]
+        .iter()
+        .any(|bad| lower.contains(bad))
+    {
         return AppError::bad_request("invalid_path", "the path is not allowed").into_response();
     }
     let dist = state.dist_dir();
@@ -145,7 +167,8 @@ fn cache(res: &mut Response, path: &str) {
     } else {
         "no-cache"
     };
-    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
 }
 
 /// Trunk names built assets `name-<16 hex>.ext` (and `name-<hash>_bg.wasm`).
@@ -171,7 +194,10 @@ pub fn check_admin(state: &AppState, headers: &axum::http::HeaderMap) -> Result<
     // Hashing first makes both sides the same length, so the loop leaks nothing about either.
     let a = Sha256::digest(given.as_bytes());
     let b = Sha256::digest(expected.as_bytes());
-    let diff = a.iter().zip(b.iter()).fold(0u8, |acc, (x, y)| acc | (x ^ y));
+    let diff = a
+        .iter()
+        .zip(b.iter())
+        .fold(0u8, |acc, (x, y)| acc | (x ^ y));
     if given.is_empty() || diff != 0 {
         return Err(AppError::new(
             StatusCode::UNAUTHORIZED,

@@ -16,9 +16,17 @@ use tower::ServiceExt;
 async fn state(dir: &Path, token: Option<&str>) -> AppState {
     let dist = dir.join("dist");
     std::fs::create_dir_all(&dist).unwrap();
-    std::fs::write(dist.join("index.html"), "<!doctype html><title>Yiye</title>").unwrap();
+    std::fs::write(
+        dist.join("index.html"),
+        "<!doctype html><title>Yiye</title>",
+    )
+    .unwrap();
     std::fs::write(dist.join("frontend-0123456789abcdef.js"), "export {}").unwrap();
-    std::fs::write(dist.join("sw.js"), "self.addEventListener('fetch', () => {})").unwrap();
+    std::fs::write(
+        dist.join("sw.js"),
+        "self.addEventListener('fetch', () => {})",
+    )
+    .unwrap();
     AppState::open(Config {
         data_dir: dir.join("data"),
         dist_dir: dist,
@@ -78,7 +86,8 @@ async fn intake_issues_a_verifiable_license_once() {
     assert_eq!(again["license"], first["license"]);
 
     // Same id, different content: refused.
-    let (status, _, conflict) = send(&app, post("/api/applications", &application("app-1", 1))).await;
+    let (status, _, conflict) =
+        send(&app, post("/api/applications", &application("app-1", 1))).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(conflict["error"], "id_conflict");
 
@@ -108,7 +117,13 @@ async fn intake_issues_a_verifiable_license_once() {
     .await;
     assert_eq!(status, StatusCode::OK, "{record}");
     assert_eq!(record["permit"]["number"], format!("{number}-102"));
-    assert!(record["fields"].as_array().unwrap().iter().any(|f| f["id"] == "business_name"));
+    assert!(
+        record["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["id"] == "business_name")
+    );
     let (status, _, _) = send(&app, get(&format!("/api/licenses/{number}/permits/102"))).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
@@ -121,7 +136,10 @@ async fn invalid_fields_get_per_field_422s() {
     body["values"]["credit_code"] = json!("91110108551385O82Q");
     body["values"]["legal_rep_id_number"] = json!("110105194912310021");
     body["values"]["contact_phone"] = json!("12812345678");
-    body["values"].as_object_mut().unwrap().remove("business_name");
+    body["values"]
+        .as_object_mut()
+        .unwrap()
+        .remove("business_name");
     let (status, _, err) = send(&app, post("/api/applications", &body)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
     assert_eq!(err["error"], "invalid_fields");
@@ -130,7 +148,12 @@ async fn invalid_fields_get_per_field_422s() {
     assert_eq!(fields["legal_rep_id_number"]["code"], "resident_id_check");
     assert_eq!(fields["contact_phone"]["code"], "phone_format");
     assert_eq!(fields["business_name"]["code"], "required");
-    assert!(fields["business_name"]["zh"].as_str().unwrap().contains("单位名称"));
+    assert!(
+        fields["business_name"]["zh"]
+            .as_str()
+            .unwrap()
+            .contains("单位名称")
+    );
 
     let mut body = application("bad-2", 0);
     body["industry"] = json!("casino");
@@ -151,13 +174,18 @@ async fn concurrent_sends_of_one_id_issue_one_license() {
     let tasks: Vec<_> = (0..32)
         .map(|_| {
             let app = app.clone();
-            tokio::spawn(async move { send(&app, post("/api/applications", &application("dup", 3))).await })
+            tokio::spawn(async move {
+                send(&app, post("/api/applications", &application("dup", 3))).await
+            })
         })
         .collect();
     let mut numbers = Vec::new();
     for t in tasks {
         let (status, _, body) = t.await.unwrap();
-        assert!(status == StatusCode::CREATED || status == StatusCode::OK, "{status} {body}");
+        assert!(
+            status == StatusCode::CREATED || status == StatusCode::OK,
+            "{status} {body}"
+        );
         numbers.push(body["license"]["number"].as_str().unwrap().to_owned());
     }
     numbers.dedup();
@@ -176,23 +204,43 @@ async fn revocation_and_rotation() {
     let old_kid = a["license"]["kid"].as_str().unwrap().to_owned();
 
     // Admin routes need the token.
-    let (status, _, _) = send(&app, post("/api/admin/revocations", &json!({ "license_number": number_a, "reason": "x" }))).await;
+    let (status, _, _) = send(
+        &app,
+        post(
+            "/api/admin/revocations",
+            &json!({ "license_number": number_a, "reason": "x" }),
+        ),
+    )
+    .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 
     let (status, _, revoked) = send(
         &app,
-        admin_post("/api/admin/revocations", &json!({ "license_number": number_a, "reason": "closed down" })),
+        admin_post(
+            "/api/admin/revocations",
+            &json!({ "license_number": number_a, "reason": "closed down" }),
+        ),
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{revoked}");
     let (status, _, _) = send(
         &app,
-        admin_post("/api/admin/revocations", &json!({ "license_number": "310115-2026-999999", "reason": "x" })),
+        admin_post(
+            "/api/admin/revocations",
+            &json!({ "license_number": "310115-2026-999999", "reason": "x" }),
+        ),
     )
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
-    let (_, _, verdict) = send(&app, post("/api/verify", &json!({ "qr_text": a["license"]["qr_text"] }))).await;
+    let (_, _, verdict) = send(
+        &app,
+        post(
+            "/api/verify",
+            &json!({ "qr_text": a["license"]["qr_text"] }),
+        ),
+    )
+    .await;
     assert_eq!(verdict["valid"], false);
     assert_eq!(verdict["reason"], "revoked");
     let (_, _, list) = send(&app, get("/api/revocations")).await;
@@ -213,16 +261,33 @@ async fn revocation_and_rotation() {
     let (_, _, c) = send(&app, post("/api/applications", &application("rev-c", 2))).await;
     assert_ne!(c["license"]["kid"], old_kid);
     for lic in [&b, &c] {
-        let (_, _, v) = send(&app, post("/api/verify", &json!({ "qr_text": lic["license"]["qr_text"] }))).await;
+        let (_, _, v) = send(
+            &app,
+            post(
+                "/api/verify",
+                &json!({ "qr_text": lic["license"]["qr_text"] }),
+            ),
+        )
+        .await;
         assert_eq!(v["valid"], true, "{v}");
     }
     // The revocation list was re-signed with the new key and still lists the revoked license.
-    let (_, _, v) = send(&app, post("/api/verify", &json!({ "qr_text": a["license"]["qr_text"] }))).await;
+    let (_, _, v) = send(
+        &app,
+        post(
+            "/api/verify",
+            &json!({ "qr_text": a["license"]["qr_text"] }),
+        ),
+    )
+    .await;
     assert_eq!(v["reason"], "revoked");
 }
 
 fn signer_now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
 }
 
 #[tokio::test]
@@ -240,7 +305,10 @@ async fn registry_catalog_keys() {
     let app = app(state(&dir.0, None).await);
     let (status, _, found) = send(&app, get("/api/registry/91310115L12TH3BJ31")).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(found["values"]["business_name"], "上海浦东新区陆家嘴便利店有限公司");
+    assert_eq!(
+        found["values"]["business_name"],
+        "上海浦东新区陆家嘴便利店有限公司"
+    );
     assert_eq!(found["values"]["address_division"], "310115");
     let (status, _, _) = send(&app, get("/api/registry/91110108551385082Q")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
@@ -254,7 +322,12 @@ async fn registry_catalog_keys() {
     let etag = headers[header::ETAG].to_str().unwrap().to_owned();
     let res = app
         .clone()
-        .oneshot(Request::get("/api/catalog").header(header::IF_NONE_MATCH, &etag).body(Body::empty()).unwrap())
+        .oneshot(
+            Request::get("/api/catalog")
+                .header(header::IF_NONE_MATCH, &etag)
+                .body(Body::empty())
+                .unwrap(),
+        )
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
@@ -270,14 +343,23 @@ async fn registry_catalog_keys() {
 async fn static_files_and_headers() {
     let dir = TempDir::new("api-static");
     let app = app(state(&dir.0, None).await);
-    let res = app.clone().oneshot(get("/frontend-0123456789abcdef.js")).await.unwrap();
+    let res = app
+        .clone()
+        .oneshot(get("/frontend-0123456789abcdef.js"))
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(res.headers()[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+    assert_eq!(
+        res.headers()[header::CACHE_CONTROL],
+        "public, max-age=31536000, immutable"
+    );
     for path in ["/", "/sw.js", "/apply/convenience_store"] {
         let res = app.clone().oneshot(get(path)).await.unwrap();
         assert_eq!(res.status(), StatusCode::OK, "{path}");
         assert_eq!(res.headers()[header::CACHE_CONTROL], "no-cache", "{path}");
-        let csp = res.headers()[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+        let csp = res.headers()[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap();
         assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval'"));
         assert_eq!(res.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
     }
@@ -286,7 +368,11 @@ async fn static_files_and_headers() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(err["error"], "not_found");
     // The key never comes out through the static files.
-    for path in ["/../data/keys/signing-key.json", "/%2e%2e/data/keys/signing-key.json", "/..%2fdata%2fyiye.sqlite3"] {
+    for path in [
+        "/../data/keys/signing-key.json",
+        "/%2e%2e/data/keys/signing-key.json",
+        "/..%2fdata%2fyiye.sqlite3",
+    ] {
         let res = app.clone().oneshot(get(path)).await.unwrap();
         assert!(res.status().is_client_error(), "{path}: {}", res.status());
         let body = res.into_body().collect().await.unwrap().to_bytes();

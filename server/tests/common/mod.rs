@@ -46,7 +46,10 @@ impl Server {
     pub fn start_with(data: &Path, token: Option<&str>) -> Self {
         let dist = data.join("..").join("dist-for-tests");
         let _ = std::fs::create_dir_all(&dist);
-        let _ = std::fs::write(dist.join("index.html"), "<!doctype html><title>Yiye</title>");
+        let _ = std::fs::write(
+            dist.join("index.html"),
+            "<!doctype html><title>Yiye</title>",
+        );
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_server"));
         cmd.args(["--listen", "127.0.0.1:0", "--data"])
             .arg(data)
@@ -103,7 +106,10 @@ impl Server {
             self.addr,
             "POST",
             path,
-            &[("Content-Type", "application/json"), ("Authorization", &auth)],
+            &[
+                ("Content-Type", "application/json"),
+                ("Authorization", &auth),
+            ],
             Some(body.as_bytes()),
         )
     }
@@ -207,7 +213,11 @@ fn parse_response(buf: &[u8]) -> std::io::Result<Resp> {
     if chunked {
         body = dechunk(&body).ok_or_else(|| bad("bad chunked body"))?;
     }
-    Ok(Resp { status, headers, body })
+    Ok(Resp {
+        status,
+        headers,
+        body,
+    })
 }
 
 fn dechunk(mut b: &[u8]) -> Option<Vec<u8>> {
@@ -265,7 +275,14 @@ pub fn application(id: &str, seed: usize) -> Value {
     values.insert("legal_rep_id_type".into(), "resident_id".into());
     // The registry's data for the enterprise, as pre-fill would put it.
     let seed = seed_enterprise(seed);
-    for key in ["business_name", "credit_code", "address_division", "address_detail", "legal_rep_name", "enterprise_type"] {
+    for key in [
+        "business_name",
+        "credit_code",
+        "address_division",
+        "address_detail",
+        "legal_rep_name",
+        "enterprise_type",
+    ] {
         if let Some(v) = seed.get(key) {
             values.insert(key.into(), v.clone());
         }
