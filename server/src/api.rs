@@ -165,7 +165,7 @@ async fn issue_once(
     let division = prepared.division;
     let seq = state.next_seq(division, year)?;
     let number = format!("{division:06}-{year:04}-{seq:06}");
-    let keys = state.keys();
+    let keys = state.signing_keys().await;
     let issued = domain::issue(&prepared, &number, now, &keys)
         .map_err(|e| AppError::internal("signing", e))?;
     let license_text = issued.license.to_string();
@@ -373,19 +373,50 @@ pub async fn revoke(
 
 pub async fn reload_keys(State(state): State<AppState>, headers: HeaderMap) -> ApiResult {
     check_admin(&state, &headers)?;
-    let keys = domain::Keys::load_or_create(
-        &crate::key_dir(&state.0.config.data_dir),
-        &state.0.config.issuer,
-    )
-    .map_err(|e| AppError::internal("key reload", e))?;
-    let body = keys.public_json();
-    *state.0.keys.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(keys);
-    state.resign_revocations().await?;
-    tracing::info!("signing keys reloaded");
-    Ok(Json(body).into_response())
+    state.reload_keys().await?;
+    Ok(Json(state.keys().public_json()).into_response())
 }
 
 impl AppState {
+    /// Re-reads the key directory and re-signs the revocation list with the current key.
+    async fn reload_keys(&self) -> Result<(), AppError> {
+        let keys = domain::Keys::load_or_create(
+            &crate::key_dir(&self.0.config.data_dir),
+            &self.0.config.issuer,
+        )
+        .map_err(|e| AppError::internal("key reload", e))?;
+        *self.0.keys.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(keys);
+        self.resign_revocations().await?;
+        tracing::info!("signing keys reloaded");
+        Ok(())
+    }
+
+    /// The keys to sign with. `signer keygen` rotation retires the old key at once, so at most
+    /// once a second this checks whether the key set file changed and reloads it: a rotation
+    /// by the CLI takes effect within a second even without the admin route.
+    async fn signing_keys(&self) -> Arc<domain::Keys> {
+        let changed = {
+            let mut seen = self.0.key_check.lock().unwrap_or_else(|p| p.into_inner());
+            if seen.0.elapsed() < std::time::Duration::from_secs(1) {
+                false
+            } else {
+                seen.0 = std::time::Instant::now();
+                let path =
+                    crate::key_dir(&self.0.config.data_dir).join(signer::KeyStore::KEYSET_FILE);
+                let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok();
+                let changed = modified != seen.1;
+                seen.1 = modified;
+                changed
+            }
+        };
+        // A failed reload (e.g. caught between the CLI's two writes) keeps the old keys and
+        // is retried on the next check.
+        if changed && self.reload_keys().await.is_err() {
+            self.0.key_check.lock().unwrap_or_else(|p| p.into_inner()).1 = None;
+        }
+        self.keys()
+    }
+
     fn id_lock(&self, id: &str) -> Arc<tokio::sync::Mutex<()>> {
         let mut map = self.0.in_flight.lock().unwrap_or_else(|p| p.into_inner());
         map.entry(id.to_owned()).or_default().clone()

@@ -10,7 +10,7 @@ mod web;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::Duration;
+use std::time::{Duration, Instant, SystemTime};
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -63,6 +63,8 @@ struct Inner {
     db: Arc<db::Db>,
     catalog: domain::CatalogView,
     keys: RwLock<Arc<domain::Keys>>,
+    /// When the key set file was last looked at, and its modification time then.
+    key_check: Mutex<(Instant, Option<SystemTime>)>,
     /// The current signed revocation list, rebuilt on each change and key reload.
     revocations: RwLock<Arc<domain::Revocations>>,
     /// Next sequence number per (division, year); continues from the ledger at start.
@@ -95,6 +97,7 @@ impl AppState {
             catalog: domain::CatalogView::builtin(),
             db,
             keys: RwLock::new(Arc::new(keys)),
+            key_check: Mutex::new((Instant::now(), keyset_modified(&config.data_dir))),
             revocations: RwLock::new(Arc::new(revocations)),
             sequences: Mutex::new(sequences),
             in_flight: Mutex::new(HashMap::new()),
@@ -130,6 +133,12 @@ impl AppState {
     pub async fn ledger(&self) -> Result<Vec<(String, String)>, DbError> {
         self.0.db.ledger().await
     }
+}
+
+fn keyset_modified(data_dir: &Path) -> Option<SystemTime> {
+    std::fs::metadata(key_dir(data_dir).join(signer::KeyStore::KEYSET_FILE))
+        .and_then(|m| m.modified())
+        .ok()
 }
 
 /// Where the signing keys live inside the data directory.
