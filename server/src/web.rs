@@ -84,22 +84,14 @@ pub async fn json_errors(req: Request, next: Next) -> Response {
 pub async fn log_requests(req: Request, next: Next) -> Response {
     let start = Instant::now();
     let method = req.method().clone();
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|p| p.as_str().to_owned())
-        .unwrap_or_else(|| {
-            if req.uri().path().starts_with("/api") {
-                "/api/*"
-            } else {
-                "static"
-            }
-            .into()
-        });
+    let matched = req.extensions().get::<MatchedPath>().cloned();
+    let api = req.uri().path().starts_with("/api");
     let res = next.run(req).await;
     tracing::info!(
         %method,
-        route,
+        route = matched
+            .as_ref()
+            .map_or(if api { "/api/*" } else { "static" }, |p| p.as_str()),
         status = res.status().as_u16(),
         micros = start.elapsed().as_micros() as u64,
         "request"
