@@ -70,14 +70,16 @@ ensure_node_packages() {
   fi
 }
 
-# Debian's Chromium and ChromeDriver: test tools must never download a browser of their own.
+# Debian's Chromium and ChromeDriver (test tools must never download a browser of their own),
+# and a CJK font so screenshots and rendering checks show Chinese text.
 ensure_chromium() {
   if command -v chromium >/dev/null && command -v chromedriver >/dev/null \
+      && fc-list :lang=zh | grep -q . \
       && [ "$(chromium --version | awk '{print $2}')" = "$(chromedriver --version | awk '{print $2}')" ]; then
     echo "chromium $(chromium --version | awk '{print $2}'): present"
   else
     timed "apt-get install chromium" bash -c \
-      'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null'
+      'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null'
   fi
 }
 

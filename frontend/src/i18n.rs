@@ -62,6 +62,79 @@ texts! {
     START_CHECK_HINT = "扫描许可证二维码，离线核验。", "Scan a license QR code and verify it offline.";
     ISSUER_KEY = "发证机关签名密钥", "Issuing authority's signing key";
     ISSUER_KEY_UNAVAILABLE = "暂时无法获取发证机关密钥（离线？）", "The issuing authority's key is not available right now (offline?)";
-    COMING_SOON = "此功能即将上线。", "This part is coming soon.";
-    BACK_TO_START = "返回首页", "Back to the start page";
+    BACK = "返回", "Back";
+    CONTINUE = "继续", "Continue";
+    LARGE_TEXT = "大字模式", "Large text";
+    SKIP_TO_MAIN = "跳到主要内容", "Skip to main content";
+
+    INDUSTRY_HEADING = "选择您的行业", "Choose your industry";
+    INDUSTRY_SEARCH = "搜索行业", "Search industries";
+    INDUSTRY_SEARCH_HINT = "输入中文或英文，例如：便利店、cafe", "Type in Chinese or English, for example 便利店 or cafe";
+    INDUSTRY_NONE = "没有找到匹配的行业，请换个词试试。", "No industry matches. Try another word.";
+
+    SCOPE_HEADING = "您的经营范围", "Your business scope";
+    SCOPE_INTRO = "这些回答决定本次申请合并办理哪些许可。", "Your answers decide which permits this application combines.";
+    YES = "是", "Yes";
+    NO = "否", "No";
+    PERMITS_HEADING = "本次申请合并办理的许可", "Permits this application combines";
+    NO_PERMITS = "按您目前的回答，不需要办理任何许可。请检查上面的回答。", "With these answers no permit is needed. Check your answers above.";
+    DEPARTMENT = "发证部门", "Issued by";
+
+    FORM_HEADING = "填写合并申请表", "Fill in the merged application";
+    COUNTER_BEFORE = "您只需填写 ", "You fill ";
+    COUNTER_MIDDLE = " 项，分开申请需填写 ", " fields instead of ";
+    COUNTER_AFTER = " 项。", " on separate forms.";
+    CREDIT_CODE_FIRST = "先填写统一社会信用代码：已登记企业的信息会自动预填。", "Enter the unified social credit code first: a registered enterprise's data is filled in for you.";
+    LOOKUP_LOOKING = "正在查询企业登记信息…", "Looking up the enterprise registry…";
+    LOOKUP_FOUND = "已从企业登记信息预填，请核对，可修改。", "Filled in from the enterprise registry. Check it; you can change anything.";
+    LOOKUP_NOT_FOUND = "登记信息中没有这个代码，请手动填写。", "The registry does not know this code. Please fill in the fields yourself.";
+    LOOKUP_FAILED = "暂时无法查询登记信息（离线？），请手动填写或稍后再试。", "The registry cannot be reached right now (offline?). Fill in the fields yourself or try again later.";
+    FROM_REGISTRY = "来自企业登记信息", "From the enterprise registry";
+    FROM_PROFILE = "来自您保存的资料", "From your saved profile";
+    OPTIONAL = "（选填）", "(optional)";
+    ERROR_SUMMARY = "请修改以下问题", "There is a problem";
+    SELECT_PLACEHOLDER = "请选择", "Choose";
+
+    CHECK_HEADING = "核对您的申请", "Check your answers before sending";
+    CHANGE = "修改", "Change";
+    SUBMIT = "提交申请", "Send application";
+    SUBMITTING = "正在提交…", "Sending…";
+    SUBMIT_FAILED = "未能提交，申请已保存在本设备上，请稍后重试。", "The application could not be sent. It is saved on this device; please try again later.";
+    INDUSTRY_LABEL = "行业", "Industry";
+    SCOPE_LABEL = "经营范围", "Business scope";
+
+    LICENSE_HEADING = "行业综合许可证", "Combined industry license";
+    LICENSE_NUMBER = "许可证编号", "License number";
+    BUSINESS_NAME = "名称", "Business name";
+    CREDIT_CODE = "统一社会信用代码", "Unified social credit code";
+    ADDRESS = "经营场所", "Business address";
+    LEGAL_REP = "法定代表人（负责人）", "Legal representative";
+    VALIDITY = "有效期", "Valid";
+    ISSUER = "发证机关", "Issued by";
+    PERMIT_NUMBER = "许可编号", "Permit number";
+    PRINT = "打印许可证", "Print the license";
+    DOWNLOAD_SVG = "下载二维码（SVG）", "Download the QR code (SVG)";
+    QR_LABEL = "许可证二维码：扫码核验", "License QR code: scan to verify";
+    TRACKING_HEADING = "跟踪您的申请", "Track your application";
+    TRACKING_LINK = "跟踪链接", "Tracking link";
+    TRACKING_QR = "跟踪链接二维码", "QR code of the tracking link";
+    STATUS = "状态", "Status";
+    STATUS_ISSUED = "已发证", "Issued";
+    STATUS_REVOKED = "已撤销", "Revoked";
+    STATUS_UNKNOWN = "查询中", "Checking";
+    STATUS_OFFLINE = "离线：显示上次查询的状态", "Offline: showing the last known status";
+    STATUS_UNAVAILABLE = "暂时无法查询状态（离线？），请稍后再试。", "The status cannot be checked right now (offline?). Try again later.";
+    STATUS_NOT_FOUND = "没有找到这个申请。", "No application with this id was found.";
+    NEW_APPLICATION = "开始新的申请", "Start a new application";
+
+    DRAFTS_HEADING = "已保存的申请", "Saved applications";
+    DRAFTS_NONE = "本设备上没有保存的申请。", "There are no saved applications on this device.";
+    RESUME = "继续填写", "Resume";
+    OPEN = "查看", "Open";
+    DELETE = "删除", "Delete";
+    DELETE_CONFIRM = "确定删除这份申请吗？删除后无法恢复。", "Delete this application? This cannot be undone.";
+    DRAFT_UNTITLED = "尚未选择行业", "No industry chosen yet";
+    DRAFT_ISSUED = "已发证", "License issued";
+    DRAFT_IN_PROGRESS = "填写中", "In progress";
+    INSPECT_SOON = "核验功能（扫码、离线）正在建设中。", "The inspector (scan, offline) is being built.";
 }

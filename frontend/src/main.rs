@@ -5,11 +5,38 @@
 
 mod app;
 mod components;
+mod draft;
 mod hooks;
 mod i18n;
+mod license;
 mod services;
 mod state;
 
 fn main() {
     yew::Renderer::<app::App>::new().render();
+}
+
+/// Today's date on this device (the catalog has no clock in wasm32).
+pub fn today() -> Option<catalog::Date> {
+    let now = js_sys::Date::new_0();
+    catalog::Date::new(
+        u16::try_from(now.get_full_year()).ok()?,
+        u8::try_from(now.get_month() + 1).ok()?,
+        u8::try_from(now.get_date()).ok()?,
+    )
+}
+
+/// A new application id: 128 random bits from the browser's CSPRNG, as hex.
+pub fn new_application_id() -> String {
+    let mut bytes = [0u8; 16];
+    let filled = gloo::utils::window()
+        .crypto()
+        .and_then(|crypto| crypto.get_random_values_with_u8_array(&mut bytes));
+    if filled.is_err() {
+        // No Web Crypto (very old browser): time and Math.random still make a collision
+        // between two drafts on one device practically impossible.
+        let seed = format!("{}{}", js_sys::Date::now(), js_sys::Math::random());
+        return seed.replace('.', "");
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -2,25 +2,98 @@
 
 use std::rc::Rc;
 
+use catalog::{FormValues, ScopeAnswer};
 use yew::Reducible;
 
+use crate::draft::{Draft, Origin};
+use crate::services::api::{ApiError, SubmitOutcome};
+
 /// Which screen is shown.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum Page {
     #[default]
     Start,
-    Apply,
-    Continue,
+    Drafts,
+    Industry,
+    Scope,
+    Form,
     Check,
+    License,
+    /// Tracking an application by its id (`/track/{id}`).
+    Track(String),
+    Inspect,
 }
 
+impl Page {
+    /// The page a URL path opens, so tracking links work.
+    pub fn from_path(path: &str) -> Page {
+        match path.strip_prefix("/track/") {
+            Some(id) if !id.is_empty() => Page::Track(id.to_owned()),
+            _ => Page::Start,
+        }
+    }
+}
+
+/// The registry look-up for the credit code typed last.
 #[derive(Clone, Debug, Default, PartialEq)]
+pub enum Lookup {
+    #[default]
+    Idle,
+    Looking,
+    Found,
+    NotFound,
+    Failed(ApiError),
+}
+
+#[derive(Clone, Debug, PartialEq)]
 pub struct AppState {
     pub page: Page,
+    pub draft: Draft,
+    /// Validation messages show only after the first "Continue", as on GOV.UK.
+    pub show_errors: bool,
+    /// A field to move the focus to once the form is shown (a "Change" link).
+    pub focus: Option<String>,
+    pub lookup: Lookup,
+    pub submitting: bool,
+    pub submit_error: Option<ApiError>,
+}
+
+impl AppState {
+    pub fn new(page: Page, now: f64) -> AppState {
+        AppState {
+            page,
+            draft: Draft::new(String::new(), now),
+            show_errors: false,
+            focus: None,
+            lookup: Lookup::Idle,
+            submitting: false,
+            submit_error: None,
+        }
+    }
 }
 
 pub enum Action {
     Go(Page),
+    /// Starts a new application with a fresh id, pre-filled from the saved profile.
+    NewApplication {
+        id: String,
+        profile: FormValues,
+    },
+    Resume(Box<Draft>),
+    ChooseIndustry(String),
+    Answer(String, Option<ScopeAnswer>),
+    SetValue(String, String),
+    LookupStarted,
+    LookupDone(Result<Option<FormValues>, ApiError>),
+    /// "Continue" on the form: to the check page when valid, else show the errors.
+    Continue {
+        valid: bool,
+    },
+    /// "Change" on the check page: back to the form, focus on the field.
+    Change(String),
+    FocusDone,
+    SubmitStarted,
+    Submitted(Result<SubmitOutcome, ApiError>),
 }
 
 impl Reducible for AppState {
@@ -28,9 +101,83 @@ impl Reducible for AppState {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
+        let now = js_sys::Date::now();
         match action {
             Action::Go(page) => next.page = page,
+            Action::NewApplication { id, profile } => {
+                next = AppState::new(Page::Industry, now);
+                next.draft = Draft::new(id, now);
+                next.draft.prefill(&profile, Origin::Profile);
+            }
+            Action::Resume(draft) => {
+                next = AppState::new(resume_page(&draft), now);
+                next.draft = *draft;
+            }
+            Action::ChooseIndustry(industry) => {
+                next.draft.choose_industry(&industry);
+                next.page = Page::Scope;
+            }
+            Action::Answer(question, answer) => next.draft.answer(&question, answer),
+            Action::SetValue(field, value) => next.draft.set_value(&field, value),
+            Action::LookupStarted => next.lookup = Lookup::Looking,
+            Action::LookupDone(result) => {
+                next.lookup = match result {
+                    Ok(Some(values)) => {
+                        next.draft.prefill(&values, Origin::Registry);
+                        Lookup::Found
+                    }
+                    Ok(None) => Lookup::NotFound,
+                    Err(error) => Lookup::Failed(error),
+                }
+            }
+            Action::Continue { valid } => {
+                next.show_errors = !valid;
+                if valid {
+                    next.page = Page::Check;
+                }
+            }
+            Action::Change(field) => {
+                next.page = Page::Form;
+                next.focus = Some(field);
+            }
+            Action::FocusDone => next.focus = None,
+            Action::SubmitStarted => {
+                next.submitting = true;
+                next.submit_error = None;
+            }
+            Action::Submitted(result) => {
+                next.submitting = false;
+                match result {
+                    Ok(SubmitOutcome::Issued(answer)) => {
+                        next.draft.license = Some(answer.license);
+                        next.draft.server_errors.clear();
+                        next.page = Page::License;
+                    }
+                    Ok(SubmitOutcome::NeedsChanges(fields)) => {
+                        next.draft.server_errors = fields;
+                        next.show_errors = true;
+                        next.page = Page::Form;
+                    }
+                    Err(error) => next.submit_error = Some(error),
+                }
+            }
+        }
+        if next.draft != self.draft {
+            next.draft.updated_at = now;
         }
         Rc::new(next)
+    }
+}
+
+/// Where a resumed draft picks up.
+fn resume_page(draft: &Draft) -> Page {
+    if draft.license.is_some() {
+        Page::License
+    } else if draft.industry.is_none() {
+        Page::Industry
+    } else if draft.values.is_empty() {
+        Page::Scope
+    } else {
+        Page::Form
     }
 }

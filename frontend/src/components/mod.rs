@@ -1,10 +1,27 @@
-//! Components: each takes domain values as props and knows nothing of storage or HTTP
-//! beyond the services it is given.
+//! Components: each takes domain values as props and reports what the user did through
+//! callbacks; state lives in `state::AppState`.
 
+mod check_page;
+mod drafts_page;
+mod error_summary;
+pub mod field_input;
+mod form_page;
+mod industry_page;
 mod issuer_key;
 mod lang_switch;
+mod license_page;
+mod qr_code;
+mod scope_page;
 mod start_page;
+mod track_page;
 
+pub use check_page::CheckPage;
+pub use drafts_page::DraftsPage;
+pub use form_page::{CREDIT_CODE, FormPage};
+pub use industry_page::IndustryPage;
 pub use issuer_key::IssuerKey;
 pub use lang_switch::LangSwitch;
+pub use license_page::LicensePage;
+pub use scope_page::ScopePage;
 pub use start_page::StartPage;
+pub use track_page::TrackPage;

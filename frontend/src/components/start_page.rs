@@ -14,7 +14,7 @@ pub struct Props {
 pub fn StartPage(props: &Props) -> Html {
     let choice = |page: Page, title: Text, hint: Text| {
         let on_go = props.on_go.clone();
-        let onclick = Callback::from(move |_| on_go.emit(page));
+        let onclick = Callback::from(move |_| on_go.emit(page.clone()));
         html! {
             <li>
                 <button type="button" class="choice" {onclick}>
@@ -28,9 +28,9 @@ pub fn StartPage(props: &Props) -> Html {
         <section aria-labelledby="start-heading">
             <h1 id="start-heading">{ i18n::START_HEADING.get(props.lang) }</h1>
             <ul class="choices">
-                { choice(Page::Apply, i18n::START_APPLY, i18n::START_APPLY_HINT) }
-                { choice(Page::Continue, i18n::START_CONTINUE, i18n::START_CONTINUE_HINT) }
-                { choice(Page::Check, i18n::START_CHECK, i18n::START_CHECK_HINT) }
+                { choice(Page::Industry, i18n::START_APPLY, i18n::START_APPLY_HINT) }
+                { choice(Page::Drafts, i18n::START_CONTINUE, i18n::START_CONTINUE_HINT) }
+                { choice(Page::Inspect, i18n::START_CHECK, i18n::START_CHECK_HINT) }
             </ul>
         </section>
     }

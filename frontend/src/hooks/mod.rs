@@ -1,5 +1,7 @@
 //! Hooks shared by components.
 
+mod use_large_text;
 mod use_stored_lang;
 
+pub use use_large_text::use_large_text;
 pub use use_stored_lang::use_stored_lang;

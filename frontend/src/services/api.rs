@@ -3,8 +3,15 @@
 
 use std::fmt;
 
-use gloo::net::http::Request;
+use std::collections::BTreeMap;
+
+use catalog::{FormValues, ScopeAnswers};
+use gloo::net::http::{Request, Response};
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::draft::FieldMessage;
+use crate::license::{IssuedAnswer, TrackingStatus};
 
 /// Why an API call did not give an answer the app can use.
 #[derive(Clone, Debug, PartialEq)]
@@ -35,10 +42,42 @@ impl fmt::Display for ApiError {
     }
 }
 
-#[derive(serde::Deserialize)]
+#[derive(Deserialize)]
 struct ErrorBody {
     error: String,
     message: String,
+    #[serde(default)]
+    fields: BTreeMap<String, FieldMessage>,
+}
+
+/// The server's error answer, and the per-field messages it carries (422).
+async fn error_from(response: Response) -> (ApiError, BTreeMap<String, FieldMessage>) {
+    let status = response.status();
+    match response.json::<ErrorBody>().await {
+        Ok(body) => (
+            ApiError::Server {
+                status,
+                code: body.error,
+                message: body.message,
+            },
+            body.fields,
+        ),
+        Err(_) => (
+            ApiError::Server {
+                status,
+                code: "http_error".into(),
+                message: response.status_text(),
+            },
+            BTreeMap::new(),
+        ),
+    }
+}
+
+async fn read_json<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+    response
+        .json::<T>()
+        .await
+        .map_err(|e| ApiError::Unreadable(e.to_string()))
 }
 
 async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
@@ -47,27 +86,73 @@ async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
         .await
         .map_err(|e| ApiError::Network(e.to_string()))?;
     if !response.ok() {
-        let status = response.status();
-        return Err(match response.json::<ErrorBody>().await {
-            Ok(body) => ApiError::Server {
-                status,
-                code: body.error,
-                message: body.message,
-            },
-            Err(_) => ApiError::Server {
-                status,
-                code: "http_error".into(),
-                message: response.status_text(),
-            },
-        });
+        return Err(error_from(response).await.0);
     }
-    response
-        .json::<T>()
-        .await
-        .map_err(|e| ApiError::Unreadable(e.to_string()))
+    read_json(response).await
 }
 
 /// The issuing authority's public key set (`GET /api/keys`).
 pub async fn fetch_key_set() -> Result<signer::KeySet, ApiError> {
     get_json("/api/keys").await
+}
+
+#[derive(Deserialize)]
+struct RegistryAnswer {
+    values: FormValues,
+}
+
+/// Registered enterprise data for pre-fill (`GET /api/registry/{credit_code}`); `Ok(None)`
+/// when the registry does not know the code (a new enterprise types its data).
+pub async fn lookup_registry(credit_code: &str) -> Result<Option<FormValues>, ApiError> {
+    match get_json::<RegistryAnswer>(&format!("/api/registry/{credit_code}")).await {
+        Ok(answer) => Ok(Some(answer.values)),
+        Err(ApiError::Server { status: 404, .. }) => Ok(None),
+        Err(other) => Err(other),
+    }
+}
+
+#[derive(Serialize)]
+struct ApplicationBody<'a> {
+    id: &'a str,
+    industry: &'a str,
+    scope: &'a ScopeAnswers,
+    values: &'a FormValues,
+}
+
+/// What the server said to an application.
+pub enum SubmitOutcome {
+    Issued(Box<IssuedAnswer>),
+    /// 422: the fields to fix, with messages in both languages.
+    NeedsChanges(BTreeMap<String, FieldMessage>),
+}
+
+/// Sends an application (`POST /api/applications`). Sending the same id again is safe: the
+/// server answers with the license it already issued for it.
+pub async fn submit(
+    id: &str,
+    industry: &str,
+    scope: &ScopeAnswers,
+    values: &FormValues,
+) -> Result<SubmitOutcome, ApiError> {
+    let response = Request::post("/api/applications")
+        .json(&ApplicationBody {
+            id,
+            industry,
+            scope,
+            values,
+        })
+        .map_err(|e| ApiError::Unreadable(e.to_string()))?
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    match response.status() {
+        200 | 201 => Ok(SubmitOutcome::Issued(Box::new(read_json(response).await?))),
+        422 => Ok(SubmitOutcome::NeedsChanges(error_from(response).await.1)),
+        _ => Err(error_from(response).await.0),
+    }
+}
+
+/// The status of an application (`GET /api/applications/{id}`).
+pub async fn track(id: &str) -> Result<TrackingStatus, ApiError> {
+    get_json(&format!("/api/applications/{id}")).await
 }

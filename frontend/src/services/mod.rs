@@ -1,3 +1,4 @@
 //! Talking to the outside world: the HTTP API and the device's storage.
 
 pub mod api;
+pub mod storage;

@@ -1,0 +1,138 @@
+use catalog::{Catalog, FieldKind, MergedField, ScopeAnswer};
+use yew::prelude::*;
+
+use crate::components::field_input::text;
+use crate::draft::{Draft, is_automatic};
+use crate::i18n::{self, Lang};
+use crate::services::api::ApiError;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub lang: Lang,
+    pub draft: Draft,
+    pub submitting: bool,
+    pub submit_error: Option<ApiError>,
+    pub on_change: Callback<String>,
+    pub on_submit: Callback<()>,
+}
+
+/// Check your answers: everything once more, each with a "Change" link, then send.
+#[function_component]
+pub fn CheckPage(props: &Props) -> Html {
+    let lang = props.lang;
+    let catalog = Catalog::builtin();
+    let Some(form) = props.draft.form(catalog) else {
+        return html! {};
+    };
+    let scope: Vec<String> = form
+        .answers
+        .iter()
+        .filter_map(|(q, a)| {
+            let question = catalog.question(q)?;
+            let answer = match a {
+                ScopeAnswer::YesNo(true) => i18n::YES.get(lang).to_owned(),
+                ScopeAnswer::YesNo(false) => i18n::NO.get(lang).to_owned(),
+                ScopeAnswer::Number(n) => {
+                    format!("{n} {}", question.unit.as_deref().unwrap_or_default())
+                }
+            };
+            Some(format!(
+                "{}: {answer}",
+                text(lang, &question.label.zh, &question.label.en)
+            ))
+        })
+        .collect();
+    let row = |field: &MergedField| {
+        let id = field.def.id.clone();
+        let value = props.draft.values.get(&id).cloned().unwrap_or_default();
+        if value.trim().is_empty() && !field.required {
+            return html! {};
+        }
+        let label = text(lang, &field.def.label.zh, &field.def.label.en).to_owned();
+        let on_change = props.on_change.clone();
+        html! {
+            <div class="summary-row">
+                <dt>{ label.clone() }</dt>
+                <dd>{ display_value(lang, field, &value) }</dd>
+                <dd class="summary-action">
+                    <button type="button" class="link" aria-label={format!("{} {label}", i18n::CHANGE.get(lang))}
+                        onclick={Callback::from(move |_| on_change.emit(id.clone()))}>
+                        { i18n::CHANGE.get(lang) }
+                    </button>
+                </dd>
+            </div>
+        }
+    };
+    let sections = form.sections.iter().map(|section| {
+        let rows: Vec<Html> = section
+            .fields
+            .iter()
+            .filter(|f| !is_automatic(f.def.prefill))
+            .map(row)
+            .collect();
+        html! {
+            <section aria-label={text(lang, &section.title.zh, &section.title.en).to_owned()}>
+                <h2>{ text(lang, &section.title.zh, &section.title.en) }</h2>
+                <dl class="summary-list">{ for rows }</dl>
+            </section>
+        }
+    });
+    let on_submit = props.on_submit.clone();
+    html! {
+        <section aria-labelledby="check-heading">
+            <h1 id="check-heading">{ i18n::CHECK_HEADING.get(lang) }</h1>
+            <dl class="summary-list">
+                <div class="summary-row">
+                    <dt>{ i18n::INDUSTRY_LABEL.get(lang) }</dt>
+                    <dd>{ text(lang, &form.industry.name.zh, &form.industry.name.en) }</dd>
+                </div>
+                <div class="summary-row">
+                    <dt>{ i18n::SCOPE_LABEL.get(lang) }</dt>
+                    <dd>{ for scope.iter().map(|s| html! { <div>{ s }</div> }) }</dd>
+                </div>
+                <div class="summary-row">
+                    <dt>{ i18n::PERMITS_HEADING.get(lang) }</dt>
+                    <dd>{ for form.permits.iter().map(|p| html! { <div>{ text(lang, &p.name.zh, &p.name.en) }</div> }) }</dd>
+                </div>
+            </dl>
+            { for sections }
+            if let Some(error) = &props.submit_error {
+                <div class="notice" role="alert">
+                    <p>{ i18n::SUBMIT_FAILED.get(lang) }</p>
+                    <p class="muted">{ error.to_string() }</p>
+                </div>
+            }
+            <button type="button" class="primary" disabled={props.submitting}
+                onclick={Callback::from(move |_| on_submit.emit(()))}>
+                { if props.submitting { i18n::SUBMITTING.get(lang) } else { i18n::SUBMIT.get(lang) } }
+            </button>
+        </section>
+    }
+}
+
+/// A value as a reader expects it: option labels instead of codes.
+fn display_value(lang: Lang, field: &MergedField, value: &str) -> String {
+    match field.def.kind {
+        FieldKind::Choice | FieldKind::Division | FieldKind::MultiChoice => value
+            .split(',')
+            .map(|v| {
+                field
+                    .def
+                    .options
+                    .iter()
+                    .find(|o| o.value == v.trim())
+                    .map_or(v.trim(), |o| text(lang, &o.zh, &o.en))
+            })
+            .collect::<Vec<_>>()
+            .join("、"),
+        FieldKind::YesNo => match value {
+            "yes" => i18n::YES.get(lang).to_owned(),
+            "no" => i18n::NO.get(lang).to_owned(),
+            other => other.to_owned(),
+        },
+        _ => match &field.def.unit {
+            Some(unit) => format!("{value} {unit}"),
+            None => value.to_owned(),
+        },
+    }
+}

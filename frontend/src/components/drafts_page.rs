@@ -1,0 +1,63 @@
+use catalog::Catalog;
+use yew::prelude::*;
+
+use crate::components::field_input::text;
+use crate::draft::Draft;
+use crate::i18n::{self, Lang};
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub lang: Lang,
+    pub drafts: Vec<Draft>,
+    pub on_resume: Callback<Draft>,
+    pub on_delete: Callback<String>,
+}
+
+/// Applications saved on this device, newest first: resume or delete (after confirming).
+#[function_component]
+pub fn DraftsPage(props: &Props) -> Html {
+    let lang = props.lang;
+    let catalog = Catalog::builtin();
+    let mut drafts = props.drafts.clone();
+    drafts.sort_by(|a, b| b.updated_at.total_cmp(&a.updated_at));
+    let items = drafts.into_iter().map(|draft| {
+        let industry = draft
+            .industry
+            .as_deref()
+            .and_then(|i| catalog.industry(i))
+            .map_or(i18n::DRAFT_UNTITLED.get(lang).to_owned(), |i| text(lang, &i.name.zh, &i.name.en).to_owned());
+        let name = draft.values.get("business_name").cloned().unwrap_or_default();
+        let issued = draft.license.is_some();
+        let status = if issued { i18n::DRAFT_ISSUED } else { i18n::DRAFT_IN_PROGRESS };
+        let title = if name.is_empty() { industry.clone() } else { format!("{name} · {industry}") };
+        let (on_resume, on_delete, id) = (props.on_resume.clone(), props.on_delete.clone(), draft.id.clone());
+        let resume = Callback::from(move |_| on_resume.emit(draft.clone()));
+        let delete = Callback::from(move |_| {
+            if gloo::dialogs::confirm(i18n::DELETE_CONFIRM.get(lang)) {
+                on_delete.emit(id.clone());
+            }
+        });
+        html! {
+            <li class="draft">
+                <h2 class="draft-title">{ title.clone() }</h2>
+                <p class="muted">{ status.get(lang) }</p>
+                <button type="button" onclick={resume} aria-label={format!("{} {title}", if issued { i18n::OPEN.get(lang) } else { i18n::RESUME.get(lang) })}>
+                    { if issued { i18n::OPEN.get(lang) } else { i18n::RESUME.get(lang) } }
+                </button>
+                { " " }
+                <button type="button" class="warning" onclick={delete} aria-label={format!("{} {title}", i18n::DELETE.get(lang))}>
+                    { i18n::DELETE.get(lang) }
+                </button>
+            </li>
+        }
+    });
+    html! {
+        <section aria-labelledby="drafts-heading">
+            <h1 id="drafts-heading">{ i18n::DRAFTS_HEADING.get(lang) }</h1>
+            if props.drafts.is_empty() {
+                <p>{ i18n::DRAFTS_NONE.get(lang) }</p>
+            }
+            <ul class="drafts">{ for items }</ul>
+        </section>
+    }
+}

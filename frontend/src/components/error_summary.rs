@@ -1,0 +1,48 @@
+use yew::prelude::*;
+
+use crate::components::form_page::focus_element;
+use crate::i18n::{self, Lang};
+
+#[derive(Clone, PartialEq)]
+pub struct SummaryItem {
+    /// DOM id of the field's input.
+    pub target: String,
+    pub message: String,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub lang: Lang,
+    pub items: Vec<SummaryItem>,
+}
+
+/// The GOV.UK error summary: at the top, focused when it appears, each message a link that
+/// moves the focus to its field.
+#[function_component]
+pub fn ErrorSummary(props: &Props) -> Html {
+    let node = use_node_ref();
+    {
+        let node = node.clone();
+        use_effect_with((), move |_| {
+            if let Some(element) = node.cast::<web_sys::HtmlElement>() {
+                element.scroll_into_view();
+                let _ = element.focus();
+            }
+        });
+    }
+    html! {
+        <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" ref={node}>
+            <h2 id="error-summary-title">{ i18n::ERROR_SUMMARY.get(props.lang) }</h2>
+            <ul>
+                { for props.items.iter().map(|item| {
+                    let target = item.target.clone();
+                    let onclick = Callback::from(move |e: MouseEvent| {
+                        e.prevent_default();
+                        focus_element(&target);
+                    });
+                    html! { <li><a href={format!("#{}", item.target)} {onclick}>{ &item.message }</a></li> }
+                }) }
+            </ul>
+        </div>
+    }
+}

@@ -1,0 +1,155 @@
+use std::collections::BTreeMap;
+
+use catalog::{Catalog, MergedField};
+use yew::prelude::*;
+
+use crate::components::error_summary::{ErrorSummary, SummaryItem};
+use crate::components::field_input::{FieldInput, input_id, text};
+use crate::draft::{Draft, is_automatic};
+use crate::i18n::{self, Lang};
+use crate::state::Lookup;
+
+/// The field asked first: it pre-fills most of the rest.
+pub const CREDIT_CODE: &str = "credit_code";
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub lang: Lang,
+    pub draft: Draft,
+    pub show_errors: bool,
+    pub lookup: Lookup,
+    pub focus: Option<AttrValue>,
+    pub on_value: Callback<(String, String)>,
+    pub on_continue: Callback<bool>,
+    pub on_focus_done: Callback<()>,
+}
+
+/// The merged form: the credit code first, the shared data once, then each permit's own
+/// fields under its name; validation with the catalog's rules (the server's own code).
+#[function_component]
+pub fn FormPage(props: &Props) -> Html {
+    let lang = props.lang;
+    let catalog = Catalog::builtin();
+    {
+        let (focus, done) = (props.focus.clone(), props.on_focus_done.clone());
+        use_effect_with(focus, move |focus| {
+            if let Some(field) = focus {
+                focus_element(&input_id(field));
+                done.emit(());
+            }
+        });
+    }
+    let Some(form) = props.draft.form(catalog) else {
+        return html! {};
+    };
+    let values = props.draft.complete_values(&form);
+    let report = catalog::validate_at(&form, &values, crate::today());
+    let mut errors: BTreeMap<String, String> = BTreeMap::new();
+    for issue in &report.errors {
+        errors
+            .entry(issue.field.clone())
+            .or_insert_with(|| text(lang, &issue.message.zh, &issue.message.en).to_owned());
+    }
+    for (field, message) in &props.draft.server_errors {
+        errors.insert(
+            field.clone(),
+            text(lang, &message.zh, &message.en).to_owned(),
+        );
+    }
+    let mut warnings: BTreeMap<String, String> = BTreeMap::new();
+    for issue in &report.warnings {
+        warnings
+            .entry(issue.field.clone())
+            .or_insert_with(|| text(lang, &issue.message.zh, &issue.message.en).to_owned());
+    }
+    let shown = |field: &MergedField| !is_automatic(field.def.prefill);
+    // Errors in form order, so the summary reads like the page.
+    let summary: Vec<SummaryItem> = form
+        .fields()
+        .filter(|f| shown(f))
+        .filter_map(|f| {
+            errors.get(&f.def.id).map(|m| SummaryItem {
+                target: input_id(&f.def.id),
+                message: m.clone(),
+            })
+        })
+        .collect();
+    let valid = summary.is_empty();
+    let render_field = |field: &MergedField| {
+        let id = &field.def.id;
+        html! {
+            <FieldInput key={id.clone()} {lang} field={field.clone()}
+                value={AttrValue::from(props.draft.values.get(id).cloned().unwrap_or_default())}
+                origin={props.draft.origins.get(id).copied()}
+                error={props.show_errors.then(|| errors.get(id).cloned().map(AttrValue::from)).flatten()}
+                warning={warnings.get(id).cloned().map(AttrValue::from)}
+                on_change={props.on_value.clone()} />
+        }
+    };
+    let credit_code = form.field(CREDIT_CODE).map(|f| {
+        let status = match &props.lookup {
+            Lookup::Idle => None,
+            Lookup::Looking => Some(i18n::LOOKUP_LOOKING),
+            Lookup::Found => Some(i18n::LOOKUP_FOUND),
+            Lookup::NotFound => Some(i18n::LOOKUP_NOT_FOUND),
+            Lookup::Failed(_) => Some(i18n::LOOKUP_FAILED),
+        };
+        html! {
+            <div class="panel">
+                <p>{ i18n::CREDIT_CODE_FIRST.get(lang) }</p>
+                { render_field(f) }
+                <p role="status">{ status.map(|s| s.get(lang)).unwrap_or_default() }</p>
+            </div>
+        }
+    });
+    let sections = form.sections.iter().map(|section| {
+        let fields: Vec<Html> = section
+            .fields
+            .iter()
+            .filter(|f| shown(f) && f.def.id != CREDIT_CODE)
+            .map(render_field)
+            .collect();
+        if fields.is_empty() {
+            return html! {};
+        }
+        let heading_id = format!("section-{}", section.id.replace('.', "-"));
+        html! {
+            <section class="form-section" aria-labelledby={heading_id.clone()}>
+                <h2 id={heading_id}>{ text(lang, &section.title.zh, &section.title.en) }</h2>
+                { for fields }
+            </section>
+        }
+    });
+    let to_type = props.draft.fields_to_type(&form);
+    let separate = form.counts.separate_form_fields;
+    let on_continue = props.on_continue.clone();
+    html! {
+        <section aria-labelledby="form-heading">
+            if props.show_errors && !valid {
+                <ErrorSummary {lang} items={summary} />
+            }
+            <h1 id="form-heading">{ i18n::FORM_HEADING.get(lang) }</h1>
+            <p class="lead">{ text(lang, &form.industry.name.zh, &form.industry.name.en) }</p>
+            <p class="counter" aria-live="polite">
+                { i18n::COUNTER_BEFORE.get(lang) }<strong>{ to_type }</strong>
+                { i18n::COUNTER_MIDDLE.get(lang) }<strong>{ separate }</strong>{ i18n::COUNTER_AFTER.get(lang) }
+            </p>
+            { for credit_code }
+            { for sections }
+            <button type="button" class="primary" onclick={Callback::from(move |_| on_continue.emit(valid))}>
+                { i18n::CONTINUE.get(lang) }
+            </button>
+        </section>
+    }
+}
+
+/// Moves the keyboard focus (and the view) to an element, as error links and "Change" do.
+pub fn focus_element(id: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(element) = gloo::utils::document().get_element_by_id(id) {
+        element.scroll_into_view();
+        if let Ok(element) = element.dyn_into::<web_sys::HtmlElement>() {
+            let _ = element.focus();
+        }
+    }
+}

@@ -1,0 +1,113 @@
+use catalog::Catalog;
+use yew::prelude::*;
+
+use crate::components::field_input::text;
+use crate::components::qr_code::{QrCode, svg_data_url};
+use crate::components::track_page::TrackingStatusView;
+use crate::i18n::{self, Lang};
+use crate::license::{IssuedLicense, china_date};
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub lang: Lang,
+    pub application_id: AttrValue,
+    pub license: IssuedLicense,
+    pub on_new: Callback<()>,
+}
+
+/// The combined license: laid out for A4 printing (see the print stylesheet), the same QR
+/// large on screen, a download of the QR as SVG, and where to track the application.
+#[function_component]
+pub fn LicensePage(props: &Props) -> Html {
+    let lang = props.lang;
+    let license = &props.license;
+    let claims = &license.claims;
+    let catalog = Catalog::builtin();
+    let place = |code: u32| {
+        catalog
+            .division(code)
+            .map(|d| text(lang, &d.zh, &d.en).to_owned())
+            .unwrap_or_else(|| code.to_string())
+    };
+    let industry = catalog
+        .industry(&license.industry)
+        .map(|i| text(lang, &i.name.zh, &i.name.en).to_owned())
+        .unwrap_or_default();
+    let issuer = claims
+        .issuer
+        .parse()
+        .map(place)
+        .unwrap_or_else(|_| claims.issuer.clone());
+    let tracking_url = format!(
+        "{}/track/{}",
+        gloo::utils::window()
+            .location()
+            .origin()
+            .unwrap_or_default(),
+        props.application_id
+    );
+    let download = svg_data_url(&license.qr_text);
+    let print = Callback::from(|_| {
+        let _ = gloo::utils::window().print();
+    });
+    let on_new = props.on_new.clone();
+    let row = |label: i18n::Text, value: String| {
+        html! {
+            <div class="summary-row"><dt>{ label.get(lang) }</dt><dd>{ value }</dd></div>
+        }
+    };
+    html! {
+        <section aria-labelledby="license-heading">
+            <article class="license-sheet">
+                <h1 id="license-heading">{ i18n::LICENSE_HEADING.get(lang) }</h1>
+                <p class="license-number">{ format!("{} {}", i18n::LICENSE_NUMBER.get(lang), license.number) }</p>
+                <div class="license-body">
+                    <dl class="summary-list">
+                        { row(i18n::BUSINESS_NAME, claims.business_name.clone()) }
+                        { row(i18n::CREDIT_CODE, claims.credit_code.clone()) }
+                        { row(i18n::ADDRESS, format!("{} {}", place(claims.address.division), claims.address.detail)) }
+                        { row(i18n::LEGAL_REP, claims.legal_representative.clone()) }
+                        { row(i18n::INDUSTRY_LABEL, industry) }
+                        { row(i18n::VALIDITY, format!("{} – {}", china_date(license.valid_from), china_date(license.valid_until))) }
+                        { row(i18n::ISSUER, issuer) }
+                    </dl>
+                    <QrCode class="license-qr" text={license.qr_text.clone()} label={i18n::QR_LABEL.get(lang)} />
+                </div>
+                <table class="permit-table">
+                    <caption>{ i18n::PERMITS_HEADING.get(lang) }</caption>
+                    <thead><tr>
+                        <th scope="col">{ i18n::PERMITS_HEADING.get(lang) }</th>
+                        <th scope="col">{ i18n::PERMIT_NUMBER.get(lang) }</th>
+                        <th scope="col">{ i18n::DEPARTMENT.get(lang) }</th>
+                        <th scope="col">{ i18n::VALIDITY.get(lang) }</th>
+                    </tr></thead>
+                    <tbody>
+                        { for license.permits.iter().map(|p| html! {
+                            <tr>
+                                <th scope="row">{ text(lang, &p.name.zh, &p.name.en) }</th>
+                                <td>{ &p.number }</td>
+                                <td>{ text(lang, &p.department.zh, &p.department.en) }</td>
+                                <td>{ format!("{} – {}", china_date(p.valid_from), china_date(p.valid_until)) }</td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            </article>
+            <div class="no-print actions">
+                <button type="button" class="primary" onclick={print}>{ i18n::PRINT.get(lang) }</button>
+                { for download.map(|href| html! {
+                    <a class="button" {href} download={format!("license-{}.svg", license.number)}>{ i18n::DOWNLOAD_SVG.get(lang) }</a>
+                }) }
+            </div>
+            <section class="no-print panel" aria-labelledby="tracking-heading">
+                <h2 id="tracking-heading">{ i18n::TRACKING_HEADING.get(lang) }</h2>
+                <p>{ i18n::TRACKING_LINK.get(lang) }{ ": " }<a href={tracking_url.clone()}>{ tracking_url.clone() }</a></p>
+                <QrCode class="tracking-qr" text={tracking_url} label={i18n::TRACKING_QR.get(lang)} />
+                <TrackingStatusView {lang} id={props.application_id.clone()} />
+            </section>
+            <button type="button" class="no-print" onclick={Callback::from(move |_| on_new.emit(()))}>
+                { i18n::NEW_APPLICATION.get(lang) }
+            </button>
+        </section>
+    }
+}

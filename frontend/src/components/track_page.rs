@@ -1,0 +1,75 @@
+use yew::prelude::*;
+
+use crate::i18n::{self, Lang};
+use crate::license::{TrackingStatus, china_date};
+use crate::services::api::{self, ApiError};
+use crate::services::storage;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub lang: Lang,
+    pub id: AttrValue,
+}
+
+/// Where an application stands: asked from the server, or the last known answer offline.
+#[function_component]
+pub fn TrackingStatusView(props: &Props) -> Html {
+    let lang = props.lang;
+    let status = use_state(|| None::<(Option<TrackingStatus>, Option<ApiError>)>);
+    {
+        let status = status.clone();
+        use_effect_with(props.id.clone(), move |id| {
+            let id = id.to_string();
+            wasm_bindgen_futures::spawn_local(async move {
+                status.set(Some(match api::track(&id).await {
+                    Ok(answer) => {
+                        storage::remember_tracking(&answer);
+                        (Some(answer), None)
+                    }
+                    Err(error) => (storage::last_tracking(&id), Some(error)),
+                }));
+            });
+        });
+    }
+    let body = match &*status {
+        None => html! { <p>{ i18n::STATUS_UNKNOWN.get(lang) }</p> },
+        Some((Some(known), error)) => {
+            let label = if known.status == "revoked" {
+                i18n::STATUS_REVOKED
+            } else {
+                i18n::STATUS_ISSUED
+            };
+            html! {
+                <>
+                    if error.is_some() { <p class="notice">{ i18n::STATUS_OFFLINE.get(lang) }</p> }
+                    <dl class="summary-list">
+                        <div class="summary-row"><dt>{ i18n::STATUS.get(lang) }</dt><dd>{ label.get(lang) }</dd></div>
+                        { for known.license_number.as_ref().map(|n| html! {
+                            <div class="summary-row"><dt>{ i18n::LICENSE_NUMBER.get(lang) }</dt><dd>{ n }</dd></div>
+                        }) }
+                        { for known.revoked_at.map(|t| html! {
+                            <div class="summary-row"><dt>{ i18n::STATUS_REVOKED.get(lang) }</dt><dd>{ china_date(t) }</dd></div>
+                        }) }
+                    </dl>
+                </>
+            }
+        }
+        Some((None, Some(ApiError::Server { status: 404, .. }))) => {
+            html! { <p>{ i18n::STATUS_NOT_FOUND.get(lang) }</p> }
+        }
+        Some((None, _)) => html! { <p class="notice">{ i18n::STATUS_UNAVAILABLE.get(lang) }</p> },
+    };
+    html! { <div role="status" aria-live="polite">{ body }</div> }
+}
+
+/// The page a tracking link (`/track/{id}`) opens.
+#[function_component]
+pub fn TrackPage(props: &Props) -> Html {
+    html! {
+        <section aria-labelledby="track-heading">
+            <h1 id="track-heading">{ i18n::TRACKING_HEADING.get(props.lang) }</h1>
+            <p class="muted"><code>{ props.id.clone() }</code></p>
+            <TrackingStatusView lang={props.lang} id={props.id.clone()} />
+        </section>
+    }
+}

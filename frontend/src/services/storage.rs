@@ -1,0 +1,53 @@
+//! What the app keeps on this device: drafts (saved after every change), the applicant's
+//! profile for pre-filling the next application, and the last known tracking status.
+//! Storage can be full or disabled (private mode): the app then still works, it just
+//! cannot remember, and callers get to know.
+
+use std::collections::BTreeMap;
+
+use catalog::FormValues;
+use gloo::storage::{LocalStorage, Storage};
+
+use crate::draft::Draft;
+use crate::license::TrackingStatus;
+
+const DRAFTS: &str = "yiye.drafts";
+const PROFILE: &str = "yiye.profile";
+const TRACKING: &str = "yiye.tracking";
+
+pub fn drafts() -> BTreeMap<String, Draft> {
+    LocalStorage::get(DRAFTS).unwrap_or_default()
+}
+
+/// Saves one draft; `false` when the device refused (full or disabled storage).
+pub fn save_draft(draft: &Draft) -> bool {
+    let mut all = drafts();
+    all.insert(draft.id.clone(), draft.clone());
+    LocalStorage::set(DRAFTS, all).is_ok()
+}
+
+pub fn delete_draft(id: &str) {
+    let mut all = drafts();
+    if all.remove(id).is_some() {
+        let _ = LocalStorage::set(DRAFTS, all);
+    }
+}
+
+pub fn profile() -> FormValues {
+    LocalStorage::get(PROFILE).unwrap_or_default()
+}
+
+pub fn save_profile(values: &FormValues) {
+    let _ = LocalStorage::set(PROFILE, values);
+}
+
+pub fn last_tracking(id: &str) -> Option<TrackingStatus> {
+    let all: BTreeMap<String, TrackingStatus> = LocalStorage::get(TRACKING).unwrap_or_default();
+    all.get(id).cloned()
+}
+
+pub fn remember_tracking(status: &TrackingStatus) {
+    let mut all: BTreeMap<String, TrackingStatus> = LocalStorage::get(TRACKING).unwrap_or_default();
+    all.insert(status.application_id.clone(), status.clone());
+    let _ = LocalStorage::set(TRACKING, all);
+}
