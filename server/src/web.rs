@@ -143,7 +143,9 @@ pub async fn static_files(State(state): State<AppState>, req: Request) -> Respon
 
 async fn serve(dist: &Path, req: Request) -> Response {
     // ServeDir refuses `..` and percent-encoded traversal itself; errors are I/O only.
-    match ServeDir::new(dist).oneshot(req).await {
+    // The build writes .br and .gz next to each asset: phones on weak links get those.
+    let files = ServeDir::new(dist).precompressed_br().precompressed_gzip();
+    match files.oneshot(req).await {
         Ok(res) => res.map(Body::new),
         Err(e) => AppError::internal("static", e).into_response(),
     }
