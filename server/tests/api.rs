@@ -22,6 +22,9 @@ async fn state(dir: &Path, token: Option<&str>) -> AppState {
     )
     .unwrap();
     std::fs::write(dist.join("frontend-0123456789abcdef.js"), "export {}").unwrap();
+    // What the build's post-build hook writes beside each asset (here: marker contents).
+    std::fs::write(dist.join("frontend-0123456789abcdef.js.br"), "brotli bytes").unwrap();
+    std::fs::write(dist.join("frontend-0123456789abcdef.js.gz"), "gzip bytes").unwrap();
     std::fs::write(
         dist.join("sw.js"),
         "self.addEventListener('fetch', () => {})",
@@ -362,6 +365,27 @@ async fn static_files_and_headers() {
             .unwrap();
         assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval'"));
         assert_eq!(res.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    }
+    // Precompressed copies go to browsers that accept them; others get the plain file.
+    for (accept, encoding, body) in [
+        ("gzip, deflate, br", Some("br"), "brotli bytes"),
+        ("gzip", Some("gzip"), "gzip bytes"),
+        ("identity", None, "export {}"),
+    ] {
+        let mut req = get("/frontend-0123456789abcdef.js");
+        req.headers_mut()
+            .insert(header::ACCEPT_ENCODING, accept.parse().unwrap());
+        let res = app.clone().oneshot(req).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{accept}");
+        assert_eq!(
+            res.headers()
+                .get(header::CONTENT_ENCODING)
+                .map(|v| v.to_str().unwrap()),
+            encoding,
+            "{accept}"
+        );
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        assert_eq!(bytes, body.as_bytes(), "{accept}");
     }
     // Missing assets are 404 JSON, not the app shell.
     let (status, _, err) = send(&app, get("/missing-0123456789abcdef.js")).await;
