@@ -108,10 +108,12 @@ ensure_build_tools() {
   ensure_trunk
 }
 
-# Builds the web app into dist/ with the pinned tools, offline (see Trunk.toml).
+# Builds the web app into dist/ with the pinned tools, offline (see Trunk.toml), then the
+# service worker that precaches exactly the files the build produced.
 build_web() {
   step "Building the web app into dist/"
   (cd "$ROOT" && trunk build --config Trunk.toml)
+  node "$ROOT/scripts/service-worker.mjs" "$ROOT/dist"
 }
 
 build_server() {

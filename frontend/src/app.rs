@@ -5,7 +5,7 @@ use crate::components::{
     CREDIT_CODE, CheckPage, DraftsPage, FormPage, IndustryPage, IssuerKey, LangSwitch, LicensePage,
     ScopePage, StartPage, TrackPage,
 };
-use crate::hooks::{use_large_text, use_stored_lang};
+use crate::hooks::{use_large_text, use_service_worker, use_stored_lang};
 use crate::i18n;
 use crate::services::{api, storage};
 use crate::state::{Action, AppState, Page};
@@ -14,18 +14,14 @@ use crate::state::{Action, AppState, Page};
 pub fn App() -> Html {
     let (lang, set_lang) = use_stored_lang();
     let (large_text, toggle_large_text) = use_large_text();
-    let state = use_reducer(|| {
-        let path = gloo::utils::window()
-            .location()
-            .pathname()
-            .unwrap_or_default();
-        AppState::new(Page::from_path(&path), js_sys::Date::now())
-    });
+    let (update_ready, activate_update) = use_service_worker();
+    let state = use_reducer(initial_state);
     // Every change to the application is kept on the device at once: nothing typed is lost
     // on reload, tab close or a dead battery.
     use_effect_with(state.draft.clone(), |draft| {
         if !draft.id.is_empty() {
             storage::save_draft(draft);
+            storage::remember_current(&draft.id);
         }
     });
     let dispatch = {
@@ -136,11 +132,31 @@ pub fn App() -> Html {
                 </div>
             </header>
             <main id="main" tabindex="-1">
+                if update_ready {
+                    <div class="notice no-print" role="status">
+                        <p>{ i18n::UPDATE_READY.get(lang) }</p>
+                        <button type="button" onclick={activate_update.reform(|_| ())}>{ i18n::RELOAD.get(lang) }</button>
+                    </div>
+                }
                 { for back }
                 { main }
             </main>
             <footer class="no-print"><p class="tagline">{ i18n::TAGLINE.get(lang) }</p><IssuerKey {lang} /></footer>
         </>
+    }
+}
+
+/// The page a link opened (`/track/{id}`), or else the application this tab had open before
+/// a reload, or the start page.
+fn initial_state() -> AppState {
+    let now = js_sys::Date::now();
+    let path = gloo::utils::window()
+        .location()
+        .pathname()
+        .unwrap_or_default();
+    match (Page::from_path(&path), storage::current_draft()) {
+        (Page::Start, Some(draft)) => AppState::resume(draft, now),
+        (page, _) => AppState::new(page, now),
     }
 }
 

@@ -65,6 +65,8 @@ texts! {
     BACK = "返回", "Back";
     CONTINUE = "继续", "Continue";
     LARGE_TEXT = "大字模式", "Large text";
+    UPDATE_READY = "新版本已就绪。重新加载后，您填写的内容会保留。", "A new version is ready. Your answers are kept when you reload.";
+    RELOAD = "重新加载", "Reload";
     SKIP_TO_MAIN = "跳到主要内容", "Skip to main content";
 
     INDUSTRY_HEADING = "选择您的行业", "Choose your industry";

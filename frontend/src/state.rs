@@ -59,6 +59,15 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Picks up a saved application where it was left.
+    pub fn resume(draft: Draft, now: f64) -> AppState {
+        let page = resume_page(&draft);
+        AppState {
+            draft,
+            ..AppState::new(page, now)
+        }
+    }
+
     pub fn new(page: Page, now: f64) -> AppState {
         AppState {
             page,
@@ -109,10 +118,7 @@ impl Reducible for AppState {
                 next.draft = Draft::new(id, now);
                 next.draft.prefill(&profile, Origin::Profile);
             }
-            Action::Resume(draft) => {
-                next = AppState::new(resume_page(&draft), now);
-                next.draft = *draft;
-            }
+            Action::Resume(draft) => next = AppState::resume(*draft, now),
             Action::ChooseIndustry(industry) => {
                 next.draft.choose_industry(&industry);
                 next.page = Page::Scope;

@@ -12,9 +12,9 @@ export const DIST = join(ROOT, 'dist');
 const SERVER_BIN = process.env.YIYE_SERVER_BIN ?? join(ROOT, 'target', 'debug', 'server');
 
 /** Starts the server on a free port with a fresh data directory; resolves once it listens. */
-export async function startServer({ env = {} } = {}) {
+export async function startServer({ env = {}, dist = DIST } = {}) {
   const data = mkdtempSync(join(tmpdir(), 'yiye-e2e-'));
-  const child = spawn(SERVER_BIN, ['--listen', '127.0.0.1:0', '--data', data, '--dist', DIST], {
+  const child = spawn(SERVER_BIN, ['--listen', '127.0.0.1:0', '--data', data, '--dist', dist], {
     env: { ...process.env, RUST_LOG: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

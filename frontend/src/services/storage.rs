@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use catalog::FormValues;
-use gloo::storage::{LocalStorage, Storage};
+use gloo::storage::{LocalStorage, SessionStorage, Storage};
 
 use crate::draft::Draft;
 use crate::license::TrackingStatus;
@@ -14,6 +14,8 @@ use crate::license::TrackingStatus;
 const DRAFTS: &str = "yiye.drafts";
 const PROFILE: &str = "yiye.profile";
 const TRACKING: &str = "yiye.tracking";
+/// The application open in this tab, so a reload (a new version, a crash) returns to it.
+const CURRENT: &str = "yiye.current";
 
 pub fn drafts() -> BTreeMap<String, Draft> {
     LocalStorage::get(DRAFTS).unwrap_or_default()
@@ -24,6 +26,16 @@ pub fn save_draft(draft: &Draft) -> bool {
     let mut all = drafts();
     all.insert(draft.id.clone(), draft.clone());
     LocalStorage::set(DRAFTS, all).is_ok()
+}
+
+pub fn remember_current(id: &str) {
+    let _ = SessionStorage::set(CURRENT, id);
+}
+
+/// The application this tab had open before a reload, if it is still saved.
+pub fn current_draft() -> Option<Draft> {
+    let id: String = SessionStorage::get(CURRENT).ok()?;
+    drafts().remove(&id)
 }
 
 pub fn delete_draft(id: &str) {

@@ -1,0 +1,32 @@
+// Writes dist/sw.js from static/sw.js with the list of files this build produced (the
+// applicant app and, when built, the inspector under dist/inspect/) and a hash of the build.
+// Runs after every web build (scripts/lib.sh build_web), so the precache list is never kept
+// by hand and a new build is a new service worker.
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const dist = resolve(process.argv[2] ?? join(root, 'dist'));
+
+function files(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    return entry.isDirectory() ? files(path) : [path];
+  });
+}
+
+// Precompressed copies are the server's business; the browser caches what it decoded.
+const assets = files(dist)
+  .map((path) => `/${relative(dist, path).split('\\').join('/')}`)
+  .filter((url) => !/\.(br|gz)$/.test(url) && url !== '/sw.js')
+  .sort();
+if (!assets.includes('/index.html')) throw new Error(`${dist} has no index.html: build the web app first`);
+
+const build = createHash('sha256');
+for (const url of assets) build.update(url).update(readFileSync(join(dist, url)));
+const source = readFileSync(join(root, 'static', 'sw.js'), 'utf8')
+  .replace("'__YIYE_BUILD__'", JSON.stringify(build.digest('hex').slice(0, 16)))
+  .replace('__YIYE_ASSETS__', JSON.stringify(assets));
+writeFileSync(join(dist, 'sw.js'), source);
+console.log(`service worker: ${assets.length} files precached`);
