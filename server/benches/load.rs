@@ -193,6 +193,15 @@ fn main() {
     let addr = server.addr;
     println!("server at {addr}, {connections} keep-alive connections, {seconds} s per phase");
 
+    // With YIYE_BENCH_JSON=path (used by `bench/run`): one real license per catalog industry,
+    // every permit switched on, and its QR sizes; the figures are written there at the end.
+    let json_path = std::env::var("YIYE_BENCH_JSON").ok();
+    let industries = if json_path.is_some() {
+        industry_sizes(&server)
+    } else {
+        serde_json::Value::Null
+    };
+
     // One valid application; each request swaps in a unique id.
     let template = common::application("IDPLACEHOLDER", 0).to_string();
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -267,4 +276,84 @@ fn main() {
         licenses.len()
     );
     assert_eq!(missing, 0);
+
+    if let Some(path) = json_path {
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        let json = serde_json::json!({
+            "connections": connections,
+            "seconds_per_phase": seconds,
+            "issuance": {"per_s": issue.rate(), "answered": issue.ok, "errors": issue.errors,
+                         "p50_ms": ms(p50), "p99_ms": ms(p99)},
+            "verify": {"per_s": verify.rate(), "ok": verify.ok, "errors": verify.errors,
+                       "p50_ms": ms(vp50), "p99_ms": ms(vp99)},
+            "raw_verify_1_core_per_s": raw1,
+            "raw_verify_all_cores_per_s": raw_all,
+            "cores": cores,
+            "verify_ratio_1_core": verify.rate() / raw1,
+            "verify_ratio_all_cores": verify.rate() / raw_all,
+            "ledger_missing_after_kill": missing,
+            "industries": industries,
+            "url_base": URL_BASE,
+        });
+        if let Err(e) = std::fs::write(&path, json.to_string()) {
+            eprintln!("cannot write {path}: {e}");
+            std::process::exit(1);
+        }
+    }
+}
+
+/// The verifier URL the URL form of a QR is measured with (as in the signer's bench).
+const URL_BASE: &str = "https://yiye.example/v";
+
+/// Issues one license per catalog industry through the running server (full scope, the
+/// data of a registered enterprise) and prints its QR sizes: COSE bytes, QR text length and
+/// QR version at ECC level Q, for the QR text and its URL form. Returns those rows with the
+/// QR texts, the key set and the signed revocation list (for timing verification in a browser).
+fn industry_sizes(server: &common::Server) -> serde_json::Value {
+    println!();
+    println!(
+        "| industry                 | COSE bytes | QR text len | QR version | URL len | URL version |"
+    );
+    println!(
+        "|--------------------------|-----------:|------------:|-----------:|--------:|------------:|"
+    );
+    let mut rows = Vec::new();
+    for (i, industry) in catalog::Catalog::builtin().industries.iter().enumerate() {
+        let id = format!("bench-industry-{}", industry.id);
+        let resp = server.post(
+            "/api/applications",
+            &common::application_for(&industry.id, &id, i),
+        );
+        assert_eq!(
+            resp.status,
+            201,
+            "{}: {}",
+            industry.id,
+            String::from_utf8_lossy(&resp.body)
+        );
+        let license = resp.json()["license"].clone();
+        let text = license["qr_text"].as_str().unwrap_or_default().to_owned();
+        let cose = signer::to_cose(&text).map_or(0, |c| c.len());
+        let version = signer::qr_version(&text).unwrap_or(0);
+        let url = signer::url_form(URL_BASE, &text);
+        let url_version = signer::qr_version(&url).unwrap_or(0);
+        println!(
+            "| {:<24} | {cose:>10} | {:>11} | {version:>10} | {:>7} | {url_version:>11} |",
+            industry.id,
+            text.len(),
+            url.len()
+        );
+        rows.push(serde_json::json!({
+            "industry": industry.id, "name_en": industry.name.en, "name_zh": industry.name.zh,
+            "license_number": license["number"], "permits": license["claims"]["permits"].as_array().map_or(0, Vec::len),
+            "cose_bytes": cose, "qr_text_len": text.len(), "qr_version_q": version,
+            "url_len": url.len(), "url_version_q": url_version, "qr_text": text,
+        }));
+    }
+    println!();
+    serde_json::json!({
+        "licenses": rows,
+        "keys": server.get("/api/keys").json(),
+        "revocations": server.get("/api/revocations").json(),
+    })
 }

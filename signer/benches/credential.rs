@@ -22,6 +22,11 @@ fn rate(mut f: impl FnMut()) -> f64 {
     n as f64 / start.elapsed().as_secs_f64()
 }
 
+/// One size row as JSON, for `YIYE_BENCH_JSON`.
+fn size_json(label: &str, (cose, text, version): (usize, usize, i16)) -> serde_json::Value {
+    serde_json::json!({"label": label, "cose_bytes": cose, "qr_text_len": text, "qr_version_q": version})
+}
+
 fn row(label: &str, claims: &LicenseClaims) -> (usize, usize, i16) {
     let text = signer::issue(claims, &common::key_for(&claims.issuer)).unwrap_or_default();
     let cose = signer::to_cose(&text).unwrap_or_default().len();
@@ -80,19 +85,20 @@ fn main() {
         "|----------------------------------------------|-----------:|------------:|-----------:|"
     );
     let mut versions = Vec::new();
+    let mut rows = Vec::new();
     for (label, claims) in common::samples() {
-        versions.push(row(label, &claims).2);
+        let r = row(label, &claims);
+        versions.push(r.2);
+        rows.push(size_json(label, r));
     }
     versions.sort_unstable();
     let median = versions.get(versions.len() / 2).copied().unwrap_or(0);
-    let (.., worst) = row(
-        "worst case (30-char name, 40-char addr, 5)",
-        &common::worst_case(),
-    );
-    let (.., all) = row(
-        "worst case + scope on every permit",
-        &common::worst_case_all_scopes(),
-    );
+    let worst_label = "worst case (30-char name, 40-char addr, 5)";
+    let worst_row = row(worst_label, &common::worst_case());
+    let worst = worst_row.2;
+    let all_label = "worst case + scope on every permit";
+    let all_row = row(all_label, &common::worst_case_all_scopes());
+    let all = all_row.2;
     let url = signer::url_form("https://yiye.example/v", &text);
     let url_version = signer::qr_version(&url).unwrap_or(0);
     println!(
@@ -104,6 +110,25 @@ fn main() {
     println!("median QR version of the samples: {median} (target <= 13)");
     println!("worst case QR version:            {worst} (target <= 16; all scopes: {all})");
     println!("reference: EU COVID certificate median, version 18 at level Q");
+
+    // Machine-readable copy for `bench/run`; the printed output above is unchanged.
+    if let Ok(path) = std::env::var("YIYE_BENCH_JSON") {
+        let json = serde_json::json!({
+            "raw_verify_per_s": raw,
+            "qr_verdict_per_s": full,
+            "ratio": full / raw,
+            "samples": rows,
+            "median_sample_version": median,
+            "worst_case": size_json(worst_label, worst_row),
+            "worst_case_all_scopes": size_json(all_label, all_row),
+            "url_form_first_sample": size_json("URL form of the first sample", (cose.len(), url.len(), url_version)),
+            "url_base": "https://yiye.example/v",
+        });
+        if let Err(e) = std::fs::write(&path, json.to_string()) {
+            eprintln!("cannot write {path}: {e}");
+            std::process::exit(1);
+        }
+    }
 }
 
 /// Rebuilds the Sig_structure and extracts the signature from our fixed COSE layout

@@ -242,8 +242,13 @@ pub fn seed_enterprise(i: usize) -> Value {
 
 /// A complete, valid convenience-store application with every permit switched on.
 pub fn application(id: &str, seed: usize) -> Value {
+    application_for("convenience_store", id, seed)
+}
+
+/// A complete, valid application for `industry` with every permit switched on.
+pub fn application_for(industry: &str, id: &str, seed: usize) -> Value {
     let catalog = catalog::Catalog::builtin();
-    let industry = catalog.industry("convenience_store").unwrap();
+    let industry = catalog.industry(industry).unwrap();
     let scope = industry.full_scope(catalog);
     let form = catalog.merge(&industry.id, &scope).unwrap();
     let mut values = serde_json::Map::new();
@@ -289,7 +294,7 @@ pub fn application(id: &str, seed: usize) -> Value {
     }
     serde_json::json!({
         "id": id,
-        "industry": "convenience_store",
+        "industry": industry.id,
         "scope": scope,
         "values": values,
     })
