@@ -3,11 +3,14 @@ use yew::prelude::*;
 
 use crate::components::{
     CREDIT_CODE, CheckPage, DraftsPage, FormPage, IndustryPage, IssuerKey, LangSwitch, LicensePage,
-    ScopePage, StartPage, TrackPage,
+    ScopePage, SendingPage, StartPage, TrackPage,
 };
+use crate::draft::Draft;
 use crate::hooks::{use_large_text, use_service_worker, use_stored_lang};
 use crate::i18n;
-use crate::services::{api, storage};
+use crate::outbox::{self, OutboxEntry};
+use crate::services::api::{self, ApiError};
+use crate::services::storage;
 use crate::state::{Action, AppState, Page};
 
 #[function_component]
@@ -29,6 +32,10 @@ pub fn App() -> Html {
         Callback::from(move |action| state.dispatch(action))
     };
     let go = dispatch.reform(Action::Go);
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with((), move |_| start_outbox(dispatch));
+    }
 
     let main = match &state.page {
         Page::Start => {
@@ -54,7 +61,8 @@ pub fn App() -> Html {
                 })
             };
             let drafts: Vec<_> = storage::drafts().into_values().collect();
-            html! { <DraftsPage {lang} {drafts} on_resume={dispatch.reform(|draft| Action::Resume(Box::new(draft)))} {on_delete} /> }
+            let queued: Vec<_> = storage::outbox().into_iter().map(|e| e.id).collect();
+            html! { <DraftsPage {lang} {drafts} {queued} on_resume={dispatch.reform(|draft| Action::Resume(Box::new(draft)))} {on_delete} /> }
         }
         Page::Industry => html! {
             <IndustryPage {lang} chosen={state.draft.industry.clone().map(AttrValue::from)}
@@ -91,12 +99,21 @@ pub fn App() -> Html {
         Page::Check => {
             let on_submit = {
                 let (dispatch, draft) = (dispatch.clone(), state.draft.clone());
-                Callback::from(move |_| submit(draft.clone(), dispatch.clone()))
+                Callback::from(move |_| queue(&draft, &dispatch))
             };
             html! {
-                <CheckPage {lang} draft={state.draft.clone()} submitting={state.submitting}
-                    submit_error={state.submit_error.clone()} on_change={dispatch.reform(Action::Change)} {on_submit} />
+                <CheckPage {lang} draft={state.draft.clone()} on_change={dispatch.reform(Action::Change)} {on_submit} />
             }
+        }
+        Page::Sending => {
+            let on_retry = {
+                let dispatch = dispatch.clone();
+                Callback::from(move |_| {
+                    outbox::retry_now();
+                    flush_outbox(dispatch.clone());
+                })
+            };
+            html! { <SendingPage {lang} sending={state.sending.clone()} {on_retry} /> }
         }
         Page::License => match &state.draft.license {
             Some(license) => html! {
@@ -106,7 +123,12 @@ pub fn App() -> Html {
             None => html! {},
         },
         Page::Track(id) => html! { <TrackPage {lang} id={id.clone()} /> },
-        Page::Inspect => html! { <p>{ i18n::INSPECT_SOON.get(lang) }</p> },
+        Page::Inspect => {
+            // The inspector is its own bundle under /inspect/ (applicants never download the
+            // scanner): a full page load, not a route of this app.
+            let _ = gloo::utils::window().location().assign("/inspect/");
+            html! {}
+        }
     };
     let back = back_target(&state.page).map(|target| {
         let go = go.clone();
@@ -163,9 +185,12 @@ fn initial_state() -> AppState {
 /// Where "Back" goes from each page of the application flow.
 fn back_target(page: &Page) -> Option<Page> {
     match page {
-        Page::Industry | Page::Drafts | Page::Track(_) | Page::Inspect | Page::License => {
-            Some(Page::Start)
-        }
+        Page::Industry
+        | Page::Drafts
+        | Page::Track(_)
+        | Page::Inspect
+        | Page::License
+        | Page::Sending => Some(Page::Start),
         Page::Scope => Some(Page::Industry),
         Page::Form => Some(Page::Scope),
         Page::Check => Some(Page::Form),
@@ -180,20 +205,90 @@ fn look_up_registry(credit_code: String, dispatch: Callback<Action>) {
     });
 }
 
-fn submit(draft: crate::draft::Draft, dispatch: Callback<Action>) {
+/// "Send": the application goes into the outbox on the device, then out as soon as it can.
+fn queue(draft: &Draft, dispatch: &Callback<Action>) {
     let (Some(industry), Some(form)) = (draft.industry.clone(), draft.form(Catalog::builtin()))
     else {
         return;
     };
-    dispatch.emit(Action::SubmitStarted);
+    let entry = OutboxEntry::new(
+        draft.id.clone(),
+        industry,
+        draft.scope.clone(),
+        draft.complete_values(&form),
+        js_sys::Date::now(),
+    );
+    storage::enqueue(entry);
+    dispatch.emit(Action::Queue);
+    flush_outbox(dispatch.clone());
+}
+
+/// Runs the outbox for the life of the page: at start, whenever the network comes back, and
+/// every few seconds for entries whose backoff has run out.
+fn start_outbox(dispatch: Callback<Action>) {
+    flush_outbox(dispatch.clone());
+    let on_online = dispatch.clone();
+    gloo::events::EventListener::new(&gloo::utils::window(), "online", move |_| {
+        outbox::retry_now();
+        flush_outbox(on_online.clone());
+    })
+    .forget();
+    gloo::timers::callback::Interval::new(5_000, move || flush_outbox(dispatch.clone())).forget();
+}
+
+thread_local! {
+    /// One flush at a time: the timer, the `online` event and "Send" may all fire together.
+    static FLUSHING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Sends every due outbox entry once. An entry leaves the outbox only with the server's
+/// answer: a license (kept in its draft), or field errors (back to its draft).
+fn flush_outbox(dispatch: Callback<Action>) {
+    if FLUSHING.with(|f| f.replace(true)) {
+        return;
+    }
     wasm_bindgen_futures::spawn_local(async move {
-        let values = draft.complete_values(&form);
-        let outcome = api::submit(&draft.id, &industry, &draft.scope, &values).await;
-        if let Ok(api::SubmitOutcome::Issued(_)) = &outcome {
-            remember_profile(&form, &values);
+        let now = js_sys::Date::now();
+        for mut entry in storage::outbox().into_iter().filter(|e| e.is_due(now)) {
+            dispatch.emit(Action::SendStarted(entry.id.clone()));
+            let outcome =
+                api::submit(&entry.id, &entry.industry, &entry.scope, &entry.values).await;
+            match outcome {
+                Err(error) if error.is_transient() => {
+                    entry.failed(js_sys::Date::now(), error.to_string());
+                    let (id, attempts, why) = (entry.id.clone(), entry.attempts, error.to_string());
+                    storage::enqueue(entry);
+                    dispatch.emit(Action::SendFailed { id, attempts, why });
+                }
+                outcome => {
+                    record_answer(&entry, &outcome);
+                    storage::dequeue(&entry.id);
+                    dispatch.emit(Action::Answered(entry.id.clone(), outcome));
+                }
+            }
         }
-        dispatch.emit(Action::Submitted(outcome));
+        FLUSHING.with(|f| f.set(false));
     });
+}
+
+/// Keeps the server's answer in the application's draft on the device, whether or not that
+/// application is open on screen.
+fn record_answer(entry: &OutboxEntry, outcome: &Result<api::SubmitOutcome, ApiError>) {
+    let Some(mut draft) = storage::drafts().remove(&entry.id) else {
+        return;
+    };
+    match outcome {
+        Ok(api::SubmitOutcome::Issued(answer)) => {
+            draft.license = Some(answer.license.clone());
+            draft.server_errors.clear();
+            if let Some(form) = draft.form(Catalog::builtin()) {
+                remember_profile(&form, &entry.values);
+            }
+        }
+        Ok(api::SubmitOutcome::NeedsChanges(fields)) => draft.server_errors = fields.clone(),
+        Err(_) => {}
+    }
+    storage::save_draft(&draft);
 }
 
 /// Keeps the applicant's own data (contact, ID …) for pre-filling their next application.

@@ -100,8 +100,14 @@ texts! {
     CHECK_HEADING = "核对您的申请", "Check your answers before sending";
     CHANGE = "修改", "Change";
     SUBMIT = "提交申请", "Send application";
-    SUBMITTING = "正在提交…", "Sending…";
-    SUBMIT_FAILED = "未能提交，申请已保存在本设备上，请稍后重试。", "The application could not be sent. It is saved on this device; please try again later.";
+    OUTBOX_HEADING = "申请已放入发件箱", "Your application is in the outbox";
+    OUTBOX_SENDING = "正在发送…", "Sending…";
+    OUTBOX_WAITING = "尚未发送：有网络时会自动重发。", "Not sent yet: it is sent again automatically as soon as a network is there.";
+    OUTBOX_ATTEMPTS = "已尝试次数：", "Tries so far:";
+    OUTBOX_SAFE = "申请保存在本设备上，可以关闭此页面；重复发送也只会签发一张许可证。", "The application is kept on this device; you can close this page. Sending again never issues a second license.";
+    OUTBOX_TRY_NOW = "立即重试", "Try now";
+    OUTBOX_REFUSED = "服务器拒绝了这份申请，请联系窗口工作人员。", "The server refused this application. Please ask a clerk at the service desk.";
+    OUTBOX_QUEUED = "在发件箱中，等待发送", "In the outbox, waiting to be sent";
     INDUSTRY_LABEL = "行业", "Industry";
     SCOPE_LABEL = "经营范围", "Business scope";
 
@@ -138,5 +144,4 @@ texts! {
     DRAFT_UNTITLED = "尚未选择行业", "No industry chosen yet";
     DRAFT_ISSUED = "已发证", "License issued";
     DRAFT_IN_PROGRESS = "填写中", "In progress";
-    INSPECT_SOON = "核验功能（扫码、离线）正在建设中。", "The inspector (scan, offline) is being built.";
 }

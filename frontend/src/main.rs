@@ -9,6 +9,7 @@ mod draft;
 mod hooks;
 mod i18n;
 mod license;
+mod outbox;
 mod services;
 mod state;
 

@@ -18,6 +18,8 @@ pub enum Page {
     Scope,
     Form,
     Check,
+    /// Sent: in the outbox until the server answers.
+    Sending,
     License,
     /// Tracking an application by its id (`/track/{id}`).
     Track(String),
@@ -54,8 +56,23 @@ pub struct AppState {
     /// A field to move the focus to once the form is shown (a "Change" link).
     pub focus: Option<String>,
     pub lookup: Lookup,
-    pub submitting: bool,
-    pub submit_error: Option<ApiError>,
+    /// The current application's outbox state, while it waits for the server's answer.
+    pub sending: Option<Sending>,
+}
+
+/// Where an application in the outbox stands.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Sending {
+    /// Queued; no answer yet. `last_error` says why the last try failed.
+    Waiting {
+        attempts: u32,
+        last_error: Option<String>,
+    },
+    /// A request is under way.
+    InFlight,
+    /// The server refused it for a reason editing fields cannot fix (e.g. the id was used
+    /// for a different application): it left the outbox; the message says what to do.
+    Refused(ApiError),
 }
 
 impl AppState {
@@ -75,8 +92,7 @@ impl AppState {
             show_errors: false,
             focus: None,
             lookup: Lookup::Idle,
-            submitting: false,
-            submit_error: None,
+            sending: None,
         }
     }
 }
@@ -101,8 +117,17 @@ pub enum Action {
     /// "Change" on the check page: back to the form, focus on the field.
     Change(String),
     FocusDone,
-    SubmitStarted,
-    Submitted(Result<SubmitOutcome, ApiError>),
+    /// "Send" on the check page: the application goes into the outbox.
+    Queue,
+    SendStarted(String),
+    /// A try for this application id got no answer; it stays in the outbox.
+    SendFailed {
+        id: String,
+        attempts: u32,
+        why: String,
+    },
+    /// The server answered for this application id.
+    Answered(String, Result<SubmitOutcome, ApiError>),
 }
 
 impl Reducible for AppState {
@@ -147,12 +172,24 @@ impl Reducible for AppState {
                 next.focus = Some(field);
             }
             Action::FocusDone => next.focus = None,
-            Action::SubmitStarted => {
-                next.submitting = true;
-                next.submit_error = None;
+            Action::Queue => {
+                next.page = Page::Sending;
+                next.sending = Some(Sending::Waiting {
+                    attempts: 0,
+                    last_error: None,
+                });
             }
-            Action::Submitted(result) => {
-                next.submitting = false;
+            Action::SendStarted(id) if id == next.draft.id => {
+                next.sending = Some(Sending::InFlight)
+            }
+            Action::SendFailed { id, attempts, why } if id == next.draft.id => {
+                next.sending = Some(Sending::Waiting {
+                    attempts,
+                    last_error: Some(why),
+                });
+            }
+            Action::Answered(id, result) if id == next.draft.id => {
+                next.sending = None;
                 match result {
                     Ok(SubmitOutcome::Issued(answer)) => {
                         next.draft.license = Some(answer.license);
@@ -164,8 +201,13 @@ impl Reducible for AppState {
                         next.show_errors = true;
                         next.page = Page::Form;
                     }
-                    Err(error) => next.submit_error = Some(error),
+                    Err(error) => next.sending = Some(Sending::Refused(error)),
                 }
+            }
+            // Answers about applications not open on screen: the outbox updates them on the
+            // device directly.
+            Action::SendStarted(_) | Action::SendFailed { .. } | Action::Answered(..) => {
+                return self;
             }
         }
         if next.draft != self.draft {

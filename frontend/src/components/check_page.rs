@@ -4,14 +4,11 @@ use yew::prelude::*;
 use crate::components::field_input::text;
 use crate::draft::{Draft, is_automatic};
 use crate::i18n::{self, Lang};
-use crate::services::api::ApiError;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub lang: Lang,
     pub draft: Draft,
-    pub submitting: bool,
-    pub submit_error: Option<ApiError>,
     pub on_change: Callback<String>,
     pub on_submit: Callback<()>,
 }
@@ -96,15 +93,8 @@ pub fn CheckPage(props: &Props) -> Html {
                 </div>
             </dl>
             { for sections }
-            if let Some(error) = &props.submit_error {
-                <div class="notice" role="alert">
-                    <p>{ i18n::SUBMIT_FAILED.get(lang) }</p>
-                    <p class="muted">{ error.to_string() }</p>
-                </div>
-            }
-            <button type="button" class="primary" disabled={props.submitting}
-                onclick={Callback::from(move |_| on_submit.emit(()))}>
-                { if props.submitting { i18n::SUBMITTING.get(lang) } else { i18n::SUBMIT.get(lang) } }
+            <button type="button" class="primary" onclick={Callback::from(move |_| on_submit.emit(()))}>
+                { i18n::SUBMIT.get(lang) }
             </button>
         </section>
     }

@@ -9,6 +9,8 @@ use crate::i18n::{self, Lang};
 pub struct Props {
     pub lang: Lang,
     pub drafts: Vec<Draft>,
+    /// Ids of applications waiting in the outbox.
+    pub queued: Vec<String>,
     pub on_resume: Callback<Draft>,
     pub on_delete: Callback<String>,
 }
@@ -28,7 +30,13 @@ pub fn DraftsPage(props: &Props) -> Html {
             .map_or(i18n::DRAFT_UNTITLED.get(lang).to_owned(), |i| text(lang, &i.name.zh, &i.name.en).to_owned());
         let name = draft.values.get("business_name").cloned().unwrap_or_default();
         let issued = draft.license.is_some();
-        let status = if issued { i18n::DRAFT_ISSUED } else { i18n::DRAFT_IN_PROGRESS };
+        let status = if issued {
+            i18n::DRAFT_ISSUED
+        } else if props.queued.contains(&draft.id) {
+            i18n::OUTBOX_QUEUED
+        } else {
+            i18n::DRAFT_IN_PROGRESS
+        };
         let title = if name.is_empty() { industry.clone() } else { format!("{name} · {industry}") };
         let (on_resume, on_delete, id) = (props.on_resume.clone(), props.on_delete.clone(), draft.id.clone());
         let resume = Callback::from(move |_| on_resume.emit(draft.clone()));

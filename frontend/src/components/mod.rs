@@ -12,6 +12,7 @@ mod lang_switch;
 mod license_page;
 mod qr_code;
 mod scope_page;
+mod sending_page;
 mod start_page;
 mod track_page;
 
@@ -23,5 +24,6 @@ pub use issuer_key::IssuerKey;
 pub use lang_switch::LangSwitch;
 pub use license_page::LicensePage;
 pub use scope_page::ScopePage;
+pub use sending_page::SendingPage;
 pub use start_page::StartPage;
 pub use track_page::TrackPage;

@@ -28,6 +28,17 @@ pub enum ApiError {
     Unreadable(String),
 }
 
+impl ApiError {
+    /// Worth trying again later: no answer, or the server failed rather than refused.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            ApiError::Network(_) => true,
+            ApiError::Server { status, .. } => *status >= 500 || *status == 408 || *status == 429,
+            ApiError::Unreadable(_) => true,
+        }
+    }
+}
+
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

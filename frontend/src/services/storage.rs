@@ -10,10 +10,12 @@ use gloo::storage::{LocalStorage, SessionStorage, Storage};
 
 use crate::draft::Draft;
 use crate::license::TrackingStatus;
+use crate::outbox::OutboxEntry;
 
 const DRAFTS: &str = "yiye.drafts";
 const PROFILE: &str = "yiye.profile";
 const TRACKING: &str = "yiye.tracking";
+const OUTBOX: &str = "yiye.outbox";
 /// The application open in this tab, so a reload (a new version, a crash) returns to it.
 const CURRENT: &str = "yiye.current";
 
@@ -62,4 +64,28 @@ pub fn remember_tracking(status: &TrackingStatus) {
     let mut all: BTreeMap<String, TrackingStatus> = LocalStorage::get(TRACKING).unwrap_or_default();
     all.insert(status.application_id.clone(), status.clone());
     let _ = LocalStorage::set(TRACKING, all);
+}
+
+pub fn outbox() -> Vec<OutboxEntry> {
+    LocalStorage::get(OUTBOX).unwrap_or_default()
+}
+
+/// Saves the outbox; `false` when the device refused (the entry then stays in memory only and
+/// the applicant is told).
+pub fn save_outbox(entries: &[OutboxEntry]) -> bool {
+    LocalStorage::set(OUTBOX, entries).is_ok()
+}
+
+/// Adds or replaces the entry for one application id.
+pub fn enqueue(entry: OutboxEntry) -> bool {
+    let mut entries = outbox();
+    entries.retain(|e| e.id != entry.id);
+    entries.push(entry);
+    save_outbox(&entries)
+}
+
+pub fn dequeue(id: &str) {
+    let mut entries = outbox();
+    entries.retain(|e| e.id != id);
+    save_outbox(&entries);
 }

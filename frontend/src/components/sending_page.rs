@@ -1,0 +1,46 @@
+use yew::prelude::*;
+
+use crate::i18n::{self, Lang};
+use crate::state::Sending;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub lang: Lang,
+    pub sending: Option<Sending>,
+    pub on_retry: Callback<()>,
+}
+
+/// An application in the outbox: what is happening to it, in words, and a way to try now.
+#[function_component]
+pub fn SendingPage(props: &Props) -> Html {
+    let lang = props.lang;
+    let status = match &props.sending {
+        None | Some(Sending::Waiting { attempts: 0, .. }) | Some(Sending::InFlight) => {
+            html! { <p>{ i18n::OUTBOX_SENDING.get(lang) }</p> }
+        }
+        Some(Sending::Waiting {
+            attempts,
+            last_error,
+        }) => html! {
+            <>
+                <p>{ i18n::OUTBOX_WAITING.get(lang) }</p>
+                <p class="muted">{ format!("{} {attempts}", i18n::OUTBOX_ATTEMPTS.get(lang)) }
+                    { for last_error.as_ref().map(|e| format!(" · {e}")) }</p>
+            </>
+        },
+        Some(Sending::Refused(error)) => html! {
+            <div class="notice"><p>{ i18n::OUTBOX_REFUSED.get(lang) }</p><p class="muted">{ error.to_string() }</p></div>
+        },
+    };
+    let on_retry = props.on_retry.clone();
+    html! {
+        <section aria-labelledby="sending-heading">
+            <h1 id="sending-heading">{ i18n::OUTBOX_HEADING.get(lang) }</h1>
+            <div role="status" aria-live="polite">{ status }</div>
+            <p>{ i18n::OUTBOX_SAFE.get(lang) }</p>
+            if !matches!(props.sending, Some(Sending::Refused(_))) {
+                <button type="button" onclick={Callback::from(move |_| on_retry.emit(()))}>{ i18n::OUTBOX_TRY_NOW.get(lang) }</button>
+            }
+        </section>
+    }
+}

@@ -1,0 +1,108 @@
+// The outbox: an application sent with no network waits on the device, survives the page
+// being closed, and goes out when the network comes back — and however often it is sent,
+// or however the server fails on the way, the ledger holds exactly one license for it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { startServer, launchBrowser } from './harness.mjs';
+import { loadCatalog, openApp, chooseIndustry, answerScope, completeForm, T } from './applicant-helpers.mjs';
+
+let server;
+let browser;
+let catalog;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  catalog = await loadCatalog(server.url);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** Licenses in the ledger for one application id, read from the SQLite file itself. */
+function licensesInLedger(applicationId) {
+  const script = 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); '
+    + 'print(c.execute("select count(*) from licenses where application_id=?", (sys.argv[2],)).fetchone()[0])';
+  return Number(execFileSync('python3', ['-c', script, join(server.data, 'yiye.sqlite3'), applicationId]).toString());
+}
+
+/** Opens the app controlled by its service worker, and fills a bookstore application up to
+ *  the check-your-answers page. */
+async function bookstoreReadyToSend() {
+  const page = await openApp(browser, server.url, { lang: 'en' });
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.reload();
+  await page.getByRole('heading', { level: 1 }).first().waitFor();
+  await chooseIndustry(page, catalog, 'bookstore', 'en');
+  await answerScope(page, catalog, { sells_food: false, has_outdoor_sign: false, floor_area_m2: 120 }, 'en');
+  await page.getByRole('button', { name: T.en.continue, exact: true }).click();
+  await completeForm(page, catalog, { lang: 'en' });
+  const id = await page.evaluate(() => sessionStorage.getItem('yiye.current')).then(JSON.parse);
+  return { page, id };
+}
+
+test('sent offline: queued, kept when the page closes, issued once when the network is back', async () => {
+  const { page, id } = await bookstoreReadyToSend();
+  const context = page.context();
+  await context.setOffline(true);
+  await page.getByRole('button', { name: T.en.send }).click();
+  await page.getByRole('heading', { name: 'Your application is in the outbox' }).waitFor();
+  await page.getByText('Not sent yet').waitFor({ timeout: 15_000 });
+  await page.close();
+
+  // A new page, still offline: the app starts from the device; the application waits.
+  const again = await context.newPage();
+  await again.goto(server.url);
+  await again.getByRole('button', { name: /Continue a saved application/ }).click();
+  await again.getByText('In the outbox, waiting to be sent').waitFor();
+  assert.equal(licensesInLedger(id), 0);
+
+  // The network comes back: the outbox sends on the `online` event.
+  await context.setOffline(false);
+  await waitFor(async () => (await fetch(`${server.url}/api/applications/${id}`)).status === 200);
+  assert.equal(licensesInLedger(id), 1);
+  // The answer is kept in the application on the device.
+  await waitFor(() => again.evaluate((key) => JSON.parse(localStorage.getItem('yiye.drafts'))[key].license !== null, id));
+  assert.deepEqual(await again.evaluate(() => JSON.parse(localStorage.getItem('yiye.outbox'))), []);
+  await context.close();
+});
+
+test('server failures and a connection dropped after the commit still give exactly one license', async () => {
+  const { page, id } = await bookstoreReadyToSend();
+  let tries = 0;
+  await page.route('**/api/applications', async (route) => {
+    tries += 1;
+    if (tries <= 2) return route.fulfill({ status: 503, contentType: 'application/json', body: '{"error":"unavailable","message":"try later"}' });
+    if (tries === 3) {
+      // The server commits the license, but the answer never reaches the browser.
+      await route.fetch();
+      return route.abort('connectionreset');
+    }
+    return route.continue();
+  });
+  await page.getByRole('button', { name: T.en.send }).click();
+  // Backoff is 2 s, 4 s, 8 s: "Try now" skips the wait, as a clerk would.
+  for (let i = 0; i < 4 && !(await page.getByRole('heading', { name: T.en.license, level: 1 }).isVisible()); i++) {
+    await page.getByText('Not sent yet').waitFor({ timeout: 15_000 }).catch(() => {});
+    const tryNow = page.getByRole('button', { name: 'Try now' });
+    if (await tryNow.isVisible()) await tryNow.click();
+    await page.waitForTimeout(300);
+  }
+  await page.getByRole('heading', { name: T.en.license, level: 1 }).waitFor({ timeout: 20_000 });
+  assert.ok(tries >= 4, `the outbox retried (${tries} tries)`);
+  assert.equal(licensesInLedger(id), 1);
+  await page.context().close();
+});
+
+async function waitFor(condition, timeout = 20_000) {
+  const until = Date.now() + timeout;
+  while (Date.now() < until) {
+    if (await condition()) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('condition not met in time');
+}
