@@ -114,6 +114,18 @@ impl Draft {
             }
         }
         form.fill_derived(&mut values);
+        // What the application sets itself: the date of application is today. The server
+        // requires it, and the applicant never sees it as an input.
+        for field in form.fields() {
+            if field.def.prefill == Some(Prefill::System)
+                && field.def.kind == catalog::FieldKind::Date
+                && let Some(today) = crate::today()
+            {
+                values
+                    .entry(field.def.id.clone())
+                    .or_insert_with(|| today.to_string());
+            }
+        }
         values
     }
 

@@ -5,8 +5,9 @@ use crate::i18n::{self, Lang};
 
 #[derive(Clone, PartialEq)]
 pub struct SummaryItem {
-    /// DOM id of the field's input.
-    pub target: String,
+    /// DOM id of the field's input; `None` for a field the form fills itself (no input to
+    /// link to), so the message still shows.
+    pub target: Option<String>,
     pub message: String,
 }
 
@@ -34,13 +35,16 @@ pub fn ErrorSummary(props: &Props) -> Html {
         <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" ref={node}>
             <h2 id="error-summary-title">{ i18n::ERROR_SUMMARY.get(props.lang) }</h2>
             <ul>
-                { for props.items.iter().map(|item| {
-                    let target = item.target.clone();
-                    let onclick = Callback::from(move |e: MouseEvent| {
-                        e.prevent_default();
-                        focus_element(&target);
-                    });
-                    html! { <li><a href={format!("#{}", item.target)} {onclick}>{ &item.message }</a></li> }
+                { for props.items.iter().map(|item| match item.target.clone() {
+                    Some(target) => {
+                        let href = format!("#{target}");
+                        let onclick = Callback::from(move |e: MouseEvent| {
+                            e.prevent_default();
+                            focus_element(&target);
+                        });
+                        html! { <li><a {href} {onclick}>{ &item.message }</a></li> }
+                    }
+                    None => html! { <li>{ &item.message }</li> },
                 }) }
             </ul>
         </div>

@@ -41,7 +41,10 @@ pub fn FieldInput(props: &Props) -> Html {
             Origin::Registry => i18n::FROM_REGISTRY,
             Origin::Profile => i18n::FROM_PROFILE,
         };
-        html! { <div class="prefilled-tag">{ label.get(lang) }</div> }
+        // Part of the field's description, so a screen reader says where the value came from.
+        let origin_id = format!("{id}-origin");
+        described_by.push(origin_id.clone());
+        html! { <div id={origin_id} class="prefilled-tag">{ label.get(lang) }</div> }
     });
     let message = match (&props.error, &props.warning) {
         (Some(error), _) => Some((error, "error-message")),

@@ -63,17 +63,27 @@ pub fn FormPage(props: &Props) -> Html {
             .or_insert_with(|| text(lang, &issue.message.zh, &issue.message.en).to_owned());
     }
     let shown = |field: &MergedField| !is_automatic(field.def.prefill);
-    // Errors in form order, so the summary reads like the page.
-    let summary: Vec<SummaryItem> = form
+    // Errors in form order, so the summary reads like the page. Errors on fields the form
+    // fills itself (scope answers, the application date …) or that the server names but the
+    // form does not show are listed too, without a link: an error is never invisible.
+    let mut summary: Vec<SummaryItem> = form
         .fields()
-        .filter(|f| shown(f))
         .filter_map(|f| {
             errors.get(&f.def.id).map(|m| SummaryItem {
-                target: input_id(&f.def.id),
+                target: shown(f).then(|| input_id(&f.def.id)),
                 message: m.clone(),
             })
         })
         .collect();
+    summary.extend(
+        errors
+            .iter()
+            .filter(|(id, _)| form.field(id).is_none())
+            .map(|(_, m)| SummaryItem {
+                target: None,
+                message: m.clone(),
+            }),
+    );
     let valid = summary.is_empty();
     let render_field = |field: &MergedField| {
         let id = &field.def.id;

@@ -1,0 +1,219 @@
+// Helpers for the applicant end-to-end tests. They drive the app the way a person does, and
+// find elements by accessible role, label and text only (never by CSS class): if a test cannot
+// find a control this way, neither can a screen-reader user.
+import assert from 'node:assert/strict';
+
+/** Interface texts the tests look for, in both languages (from frontend/src/i18n.rs). */
+export const T = {
+  zh: {
+    start: '您想做什么？', apply: '申请行业综合许可证', continueSaved: '继续已保存的申请',
+    industry: '选择您的行业', search: '搜索行业', scope: '您的经营范围', yes: '是', no: '否',
+    continue: '继续', form: '填写合并申请表', creditCode: '统一社会信用代码', problem: '请修改以下问题',
+    check: '核对您的申请', change: '修改', send: '提交申请', license: '行业综合许可证',
+    fromRegistry: '来自企业登记信息', qr: '许可证二维码：扫码核验', track: '跟踪您的申请',
+    print: '打印许可证', download: '下载二维码（SVG）', drafts: '已保存的申请', issued: '已发证',
+    switchLang: 'Switch to English', permits: '本次申请合并办理的许可',
+  },
+  en: {
+    start: 'What do you want to do?', apply: 'Apply for a combined license',
+    continueSaved: 'Continue a saved application', industry: 'Choose your industry',
+    search: 'Search industries', scope: 'Your business scope', yes: 'Yes', no: 'No',
+    continue: 'Continue', form: 'Fill in the merged application', creditCode: 'Unified social credit code',
+    problem: 'There is a problem', check: 'Check your answers before sending', change: 'Change',
+    send: 'Send application', license: 'Combined industry license',
+    fromRegistry: 'From the enterprise registry', qr: 'License QR code: scan to verify',
+    track: 'Track your application', print: 'Print the license',
+    download: 'Download the QR code (SVG)', drafts: 'Saved applications', issued: 'Issued',
+    switchLang: '切换到中文', permits: 'Permits this application combines',
+  },
+};
+
+/** The versioned catalog the server serves, indexed for the tests. */
+export async function loadCatalog(url) {
+  const catalog = await (await fetch(`${url}/api/catalog`)).json();
+  const fields = new Map();
+  for (const f of catalog.dictionary) fields.set(f.id, f);
+  for (const p of catalog.permits) {
+    for (const f of p.fields) if (typeof f === 'object') fields.set(f.id, f);
+  }
+  const industries = new Map(catalog.industries.map((i) => [i.id, i]));
+  const permits = new Map(catalog.permits.map((p) => [p.id, p]));
+  const questions = new Map(catalog.questions.map((q) => [q.id, q]));
+  return { raw: catalog, fields, industries, permits, questions };
+}
+
+/** A valid value for a field of the catalog, by its kind and rules. */
+export function validValue(field) {
+  switch (field.kind) {
+    case 'credit_code': return '91110108551385082Q';
+    case 'id_number': return '11010519491231002X';
+    case 'phone': return '13812345678';
+    case 'email': return 'shop@example.com';
+    case 'postal_code': return '200120';
+    case 'time_range': return '09:00-22:00';
+    case 'date': return field.date_rule === 'not_in_past' ? '2035-06-30' : '2015-05-01';
+    case 'number':
+    case 'integer': {
+      const lo = field.min ?? 0;
+      const hi = field.max ?? 1e9;
+      return String(Math.min(Math.max(Math.ceil(lo), 1), hi));
+    }
+    default: return `测试${field.label.zh.slice(0, 6)}`;
+  }
+}
+
+/** Opens the start page in a fresh page with the interface in `lang`. */
+export async function openApp(browser, url, { lang = 'zh', viewport, path = '/', ...options } = {}) {
+  const context = await browser.newContext({ locale: lang === 'zh' ? 'zh-CN' : 'en-GB', viewport, ...options });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.errors = errors;
+  await page.goto(url + path);
+  // The app starts in the browser's language; the heading exists only once the wasm ran.
+  await page.getByRole('heading', { level: 1 }).first().waitFor({ timeout: 20_000 });
+  await switchLanguage(page, lang);
+  return page;
+}
+
+export async function switchLanguage(page, lang) {
+  const current = await page.evaluate(() => document.documentElement.lang);
+  if ((lang === 'en') === (current === 'en')) return;
+  await page.getByRole('button', { name: lang === 'en' ? T.zh.switchLang : T.en.switchLang }).click();
+  await page.waitForFunction((l) => document.documentElement.lang === l, lang === 'en' ? 'en' : 'zh-CN');
+}
+
+/** Start page → industry (found by searching) → scope page. */
+export async function chooseIndustry(page, catalog, industryId, lang = 'zh') {
+  const t = T[lang];
+  const industry = catalog.industries.get(industryId);
+  await page.getByRole('button', { name: new RegExp(`^${t.apply}`) }).click();
+  await page.getByRole('heading', { name: t.industry }).waitFor();
+  const name = industry.name[lang];
+  await page.getByRole('searchbox', { name: t.search }).fill(name);
+  await page.getByRole('button', { name: new RegExp(`^${escape(name)}`) }).first().click();
+  await page.getByRole('heading', { name: t.scope }).waitFor();
+}
+
+/** Answers the scope questions: `answers` maps question id → true/false/number. */
+export async function answerScope(page, catalog, answers, lang = 'zh') {
+  const t = T[lang];
+  for (const [qid, answer] of Object.entries(answers)) {
+    const question = catalog.questions.get(qid);
+    const label = question.label[lang];
+    if (question.kind === 'yes_no') {
+      await page.getByRole('group', { name: label }).getByRole('radio', { name: answer ? t.yes : t.no }).check();
+    } else {
+      await page.getByRole('textbox', { name: label }).fill(String(answer));
+    }
+  }
+}
+
+/** The permits the scope page says this application combines (names). */
+export async function listedPermits(page, lang = 'zh') {
+  const region = page.getByRole('region', { name: new RegExp(`^${escape(T[lang].permits)}`) });
+  return region.getByRole('listitem').allInnerTexts();
+}
+
+export function errorSummary(page, lang = 'zh') {
+  return page.getByRole('alert').filter({ has: page.getByRole('heading', { name: T[lang].problem }) });
+}
+
+/** What the focused element is: its label (or legend) and its control type. */
+export function focused(page) {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    const label = el.labels?.[0]?.textContent
+      ?? el.querySelector?.(':scope > legend')?.textContent ?? null;
+    return { tag: el.tagName.toLowerCase(), type: el.type ?? null, id: el.id, label };
+  });
+}
+
+/** The catalog field id of a form control's DOM id (`field-<id with . as ->`). */
+export function fieldOf(catalog, domId) {
+  const key = domId.replace(/^field-/, '');
+  for (const id of catalog.fields.keys()) if (id.replaceAll('.', '-') === key) return catalog.fields.get(id);
+  return null;
+}
+
+/**
+ * Fills the merged form the GOV.UK way: "Continue", then for every message in the error
+ * summary follow its link (which must focus the field) and give the field a valid value;
+ * repeat until the form is accepted and the check-your-answers page shows. `overrides` maps
+ * field id → value to use instead of the generic valid one.
+ */
+export async function completeForm(page, catalog, { lang = 'zh', overrides = {}, maxRounds = 6 } = {}) {
+  const t = T[lang];
+  const filled = [];
+  for (let round = 0; round < maxRounds; round++) {
+    await page.getByRole('button', { name: t.continue, exact: true }).click();
+    const done = await Promise.race([
+      page.getByRole('heading', { name: t.check }).waitFor().then(() => true),
+      errorSummary(page, lang).waitFor().then(() => false),
+    ]);
+    if (done) return filled;
+    // The summary is live: a field given a valid value leaves it at once. Follow the first
+    // link until none is left.
+    const links = errorSummary(page, lang).getByRole('link');
+    let last = null;
+    while (await links.count() > 0) {
+      await links.first().click();
+      const target = await focused(page);
+      assert.ok(target.label, `the summary link focuses a labelled field (got ${JSON.stringify(target)})`);
+      const field = fieldOf(catalog, target.id);
+      assert.ok(field, `the focused element ${target.id} is a catalog field`);
+      assert.notEqual(field.id, last, `a valid value for ${field.id} was accepted`);
+      last = field.id;
+      const value = overrides[field.id] ?? validValue(field);
+      await fillField(page, field, target, value, lang);
+      filled.push(field.id);
+    }
+  }
+  throw new Error(`the form was still not accepted after ${maxRounds} rounds`);
+}
+
+/** Gives one field a value through its accessible label. */
+export async function fillField(page, field, target, value, lang = 'zh') {
+  const label = target.label.trim();
+  if (target.tag === 'fieldset') {
+    const group = page.getByRole('group', { name: label, exact: true });
+    if (field.kind === 'yes_no') {
+      await group.getByRole('radio', { name: value === 'no' ? T[lang].no : T[lang].yes }).check();
+    } else if (field.kind === 'multi_choice') {
+      await group.getByRole('checkbox').first().check();
+    } else {
+      await group.getByRole('radio').first().check();
+    }
+  } else if (target.tag === 'select') {
+    const select = page.getByRole('combobox', { name: label, exact: true });
+    if (field.options?.some((o) => (o.v ?? o.value) === value)) await select.selectOption(value);
+    else await select.selectOption({ index: 1 });
+  } else {
+    await page.getByLabel(label, { exact: true }).fill(value);
+  }
+}
+
+/** Check-your-answers → send → the license page. */
+export async function sendApplication(page, lang = 'zh') {
+  await page.getByRole('button', { name: T[lang].send }).click();
+  await page.getByRole('heading', { name: T[lang].license, level: 1 }).waitFor({ timeout: 20_000 });
+}
+
+/** The license page's data rows (term → definition) as an object. */
+export async function licenseRows(page) {
+  const article = page.getByRole('article');
+  const terms = await article.getByRole('term').allInnerTexts();
+  const defs = await article.getByRole('definition').allInnerTexts();
+  return Object.fromEntries(terms.map((term, i) => [term.trim(), defs[i]?.trim()]));
+}
+
+export function escape(s) {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A control's accessible description: the texts its aria-describedby points to. */
+export function description(locator) {
+  return locator.evaluate((el) => (el.getAttribute('aria-describedby') ?? '')
+    .split(/\s+/).filter(Boolean)
+    .map((id) => document.getElementById(id)?.textContent ?? '').join(' '));
+}
