@@ -6,7 +6,9 @@ use crate::components::{
     ScopePage, SendingPage, StartPage, TrackPage,
 };
 use crate::draft::Draft;
-use crate::hooks::{use_large_text, use_service_worker, use_stored_lang};
+use crate::hooks::{
+    use_clerk_mode, use_large_text, use_service_worker, use_storage_health, use_stored_lang,
+};
 use crate::i18n;
 use crate::outbox::{self, OutboxEntry};
 use crate::services::api::{self, ApiError};
@@ -17,7 +19,9 @@ use crate::state::{Action, AppState, Page};
 pub fn App() -> Html {
     let (lang, set_lang) = use_stored_lang();
     let (large_text, toggle_large_text) = use_large_text();
+    let (clerk_mode, toggle_clerk_mode) = use_clerk_mode();
     let (update_ready, activate_update) = use_service_worker();
+    let storage_warning = use_storage_health();
     let state = use_reducer(initial_state);
     // Every change to the application is kept on the device at once: nothing typed is lost
     // on reload, tab close or a dead battery.
@@ -146,6 +150,10 @@ pub fn App() -> Html {
                     { i18n::APP_NAME.get(lang) }
                 </button>
                 <div class="header-actions">
+                    <button type="button" class="link-button" aria-pressed={clerk_mode.to_string()}
+                        onclick={toggle_clerk_mode.reform(|_| ())}>
+                        { i18n::CLERK_MODE.get(lang) }
+                    </button>
                     <button type="button" class="link-button" aria-pressed={large_text.to_string()}
                         onclick={toggle_large_text.reform(|_| ())}>
                         { i18n::LARGE_TEXT.get(lang) }
@@ -159,6 +167,10 @@ pub fn App() -> Html {
                         <p>{ i18n::UPDATE_READY.get(lang) }</p>
                         <button type="button" onclick={activate_update.reform(|_| ())}>{ i18n::RELOAD.get(lang) }</button>
                     </div>
+                }
+                // Where saved applications are shown: there the warning is actionable.
+                if let (Some(warning), Page::Drafts | Page::Sending) = (storage_warning, &state.page) {
+                    <p class="notice no-print" role="status">{ warning.get(lang) }</p>
                 }
                 { for back }
                 { main }

@@ -64,6 +64,9 @@ texts! {
     ISSUER_KEY_UNAVAILABLE = "暂时无法获取发证机关密钥（离线？）", "The issuing authority's key is not available right now (offline?)";
     BACK = "返回", "Back";
     CONTINUE = "继续", "Continue";
+    STORAGE_NOT_PERSISTENT = "此浏览器可能在空间不足时清除本设备上保存的申请。请尽快在有网络时提交。", "This browser may clear applications saved on this device when space runs short. Send them when you have a network.";
+    STORAGE_NEARLY_FULL = "本设备的存储空间快用完了：请先提交已填好的申请，或删除不需要的草稿。", "This device's storage is nearly full: send finished applications or delete drafts you no longer need.";
+    CLERK_MODE = "窗口代办模式", "Clerk mode";
     LARGE_TEXT = "大字模式", "Large text";
     UPDATE_READY = "新版本已就绪。重新加载后，您填写的内容会保留。", "A new version is ready. Your answers are kept when you reload.";
     RELOAD = "重新加载", "Reload";

@@ -16,6 +16,7 @@ const DRAFTS: &str = "yiye.drafts";
 const PROFILE: &str = "yiye.profile";
 const TRACKING: &str = "yiye.tracking";
 const OUTBOX: &str = "yiye.outbox";
+const CLERK_MODE: &str = "yiye.clerk_mode";
 /// The application open in this tab, so a reload (a new version, a crash) returns to it.
 const CURRENT: &str = "yiye.current";
 
@@ -47,12 +48,32 @@ pub fn delete_draft(id: &str) {
     }
 }
 
+/// The applicant's saved profile; empty in clerk mode, where one device serves many people
+/// and one applicant's data must never pre-fill another's.
 pub fn profile() -> FormValues {
+    if clerk_mode() {
+        return FormValues::new();
+    }
     LocalStorage::get(PROFILE).unwrap_or_default()
 }
 
+/// Remembers the applicant's profile, except in clerk mode.
 pub fn save_profile(values: &FormValues) {
-    let _ = LocalStorage::set(PROFILE, values);
+    if !clerk_mode() {
+        let _ = LocalStorage::set(PROFILE, values);
+    }
+}
+
+pub fn clerk_mode() -> bool {
+    LocalStorage::get(CLERK_MODE).unwrap_or(false)
+}
+
+/// Switching clerk mode on also forgets any saved profile on the device.
+pub fn set_clerk_mode(on: bool) {
+    let _ = LocalStorage::set(CLERK_MODE, on);
+    if on {
+        LocalStorage::delete(PROFILE);
+    }
 }
 
 pub fn last_tracking(id: &str) -> Option<TrackingStatus> {
