@@ -132,13 +132,25 @@ pub async fn static_files(State(state): State<AppState>, req: Request) -> Respon
         let mut index = Request::new(Body::empty());
         *index.method_mut() = method;
         *index.headers_mut() = headers;
-        *index.uri_mut() = "/index.html".parse().expect("static URI");
+        *index.uri_mut() = app_shell(&path).parse().expect("static URI");
         res = serve(dist, index).await;
         cache(&mut res, "index.html");
     } else {
         cache(&mut res, &path);
     }
     res
+}
+
+/// The page a navigation falls back to: the inspector's own bundle under `/inspect/` (in any
+/// case: the QR's URL form upper-cases the address to stay alphanumeric), else the
+/// applicant app.
+fn app_shell(path: &str) -> &'static str {
+    let lower = path.to_ascii_lowercase();
+    if lower == "/inspect" || lower.starts_with("/inspect/") {
+        "/inspect/index.html"
+    } else {
+        "/index.html"
+    }
 }
 
 async fn serve(dist: &Path, req: Request) -> Response {
@@ -204,7 +216,16 @@ pub fn check_admin(state: &AppState, headers: &axum::http::HeaderMap) -> Result<
 
 #[cfg(test)]
 mod tests {
-    use super::is_hashed;
+    use super::{app_shell, is_hashed};
+
+    #[test]
+    fn inspector_navigations_get_the_inspector_shell() {
+        assert_eq!(app_shell("/inspect/"), "/inspect/index.html");
+        assert_eq!(app_shell("/INSPECT/"), "/inspect/index.html");
+        assert_eq!(app_shell("/inspect/history"), "/inspect/index.html");
+        assert_eq!(app_shell("/inspector"), "/index.html");
+        assert_eq!(app_shell("/track/abc"), "/index.html");
+    }
 
     #[test]
     fn recognises_trunk_hashed_names() {

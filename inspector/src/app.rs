@@ -1,0 +1,142 @@
+use std::rc::Rc;
+
+use gloo::storage::{LocalStorage, Storage};
+use yew::prelude::*;
+
+use crate::components::{HistoryList, OtherWays, Scanner, TrustStatus, VerdictView};
+use crate::i18n::{self, Lang};
+use crate::services::{history, trust};
+use crate::state::{Action, InspectorState, Screen, check};
+
+/// Shared with the applicant app: one language choice per device.
+const LANG_KEY: &str = "yiye.lang";
+
+#[function_component]
+pub fn App() -> Html {
+    let lang = use_state(|| LocalStorage::get(LANG_KEY).unwrap_or_else(|_| browser_lang()));
+    use_effect_with(*lang, |lang| {
+        if let Some(root) = gloo::utils::document().document_element() {
+            let _ = root.set_attribute("lang", lang.tag());
+        }
+    });
+    let state = use_reducer(|| InspectorState {
+        screen: Screen::Scan,
+        trust: trust::cached(),
+        refreshing: false,
+        refresh_failed: false,
+        max_age_hours: trust::max_age_hours(),
+        history: history::entries(),
+    });
+    let dispatch = {
+        let state = state.dispatcher();
+        Callback::from(move |action| state.dispatch(action))
+    };
+    let refresh = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |()| {
+            dispatch.emit(Action::RefreshStarted);
+            let dispatch = dispatch.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                dispatch.emit(Action::Refreshed(trust::refresh(js_sys::Date::now()).await));
+            });
+        })
+    };
+    let on_text = {
+        let (dispatch, trust) = (dispatch.clone(), state.trust.clone());
+        Callback::from(move |text: String| {
+            let outcome = Rc::new(check(&text, &trust, js_sys::Date::now()));
+            dispatch.emit(Action::HistoryChanged(history::add(
+                outcome.history_entry(),
+            )));
+            dispatch.emit(Action::Checked(outcome));
+        })
+    };
+    // On load: a license in the URL fragment (the QR's URL form, opened by a phone's own
+    // camera app) is checked at once with what this device has; meanwhile keys and
+    // revocations are refreshed when there is a network.
+    {
+        let (refresh, on_text) = (refresh.clone(), on_text.clone());
+        use_effect_with((), move |_| {
+            let location = gloo::utils::window().location();
+            let fragment = location.hash().unwrap_or_default();
+            if let Some(text) = fragment.strip_prefix('#').filter(|t| !t.is_empty()) {
+                on_text.emit(text.to_owned());
+            }
+            refresh.emit(());
+        });
+    }
+    let set_lang = {
+        let lang = lang.clone();
+        Callback::from(move |next: Lang| {
+            let _ = LocalStorage::set(LANG_KEY, next);
+            lang.set(next);
+        })
+    };
+    let on_max_age = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |hours| {
+            trust::set_max_age_hours(hours);
+            dispatch.emit(Action::SetMaxAge(hours));
+        })
+    };
+    let on_clear = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |()| {
+            history::clear();
+            dispatch.emit(Action::HistoryCleared);
+        })
+    };
+    let lang = *lang;
+    let main = match &state.screen {
+        Screen::Scan => html! {
+            <>
+                <Scanner {lang} on_text={on_text.clone()} />
+                <OtherWays {lang} on_text={on_text.clone()} />
+            </>
+        },
+        Screen::Result(outcome) => html! {
+            <VerdictView {lang} check={outcome.clone()} on_again={dispatch.reform(|()| Action::ScanAgain)} />
+        },
+        Screen::History => html! {
+            <HistoryList {lang} entries={state.history.clone()} {on_clear} />
+        },
+    };
+    let nav = match state.screen {
+        Screen::History => html! {
+            <button type="button" onclick={dispatch.reform(|_| Action::ScanAgain)}>{ i18n::SCAN_AGAIN.get(lang) }</button>
+        },
+        _ => html! {
+            <button type="button" onclick={dispatch.reform(|_| Action::ShowHistory)}>{ i18n::HISTORY.get(lang) }</button>
+        },
+    };
+    html! {
+        <>
+            <header class="site-header inspector-header">
+                <span class="brand">{ i18n::APP_NAME.get(lang) }</span>
+                <button type="button" class="link-button" lang={lang.other().tag()}
+                    aria-label={i18n::SWITCH_LANGUAGE_LABEL.get(lang)} onclick={set_lang.reform(move |_| lang.other())}>
+                    { i18n::SWITCH_LANGUAGE.get(lang) }
+                </button>
+            </header>
+            <main id="main" tabindex="-1">
+                { main }
+                <p>{ nav }</p>
+                <TrustStatus {lang} trust={state.trust.clone()} refreshing={state.refreshing}
+                    refresh_failed={state.refresh_failed} max_age_hours={state.max_age_hours}
+                    now_ms={js_sys::Date::now()} on_refresh={refresh} {on_max_age} />
+            </main>
+        </>
+    }
+}
+
+fn browser_lang() -> Lang {
+    let preferred = gloo::utils::window()
+        .navigator()
+        .language()
+        .unwrap_or_default();
+    if preferred.starts_with("en") {
+        Lang::En
+    } else {
+        Lang::Zh
+    }
+}

@@ -1,0 +1,351 @@
+//! The camera scanner: the rear camera in a <video>, read continuously until a code is found.
+//! The browser's BarcodeDetector where it exists; elsewhere (desktop Linux Chromium, iOS
+//! Safari) frames are copied through a canvas and read by the built-in decoder.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use gloo::timers::callback::Interval;
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::{JsFuture, spawn_local};
+use web_sys::{
+    CanvasRenderingContext2d, HtmlCanvasElement, HtmlVideoElement, MediaStream,
+    MediaStreamConstraints, MediaStreamTrack,
+};
+use yew::prelude::*;
+
+use crate::i18n::{self, Lang};
+use inspector::decode::{self, Luma};
+
+/// Time between reads: a code is found within a fraction of a second while the page stays
+/// responsive, since the built-in decoder runs on the main thread.
+const FRAME_INTERVAL_MS: u32 = 120;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub lang: Lang,
+    pub on_text: Callback<String>,
+}
+
+#[derive(Clone, PartialEq)]
+enum Camera {
+    Starting,
+    Running { torch: Option<bool> },
+    Failed(String),
+}
+
+/// Mean decode time of the frames read so far, for the reader line (and the tests).
+#[derive(Clone, Copy, Default, PartialEq)]
+struct FrameTimes {
+    frames: u32,
+    total_ms: f64,
+}
+
+#[function_component]
+pub fn Scanner(props: &Props) -> Html {
+    let lang = props.lang;
+    let video = use_node_ref();
+    let camera = use_state(|| Camera::Starting);
+    let native = use_memo((), |_| barcode_detector().is_some());
+    let times = use_state(FrameTimes::default);
+    let track = use_mut_ref(|| None::<MediaStreamTrack>);
+    {
+        let (video, camera, times, track) =
+            (video.clone(), camera.clone(), times.clone(), track.clone());
+        let on_text = props.on_text.clone();
+        use_effect_with((), move |_| {
+            let stopped = Rc::new(Cell::new(false));
+            let interval = Rc::new(RefCell::new(None::<Interval>));
+            {
+                let (stopped, interval, track) = (stopped.clone(), interval.clone(), track.clone());
+                spawn_local(async move {
+                    match start(&video).await {
+                        Ok((stream, first_track)) => {
+                            if stopped.get() {
+                                stop_stream(&stream);
+                                return;
+                            }
+                            let torch = supports_torch(&first_track).then_some(false);
+                            *track.borrow_mut() = Some(first_track);
+                            camera.set(Camera::Running { torch });
+                            *interval.borrow_mut() =
+                                Some(read_frames(video, stopped, on_text, times));
+                        }
+                        Err(why) => camera.set(Camera::Failed(why)),
+                    }
+                });
+            }
+            move || {
+                stopped.set(true);
+                interval.borrow_mut().take();
+                if let Some(track) = track.borrow_mut().take() {
+                    track.stop();
+                }
+            }
+        });
+    }
+    let toggle_torch = {
+        let (camera, track) = (camera.clone(), track.clone());
+        Callback::from(move |_| {
+            if let (Camera::Running { torch: Some(on) }, Some(track)) = (&*camera, &*track.borrow())
+            {
+                set_torch(track, !on);
+                camera.set(Camera::Running { torch: Some(!on) });
+            }
+        })
+    };
+    let status = match &*camera {
+        Camera::Starting => html! { <p role="status">{ i18n::CAMERA_STARTING.get(lang) }</p> },
+        Camera::Failed(why) => html! {
+            <p class="error-message" role="alert">{ i18n::CAMERA_FAILED.get(lang) }{ why }</p>
+        },
+        Camera::Running { .. } => html! {},
+    };
+    let torch = match &*camera {
+        Camera::Running { torch: Some(on) } => html! {
+            <button type="button" aria-pressed={on.to_string()} onclick={toggle_torch}>
+                { if *on { i18n::TORCH_OFF.get(lang) } else { i18n::TORCH_ON.get(lang) } }
+            </button>
+        },
+        _ => html! {},
+    };
+    let reader = if *native {
+        i18n::DECODER_NATIVE.get(lang).to_owned()
+    } else if times.frames > 0 {
+        format!(
+            "{} · {:.0} {}",
+            i18n::DECODER_WASM.get(lang),
+            times.total_ms / f64::from(times.frames),
+            i18n::MS_PER_FRAME.get(lang)
+        )
+    } else {
+        i18n::DECODER_WASM.get(lang).to_owned()
+    };
+    let mean_ms =
+        (times.frames > 0).then(|| format!("{:.1}", times.total_ms / f64::from(times.frames)));
+    html! {
+        <section aria-labelledby="scan-heading">
+            <h1 id="scan-heading">{ i18n::SCAN_HEADING.get(lang) }</h1>
+            <p>{ i18n::SCAN_HINT.get(lang) }</p>
+            <div class="scanner">
+                <video ref={video} muted=true autoplay=true playsinline=true aria-hidden="true" />
+                <div class="aim"></div>
+            </div>
+            { status }
+            <div class="scanner-actions">{ torch }</div>
+            <p class="decoder-info" data-frames={times.frames.to_string()} data-frame-ms={mean_ms}>{ reader }</p>
+        </section>
+    }
+}
+
+async fn start(video: &NodeRef) -> Result<(MediaStream, MediaStreamTrack), String> {
+    let devices = gloo::utils::window()
+        .navigator()
+        .media_devices()
+        .map_err(describe)?;
+    let constraints = MediaStreamConstraints::new();
+    let video_constraints = object(&[
+        ("facingMode", JsValue::from("environment")),
+        ("width", object(&[("ideal", JsValue::from(1280))]).into()),
+        ("height", object(&[("ideal", JsValue::from(720))]).into()),
+    ]);
+    constraints.set_video(&video_constraints);
+    let promise = devices
+        .get_user_media_with_constraints(&constraints)
+        .map_err(describe)?;
+    let stream: MediaStream = JsFuture::from(promise)
+        .await
+        .map_err(describe)?
+        .unchecked_into();
+    let element = video
+        .cast::<HtmlVideoElement>()
+        .ok_or_else(|| "no video element".to_owned())?;
+    element.set_src_object(Some(&stream));
+    // Autoplay is allowed for muted video; a refusal only delays the first frame.
+    let _ = element.play();
+    let track = stream
+        .get_video_tracks()
+        .get(0)
+        .dyn_into::<MediaStreamTrack>()
+        .map_err(|_| "the camera gave no video".to_owned())?;
+    Ok((stream, track))
+}
+
+/// Reads a frame every `FRAME_INTERVAL_MS` until a code is found or the scanner goes away.
+fn read_frames(
+    video: NodeRef,
+    stopped: Rc<Cell<bool>>,
+    on_text: Callback<String>,
+    times: UseStateHandle<FrameTimes>,
+) -> Interval {
+    let busy = Rc::new(Cell::new(false));
+    let canvas = Rc::new(RefCell::new(
+        None::<(HtmlCanvasElement, CanvasRenderingContext2d)>,
+    ));
+    let detector = barcode_detector();
+    let tally = Rc::new(Cell::new(FrameTimes::default()));
+    Interval::new(FRAME_INTERVAL_MS, move || {
+        let Some(element) = video.cast::<HtmlVideoElement>() else {
+            return;
+        };
+        // HAVE_CURRENT_DATA: a frame is there to read.
+        if busy.get() || stopped.get() || element.ready_state() < 2 || element.video_width() == 0 {
+            return;
+        }
+        if let Some(detector) = &detector {
+            busy.set(true);
+            let (busy, stopped, on_text) = (busy.clone(), stopped.clone(), on_text.clone());
+            let detector = detector.clone();
+            spawn_local(async move {
+                if let Some(text) = detect_natively(&detector, &element).await
+                    && !stopped.replace(true)
+                {
+                    on_text.emit(text);
+                }
+                busy.set(false);
+            });
+            return;
+        }
+        let started = now_ms();
+        let found = read_with_canvas(&element, &mut canvas.borrow_mut());
+        let mut sums = tally.get();
+        sums.frames += 1;
+        sums.total_ms += now_ms() - started;
+        tally.set(sums);
+        times.set(sums);
+        if let Some(text) = found
+            && !stopped.replace(true)
+        {
+            on_text.emit(text);
+        }
+    })
+}
+
+fn read_with_canvas(
+    video: &HtmlVideoElement,
+    canvas: &mut Option<(HtmlCanvasElement, CanvasRenderingContext2d)>,
+) -> Option<String> {
+    let (width, height) = (video.video_width(), video.video_height());
+    if canvas.is_none() {
+        *canvas = new_canvas();
+    }
+    let (element, context) = canvas.as_ref()?;
+    if element.width() != width || element.height() != height {
+        element.set_width(width);
+        element.set_height(height);
+    }
+    context
+        .draw_image_with_html_video_element(video, 0.0, 0.0)
+        .ok()?;
+    decode_canvas(context, width, height)
+}
+
+/// The QR text in the canvas's pixels.
+pub fn decode_canvas(
+    context: &CanvasRenderingContext2d,
+    width: u32,
+    height: u32,
+) -> Option<String> {
+    let data = context
+        .get_image_data(0.0, 0.0, f64::from(width), f64::from(height))
+        .ok()?
+        .data();
+    let pixels = decode::luma_of_rgba(&data);
+    decode::decode(Luma {
+        width: width as usize,
+        height: height as usize,
+        pixels: &pixels,
+    })
+}
+
+/// A canvas whose pixels are read back often (the browser then keeps it in memory).
+pub fn new_canvas() -> Option<(HtmlCanvasElement, CanvasRenderingContext2d)> {
+    let element: HtmlCanvasElement = gloo::utils::document()
+        .create_element("canvas")
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let options = object(&[("willReadFrequently", JsValue::TRUE)]);
+    let context = element
+        .get_context_with_context_options("2d", &options)
+        .ok()??
+        .dyn_into()
+        .ok()?;
+    Some((element, context))
+}
+
+/// `new BarcodeDetector({formats: ["qr_code"]})` where the browser has one.
+fn barcode_detector() -> Option<JsValue> {
+    let class = Reflect::get(&gloo::utils::window(), &"BarcodeDetector".into()).ok()?;
+    let class: js_sys::Function = class.dyn_into().ok()?;
+    let formats = Array::of1(&"qr_code".into());
+    let options = object(&[("formats", formats.into())]);
+    Reflect::construct(&class, &Array::of1(&options)).ok()
+}
+
+async fn detect_natively(detector: &JsValue, video: &HtmlVideoElement) -> Option<String> {
+    let detect: js_sys::Function = Reflect::get(detector, &"detect".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let promise: js_sys::Promise = detect.call1(detector, video).ok()?.dyn_into().ok()?;
+    let found: Array = JsFuture::from(promise).await.ok()?.dyn_into().ok()?;
+    found
+        .iter()
+        .find_map(|code| Reflect::get(&code, &"rawValue".into()).ok()?.as_string())
+}
+
+fn supports_torch(track: &MediaStreamTrack) -> bool {
+    let Ok(get) = Reflect::get(track, &"getCapabilities".into()) else {
+        return false;
+    };
+    get.dyn_into::<js_sys::Function>()
+        .ok()
+        .and_then(|get| get.call0(track).ok())
+        .and_then(|caps| Reflect::get(&caps, &"torch".into()).ok())
+        .is_some_and(|torch| torch.is_truthy())
+}
+
+fn set_torch(track: &MediaStreamTrack, on: bool) {
+    let advanced = Array::of1(&object(&[("torch", JsValue::from(on))]));
+    let constraints = object(&[("advanced", advanced.into())]);
+    let Ok(apply) = Reflect::get(track, &"applyConstraints".into()) else {
+        return;
+    };
+    if let Ok(apply) = apply.dyn_into::<js_sys::Function>() {
+        // A refusal leaves the torch as it was; nothing else depends on it.
+        let _ = apply.call1(track, &constraints);
+    }
+}
+
+fn stop_stream(stream: &MediaStream) {
+    for track in stream.get_tracks().iter() {
+        if let Ok(track) = track.dyn_into::<MediaStreamTrack>() {
+            track.stop();
+        }
+    }
+}
+
+fn object(entries: &[(&str, JsValue)]) -> Object {
+    let object = Object::new();
+    for (key, value) in entries {
+        // Setting a property on a fresh plain object cannot fail.
+        let _ = Reflect::set(&object, &(*key).into(), value);
+    }
+    object
+}
+
+fn now_ms() -> f64 {
+    gloo::utils::window()
+        .performance()
+        .map_or_else(js_sys::Date::now, |p| p.now())
+}
+
+fn describe(error: JsValue) -> String {
+    Reflect::get(&error, &"message".into())
+        .ok()
+        .and_then(|m| m.as_string())
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| "unknown error".into())
+}

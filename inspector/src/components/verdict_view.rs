@@ -1,0 +1,120 @@
+//! The verdict, readable at arm's length: valid or not, why in plain words, then what the
+//! license says. Permit names and departments come from the catalog, never from the QR.
+
+use catalog::Catalog;
+use signer::{LicenseClaims, Reason};
+use yew::prelude::*;
+
+use super::local_date;
+use crate::i18n::{self, Lang};
+use crate::state::Check;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub lang: Lang,
+    pub check: std::rc::Rc<Check>,
+    pub on_again: Callback<()>,
+}
+
+#[function_component]
+pub fn VerdictView(props: &Props) -> Html {
+    let lang = props.lang;
+    let verdict = &props.check.verdict;
+    let (class, title, explanation) = match &verdict.reason {
+        None => ("valid", i18n::VALID, i18n::VALID_HINT),
+        Some(Reason::UnknownKey) if props.check.without_keys => {
+            ("invalid", i18n::INVALID, i18n::REASON_NO_KEYS)
+        }
+        Some(reason) => ("invalid", i18n::INVALID, i18n::reason(reason)),
+    };
+    // Content is shown for genuine licenses (valid, expired, revoked, …); for a signature
+    // that did not verify it is shown only under a warning.
+    let trusted = !matches!(
+        verdict.reason,
+        Some(
+            Reason::Malformed(_)
+                | Reason::UnknownKey
+                | Reason::SignatureInvalid
+                | Reason::IssuerMismatch
+                | Reason::KeyNotValidAtIssue
+        )
+    );
+    let content = verdict.claims.as_ref().map(|claims| {
+        html! {
+            <>
+                if !trusted {
+                    <p class="error-message">{ i18n::NOT_TRUSTED.get(lang) }</p>
+                }
+                { license_facts(lang, claims, verdict.issuer_name.as_deref()) }
+            </>
+        }
+    });
+    html! {
+        <section aria-labelledby="verdict-heading">
+            <div class={classes!("verdict", class)} role="alert" data-verdict={verdict.code()}>
+                <h1 id="verdict-heading">{ title.get(lang) }</h1>
+                <p>{ explanation.get(lang) }</p>
+            </div>
+            <button type="button" class="primary" onclick={props.on_again.reform(|_| ())}>
+                { i18n::SCAN_AGAIN.get(lang) }
+            </button>
+            { for content }
+        </section>
+    }
+}
+
+fn license_facts(lang: Lang, claims: &LicenseClaims, issuer_name: Option<&str>) -> Html {
+    let catalog = Catalog::builtin();
+    let industry = catalog.industry_by_code(claims.industry).map_or_else(
+        || claims.industry.to_string(),
+        |i| lang.pick(&i.name).to_owned(),
+    );
+    let division = catalog
+        .division(claims.address.division)
+        .map(|d| {
+            if lang == Lang::Zh {
+                d.zh.clone()
+            } else {
+                d.en.clone()
+            }
+        })
+        .unwrap_or_else(|| claims.address.division.to_string());
+    let issuer = issuer_name.unwrap_or(&claims.issuer);
+    html! {
+        <>
+            <dl class="facts">
+                <dt>{ i18n::BUSINESS_NAME.get(lang) }</dt><dd>{ &claims.business_name }</dd>
+                <dt>{ i18n::LICENSE_NUMBER.get(lang) }</dt><dd><code>{ &claims.license_number }</code></dd>
+                <dt>{ i18n::INDUSTRY.get(lang) }</dt><dd>{ industry }</dd>
+                <dt>{ i18n::CREDIT_CODE.get(lang) }</dt><dd><code>{ &claims.credit_code }</code></dd>
+                <dt>{ i18n::ADDRESS.get(lang) }</dt><dd>{ division }{ " " }{ &claims.address.detail }</dd>
+                <dt>{ i18n::LEGAL_REP.get(lang) }</dt><dd>{ &claims.legal_representative }</dd>
+                <dt>{ i18n::ISSUER.get(lang) }</dt><dd>{ issuer }</dd>
+                <dt>{ i18n::VALIDITY.get(lang) }</dt>
+                <dd>{ local_date(claims.valid_from) }{ " – " }{ local_date(claims.valid_until) }</dd>
+            </dl>
+            <h2>{ i18n::PERMITS.get(lang) }</h2>
+            <ul class="permits">
+                { for claims.permits.iter().map(|permit| {
+                    let known = catalog.permit_by_code(permit.kind);
+                    let name = known.map_or(i18n::UNKNOWN_PERMIT.get(lang), |p| lang.pick(&p.name));
+                    let department = known.map(|p| lang.pick(&p.department).to_owned());
+                    let lapsed = permit.valid_until * 1000 <= js_sys::Date::now() as i64;
+                    html! {
+                        <li class={classes!(lapsed.then_some("lapsed"))}>
+                            <div class="permit-name">{ name }</div>
+                            if let Some(department) = department {
+                                <div>{ i18n::DEPARTMENT.get(lang) }{ ": " }{ department }</div>
+                            }
+                            <div>{ i18n::PERMIT_NUMBER.get(lang) }{ ": " }<code>{ &permit.number }</code></div>
+                            <div>{ i18n::VALIDITY.get(lang) }{ ": " }{ local_date(claims.valid_from) }{ " – " }{ local_date(permit.valid_until) }</div>
+                            if let Some(scope) = &permit.scope {
+                                <div>{ i18n::SCOPE.get(lang) }{ ": " }{ scope }</div>
+                            }
+                        </li>
+                    }
+                }) }
+            </ul>
+        </>
+    }
+}

@@ -1,0 +1,136 @@
+//! Interface language: zh-CN and English, remembered on the device under the same key as the
+//! applicant app, so a person who switched there sees the same language here.
+
+use serde::{Deserialize, Serialize};
+use signer::{Malformed, Reason};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    /// The BCP 47 tag for the `lang` attribute of the document.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        }
+    }
+
+    /// The Chinese or the English of a catalog text.
+    pub fn pick(self, text: &catalog::Text) -> &str {
+        match self {
+            Lang::Zh => &text.zh,
+            Lang::En => &text.en,
+        }
+    }
+}
+
+/// A piece of interface text in both languages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Text {
+    pub zh: &'static str,
+    pub en: &'static str,
+}
+
+impl Text {
+    pub fn get(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Zh => self.zh,
+            Lang::En => self.en,
+        }
+    }
+}
+
+macro_rules! texts {
+    ($($name:ident = $zh:literal, $en:literal;)*) => {
+        $(pub const $name: Text = Text { zh: $zh, en: $en };)*
+    };
+}
+
+texts! {
+    APP_NAME = "一业一证 · 核验", "Yiye — check a license";
+    SWITCH_LANGUAGE = "English", "中文";
+    SWITCH_LANGUAGE_LABEL = "Switch to English", "切换到中文";
+    SCAN_HEADING = "扫描许可证二维码", "Scan the license QR code";
+    SCAN_HINT = "把二维码放进方框内，保持稳定。", "Hold the QR code inside the square and keep still.";
+    CAMERA_STARTING = "正在打开摄像头…", "Starting the camera…";
+    CAMERA_FAILED = "无法使用摄像头：", "The camera cannot be used: ";
+    TORCH_ON = "打开手电筒", "Turn the torch on";
+    TORCH_OFF = "关闭手电筒", "Turn the torch off";
+    DECODER_NATIVE = "识别：浏览器内置", "Reader: the browser's own";
+    DECODER_WASM = "识别：本应用", "Reader: built in";
+    MS_PER_FRAME = "毫秒/帧", "ms per frame";
+    PHOTO = "从照片识别", "Read from a photo";
+    PHOTO_FAILED = "照片中没有找到可读的二维码。请靠近些、避免反光后重拍。", "No readable QR code in the photo. Take it again closer and without glare.";
+    PASTE_LABEL = "或粘贴二维码内容（YY1:… 或链接）", "Or paste the QR text (YY1:… or the link)";
+    PASTE_CHECK = "核验", "Check";
+    VALID = "有效", "Valid";
+    VALID_HINT = "许可证真实、在有效期内、未被撤销。", "Genuine, in force and not revoked.";
+    INVALID = "无效", "NOT valid";
+    REASON_FORGED = "二维码被篡改或伪造：签名不符。", "Altered or forged: the signature does not match.";
+    REASON_UNKNOWN_KEY = "签发密钥未知：不是本系统已知机关签发的，或本机密钥列表过旧。", "Signed by an unknown issuer key: not from a known authority, or this device's key list is out of date.";
+    REASON_ISSUER_MISMATCH = "签发机关与密钥不符：可能伪造。", "The issuer does not match the signing key: possibly forged.";
+    REASON_KEY_NOT_VALID = "签发时该密钥不在有效期内。", "The signing key was not valid when this license was issued.";
+    REASON_EXPIRED = "许可证已过期。", "The license has expired.";
+    REASON_NOT_YET_VALID = "许可证尚未生效。", "The license is not yet valid.";
+    REASON_REVOKED = "许可证已被撤销。", "The license has been revoked.";
+    REASON_NOT_YIYE = "这不是一业一证许可证二维码。", "This is not a Yiye license QR code.";
+    REASON_UNREADABLE = "二维码内容不完整或无法读取，请重新扫描。", "The QR content is incomplete or unreadable. Scan again.";
+    REASON_NO_KEYS = "本机还没有签发密钥列表：请联网打开一次本页面。", "This device has no issuer keys yet: open this page once with a network connection.";
+    SCAN_AGAIN = "继续扫描", "Scan another";
+    LICENSE_NUMBER = "许可证编号", "License number";
+    BUSINESS_NAME = "名称", "Business name";
+    CREDIT_CODE = "统一社会信用代码", "Unified social credit code";
+    ADDRESS = "地址", "Address";
+    LEGAL_REP = "法定代表人", "Legal representative";
+    INDUSTRY = "行业", "Industry";
+    ISSUER = "签发机关", "Issued by";
+    VALIDITY = "有效期", "Valid";
+    PERMITS = "包含的许可", "Permits covered";
+    PERMIT_NUMBER = "编号", "Number";
+    DEPARTMENT = "部门", "Department";
+    SCOPE = "范围", "Scope";
+    UNKNOWN_PERMIT = "未知许可（本应用版本过旧）", "Unknown permit (this app is out of date)";
+    NOT_TRUSTED = "以下内容未经验证，不可信：", "The content below is NOT verified and must not be trusted:";
+    KEYS_AS_OF = "签发密钥更新于", "Issuer keys as of";
+    REVOCATIONS_AS_OF = "撤销名单更新于", "Revocation list as of";
+    SIGNED_AT = "签署于", "signed";
+    NEVER = "从未（需联网）", "never (needs a network)";
+    STALE_WARNING = "撤销名单已过期：近期被撤销的许可证可能显示为有效。请联网刷新。", "The revocation list is old: a recently revoked license may show as valid. Connect to refresh it.";
+    REFRESH = "刷新", "Refresh";
+    REFRESHING = "正在刷新…", "Refreshing…";
+    REFRESH_FAILED = "刷新失败（离线？），使用本机缓存。", "Refresh failed (offline?); using what this device has.";
+    MAX_AGE_LABEL = "撤销名单最长使用", "Warn when the revocation list is older than";
+    HOURS = "小时", "hours";
+    HISTORY = "核验记录", "Check history";
+    HISTORY_EMPTY = "本机还没有核验记录。", "No checks on this device yet.";
+    HISTORY_CLEAR = "清除记录", "Clear history";
+    HISTORY_NOTE = "记录只保存在本机上。", "The history is kept on this device only.";
+    UNREADABLE_ENTRY = "（无法读取）", "(unreadable)";
+}
+
+/// The reason a license is not valid, in plain words.
+pub fn reason(reason: &Reason) -> Text {
+    match reason {
+        Reason::SignatureInvalid => REASON_FORGED,
+        Reason::UnknownKey => REASON_UNKNOWN_KEY,
+        Reason::IssuerMismatch => REASON_ISSUER_MISMATCH,
+        Reason::KeyNotValidAtIssue => REASON_KEY_NOT_VALID,
+        Reason::Expired => REASON_EXPIRED,
+        Reason::NotYetValid => REASON_NOT_YET_VALID,
+        Reason::Revoked => REASON_REVOKED,
+        Reason::Malformed(Malformed::Prefix(_) | Malformed::Version(_)) => REASON_NOT_YIYE,
+        Reason::Malformed(_) => REASON_UNREADABLE,
+    }
+}
