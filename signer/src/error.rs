@@ -102,6 +102,9 @@ pub enum Error {
     /// The text does not fit in a QR code.
     #[error("cannot render QR code: {0}")]
     Qr(String),
+    /// The QR codes of a multi-part hand-over do not make one whole message.
+    #[error("incomplete hand-over: {0}")]
+    Parts(String),
     /// A timestamp is not RFC 3339.
     #[error(
         "invalid RFC 3339 time {0:?}; use e.g. 2026-05-01T08:00:00Z or 2026-05-01T16:00:00+08:00"

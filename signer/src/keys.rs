@@ -212,6 +212,28 @@ pub struct PublicKeyEntry {
 }
 
 impl PublicKeyEntry {
+    /// The entry for a public key received from elsewhere (a device enrolling its key): the
+    /// key id is derived from the key, and invalid or weak keys are refused.
+    pub fn for_public_key(
+        public_key_hex: &str,
+        issuer: &str,
+        not_before: i64,
+    ) -> Result<Self, Error> {
+        let mut bytes = [0u8; 32];
+        hex::decode_to_slice(public_key_hex, &mut bytes)
+            .map_err(|_| Error::InvalidKey("public_key must be 64 hex digits (32 bytes)".into()))?;
+        let entry = PublicKeyEntry {
+            kid: hex::encode(kid_of(&bytes)),
+            issuer: issuer.to_owned(),
+            issuer_name: None,
+            public_key: hex::encode(bytes),
+            not_before,
+            not_after: None,
+        };
+        entry.verifying_key()?;
+        Ok(entry)
+    }
+
     /// The parsed key; weak (small-order) keys are refused.
     pub fn verifying_key(&self) -> Result<VerifyingKey, Error> {
         let mut bytes = [0u8; 32];

@@ -35,7 +35,9 @@ pub use error::{Error, Malformed};
 pub use keys::{KeySet, PublicKeyEntry, SigningKey};
 #[cfg(unix)]
 pub use keys::{KeyStore, unix_now};
-pub use message::{MESSAGE_PREFIX, Message, sign_message, verify_message};
+pub use message::{
+    MESSAGE_PREFIX, Message, PART_PREFIX, join_message, sign_message, split_message, verify_message,
+};
 pub use qr::{QrImage, qr_version, render_svg};
 pub use revocation::{RevocationList, SignedRevocationList};
 pub use time::{format_rfc3339, parse_rfc3339};

@@ -44,3 +44,73 @@ pub fn verify_message(text: &str, keys: &KeySet) -> Result<Message, Error> {
         payload: sign1.payload.to_vec(),
     })
 }
+
+/// Prefix of one part of a message split over several QR codes: `YYHP:{i}/{n}:{chunk}`.
+pub const PART_PREFIX: &str = "YYHP:";
+/// At most this many parts: a hand-over is a few QR codes, not a film.
+const MAX_PARTS: usize = 16;
+
+/// Splits a signed message into numbered parts of at most `chunk` characters each, so a long
+/// application can be shown as a short sequence of QR codes each an ordinary phone can read.
+/// A message that fits stays one text, unchanged.
+pub fn split_message(text: &str, chunk: usize) -> Vec<String> {
+    if text.len() <= chunk || chunk == 0 {
+        return vec![text.to_owned()];
+    }
+    // QR texts are ASCII (base45 alphabet), so byte chunks are character chunks.
+    let pieces: Vec<&[u8]> = text.as_bytes().chunks(chunk).collect();
+    let total = pieces.len();
+    pieces
+        .iter()
+        .enumerate()
+        .map(|(i, piece)| {
+            format!(
+                "{PART_PREFIX}{}/{total}:{}",
+                i + 1,
+                String::from_utf8_lossy(piece)
+            )
+        })
+        .collect()
+}
+
+/// Joins what [`split_message`] made, in any order; a single unsplit text passes through.
+/// Every part must be there exactly once, all of the same total.
+pub fn join_message(parts: &[String]) -> Result<String, Error> {
+    let bad = |why: &str| Error::Parts(why.to_owned());
+    match parts {
+        [] => return Err(bad("no QR text given")),
+        [one] if !one.starts_with(PART_PREFIX) => return Ok(one.clone()),
+        _ => {}
+    }
+    if parts.len() > MAX_PARTS {
+        return Err(bad("too many parts: a hand-over has at most 16 QR codes"));
+    }
+    let mut slots: Vec<Option<&str>> = vec![None; parts.len()];
+    for part in parts {
+        let rest = part
+            .strip_prefix(PART_PREFIX)
+            .ok_or_else(|| bad("a part of a multi-part hand-over does not start with YYHP:"))?;
+        let (position, chunk) = rest
+            .split_once(':')
+            .ok_or_else(|| bad("a part has no i/n: header"))?;
+        let (index, total) = position
+            .split_once('/')
+            .ok_or_else(|| bad("a part has no i/n: header"))?;
+        let (index, total): (usize, usize) = match (index.parse(), total.parse()) {
+            (Ok(i), Ok(n)) => (i, n),
+            _ => return Err(bad("a part's i/n header is not two numbers")),
+        };
+        if total != parts.len() || index == 0 || index > total {
+            return Err(bad(
+                "the parts do not make one whole: scan every QR code of the sequence",
+            ));
+        }
+        let slot = slots
+            .get_mut(index - 1)
+            .ok_or_else(|| bad("part number out of range"))?;
+        if slot.replace(chunk).is_some() {
+            return Err(bad("the same part was scanned twice"));
+        }
+    }
+    Ok(slots.into_iter().flatten().collect())
+}

@@ -536,3 +536,47 @@ fn key_files_and_rotation() {
     assert!(err.contains("chmod 600"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn an_enrolled_public_key_gets_the_same_entry_as_its_private_key() {
+    let device = signer::SigningKey::from_seed(&[7; 32], "device-7");
+    let entry =
+        signer::PublicKeyEntry::for_public_key(&hex::encode(device.public_key()), "device-7", 100)
+            .expect("valid key");
+    assert_eq!(entry, device.public_entry(None, 100));
+    // Not hex, wrong length, the identity point (weak): refused with a reason.
+    for bad in [
+        "zz",
+        "00",
+        &"00".repeat(32),
+        &format!("01{}", "00".repeat(31)),
+    ] {
+        assert!(
+            signer::PublicKeyEntry::for_public_key(bad, "d", 0).is_err(),
+            "{bad}"
+        );
+    }
+}
+
+#[test]
+fn a_long_hand_over_splits_into_parts_that_join_in_any_order() {
+    let device = signer::SigningKey::from_seed(&[7; 32], "device-7");
+    let payload: Vec<u8> = (0..1500u32).map(|i| (i * 7919 % 251) as u8).collect();
+    let text = signer::sign_message(&payload, &device).expect("fits");
+    let mut parts = signer::split_message(&text, 400);
+    assert!(parts.len() > 1 && parts.iter().all(|p| p.len() <= 400 + 12));
+    parts.reverse();
+    assert_eq!(signer::join_message(&parts).expect("whole"), text);
+    // A short message stays one text.
+    assert_eq!(
+        signer::split_message("YYH1:ABC", 400),
+        vec!["YYH1:ABC".to_owned()]
+    );
+    // Missing, doubled or foreign parts are refused with a reason, never joined.
+    let missing = &parts[1..];
+    let doubled = [parts[0].clone(), parts[0].clone()];
+    let foreign = [parts[0].clone(), "YYH1:ABC".to_owned()];
+    for bad in [missing, &doubled[..], &foreign[..], &[][..]] {
+        assert!(signer::join_message(bad).is_err());
+    }
+}
