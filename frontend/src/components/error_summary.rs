@@ -17,22 +17,16 @@ pub struct Props {
     pub items: Vec<SummaryItem>,
 }
 
-/// The GOV.UK error summary: at the top, focused when it appears, each message a link that
-/// moves the focus to its field.
+/// The DOM id of the error summary, which the form focuses after "Continue".
+pub const ERROR_SUMMARY_ID: &str = "error-summary";
+
+/// The GOV.UK error summary: at the top, each message a link that moves the focus to its
+/// field. The form moves the focus here after "Continue" (never on its own: the summary
+/// also reappears while the applicant types, and must not take the keyboard away then).
 #[function_component]
 pub fn ErrorSummary(props: &Props) -> Html {
-    let node = use_node_ref();
-    {
-        let node = node.clone();
-        use_effect_with((), move |_| {
-            if let Some(element) = node.cast::<web_sys::HtmlElement>() {
-                element.scroll_into_view();
-                let _ = element.focus();
-            }
-        });
-    }
     html! {
-        <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" ref={node}>
+        <div id={ERROR_SUMMARY_ID} class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
             <h2 id="error-summary-title">{ i18n::ERROR_SUMMARY.get(props.lang) }</h2>
             <ul>
                 { for props.items.iter().map(|item| match item.target.clone() {

@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 use catalog::{Catalog, MergedField};
 use yew::prelude::*;
 
-use crate::components::error_summary::{ErrorSummary, SummaryItem};
+use crate::components::error_summary::{ERROR_SUMMARY_ID, ErrorSummary, SummaryItem};
 use crate::components::field_input::{FieldInput, input_id, text};
 use crate::draft::{Draft, is_automatic};
 use crate::i18n::{self, Lang};
@@ -39,6 +39,10 @@ pub fn FormPage(props: &Props) -> Html {
             }
         });
     }
+    // Each "Continue" (and arriving with errors, e.g. after the server refused) moves the
+    // focus to the error summary, if there is one.
+    let attempts = use_state(|| 0u32);
+    use_effect_with(*attempts, |_| focus_element(ERROR_SUMMARY_ID));
     let Some(form) = props.draft.form(catalog) else {
         return html! {};
     };
@@ -75,6 +79,9 @@ pub fn FormPage(props: &Props) -> Html {
             })
         })
         .collect();
+    // The credit code is asked first, above everything else: its error comes first too.
+    let credit_code_input = input_id(CREDIT_CODE);
+    summary.sort_by_key(|item| item.target.as_ref() != Some(&credit_code_input));
     summary.extend(
         errors
             .iter()
@@ -133,6 +140,7 @@ pub fn FormPage(props: &Props) -> Html {
     let to_type = props.draft.fields_to_type(&form);
     let separate = form.counts.separate_form_fields;
     let on_continue = props.on_continue.clone();
+    let attempts = attempts.clone();
     html! {
         <section aria-labelledby="form-heading">
             if props.show_errors && !valid {
@@ -146,7 +154,10 @@ pub fn FormPage(props: &Props) -> Html {
             </p>
             { for credit_code }
             { for sections }
-            <button type="button" class="primary" onclick={Callback::from(move |_| on_continue.emit(valid))}>
+            <button type="button" class="primary" onclick={Callback::from(move |_| {
+                on_continue.emit(valid);
+                attempts.set(*attempts + 1);
+            })}>
                 { i18n::CONTINUE.get(lang) }
             </button>
         </section>
