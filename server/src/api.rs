@@ -132,6 +132,12 @@ pub async fn submit(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<ApplicationRequest>,
 ) -> ApiResult {
+    submit_application(&state, req).await
+}
+
+/// One path for every way an application arrives (online, or handed over by QR): the same id
+/// gives the same license.
+async fn submit_application(state: &AppState, req: ApplicationRequest) -> ApiResult {
     check_id(&req.id)?;
     // Never trust the browser: merge and validate again with the catalog.
     let prepared = state.0.catalog.prepare(&req)?;
@@ -140,7 +146,7 @@ pub async fn submit(
     let lock = state.id_lock(&req.id);
     let result = {
         let _guard = lock.lock().await;
-        issue_once(&state, &req.id, prepared, hash).await
+        issue_once(state, &req.id, prepared, hash).await
     };
     state.release_id_lock(&req.id, lock);
     result
@@ -460,4 +466,102 @@ impl AppState {
             .unwrap_or_else(|p| p.into_inner()) = Arc::new(list);
         Ok(())
     }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct EnrolRequest {
+    /// The device's own name for itself, e.g. "icbc-pudong-03".
+    pub device_id: String,
+    /// Ed25519 public key, 64 hex digits, as the device shows it.
+    pub public_key: String,
+}
+
+/// Enrols a device whose hand-over QR codes the authority will accept (admin).
+pub async fn enrol_device(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(req): ApiJson<EnrolRequest>,
+) -> ApiResult {
+    check_admin(&state, &headers)?;
+    let device_ok = (1..=32).contains(&req.device_id.len())
+        && req
+            .device_id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !device_ok {
+        return Err(AppError::bad_request(
+            "invalid_device_id",
+            "device_id must be 1 to 32 characters of A-Z, a-z, 0-9, - and _",
+        ));
+    }
+    let entry =
+        signer::PublicKeyEntry::for_public_key(&req.public_key, &req.device_id, domain::now())
+            .map_err(|e| AppError::bad_request("invalid_public_key", e.to_string()))?;
+    let json = serde_json::to_string(&entry).map_err(|e| AppError::internal("device entry", e))?;
+    state
+        .0
+        .db
+        .enrol_device(
+            entry.kid.clone(),
+            req.device_id.clone(),
+            json,
+            domain::now(),
+        )
+        .await
+        .map_err(|e| AppError::internal("ledger write", e))?;
+    tracing::info!(kid = %entry.kid, "device enrolled");
+    Ok((StatusCode::CREATED, Json(entry)).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct HandOverRequest {
+    /// The QR texts as scanned: one `YYH1:` text, or every `YYHP:i/n:` part in any order.
+    pub qr_texts: Vec<String>,
+}
+
+/// An application handed over with no network: QR codes signed by an enrolled device's key,
+/// scanned at a connected desk. Verified with the signer, then treated exactly like an online
+/// submission (same id → same license).
+pub async fn hand_over(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<HandOverRequest>,
+) -> ApiResult {
+    let refused = |code: &'static str, message: String| {
+        AppError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
+    };
+    let text = signer::join_message(&req.qr_texts)
+        .map_err(|e| refused("handover_incomplete", e.to_string()))?;
+    let mut devices = signer::KeySet::default();
+    for entry in state
+        .0
+        .db
+        .device_entries()
+        .await
+        .map_err(|e| AppError::internal("ledger read", e))?
+    {
+        devices
+            .keys
+            .push(serde_json::from_str(&entry).map_err(|e| AppError::internal("device entry", e))?);
+    }
+    let message = signer::verify_message(&text, &devices).map_err(|e| match e {
+        signer::Error::UnknownKey { .. } => AppError::new(
+            StatusCode::FORBIDDEN,
+            "device_not_enrolled",
+            "this hand-over was signed by a device that is not enrolled; an administrator enrols it with POST /api/admin/devices",
+        ),
+        signer::Error::SignatureInvalid => refused(
+            "handover_signature_invalid",
+            "the hand-over's signature does not verify: it was altered or misread; scan it again".into(),
+        ),
+        other => refused("handover_malformed", format!("not a readable hand-over: {other}")),
+    })?;
+    let application: ApplicationRequest =
+        serde_json::from_slice(&message.payload).map_err(|e| {
+            refused(
+                "handover_malformed",
+                format!("the signed content is not an application: {e}"),
+            )
+        })?;
+    tracing::info!(device = %message.kid, "application handed over by QR");
+    submit_application(&state, application).await
 }

@@ -18,7 +18,8 @@ const MAX_BATCH: usize = 2048;
 const READERS: usize = 4;
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE registry (
     credit_code TEXT PRIMARY KEY,
     record      TEXT NOT NULL
@@ -47,7 +48,17 @@ CREATE TABLE revocations (
     reason         TEXT NOT NULL,
     revoked_at     INTEGER NOT NULL
 );
-"#];
+"#,
+    r#"
+-- Devices (clerks' tablets, service-point phones) whose signed hand-over QR codes are accepted.
+CREATE TABLE devices (
+    kid         TEXT PRIMARY KEY,
+    device_id   TEXT NOT NULL,
+    entry       TEXT NOT NULL,
+    enrolled_at INTEGER NOT NULL
+);
+"#,
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -269,6 +280,35 @@ impl Db {
                 |r| r.get(0),
             )
             .optional()
+        })
+        .await
+    }
+
+    /// Enrols a device's public key (a `signer::PublicKeyEntry` as JSON). Enrolments are rare
+    /// admin acts, so they use a pooled connection; SQLite's lock orders them with the writer.
+    pub async fn enrol_device(
+        self: &std::sync::Arc<Self>,
+        kid: String,
+        device_id: String,
+        entry: String,
+        at: i64,
+    ) -> Result<(), DbError> {
+        self.read(move |c| {
+            c.execute(
+                "INSERT INTO devices (kid, device_id, entry, enrolled_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (kid) DO UPDATE SET device_id = ?2, entry = ?3",
+                rusqlite::params![kid, device_id, entry, at],
+            )
+            .map(|_| ())
+        })
+        .await
+    }
+
+    /// Every enrolled device key, as `signer::PublicKeyEntry` JSON.
+    pub async fn device_entries(self: &std::sync::Arc<Self>) -> Result<Vec<String>, DbError> {
+        self.read(|c| {
+            let mut stmt = c.prepare("SELECT entry FROM devices ORDER BY enrolled_at, kid")?;
+            stmt.query_map([], |r| r.get(0))?.collect()
         })
         .await
     }

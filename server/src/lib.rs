@@ -162,6 +162,8 @@ pub fn app(state: AppState) -> Router {
         .route("/api/verify", post(api::verify))
         .route("/api/admin/revocations", post(api::revoke))
         .route("/api/admin/keys/reload", post(api::reload_keys))
+        .route("/api/admin/devices", post(api::enrol_device))
+        .route("/api/handover", post(api::hand_over))
         .route("/api", any(web::api_not_found))
         .route("/api/{*rest}", any(web::api_not_found))
         .fallback(web::static_files)

@@ -403,3 +403,68 @@ async fn static_files_and_headers() {
         assert!(!String::from_utf8_lossy(&body).contains("secret"), "{path}");
     }
 }
+
+/// Hand-over with no network: a device key signs the application into QR texts; once the
+/// device is enrolled, the desk's scan is issued exactly like an online submission.
+#[tokio::test]
+async fn handed_over_applications_from_enrolled_devices_only() {
+    let dir = TempDir::new("api-handover");
+    let app = app(state(&dir.0, Some(ADMIN_TOKEN)).await);
+    let device = signer::SigningKey::from_seed(&[0x42; 32], "icbc-pudong-03");
+    let body = application("handover-1", 7);
+    let signed = signer::sign_message(body.to_string().as_bytes(), &device).unwrap();
+    let parts = signer::split_message(&signed, 500);
+    assert!(parts.len() > 1, "a real application needs several QR codes");
+    let hand_over = |texts: &[String]| post("/api/handover", &json!({ "qr_texts": texts }));
+
+    // Not enrolled yet: refused, and nothing issued.
+    let (status, _, err) = send(&app, hand_over(&parts)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(err["error"], "device_not_enrolled");
+    let (status, _, _) = send(&app, get("/api/applications/handover-1")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Enrolment needs the admin token and a valid key.
+    let enrol =
+        json!({ "device_id": "icbc-pudong-03", "public_key": hex::encode(device.public_key()) });
+    let (status, _, _) = send(&app, post("/api/admin/devices", &enrol)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let weak = json!({ "device_id": "x", "public_key": "00".repeat(32) });
+    let (status, _, err) = send(&app, admin_post("/api/admin/devices", &weak)).await;
+    assert_eq!(
+        (status, err["error"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid_public_key"))
+    );
+    let (status, _, entry) = send(&app, admin_post("/api/admin/devices", &enrol)).await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(entry["kid"], device.kid());
+
+    // Parts in any order → the license; the same hand-over again → the same license.
+    let mut shuffled = parts.clone();
+    shuffled.rotate_left(1);
+    let (status, _, first) = send(&app, hand_over(&shuffled)).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    let (status, _, again) = send(&app, hand_over(&[signed.clone()])).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(first["license"]["number"], again["license"]["number"]);
+
+    // One changed character anywhere: refused with a reason, never issued.
+    let mut altered = signed.clone().into_bytes();
+    let at = altered.len() / 2;
+    altered[at] = if altered[at] == b'A' { b'B' } else { b'A' };
+    let (status, _, err) = send(&app, hand_over(&[String::from_utf8(altered).unwrap()])).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        err["error"].as_str().unwrap().starts_with("handover_"),
+        "{err}"
+    );
+    // A missing part.
+    let (status, _, err) = send(&app, hand_over(&parts[1..])).await;
+    assert_eq!(
+        (status, err["error"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("handover_incomplete")
+        )
+    );
+}
