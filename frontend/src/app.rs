@@ -117,7 +117,10 @@ pub fn App() -> Html {
                     flush_outbox(dispatch.clone());
                 })
             };
-            html! { <SendingPage {lang} sending={state.sending.clone()} {on_retry} /> }
+            let entry = storage::outbox()
+                .into_iter()
+                .find(|e| e.id == state.draft.id);
+            html! { <SendingPage {lang} sending={state.sending.clone()} {entry} {on_retry} /> }
         }
         Page::License => match &state.draft.license {
             Some(license) => html! {

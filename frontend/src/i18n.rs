@@ -110,6 +110,14 @@ texts! {
     OUTBOX_SAFE = "申请保存在本设备上，可以关闭此页面；重复发送也只会签发一张许可证。", "The application is kept on this device; you can close this page. Sending again never issues a second license.";
     OUTBOX_TRY_NOW = "立即重试", "Try now";
     OUTBOX_REFUSED = "服务器拒绝了这份申请，请联系窗口工作人员。", "The server refused this application. Please ask a clerk at the service desk.";
+    HANDOVER_SHOW = "没有网络？用二维码递交", "No network? Hand over by QR code";
+    HANDOVER_HEADING = "用二维码递交申请", "Hand the application over by QR code";
+    HANDOVER_INTRO = "请在有网络的窗口按顺序扫描以下二维码。申请已由本设备签名，窗口扫描后与在线提交完全相同，只会签发一张许可证。", "At a connected desk, scan these QR codes in order. The application is signed by this device; once scanned it is treated exactly like an online submission, and only one license is ever issued.";
+    HANDOVER_QR = "递交二维码", "Hand-over QR code";
+    HANDOVER_ENROL = "首次使用前，管理员需要登记本设备的编号和公钥。", "Before first use, an administrator enrols this device's ID and public key.";
+    HANDOVER_UNAVAILABLE = "此浏览器无法生成设备密钥，暂不能用二维码递交。", "This browser cannot make a device key, so hand-over by QR code is not available.";
+    DEVICE_ID = "设备编号", "Device ID";
+    DEVICE_KEY = "设备公钥", "Device public key";
     OUTBOX_QUEUED = "在发件箱中，等待发送", "In the outbox, waiting to be sent";
     INDUSTRY_LABEL = "行业", "Industry";
     SCOPE_LABEL = "经营范围", "Business scope";

@@ -6,6 +6,7 @@ mod drafts_page;
 mod error_summary;
 pub mod field_input;
 mod form_page;
+mod hand_over;
 mod industry_page;
 mod issuer_key;
 mod lang_switch;

@@ -1,12 +1,16 @@
 use yew::prelude::*;
 
+use crate::components::hand_over::HandOver;
 use crate::i18n::{self, Lang};
+use crate::outbox::OutboxEntry;
 use crate::state::Sending;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub lang: Lang,
     pub sending: Option<Sending>,
+    /// The application as it waits in the outbox, for handing it over by QR code.
+    pub entry: Option<OutboxEntry>,
     pub on_retry: Callback<()>,
 }
 
@@ -33,6 +37,17 @@ pub fn SendingPage(props: &Props) -> Html {
         },
     };
     let on_retry = props.on_retry.clone();
+    let show_hand_over = use_state(|| false);
+    let hand_over = match (&props.entry, *show_hand_over) {
+        (Some(entry), true) => html! { <HandOver {lang} entry={entry.clone()} /> },
+        (Some(_), false) => {
+            let show = show_hand_over.clone();
+            html! {
+                <button type="button" onclick={Callback::from(move |_| show.set(true))}>{ i18n::HANDOVER_SHOW.get(lang) }</button>
+            }
+        }
+        (None, _) => html! {},
+    };
     html! {
         <section aria-labelledby="sending-heading">
             <h1 id="sending-heading">{ i18n::OUTBOX_HEADING.get(lang) }</h1>
@@ -41,6 +56,7 @@ pub fn SendingPage(props: &Props) -> Html {
             if !matches!(props.sending, Some(Sending::Refused(_))) {
                 <button type="button" onclick={Callback::from(move |_| on_retry.emit(()))}>{ i18n::OUTBOX_TRY_NOW.get(lang) }</button>
             }
+            { hand_over }
         </section>
     }
 }

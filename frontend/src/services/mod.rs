@@ -1,4 +1,5 @@
 //! Talking to the outside world: the HTTP API and the device's storage.
 
 pub mod api;
+pub mod device;
 pub mod storage;

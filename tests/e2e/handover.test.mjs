@@ -1,0 +1,97 @@
+// Hand-over with no network at all: the application, signed by the device's own key, shown as
+// a numbered sequence of QR codes; read from screenshots (zbarimg) and posted by a connected
+// desk; issued like an online submission. Unenrolled devices and altered codes are refused.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, launchBrowser } from './harness.mjs';
+import { loadCatalog, openApp, chooseIndustry, answerScope, completeForm, T } from './applicant-helpers.mjs';
+
+const ADMIN_TOKEN = 'handover-test-token';
+let server;
+let browser;
+let catalog;
+let shots;
+
+before(async () => {
+  server = await startServer({ env: { YIYE_ADMIN_TOKEN: ADMIN_TOKEN } });
+  browser = await launchBrowser();
+  catalog = await loadCatalog(server.url);
+  shots = mkdtempSync(join(tmpdir(), 'yiye-handover-'));
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  rmSync(shots, { recursive: true, force: true });
+});
+
+const handOver = (qrTexts) => fetch(`${server.url}/api/handover`, {
+  method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ qr_texts: qrTexts }),
+});
+
+test('a signed hand-over read from screenshots is issued; unenrolled and altered ones are refused', async () => {
+  const page = await openApp(browser, server.url, { lang: 'en' });
+  await chooseIndustry(page, catalog, 'bookstore', 'en');
+  await answerScope(page, catalog, { sells_food: false, has_outdoor_sign: false, floor_area_m2: 60 }, 'en');
+  await page.getByRole('button', { name: T.en.continue, exact: true }).click();
+  await completeForm(page, catalog, { lang: 'en', overrides: { business_name: '递交书店' } });
+  await page.context().setOffline(true);
+  await page.getByRole('button', { name: T.en.send }).click();
+  await page.getByRole('button', { name: 'No network? Hand over by QR code' }).click();
+
+  // Read every QR code of the sequence off the screen, as a desk's scanner would.
+  const codes = page.getByRole('img', { name: /^Hand-over QR code \d+ \/ \d+$/ });
+  const count = await codes.count();
+  assert.ok(count >= 1);
+  const texts = [];
+  for (let i = 0; i < count; i++) {
+    const file = join(shots, `part-${i}.png`);
+    await codes.nth(i).screenshot({ path: file });
+    texts.push(execFileSync('zbarimg', ['--quiet', '--raw', file], { encoding: 'utf8' }).trim());
+  }
+  const deviceId = await page.getByRole('definition').filter({ hasText: /^device-/ }).innerText();
+  const publicKey = await page.getByRole('definition').filter({ hasText: /^[0-9a-f]{64}$/ }).innerText();
+
+  // Not enrolled yet: refused with a clear reason.
+  let answer = await handOver(texts);
+  assert.equal(answer.status, 403);
+  assert.equal((await answer.json()).error, 'device_not_enrolled');
+
+  const enrol = await fetch(`${server.url}/api/admin/devices`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
+    body: JSON.stringify({ device_id: deviceId, public_key: publicKey }),
+  });
+  assert.equal(enrol.status, 201);
+
+  // One altered character: refused, nothing issued.
+  const altered = [...texts];
+  const last = altered.length - 1;
+  const middle = Math.floor(altered[last].length / 2) + 6;
+  altered[last] = altered[last].slice(0, middle) + (altered[last][middle] === 'A' ? 'B' : 'A') + altered[last].slice(middle + 1);
+  answer = await handOver(altered);
+  assert.equal(answer.status, 422);
+  assert.match((await answer.json()).error, /^handover_/);
+
+  // The real scan: issued, verifiable, the applicant's own data.
+  answer = await handOver(texts);
+  assert.equal(answer.status, 201);
+  const issued = await answer.json();
+  assert.equal(issued.license.claims.business_name, '递交书店');
+  const verdict = await (await fetch(`${server.url}/api/verify`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ qr_text: issued.license.qr_text }),
+  })).json();
+  assert.equal(verdict.valid, true);
+
+  // The device comes back online: its outbox (on the `online` event) sends the same id and
+  // gets the same license.
+  await page.context().setOffline(false);
+  await page.getByRole('heading', { name: T.en.license, level: 1 }).waitFor({ timeout: 20_000 });
+  const onDevice = await page.evaluate((id) => JSON.parse(localStorage.getItem('yiye.drafts'))[id].license.number, issued.application_id);
+  assert.equal(onDevice, issued.license.number);
+  await page.context().close();
+});
