@@ -216,7 +216,18 @@ fn back_target(page: &Page) -> Option<Page> {
 fn look_up_registry(credit_code: String, dispatch: Callback<Action>) {
     dispatch.emit(Action::LookupStarted);
     wasm_bindgen_futures::spawn_local(async move {
-        dispatch.emit(Action::LookupDone(api::lookup_registry(&credit_code).await));
+        let answer = match api::lookup_registry(&credit_code).await {
+            Ok(Some(values)) => {
+                storage::cache_registry(&credit_code, &values);
+                Ok(Some(values))
+            }
+            // Offline: what this device looked up before still pre-fills.
+            Err(error) if error.is_transient() => storage::cached_registry(&credit_code)
+                .map(Some)
+                .ok_or(error),
+            other => other,
+        };
+        dispatch.emit(Action::LookupDone(answer));
     });
 }
 

@@ -17,6 +17,7 @@ const PROFILE: &str = "yiye.profile";
 const TRACKING: &str = "yiye.tracking";
 const OUTBOX: &str = "yiye.outbox";
 const CLERK_MODE: &str = "yiye.clerk_mode";
+const REGISTRY: &str = "yiye.registry";
 /// The application open in this tab, so a reload (a new version, a crash) returns to it.
 const CURRENT: &str = "yiye.current";
 
@@ -109,4 +110,16 @@ pub fn dequeue(id: &str) {
     let mut entries = outbox();
     entries.retain(|e| e.id != id);
     save_outbox(&entries);
+}
+
+/// Registry answers seen on this device, so a look-up made once still pre-fills offline.
+pub fn cached_registry(credit_code: &str) -> Option<FormValues> {
+    let all: BTreeMap<String, FormValues> = LocalStorage::get(REGISTRY).unwrap_or_default();
+    all.get(credit_code).cloned()
+}
+
+pub fn cache_registry(credit_code: &str, values: &FormValues) {
+    let mut all: BTreeMap<String, FormValues> = LocalStorage::get(REGISTRY).unwrap_or_default();
+    all.insert(credit_code.to_owned(), values.clone());
+    let _ = LocalStorage::set(REGISTRY, all);
 }
