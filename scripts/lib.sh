@@ -71,15 +71,16 @@ ensure_node_packages() {
 }
 
 # Debian's Chromium and ChromeDriver (test tools must never download a browser of their own),
-# and a CJK font so screenshots and rendering checks show Chinese text.
-ensure_chromium() {
+# a CJK font so screenshots and rendering checks show Chinese text, and zbar's zbarimg, the
+# independent QR decoder tests read screenshots with.
+ensure_browser_tools() {
   if command -v chromium >/dev/null && command -v chromedriver >/dev/null \
-      && fc-list :lang=zh | grep -q . \
+      && command -v zbarimg >/dev/null && fc-list :lang=zh | grep -q . \
       && [ "$(chromium --version | awk '{print $2}')" = "$(chromedriver --version | awk '{print $2}')" ]; then
     echo "chromium $(chromium --version | awk '{print $2}'): present"
   else
-    timed "apt-get install chromium" bash -c \
-      'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null'
+    timed "apt-get install chromium, fonts, zbar" bash -c \
+      'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk zbar-tools >/dev/null'
   fi
 }
 
