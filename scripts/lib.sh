@@ -109,11 +109,12 @@ ensure_build_tools() {
   ensure_trunk
 }
 
-# Builds the web app into dist/ with the pinned tools, offline (see Trunk.toml), then the
-# service worker that precaches exactly the files the build produced.
+# Builds the applicant app into dist/ and the inspector into dist/inspect/ (its own bundle)
+# with the pinned tools, offline (see Trunk.toml, Trunk.inspector.toml), then the service
+# worker that precaches exactly the files the two builds produced.
 build_web() {
-  step "Building the web app into dist/"
-  (cd "$ROOT" && trunk build --config Trunk.toml)
+  step "Building the web apps into dist/"
+  (cd "$ROOT" && trunk build --config Trunk.toml && trunk build --config Trunk.inspector.toml)
   node "$ROOT/scripts/service-worker.mjs" "$ROOT/dist"
 }
 
