@@ -444,7 +444,7 @@ async fn handed_over_applications_from_enrolled_devices_only() {
     shuffled.rotate_left(1);
     let (status, _, first) = send(&app, hand_over(&shuffled)).await;
     assert_eq!(status, StatusCode::CREATED, "{first}");
-    let (status, _, again) = send(&app, hand_over(&[signed.clone()])).await;
+    let (status, _, again) = send(&app, hand_over(std::slice::from_ref(&signed))).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(first["license"]["number"], again["license"]["number"]);
 
