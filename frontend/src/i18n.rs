@@ -96,7 +96,7 @@ texts! {
     LOOKUP_FAILED = "暂时无法查询登记信息（离线？），请手动填写或稍后再试。", "The registry cannot be reached right now (offline?). Fill in the fields yourself or try again later.";
     FROM_REGISTRY = "来自企业登记信息", "From the enterprise registry";
     FROM_PROFILE = "来自您保存的资料", "From your saved profile";
-    OPTIONAL = "（选填）", "(optional)";
+    OPTIONAL = "（选填）", " (optional)";
     ERROR_SUMMARY = "请修改以下问题", "There is a problem";
     SELECT_PLACEHOLDER = "请选择", "Choose";
 

@@ -104,7 +104,7 @@ async function serverMessage(values, field) {
 }
 
 function labelPattern(field, lang) {
-  return new RegExp(`^${H.escape(field.label[lang])}(（选填）|\\(optional\\))?$`);
+  return new RegExp(`^${H.escape(field.label[lang])}(（选填）| \\(optional\\))?$`);
 }
 
 /** The control of a field, found by its label (a group for radios and checkboxes). */
