@@ -23,6 +23,8 @@ use qrcode::{Color, EcLevel, QrCode};
 
 const WIDTH: usize = 640;
 const HEIGHT: usize = 480;
+/// The inspector's address as a URL-form QR would carry it.
+const URL_BASE: &str = "https://yiye.example/inspect/";
 
 fn main() {
     let count: usize = std::env::args()
@@ -42,6 +44,15 @@ fn main() {
         texts.len(),
         versions.iter().min().unwrap_or(&0),
         versions.iter().max().unwrap_or(&0),
+    );
+    // What the URL form (opened by a phone's own camera app) costs in QR size.
+    let url_versions: Vec<i16> = texts
+        .iter()
+        .filter_map(|t| signer::qr_version(&signer::url_form(URL_BASE, t)).ok())
+        .collect();
+    println!(
+        "URL form ({URL_BASE}#…): QR versions {:?}, plain: {versions:?}",
+        url_versions
     );
     println!();
     println!("| decoder                              | read     | ms per picture |");

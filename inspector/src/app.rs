@@ -1,12 +1,10 @@
-use std::rc::Rc;
-
 use gloo::storage::{LocalStorage, Storage};
 use yew::prelude::*;
 
 use crate::components::{HistoryList, OtherWays, Scanner, TrustStatus, VerdictView};
 use crate::i18n::{self, Lang};
 use crate::services::{history, trust};
-use crate::state::{Action, InspectorState, Screen, check};
+use crate::state::{Action, InspectorState, Screen};
 
 /// Shared with the applicant app: one language choice per device.
 const LANG_KEY: &str = "yiye.lang";
@@ -41,16 +39,21 @@ pub fn App() -> Html {
             });
         })
     };
-    let on_text = {
-        let (dispatch, trust) = (dispatch.clone(), state.trust.clone());
-        Callback::from(move |text: String| {
-            let outcome = Rc::new(check(&text, &trust, js_sys::Date::now()));
-            dispatch.emit(Action::HistoryChanged(history::add(
-                outcome.history_entry(),
-            )));
-            dispatch.emit(Action::Checked(outcome));
-        })
-    };
+    let on_text = dispatch.reform(|text| Action::Scanned {
+        text,
+        at: js_sys::Date::now(),
+    });
+    // Every verdict goes into the device's history.
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with(state.screen.clone(), move |screen| {
+            if let Screen::Result(outcome) = screen {
+                dispatch.emit(Action::HistoryChanged(history::add(
+                    outcome.history_entry(),
+                )));
+            }
+        });
+    }
     // On load: a license in the URL fragment (the QR's URL form, opened by a phone's own
     // camera app) is checked at once with what this device has; meanwhile keys and
     // revocations are refreshed when there is a network.

@@ -72,7 +72,12 @@ pub struct InspectorState {
 }
 
 pub enum Action {
-    Checked(Rc<Check>),
+    /// Text from the camera, a photo, the paste box or the URL fragment, at `at` (ms since the
+    /// epoch). Verified here, with whatever the device trusts at that moment.
+    Scanned {
+        text: String,
+        at: f64,
+    },
     ScanAgain,
     ShowHistory,
     HistoryCleared,
@@ -88,7 +93,9 @@ impl Reducible for InspectorState {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
         match action {
-            Action::Checked(check) => next.screen = Screen::Result(check),
+            Action::Scanned { text, at } => {
+                next.screen = Screen::Result(Rc::new(check(&text, &self.trust, at)));
+            }
             Action::ScanAgain => next.screen = Screen::Scan,
             Action::ShowHistory => next.screen = Screen::History,
             Action::HistoryCleared => next.history.clear(),

@@ -1,0 +1,101 @@
+// Helpers for the inspector's end-to-end tests: real licenses from the real server and the
+// signer CLI, drawn as QR codes and written as YUV4MPEG2 video for Chromium's fake camera.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from './harness.mjs';
+import { loadCatalog, validValue } from './applicant-helpers.mjs';
+
+const SIGNER_BIN = process.env.YIYE_SIGNER_BIN ?? join(ROOT, 'target', 'debug', 'signer');
+const QR_SVG_BIN = process.env.YIYE_QR_SVG_BIN ?? join(ROOT, 'target', 'debug', 'qr-svg');
+export const WIDTH = 1280;
+export const HEIGHT = 720;
+
+/** A license issued by the server for a convenience store: fills what its 422s ask for. */
+export async function issueLicense(url, id, businessName) {
+  const catalog = await loadCatalog(url);
+  const industry = catalog.industries.get('convenience_store');
+  const scope = Object.fromEntries(industry.questions.map((q) => {
+    const question = catalog.questions.get(q);
+    return [q, question.kind === 'yes_no' ? true : Math.max(question.min ?? 1, 1)];
+  }));
+  const values = {
+    business_name: businessName, credit_code: '91310115L12TH3BJ31', address_division: '310115',
+    address_detail: '世纪大道100号', legal_rep_name: '王建国',
+  };
+  for (let attempt = 0; attempt < 8; attempt += 1) {
+    const response = await fetch(`${url}/api/applications`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id, industry: industry.id, scope, values }),
+    });
+    const body = await response.json();
+    if (response.status === 201) return body.license;
+    if (response.status !== 422) throw new Error(`application: ${response.status} ${JSON.stringify(body)}`);
+    for (const field of Object.keys(body.fields ?? {})) {
+      const def = catalog.fields.get(field);
+      const option = def.options?.[0];
+      values[field] = def.kind === 'yes_no' ? 'yes' : (option?.v ?? option?.value ?? validValue(def));
+    }
+  }
+  throw new Error('the server kept refusing the application');
+}
+
+/** Signs `claims` with a key file through the signer CLI; returns the QR text. */
+export function signerIssue(keyFile, claims) {
+  const dir = mkdtempSync(join(tmpdir(), 'yiye-claims-'));
+  const file = join(dir, 'claims.json');
+  writeFileSync(file, JSON.stringify(claims));
+  return execFileSync(SIGNER_BIN, ['issue', '--key', keyFile, '--claims', file], { encoding: 'utf8' }).trim();
+}
+
+/** A fresh key pair of `issuer` that the server does not know; returns its private key file. */
+export function strangerKey(issuer) {
+  const dir = mkdtempSync(join(tmpdir(), 'yiye-stranger-'));
+  execFileSync(SIGNER_BIN, ['keygen', '--out', dir, '--issuer', issuer], { stdio: 'ignore' });
+  return join(dir, 'signing-key.json');
+}
+
+/** The QR code of `text` as SVG, drawn by the signer crate like a license. */
+export function qrSvg(text) {
+  return execFileSync(QR_SVG_BIN, { input: text, encoding: 'utf8' });
+}
+
+/**
+ * RGBA pixels of a 1280×720 camera frame showing the QR code 320 px wide (about 4 px per
+ * module) on a grey wall, slightly rotated. `cover` hides a band of the code so that it cannot be read.
+ */
+export async function cameraFrame(browser, svg, { cover = false } = {}) {
+  const page = await browser.newPage();
+  const pixels = await page.evaluate(async ({ svg, width, height, cover }) => {
+    const image = new Image();
+    image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
+    await image.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = width; canvas.height = height;
+    const context = canvas.getContext('2d');
+    context.fillStyle = '#9a9a94';
+    context.fillRect(0, 0, width, height);
+    context.translate(width / 2, height / 2);
+    context.rotate(0.12);
+    const drawn = 320;
+    context.drawImage(image, -drawn / 2, -drawn / 2, drawn, drawn);
+    if (cover) { context.fillStyle = '#ffffff'; context.fillRect(-drawn / 2, -drawn / 8, drawn, drawn / 4); }
+    return Array.from(context.getImageData(0, 0, width, height).data);
+  }, { svg, width: WIDTH, height: HEIGHT, cover });
+  await page.close();
+  return Uint8Array.from(pixels);
+}
+
+/** Writes `frames` copies of an RGBA frame as YUV4MPEG2 4:2:0 (BT.601, limited range). */
+export function writeY4m(path, rgba, frames = 4) {
+  const luma = Buffer.alloc(WIDTH * HEIGHT);
+  for (let i = 0; i < WIDTH * HEIGHT; i += 1) {
+    const [r, g, b] = [rgba[4 * i], rgba[4 * i + 1], rgba[4 * i + 2]];
+    luma[i] = Math.round(16 + (219 * (0.299 * r + 0.587 * g + 0.114 * b)) / 255);
+  }
+  const chroma = Buffer.alloc((WIDTH / 2) * (HEIGHT / 2), 128); // grey: no colour
+  const header = Buffer.from(`YUV4MPEG2 W${WIDTH} H${HEIGHT} F10:1 Ip A1:1 C420jpeg\n`);
+  const frame = Buffer.concat([Buffer.from('FRAME\n'), luma, chroma, chroma]);
+  writeFileSync(path, Buffer.concat([header, ...Array(frames).fill(frame)]));
+}
