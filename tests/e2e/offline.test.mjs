@@ -53,6 +53,11 @@ test('with no network the app starts from the device, the form in progress intac
   await cold.goto(server.url);
   await cold.getByRole('button', { name: /Apply for a combined license/ }).waitFor();
   console.log(`offline cold start to interactive: ${Date.now() - started} ms`);
+
+  // The inspector starts offline too: the same worker keeps its own bundle.
+  const inspector = await context.newPage();
+  await inspector.goto(`${server.url}/inspect/`);
+  await inspector.getByRole('heading', { name: 'Scan the license QR code' }).waitFor();
   await context.close();
 });
 
