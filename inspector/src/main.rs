@@ -14,6 +14,9 @@ fn main() {
     // One service worker (scripts/service-worker.mjs) keeps both apps on the device; the
     // inspector registers it too, so it starts offline for someone who never opened the
     // applicant app. Without service workers the inspector still works online.
-    let _ = gloo::utils::window().navigator().service_worker().register("/sw.js");
+    let _ = gloo::utils::window()
+        .navigator()
+        .service_worker()
+        .register("/sw.js");
     yew::Renderer::<app::App>::new().render();
 }
