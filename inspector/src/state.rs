@@ -42,17 +42,8 @@ impl Check {
 pub fn check(text: &str, trust: &Trust, now_ms: f64) -> Check {
     let keys = trust.keys.clone().unwrap_or_default();
     let now = (now_ms / 1000.0).floor() as i64;
-    let verify = |qr: &str| signer::verify(qr, &keys, trust.revocations.as_ref(), now);
     let qr = signer::parse_url_form(text.trim());
-    let mut verdict = verify(qr);
-    // A browser opening the URL form writes the spaces of base45 in the fragment as %20.
-    // "%20" may also be genuine base45, so the decoded form is only a second attempt.
-    if !verdict.is_valid() && qr.contains("%20") {
-        let decoded = verify(&qr.replace("%20", " "));
-        if decoded.claims.is_some() {
-            verdict = decoded;
-        }
-    }
+    let verdict = signer::verify(&qr, &keys, trust.revocations.as_ref(), now);
     Check {
         verdict,
         without_keys: trust.keys.is_none(),

@@ -150,7 +150,7 @@ pub struct Issued {
 /// text that is not a credential at all gets 422.
 pub fn verify(qr_text: &str, keys: &Keys, revocations: &Revocations, now: i64) -> Response {
     let text = signer::parse_url_form(qr_text.trim());
-    let verdict: Verdict = signer::verify(text, keys.key_set(), Some(&revocations.list), now);
+    let verdict: Verdict = signer::verify(&text, keys.key_set(), Some(&revocations.list), now);
     let code = verdict.code();
     if code.starts_with("malformed") {
         let mut fields = Map::new();

@@ -224,12 +224,19 @@ fn check(
 
 /// The verifier URL carrying the QR text in its fragment, upper-cased so the QR code stays
 /// (almost entirely) alphanumeric: `HTTPS://YIYE.EXAMPLE/V#YY1:…`. The fragment never
-/// reaches a server.
+/// reaches a server. Base45's space and `%` are written `%20` and `%25`: a browser
+/// percent-encodes spaces when it opens the URL, and `%20` would otherwise be ambiguous with
+/// genuine base45 text.
 pub fn url_form(base_url: &str, qr_text: &str) -> String {
-    format!("{}#{qr_text}", base_url.to_ascii_uppercase())
+    let fragment = qr_text.replace('%', "%25").replace(' ', "%20");
+    format!("{}#{fragment}", base_url.to_ascii_uppercase())
 }
 
-/// The QR text inside a [`url_form`] URL, or the text itself when it has no fragment.
-pub fn parse_url_form(text: &str) -> &str {
-    text.rsplit_once('#').map_or(text, |(_, fragment)| fragment)
+/// The QR text inside a [`url_form`] URL (its fragment, `%20` and `%25` decoded), or the text
+/// itself when it has no fragment.
+pub fn parse_url_form(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.rsplit_once('#') {
+        Some((_, fragment)) => fragment.replace("%20", " ").replace("%25", "%").into(),
+        None => text.into(),
+    }
 }

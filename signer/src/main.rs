@@ -151,7 +151,7 @@ fn verify(
         }
     };
     let text = signer::parse_url_form(text.trim_end_matches(['\n', '\r']));
-    let verdict = signer::verify(text, &keys, revocations.as_ref(), now);
+    let verdict = signer::verify(&text, &keys, revocations.as_ref(), now);
     match (&verdict.reason, &verdict.claims) {
         (None, Some(claims)) => {
             println!(

@@ -484,6 +484,15 @@ fn url_form_round_trip() {
     assert!(url.starts_with("HTTPS://YIYE.EXAMPLE/V#YY1:"));
     assert_eq!(signer::parse_url_form(&url), text);
     assert_eq!(signer::parse_url_form(&text), text);
+    // What a browser makes of the URL when it opens it is the same text again.
+    assert!(!url.contains(' '));
+    assert_eq!(signer::parse_url_form(&url.replace(' ', "%20")), text);
+    // Base45 text holding both a space and a literal "%20" survives the round trip.
+    let tricky = "YY1:AB %20C%25 D";
+    assert_eq!(
+        signer::parse_url_form(&signer::url_form("https://x/v", tricky)),
+        tricky
+    );
 }
 
 #[test]
