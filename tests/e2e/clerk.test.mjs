@@ -3,7 +3,7 @@
 // own applicant's data; nothing of one applicant pre-fills another's form.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser } from './harness.mjs';
+import { startServer, launchBrowser, goOffline, goOnline } from './harness.mjs';
 import { loadCatalog, openApp, chooseIndustry, answerScope, completeForm, T } from './applicant-helpers.mjs';
 
 let server;
@@ -38,7 +38,7 @@ test('three applicants offline, one sync: three licenses, no data crossing', asy
   const clerk = page.getByRole('button', { name: 'Clerk mode' });
   await clerk.click();
   assert.equal(await clerk.getAttribute('aria-pressed'), 'true');
-  await page.context().setOffline(true);
+  await goOffline(page.context());
 
   for (const [i, name] of APPLICANTS.entries()) {
     await startBookstore(page);
@@ -57,7 +57,7 @@ test('three applicants offline, one sync: three licenses, no data crossing', asy
   assert.equal(await page.getByText('In the outbox, waiting to be sent').count(), 3);
 
   // One sync.
-  await page.context().setOffline(false);
+  await goOnline(page.context());
   const drafts = () => page.evaluate(() => Object.values(JSON.parse(localStorage.getItem('yiye.drafts'))));
   const until = Date.now() + 30_000;
   while ((await drafts()).filter((d) => d.license).length < 3 && Date.now() < until) await page.waitForTimeout(250);

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, launchBrowser } from './harness.mjs';
+import { startServer, launchBrowser, goOffline, goOnline } from './harness.mjs';
 import { loadCatalog, openApp, chooseIndustry, answerScope, completeForm, T } from './applicant-helpers.mjs';
 
 const ADMIN_TOKEN = 'handover-test-token';
@@ -39,7 +39,7 @@ test('a signed hand-over read from screenshots is issued; unenrolled and altered
   await answerScope(page, catalog, { sells_food: false, has_outdoor_sign: false, floor_area_m2: 60 }, 'en');
   await page.getByRole('button', { name: T.en.continue, exact: true }).click();
   await completeForm(page, catalog, { lang: 'en', overrides: { business_name: '递交书店' } });
-  await page.context().setOffline(true);
+  await goOffline(page.context());
   await page.getByRole('button', { name: T.en.send }).click();
   await page.getByRole('button', { name: 'No network? Hand over by QR code' }).click();
 
@@ -89,7 +89,7 @@ test('a signed hand-over read from screenshots is issued; unenrolled and altered
 
   // The device comes back online: its outbox (on the `online` event) sends the same id and
   // gets the same license.
-  await page.context().setOffline(false);
+  await goOnline(page.context());
   await page.getByRole('heading', { name: T.en.license, level: 1 }).waitFor({ timeout: 20_000 });
   const onDevice = await page.evaluate((id) => JSON.parse(localStorage.getItem('yiye.drafts'))[id].license.number, issued.application_id);
   assert.equal(onDevice, issued.license.number);

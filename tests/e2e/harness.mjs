@@ -57,3 +57,17 @@ export async function launchBrowser(extraArgs = []) {
     ],
   });
 }
+
+// Offline emulation does not reliably cover a page that a service worker controls (its network
+// fallback can slip past it), so while "offline" API requests are also refused at the context.
+const refuseApi = (route) => route.abort('internetdisconnected');
+
+export async function goOffline(context) {
+  await context.route('**/api/**', refuseApi);
+  await context.setOffline(true);
+}
+
+export async function goOnline(context) {
+  await context.unroute('**/api/**', refuseApi);
+  await context.setOffline(false);
+}

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, launchBrowser, DIST } from './harness.mjs';
+import { startServer, launchBrowser, goOffline, DIST } from './harness.mjs';
 
 let server;
 let browser;
@@ -42,21 +42,22 @@ test('with no network the app starts from the device, the form in progress intac
   await page.evaluate(() => navigator.serviceWorker.ready);
   await startBookstoreApplication(page);
 
-  await context.setOffline(true);
-  await page.reload();
+  await goOffline(context);
+  // The shell must come from the service worker, not slip through to the network.
+  assert.ok((await page.reload()).fromServiceWorker());
   await page.getByRole('heading', { name: 'Fill in the merged application' }).waitFor();
   assert.equal(await page.getByLabel('Business name').inputValue(), '离线书店 Offline Books');
 
   // Cold start of a new page, offline, to an interactive start page.
   const cold = await context.newPage();
   const started = Date.now();
-  await cold.goto(server.url);
+  assert.ok((await cold.goto(server.url)).fromServiceWorker());
   await cold.getByRole('button', { name: /Apply for a combined license/ }).waitFor();
   console.log(`offline cold start to interactive: ${Date.now() - started} ms`);
 
   // The inspector starts offline too: the same worker keeps its own bundle.
   const inspector = await context.newPage();
-  await inspector.goto(`${server.url}/inspect/`);
+  assert.ok((await inspector.goto(`${server.url}/inspect/`)).fromServiceWorker());
   await inspector.getByRole('heading', { name: 'Scan the license QR code' }).waitFor();
   await context.close();
 });

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startServer, launchBrowser } from './harness.mjs';
+import { startServer, launchBrowser, goOffline, goOnline } from './harness.mjs';
 import { loadCatalog, openApp, chooseIndustry, answerScope, completeForm, T } from './applicant-helpers.mjs';
 
 let server;
@@ -48,7 +48,7 @@ async function bookstoreReadyToSend() {
 test('sent offline: queued, kept when the page closes, issued once when the network is back', async () => {
   const { page, id } = await bookstoreReadyToSend();
   const context = page.context();
-  await context.setOffline(true);
+  await goOffline(context);
   await page.getByRole('button', { name: T.en.send }).click();
   await page.getByRole('heading', { name: 'Your application is in the outbox' }).waitFor();
   await page.getByText('Not sent yet').waitFor({ timeout: 15_000 });
@@ -62,7 +62,7 @@ test('sent offline: queued, kept when the page closes, issued once when the netw
   assert.equal(licensesInLedger(id), 0);
 
   // The network comes back: the outbox sends on the `online` event.
-  await context.setOffline(false);
+  await goOnline(context);
   await waitFor(async () => (await fetch(`${server.url}/api/applications/${id}`)).status === 200);
   assert.equal(licensesInLedger(id), 1);
   // The answer is kept in the application on the device.
