@@ -61,9 +61,11 @@ pub fn App() -> Html {
         let (refresh, on_text) = (refresh.clone(), on_text.clone());
         use_effect_with((), move |_| {
             let location = gloo::utils::window().location();
+            // Passed on with its '#', so signer::parse_url_form decodes it as the URL form
+            // (the browser keeps %20 and %25 percent-encoded in location.hash).
             let fragment = location.hash().unwrap_or_default();
-            if let Some(text) = fragment.strip_prefix('#').filter(|t| !t.is_empty()) {
-                on_text.emit(text.to_owned());
+            if fragment.len() > 1 {
+                on_text.emit(fragment);
             }
             refresh.emit(());
         });

@@ -162,8 +162,14 @@ async fn start(video: &NodeRef) -> Result<(MediaStream, MediaStreamTrack), Strin
         .cast::<HtmlVideoElement>()
         .ok_or_else(|| "no video element".to_owned())?;
     element.set_src_object(Some(&stream));
-    // Autoplay is allowed for muted video; a refusal only delays the first frame.
-    let _ = element.play();
+    // Autoplay is allowed for muted video; a refusal only delays the first frame, and play()
+    // is rejected when a verdict removes the video first. Awaiting the promise handles both,
+    // so neither becomes an unhandled rejection.
+    if let Ok(playing) = element.play() {
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = JsFuture::from(playing).await;
+        });
+    }
     let track = stream
         .get_video_tracks()
         .get(0)
