@@ -491,37 +491,6 @@ const ADDRESS_DIVISION: &str = "address_division";
 const ADDRESS_DETAIL: &str = "address_detail";
 const LEGAL_REP: &str = "legal_rep_name";
 
-/// `unix` moved `years` calendar years on (29 February becomes 28 February).
-pub fn add_years(unix: i64, years: i64) -> i64 {
-    let days = unix.div_euclid(86_400);
-    let secs = unix.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    let d = if m == 2 && d == 29 { 28 } else { d };
-    days_from_civil(y + years, m, d) * 86_400 + secs
-}
-
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = if m > 2 { m - 3 } else { m + 9 };
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 /// How long a license runs when none of its permits has a fixed validity (filings only).
 const DEFAULT_VALIDITY_YEARS: u8 = 5;
 
@@ -537,7 +506,7 @@ pub fn issue(p: &Prepared, number: &str, now: i64, keys: &Keys) -> Result<Issued
         .filter_map(|x| x.validity_years)
         .max()
         .unwrap_or(DEFAULT_VALIDITY_YEARS);
-    let valid_until = add_years(now, i64::from(longest));
+    let valid_until = signer::add_years(now, i64::from(longest));
     let permits: Vec<signer::PermitClaim> = p
         .permits
         .iter()
@@ -546,7 +515,7 @@ pub fn issue(p: &Prepared, number: &str, now: i64, keys: &Keys) -> Result<Issued
             number: signer::derived_permit_number(number, permit.kind),
             valid_until: permit
                 .validity_years
-                .map_or(valid_until, |y| add_years(now, i64::from(y))),
+                .map_or(valid_until, |y| signer::add_years(now, i64::from(y))),
             scope: None,
         })
         .collect();

@@ -40,4 +40,4 @@ pub use message::{
 };
 pub use qr::{QrImage, qr_version, render_svg};
 pub use revocation::{RevocationList, SignedRevocationList};
-pub use time::{format_rfc3339, parse_rfc3339};
+pub use time::{add_years, format_rfc3339, parse_rfc3339};

@@ -96,6 +96,16 @@ pub fn format_rfc3339(t: i64) -> String {
     )
 }
 
+/// `years` calendar years after `unix` (UTC), same time of day; 29 February becomes the 28th
+/// in a year without it. Used for validity periods ("5 years from issue").
+pub fn add_years(unix: i64, years: i64) -> i64 {
+    let days = unix.div_euclid(86_400);
+    let secs = unix.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    let d = if m == 2 && d == 29 { 28 } else { d };
+    days_from_civil(y + years, m, d) * 86_400 + secs
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
