@@ -415,7 +415,7 @@ pub struct Catalog {
 }
 
 /// Version of the built-in data; bump on any change to `data/`.
-pub const BUILTIN_VERSION: &str = "2026.11.2";
+pub const BUILTIN_VERSION: &str = "2026.11.3";
 
 impl Catalog {
     /// The catalog shipped in `data/`, parsed once.
