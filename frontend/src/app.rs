@@ -84,7 +84,7 @@ pub fn App() -> Html {
             let on_value = {
                 let dispatch = dispatch.clone();
                 Callback::from(move |(field, value): (String, String)| {
-                    let code = value.trim().to_uppercase();
+                    let code = value.trim().to_ascii_uppercase();
                     let lookup = field == CREDIT_CODE
                         && ids::check_credit_code(&code) == ids::CreditCodeCheck::Ok;
                     dispatch.emit(Action::SetValue(field, value));

@@ -23,14 +23,16 @@ pub fn IndustryPage(props: &Props) -> Html {
             query.set(e.target_unchecked_into::<HtmlInputElement>().value())
         })
     };
-    let needle = query.trim().to_lowercase();
+    // English names are ASCII and Chinese has no case: ASCII folding keeps Unicode case
+    // tables out of the download.
+    let needle = query.trim().to_ascii_lowercase();
     let matches: Vec<_> = Catalog::builtin()
         .industries
         .iter()
         .filter(|i| {
             needle.is_empty()
                 || i.name.zh.contains(&needle)
-                || i.name.en.to_lowercase().contains(&needle)
+                || i.name.en.to_ascii_lowercase().contains(&needle)
         })
         .collect();
     html! {
