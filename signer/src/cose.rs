@@ -49,11 +49,14 @@ fn sig_structure(protected: &[u8], payload: &[u8]) -> Vec<u8> {
 
 /// Signs `payload` and returns the base45 text behind `prefix`, deflated when shorter.
 pub fn seal(prefix: &str, payload: &[u8], key: &SigningKey) -> String {
-    let cose = sign1(payload, key);
-    let packed = smaller_of(cose);
+    text(prefix, &smaller_of(sign1(payload, key)))
+}
+
+/// `prefix` ‖ base45(`packed`), where `packed` is COSE_Sign1 bytes, zlib-compressed or not.
+pub fn text(prefix: &str, packed: &[u8]) -> String {
     let mut text = String::with_capacity(prefix.len() + packed.len() / 2 * 3 + 2);
     text.push_str(prefix);
-    text.push_str(&base45::encode(&packed));
+    text.push_str(&base45::encode(packed));
     text
 }
 
@@ -61,13 +64,26 @@ pub fn seal(prefix: &str, payload: &[u8], key: &SigningKey) -> String {
 pub fn sign1(payload: &[u8], key: &SigningKey) -> Vec<u8> {
     let protected = protected_header(key.kid_bytes());
     let signature = key.inner().sign(&sig_structure(&protected, payload));
+    assemble(&protected, payload, &signature.to_bytes())
+}
+
+/// The bytes an Ed25519 key signs for `payload` under key id `kid`, and the protected header
+/// they commit to: for keys this crate never holds (a browser's non-extractable key).
+pub fn to_be_signed(kid: &[u8], payload: &[u8]) -> (Vec<u8>, Vec<u8>) {
+    let protected = protected_header(kid);
+    let tbs = sig_structure(&protected, payload);
+    (protected, tbs)
+}
+
+/// The tagged COSE_Sign1 bytes from their parts.
+pub fn assemble(protected: &[u8], payload: &[u8], signature: &[u8; 64]) -> Vec<u8> {
     let mut w = Writer::default();
     w.tag(TAG_SIGN1);
     w.array(4);
-    w.bytes(&protected);
+    w.bytes(protected);
     w.map(0);
     w.bytes(payload);
-    w.bytes(&signature.to_bytes());
+    w.bytes(signature);
     w.buf
 }
 

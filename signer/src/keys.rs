@@ -13,7 +13,7 @@ use crate::Error;
 /// signature check decides, so 4 bytes keep the QR small without weakening anything.
 const KID_LEN: usize = 4;
 
-fn kid_of(public: &[u8; 32]) -> [u8; KID_LEN] {
+pub(crate) fn kid_of(public: &[u8; 32]) -> [u8; KID_LEN] {
     let digest = Sha256::digest(public);
     let mut kid = [0u8; KID_LEN];
     kid.copy_from_slice(digest.get(..KID_LEN).unwrap_or(&[0; KID_LEN]));

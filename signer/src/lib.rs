@@ -36,7 +36,8 @@ pub use keys::{KeySet, PublicKeyEntry, SigningKey};
 #[cfg(unix)]
 pub use keys::{KeyStore, unix_now};
 pub use message::{
-    MESSAGE_PREFIX, Message, PART_PREFIX, join_message, sign_message, split_message, verify_message,
+    MESSAGE_PREFIX, Message, PART_PREFIX, UnsignedMessage, join_message, message_text,
+    sign_message, split_message, verify_message,
 };
 pub use qr::{QrImage, qr_version, render_svg};
 pub use revocation::{RevocationList, SignedRevocationList};

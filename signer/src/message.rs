@@ -1,7 +1,7 @@
 //! Generic signed messages, e.g. an application handed over offline as a QR code signed
 //! with a device key. Same envelope as a license, different prefix.
 
-use crate::keys::{KeySet, SigningKey};
+use crate::keys::{KeySet, SigningKey, kid_of};
 use crate::{Error, cose};
 
 /// Prefix of a version 1 signed message QR text.
@@ -21,7 +21,46 @@ pub struct Message {
 
 /// Signs an arbitrary payload as a COSE_Sign1 QR text (`YYH1:` + base45).
 pub fn sign_message(payload: &[u8], key: &SigningKey) -> Result<String, Error> {
-    let text = cose::seal(MESSAGE_PREFIX, payload, key);
+    message_text(&cose::smaller_of(cose::sign1(payload, key)))
+}
+
+/// A message for a key this crate never holds: in the browser a non-extractable Web Crypto
+/// Ed25519 key, so the device's secret never exists in wasm memory. Sign
+/// [`UnsignedMessage::to_be_signed`], [`UnsignedMessage::seal`] with the signature, optionally
+/// zlib-compress (a browser's `CompressionStream("deflate")`), then [`message_text`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnsignedMessage {
+    protected: Vec<u8>,
+    payload: Vec<u8>,
+    to_be_signed: Vec<u8>,
+}
+
+impl UnsignedMessage {
+    /// `payload` to be signed by the Ed25519 key whose public key is `public_key`.
+    pub fn new(payload: &[u8], public_key: &[u8; 32]) -> Self {
+        let (protected, to_be_signed) = cose::to_be_signed(&kid_of(public_key), payload);
+        UnsignedMessage {
+            protected,
+            payload: payload.to_vec(),
+            to_be_signed,
+        }
+    }
+
+    /// The COSE `Sig_structure` bytes the key must sign.
+    pub fn to_be_signed(&self) -> &[u8] {
+        &self.to_be_signed
+    }
+
+    /// The COSE_Sign1 bytes carrying `signature` (not checked here: the receiver verifies).
+    pub fn seal(&self, signature: &[u8; 64]) -> Vec<u8> {
+        cose::assemble(&self.protected, &self.payload, signature)
+    }
+}
+
+/// The QR text (`YYH1:` + base45) of COSE_Sign1 bytes, zlib-compressed or not; an error when
+/// it would not fit in one QR code's worth of characters.
+pub fn message_text(packed: &[u8]) -> Result<String, Error> {
+    let text = cose::text(MESSAGE_PREFIX, packed);
     if text.len() > cose::MAX_TEXT_LEN {
         return Err(Error::InvalidClaims(format!(
             "message needs {} QR characters, more than a QR code holds ({})",

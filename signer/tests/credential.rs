@@ -477,6 +477,60 @@ fn device_messages() {
     );
 }
 
+/// A key the crate never holds (a browser's Web Crypto key) signs `to_be_signed`; the sealed
+/// message is byte-for-byte what `sign_message` makes (Ed25519 is deterministic) and verifies
+/// compressed at any zlib level, as a browser's CompressionStream makes it, or uncompressed.
+#[test]
+fn detached_device_signature() {
+    use ed25519_dalek::Signer as _;
+    let seed = [7u8; 32];
+    let device = SigningKey::from_seed(&seed, "device-1");
+    let outside = ed25519_dalek::SigningKey::from_bytes(&seed);
+    let keys = keys_for(&device);
+    let payload = r#"{"id":"0b8f","values":{"business_name":"一叶便利店"}}"#.as_bytes();
+
+    let unsigned = signer::UnsignedMessage::new(payload, &device.public_key());
+    let signature = outside.sign(unsigned.to_be_signed()).to_bytes();
+    let cose = unsigned.seal(&signature);
+    // sign_message keeps the zlib form only when it is shorter.
+    let deflated = miniz_oxide::deflate::compress_to_vec_zlib(&cose, 10);
+    let best = if deflated.len() < cose.len() {
+        deflated
+    } else {
+        cose.clone()
+    };
+    assert_eq!(
+        signer::message_text(&best).ok(),
+        signer::sign_message(payload, &device).ok()
+    );
+    for packed in [
+        cose.clone(),
+        miniz_oxide::deflate::compress_to_vec_zlib(&cose, 6),
+    ] {
+        let text = signer::message_text(&packed).unwrap_or_default();
+        let message = signer::verify_message(&text, &keys).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(message.payload, payload);
+        assert_eq!(message.issuer, "device-1");
+    }
+
+    // Signed by another key, or over other bytes: refused.
+    let stranger = ed25519_dalek::SigningKey::from_bytes(&[8u8; 32]);
+    let forged = unsigned.seal(&stranger.sign(unsigned.to_be_signed()).to_bytes());
+    let replayed = unsigned.seal(&outside.sign(b"something else").to_bytes());
+    for cose in [forged, replayed] {
+        let text = signer::message_text(&cose).unwrap_or_default();
+        assert!(matches!(
+            signer::verify_message(&text, &keys),
+            Err(Error::SignatureInvalid)
+        ));
+    }
+    // Too long for a QR code: a clear error, not a text no one can scan.
+    assert!(matches!(
+        signer::message_text(&vec![0u8; 4000]),
+        Err(Error::InvalidClaims(_))
+    ));
+}
+
 #[test]
 fn url_form_round_trip() {
     let text = signer::issue(&fixed_claims(), &common::key()).unwrap_or_default();
