@@ -85,8 +85,10 @@ pub fn App() -> Html {
                 let dispatch = dispatch.clone();
                 Callback::from(move |(field, value): (String, String)| {
                     let code = value.trim().to_ascii_uppercase();
+                    // A wrong check character only warns (early, real codes fail it): such
+                    // enterprises are looked up and pre-filled like any other.
                     let lookup = field == CREDIT_CODE
-                        && ids::check_credit_code(&code) == ids::CreditCodeCheck::Ok;
+                        && ids::check_credit_code(&code) != ids::CreditCodeCheck::BadFormat;
                     dispatch.emit(Action::SetValue(field, value));
                     if lookup {
                         look_up_registry(code, dispatch.clone());

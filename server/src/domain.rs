@@ -37,25 +37,16 @@ pub fn registry_values(record: &Value) -> Value {
     record.get("values").cloned().unwrap_or_else(|| json!({}))
 }
 
-/// GB 32100-2015: 18 characters of 0-9/A-Z without I, O, S, V, Z, the last one a check character.
+/// A credit code the registry can be asked about: 18 characters of the GB 32100-2015
+/// alphabet. A wrong check character does not refuse the look-up — some early, real codes
+/// fail it, and those enterprises deserve their pre-fill too (the form warns instead).
 pub fn check_credit_code(code: &str) -> Result<(), (&'static str, &'static str)> {
-    if code.len() != 18 || !code.is_ascii() {
-        return Err((
-            "统一社会信用代码应为18位字母或数字",
-            "a unified social credit code has 18 letters or digits",
-        ));
-    }
-    let (body, check) = code.as_bytes().split_at(17);
-    match signer::credit_code_check(body) {
-        Some(c) if check == [c] => Ok(()),
-        Some(_) => Err((
-            "统一社会信用代码校验位不正确,请核对",
-            "the check character is wrong: compare the code with the business licence",
+    match catalog::ids::check_credit_code(code) {
+        catalog::ids::CreditCodeCheck::BadFormat => Err((
+            "统一社会信用代码应为18位数字或大写字母(不使用I、O、S、V、Z)",
+            "a unified social credit code has 18 digits or capital letters (never I, O, S, V or Z)",
         )),
-        None => Err((
-            "统一社会信用代码含有无效字符(不使用I、O、S、V、Z)",
-            "the code contains characters that are not allowed (I, O, S, V and Z are never used)",
-        )),
+        _ => Ok(()),
     }
 }
 

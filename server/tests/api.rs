@@ -315,9 +315,20 @@ async fn registry_catalog_keys() {
     assert_eq!(found["values"]["address_division"], "310115");
     let (status, _, _) = send(&app, get("/api/registry/91110108551385082Q")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, _, err) = send(&app, get("/api/registry/91310115L12TH3BJ3X")).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(err["error"], "invalid_credit_code");
+    // An early code that fails its check character is still looked up: its holder gets
+    // the pre-fill; an unregistered one with a wrong check character is simply unknown.
+    let (status, _, early) = send(&app, get("/api/registry/913101011322095278")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(early["values"]["establishment_date"], "1998-06-18");
+    let (status, _, _) = send(&app, get("/api/registry/91310115L12TH3BJ3X")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // Not a credit code at all (I is never used; 17 characters): refused with a reason.
+    for malformed in ["91310115L12TH3BJ3I", "91310115L12TH3BJ3"] {
+        let (status, _, err) = send(&app, get(&format!("/api/registry/{malformed}"))).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{malformed}");
+        assert_eq!(err["error"], "invalid_credit_code");
+        assert!(err["message"].as_str().is_some_and(|m| m.contains("18")));
+    }
 
     let (status, headers, catalog) = send(&app, get("/api/catalog")).await;
     assert_eq!(status, StatusCode::OK);
