@@ -256,7 +256,7 @@ async fn revocation_and_rotation() {
     // then reload: old licenses still verify, new ones carry the new key id.
     std::thread::sleep(std::time::Duration::from_millis(1100));
     let mut store = signer::KeyStore::open(&key_dir(&dir.0.join("data"))).unwrap();
-    store.rotate(signer_now()).unwrap();
+    store.rotate(signer_now(), 60).unwrap();
     let (status, _, keys) = send(&app, admin_post("/api/admin/keys/reload", &json!({}))).await;
     assert_eq!(status, StatusCode::OK, "{keys}");
     assert_eq!(keys["keys"].as_array().unwrap().len(), 2);

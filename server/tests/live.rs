@@ -86,8 +86,14 @@ fn live_intake_concurrency_revocation_rotation() {
     std::thread::sleep(std::time::Duration::from_millis(1100));
     let mut store = signer::KeyStore::open(&server::key_dir(&data)).unwrap();
     let old_kid = store.signing_key().kid().to_owned();
-    store.rotate(now()).unwrap();
+    // Rotated "5 s ago": until the server re-reads the directory it still signs with the
+    // old key, after that key's end without the grace period.
+    store.rotate(now() - 5, 60).unwrap();
     let new_kid = store.signing_key().kid().to_owned();
+    let in_window = server
+        .post("/api/applications", &application("live-window", 3))
+        .json()["license"]
+        .clone();
     // No reload call: the server notices the changed key set within a second.
     std::thread::sleep(std::time::Duration::from_millis(1100));
     let fresh = server
@@ -96,7 +102,7 @@ fn live_intake_concurrency_revocation_rotation() {
         .clone();
     assert_eq!(fresh["kid"], new_kid);
     assert_eq!(dup_license["kid"], old_kid);
-    for lic in [&dup_license, &fresh] {
+    for lic in [&dup_license, &in_window, &fresh] {
         let v = server
             .post("/api/verify", &json!({ "qr_text": lic["qr_text"] }))
             .json();

@@ -428,13 +428,21 @@ mod store {
         }
 
         /// Replaces the signing key with a new one valid from `now`; the old key's
-        /// `not_after` becomes `now`.
-        pub fn rotate(&mut self, now: i64) -> Result<(), Error> {
+        /// `not_after` becomes `now + grace_seconds`. The grace covers servers still
+        /// signing with the old key until they re-read the directory (the server does
+        /// every second): without it, their last licenses would fail as
+        /// `key_not_valid_at_issue`. Use 0 when the old key is compromised.
+        pub fn rotate(&mut self, now: i64, grace_seconds: i64) -> Result<(), Error> {
+            if grace_seconds < 0 {
+                return Err(Error::InvalidKey(
+                    "the grace period cannot be negative".into(),
+                ));
+            }
             let new = SigningKey::generate(self.key.issuer())?;
             let mut issuer_name = None;
             for entry in &mut self.keys.keys {
                 if entry.kid == self.key.kid() {
-                    entry.not_after = Some(now);
+                    entry.not_after = Some(now.saturating_add(grace_seconds));
                     issuer_name = entry.issuer_name.clone();
                 }
             }

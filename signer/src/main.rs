@@ -35,6 +35,11 @@ enum Command {
         /// Display name of the issuing authority, written to the key set.
         #[arg(long)]
         issuer_name: Option<String>,
+        /// When rotating: seconds the old key may still sign, so running servers switch
+        /// over (they re-read the key directory every second) without issuing licenses
+        /// that fail to verify. 0 when the old key is compromised (and revoke its licenses).
+        #[arg(long, default_value_t = 60)]
+        grace: i64,
     },
     /// Sign a claims JSON file and print the QR text.
     Issue {
@@ -79,7 +84,7 @@ fn json<T: serde::de::DeserializeOwned>(path: &Path, what: &'static str) -> Resu
     })
 }
 
-fn keygen(out: &Path, issuer: &str, issuer_name: Option<String>) -> Result<(), Error> {
+fn keygen(out: &Path, issuer: &str, issuer_name: Option<String>, grace: i64) -> Result<(), Error> {
     let now = signer::unix_now();
     let store = if out.join(KeyStore::KEY_FILE).exists() {
         let mut store = KeyStore::open(out)?;
@@ -90,8 +95,11 @@ fn keygen(out: &Path, issuer: &str, issuer_name: Option<String>) -> Result<(), E
                 store.signing_key().issuer()
             )));
         }
-        store.rotate(now)?;
-        eprintln!("rotated: new key {}", store.signing_key().kid());
+        store.rotate(now, grace)?;
+        eprintln!(
+            "rotated: new key {}; the old key may sign for {grace} s more",
+            store.signing_key().kid()
+        );
         store
     } else {
         let store = KeyStore::create(out, issuer, issuer_name, now)?;
@@ -176,7 +184,8 @@ fn main() -> ExitCode {
             out,
             issuer,
             issuer_name,
-        } => keygen(&out, &issuer, issuer_name).map(|()| ExitCode::SUCCESS),
+            grace,
+        } => keygen(&out, &issuer, issuer_name, grace).map(|()| ExitCode::SUCCESS),
         Command::Issue { key, claims, svg } => {
             issue(&key, &claims, svg.as_deref()).map(|()| ExitCode::SUCCESS)
         }

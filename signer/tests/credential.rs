@@ -582,13 +582,29 @@ fn key_files_and_rotation() {
     assert_eq!(loaded.public_key(), store.signing_key().public_key());
 
     let first = store.signing_key().kid().to_owned();
-    store.rotate(2000).unwrap_or_else(|e| panic!("{e}"));
+    let old_key = SigningKey::load(&key_path).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        store.rotate(2000, -1).is_err(),
+        "a negative grace is refused"
+    );
+    store.rotate(2000, 60).unwrap_or_else(|e| panic!("{e}"));
     let reopened = signer::KeyStore::open(&dir).unwrap_or_else(|e| panic!("{e}"));
     assert_ne!(reopened.signing_key().kid(), first);
     let set = reopened.key_set();
     assert_eq!(set.keys.len(), 2);
-    assert_eq!(set.keys[0].not_after, Some(2000));
+    assert_eq!(set.keys[0].not_after, Some(2060));
     assert_eq!(set.keys[1].not_before, 2000);
+    // A server that has not yet re-read the directory signs with the old key: within the
+    // grace that license verifies; after it, the old key signs nothing valid.
+    let signed_at = |iat: i64| {
+        let mut claims = fixed_claims();
+        claims.issued_at = iat;
+        claims.valid_from = iat;
+        let text = signer::issue(&claims, &old_key).unwrap_or_default();
+        signer::verify(&text, set, None, iat).code()
+    };
+    assert_eq!(signed_at(2060), "valid");
+    assert_eq!(signed_at(2061), "key_not_valid_at_issue");
     assert_eq!(set.keys[1].issuer_name.as_deref(), Some("浦东"));
 
     std::fs::set_permissions(&key_path, std::fs::Permissions::from_mode(0o644)).ok();
