@@ -248,6 +248,39 @@ pub struct ScopeQuestion {
     pub typical: Option<f64>,
 }
 
+impl ScopeQuestion {
+    /// What is wrong with the answer to a numeric question — unanswered, not a number, out
+    /// of range — in words that say how to fix it; `None` when it is fine. A number decides
+    /// permits (from 300 m² a fire safety inspection), so it is never guessed. Yes/no
+    /// questions left open count as "no".
+    pub fn problem(&self, answer: Option<&ScopeAnswer>) -> Option<Text> {
+        if self.kind != QuestionKind::Number {
+            return None;
+        }
+        let (zh, en) = (&self.label.zh, &self.label.en);
+        let in_range = |n: f64| {
+            n.is_finite() && self.min.is_none_or(|m| n >= m) && self.max.is_none_or(|m| n <= m)
+        };
+        match answer {
+            Some(ScopeAnswer::Number(n)) if in_range(*n) => None,
+            Some(ScopeAnswer::Number(_)) => {
+                let (min, max) = (self.min.unwrap_or(0.0), self.max.unwrap_or(f64::MAX));
+                Some(Text::new(
+                    format!("{zh}：请填写{min}到{max}之间的数字"),
+                    format!("{en}: enter a number from {min} to {max}"),
+                ))
+            }
+            _ => {
+                let example = self.typical.or(self.min).unwrap_or(1.0);
+                Some(Text::new(
+                    format!("{zh}：请填写数字，例如{example}"),
+                    format!("{en}: enter a number, for example {example}"),
+                ))
+            }
+        }
+    }
+}
+
 /// When an industry includes a permit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

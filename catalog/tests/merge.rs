@@ -194,3 +194,46 @@ fn scope_answers_serialise_as_plain_json_values() {
     let preset = form.field("floor_area").and_then(|f| f.preset.clone());
     assert_eq!(preset.as_deref(), Some("320"));
 }
+
+/// A numeric scope answer decides permits, so the scope page never lets it be guessed:
+/// unanswered, not a number or out of range each get a message naming the question.
+#[test]
+fn numeric_scope_answers_are_checked() {
+    let catalog = Catalog::builtin();
+    let area = catalog
+        .question("floor_area_m2")
+        .expect("floor area question");
+    let cases: [(Option<ScopeAnswer>, Option<&str>); 7] = [
+        (Some(ScopeAnswer::Number(120.0)), None),
+        (Some(ScopeAnswer::Number(1.0)), None),
+        (Some(ScopeAnswer::Number(100_000.0)), None),
+        (None, Some("enter a number, for example 120")),
+        (Some(ScopeAnswer::Number(0.0)), Some("from 1 to 100000")),
+        (
+            Some(ScopeAnswer::Number(100_001.0)),
+            Some("from 1 to 100000"),
+        ),
+        (
+            Some(ScopeAnswer::Number(f64::NAN)),
+            Some("from 1 to 100000"),
+        ),
+    ];
+    for (answer, expected) in cases {
+        let problem = area.problem(answer.as_ref());
+        match expected {
+            None => assert_eq!(problem, None, "{answer:?}"),
+            Some(words) => {
+                let text = problem.unwrap_or_else(|| panic!("{answer:?} passed"));
+                assert!(
+                    text.en.starts_with("Floor area") && text.en.contains(words),
+                    "{}",
+                    text.en
+                );
+                assert!(text.zh.starts_with("经营场所建筑面积"), "{}", text.zh);
+            }
+        }
+    }
+    // Yes/no questions left open mean "no": never a problem.
+    let liquor = catalog.question("sells_liquor").expect("liquor question");
+    assert_eq!(liquor.problem(None), None);
+}

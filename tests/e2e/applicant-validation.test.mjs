@@ -182,3 +182,38 @@ for (const lang of ['en', 'zh']) {
     await page.context().close();
   });
 }
+
+// The floor area decides permits (from 300 m² a fire safety inspection): the scope page asks
+// for it until it is a number in range, with the same summary-and-field pattern as the form.
+for (const lang of ['en', 'zh']) {
+  test(`the scope page asks for a missing or out-of-range floor area (${lang})`, async () => {
+    const page = await H.openApp(browser, server.url, { lang });
+    const t = H.T[lang];
+    const question = catalog.questions.get('floor_area_m2');
+    const label = question.label[lang];
+    await H.chooseIndustry(page, catalog, INDUSTRY, lang);
+    const { floor_area_m2: _, ...others } = SCOPE;
+    await H.answerScope(page, catalog, others, lang);
+    const input = page.getByRole('textbox', { name: label });
+    for (const [typed, words] of [['', { en: 'enter a number, for example', zh: '请填写数字' }],
+      ['abc', { en: 'enter a number, for example', zh: '请填写数字' }],
+      ['0', { en: `enter a number from ${question.min} to ${question.max}`, zh: `请填写${question.min}到${question.max}之间的数字` }]]) {
+      await input.fill(typed);
+      await page.getByRole('button', { name: t.continue, exact: true }).click();
+      const summary = H.errorSummary(page, lang);
+      await summary.waitFor();
+      const link = summary.getByRole('link', { name: new RegExp(H.escape(words[lang])) });
+      assert.equal(await link.count(), 1, `${JSON.stringify(typed)}: the summary says what to do`);
+      assert.match(await H.description(input), new RegExp(H.escape(words[lang])), 'and so does the field');
+      assert.equal(await input.getAttribute('aria-invalid'), 'true');
+      await link.click();
+      assert.equal((await H.focused(page)).id, 'scope-floor_area_m2', 'the link focuses the field');
+      assert.equal(await page.getByRole('heading', { name: t.form, level: 1 }).count(), 0, 'still on the scope page');
+    }
+    await input.fill('200');
+    await page.getByRole('button', { name: t.continue, exact: true }).click();
+    await page.getByRole('heading', { name: t.form, level: 1 }).waitFor();
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+}

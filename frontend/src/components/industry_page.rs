@@ -23,15 +23,15 @@ pub fn IndustryPage(props: &Props) -> Html {
             query.set(e.target_unchecked_into::<HtmlInputElement>().value())
         })
     };
-    // English names are ASCII and Chinese has no case: ASCII folding keeps Unicode case
-    // tables out of the download.
+    // Case only matters for the Latin letters in names ("KTV", "Karaoke"), all ASCII: ASCII
+    // folding on both sides finds "ktv" and keeps Unicode case tables out of the download.
     let needle = query.trim().to_ascii_lowercase();
     let matches: Vec<_> = Catalog::builtin()
         .industries
         .iter()
         .filter(|i| {
             needle.is_empty()
-                || i.name.zh.contains(&needle)
+                || i.name.zh.to_ascii_lowercase().contains(&needle)
                 || i.name.en.to_ascii_lowercase().contains(&needle)
         })
         .collect();

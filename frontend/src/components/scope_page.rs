@@ -2,7 +2,9 @@ use catalog::{Catalog, QuestionKind, ScopeAnswer, ScopeAnswers};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::components::error_summary::{ERROR_SUMMARY_ID, ErrorSummary, SummaryItem};
 use crate::components::field_input::text;
+use crate::components::form_page::focus_element;
 use crate::i18n::{self, Lang};
 
 #[derive(Properties, PartialEq)]
@@ -26,6 +28,33 @@ pub fn ScopePage(props: &Props) -> Html {
     let permits = catalog
         .permits_for(&industry.id, &props.answers)
         .unwrap_or_default();
+    // Messages show once "Continue" was pressed with a numeric answer missing or out of
+    // range (it decides permits); each press moves the focus to the summary.
+    let attempts = use_state(|| 0u32);
+    use_effect_with(*attempts, |_| focus_element(ERROR_SUMMARY_ID));
+    let problems: Vec<(String, String)> = industry
+        .questions
+        .iter()
+        .filter_map(|q| catalog.question(q))
+        .filter_map(|q| {
+            let problem = q.problem(props.answers.get(&q.id))?;
+            Some((
+                q.id.clone(),
+                text(lang, &problem.zh, &problem.en).to_owned(),
+            ))
+        })
+        .collect();
+    let show_problems = *attempts > 0;
+    let problem_of = |qid: &str| {
+        show_problems
+            .then(|| {
+                problems
+                    .iter()
+                    .find(|(id, _)| id == qid)
+                    .map(|(_, m)| m.clone())
+            })
+            .flatten()
+    };
     let questions = industry.questions.iter().filter_map(|q| catalog.question(q)).map(|question| {
         let id = format!("scope-{}", question.id);
         let label = text(lang, &question.label.zh, &question.label.en);
@@ -66,12 +95,18 @@ pub fn ScopePage(props: &Props) -> Html {
                     let raw = e.target_unchecked_into::<HtmlInputElement>().value();
                     on_answer.emit((qid.clone(), raw.trim().parse::<f64>().ok().map(ScopeAnswer::Number)));
                 });
+                let error_id = format!("{id}-error");
+                let error = problem_of(&question.id);
+                let invalid = error.is_some().then_some("true");
+                let describedby = error.is_some().then(|| error_id.clone());
                 html! {
-                    <div class="field">
+                    <div class={classes!("field", error.is_some().then_some("field-error"))}>
                         <label for={id.clone()}>{ label }</label>
                         { for hint }
+                        { for error.map(|message| html! { <p id={error_id} class="error-message">{ message }</p> }) }
                         <div class="input-with-unit">
-                            <input id={id} type="text" inputmode="decimal" {value} {oninput} />
+                            <input id={id} type="text" inputmode="decimal" {value} {oninput}
+                                aria-invalid={invalid} aria-describedby={describedby} />
                             { for question.unit.clone().map(|u| html! { <span class="unit">{ u }</span> }) }
                         </div>
                     </div>
@@ -79,9 +114,31 @@ pub fn ScopePage(props: &Props) -> Html {
             }
         }
     });
-    let on_continue = props.on_continue.clone();
+    let on_continue = {
+        let on_continue = props.on_continue.clone();
+        let attempts = attempts.clone();
+        let ready = problems.is_empty();
+        Callback::from(move |_| {
+            if ready {
+                on_continue.emit(());
+            } else {
+                attempts.set(*attempts + 1);
+            }
+        })
+    };
+    let summary = show_problems && !problems.is_empty();
+    let items: Vec<SummaryItem> = problems
+        .iter()
+        .map(|(qid, message)| SummaryItem {
+            target: Some(format!("scope-{qid}")),
+            message: message.clone(),
+        })
+        .collect();
     html! {
         <section aria-labelledby="scope-heading">
+            if summary {
+                <ErrorSummary {lang} {items} />
+            }
             <h1 id="scope-heading">{ i18n::SCOPE_HEADING.get(lang) }</h1>
             <p class="lead">{ text(lang, &industry.name.zh, &industry.name.en) }</p>
             <p>{ i18n::SCOPE_INTRO.get(lang) }</p>
@@ -100,7 +157,7 @@ pub fn ScopePage(props: &Props) -> Html {
             if permits.is_empty() {
                 <p class="notice" role="status">{ i18n::NO_PERMITS.get(lang) }</p>
             } else {
-                <button type="button" class="primary" onclick={Callback::from(move |_| on_continue.emit(()))}>
+                <button type="button" class="primary" onclick={on_continue}>
                     { i18n::CONTINUE.get(lang) }
                 </button>
             }
