@@ -263,16 +263,19 @@ impl CatalogView {
     /// Merges the industry's forms for the scope answers and validates the values, exactly as
     /// the browser did; every problem comes back as a 422 with per-field messages.
     pub fn prepare(&self, req: &ApplicationRequest) -> Result<Prepared, AppError> {
+        // The scope page's own rule (a given number must be in range); the server does not
+        // insist on an answer older clients may not have sent.
         for (qid, answer) in &req.scope {
-            let range = self.catalog.question(qid).map(|q| (q.min, q.max));
-            if let (Some((min, max)), catalog::ScopeAnswer::Number(n)) = (range, answer)
-                && (min.is_some_and(|m| *n < m) || max.is_some_and(|m| *n > m) || !n.is_finite())
+            if let Some(problem) = self
+                .catalog
+                .question(qid)
+                .and_then(|q| q.problem(Some(answer)))
             {
                 return Err(unprocessable(
                     "invalid_scope",
-                    "a business-scope answer is out of range",
+                    &problem.en,
                     &format!("scope.{qid}"),
-                    json!({ "zh": "数值超出允许范围", "en": "the number is outside the allowed range" }),
+                    json!({ "zh": problem.zh, "en": problem.en }),
                 ));
             }
         }

@@ -164,7 +164,18 @@ async fn invalid_fields_get_per_field_422s() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(err["error"], "unknown_industry");
 
-    // Nothing was issued for either.
+    // A floor area out of range: the scope page's message, on the scope answer.
+    let mut body = application("bad-3", 0);
+    body["scope"]["floor_area_m2"] = json!(0);
+    let (status, _, err) = send(&app, post("/api/applications", &body)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(err["error"], "invalid_scope");
+    let en = err["fields"]["scope.floor_area_m2"]["en"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(en.contains("from 1 to 100000"), "{err}");
+
+    // Nothing was issued for any of them.
     let (status, _, _) = send(&app, get("/api/applications/bad-1")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
