@@ -205,15 +205,3 @@ test('a 422 from the server comes back onto the field', async () => {
   assert.equal((await H.licenseRows(page))['名称'], '改过的书店名称');
   await page.context().close();
 });
-
-test('an error on a field the form fills itself is shown, not silently refused', async () => {
-  // The floor area comes from the scope answer; left unanswered, the form must say so.
-  const page = await H.openApp(browser, server.url, { lang: 'en' });
-  await H.chooseIndustry(page, catalog, 'bookstore', 'en');
-  await H.answerScope(page, catalog, { sells_food: true, has_outdoor_sign: false }, 'en');
-  await page.getByRole('button', { name: 'Continue', exact: true }).click();
-  await page.getByRole('button', { name: 'Continue', exact: true }).click();
-  const label = catalog.fields.get('floor_area').label.en;
-  await H.errorSummary(page, 'en').getByText(`Enter ${label}: this field is required.`).waitFor();
-  await page.context().close();
-});

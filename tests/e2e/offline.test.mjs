@@ -30,6 +30,7 @@ async function startBookstoreApplication(page) {
   await page.getByRole('button', { name: /Apply for a combined license/ }).click();
   await page.getByLabel('Search industries').fill('book');
   await page.getByRole('button', { name: /Bookstore/ }).click();
+  await page.getByLabel('Floor area of the premises').fill('90');
   await page.getByRole('button', { name: 'Continue' }).click();
   await page.getByRole('heading', { name: 'Fill in the merged application' }).waitFor();
   await page.getByLabel('Business name').fill('离线书店 Offline Books');
