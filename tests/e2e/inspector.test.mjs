@@ -215,16 +215,45 @@ test('when the decoder worker cannot load, the scanner says so and pasted text s
   }
 });
 
-test('the URL form opens the inspector and verifies from the fragment', async () => {
+/** The fragment signer::url_form writes for a QR text, from its description: the base45
+ *  decoded, then each 8-byte block as 12 digits of base43 (base45's alphabet without space
+ *  and %), least significant first; a last block of k bytes as the fewest digits holding it. */
+function urlFragment(qrText) {
+  const b45 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
+  const b43 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ$*+-./:';
+  const body = qrText.slice('YY1:'.length);
+  const bytes = [];
+  for (let i = 0; i < body.length; i += 3) {
+    const digits = [...body.slice(i, i + 3)].map((c) => b45.indexOf(c));
+    const n = digits.reduce((sum, d, k) => sum + d * 45 ** k, 0);
+    if (digits.length === 3) bytes.push(n >> 8, n & 255); else bytes.push(n);
+  }
+  let out = 'YY1:';
+  for (let i = 0; i < bytes.length; i += 8) {
+    const block = bytes.slice(i, i + 8);
+    let n = block.reduce((sum, b) => (sum << 8n) | BigInt(b), 0n);
+    let digits = 0;
+    while (43n ** BigInt(digits) < 256n ** BigInt(block.length)) digits += 1;
+    for (let k = 0; k < digits; k += 1) { out += b43[Number(n % 43n)]; n /= 43n; }
+  }
+  return out;
+}
+
+test('the URL form opens the inspector at /I, offline, and verifies from the fragment', async () => {
   const browser = await launchBrowser();
   try {
-    const page = await browser.newPage({ locale: 'en-US' });
-    await page.goto(`${server.url}/inspect/`);
-    await page.locator('#revocations-as-of').filter({ hasNotText: 'never' }).waitFor();
+    const context = await browser.newContext({ locale: 'en-US' });
+    const first = await context.newPage();
+    await first.goto(`${server.url}/inspect/`);
+    await first.locator('#revocations-as-of').filter({ hasNotText: 'never' }).waitFor();
+    await first.evaluate(() => navigator.serviceWorker.ready);
     const license = await issueLicense(server.url, 'inspector-url-1', '上海浦东新区世纪便利店有限公司');
-    // As signer::url_form writes it: base45's % and space percent-encoded in the fragment.
-    const fragment = license.qr_text.replaceAll('%', '%25').replaceAll(' ', '%20');
-    await page.goto(`${server.url.toUpperCase()}/INSPECT/#${fragment}`);
+    const fragment = urlFragment(license.qr_text);
+    assert.match(fragment, /^YY1:[0-9A-Z$*+\-./:]+$/);
+    await goOffline(context);
+    // As a phone's camera app opens the QR: upper case, the short address.
+    const page = await context.newPage();
+    assert.ok((await page.goto(`${server.url.toUpperCase()}/I#${fragment}`)).fromServiceWorker());
     const verdict = page.locator('[data-verdict]');
     await verdict.waitFor();
     assert.equal(await verdict.getAttribute('data-verdict'), 'valid');
