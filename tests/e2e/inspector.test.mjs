@@ -19,6 +19,7 @@ const ADMIN_TOKEN = 'inspector-e2e-admin-token';
 let server;
 const videos = {};
 let work;
+let validText;
 
 before(async () => {
   server = await startServer({ env: { YIYE_ADMIN_TOKEN: ADMIN_TOKEN } });
@@ -42,6 +43,7 @@ before(async () => {
     valid_until: start + 2,
     permits: valid.claims.permits.map((p) => ({ ...p, number: `310115-2026-999001-${String(p.kind).padStart(2, '0')}`, valid_until: start + 2 })),
   };
+  validText = valid.qr_text;
   const texts = {
     valid: valid.qr_text,
     altered: await altered(valid.qr_text),
@@ -176,6 +178,28 @@ test('decode time per 1280x720 frame in wasm (a code that cannot be read: the fu
     const ms = Number(await info.getAttribute('data-frame-ms'));
     console.log(`inspector: ${await info.getAttribute('data-frames')} frames of 1280x720, mean decode ${ms.toFixed(1)} ms per frame (target <= 60)`);
     assert.ok(ms > 0);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a photo of a license is read by the decoder worker', async () => {
+  const browser = await launchBrowser();
+  try {
+    const context = await browser.newContext({ locale: 'en-US' });
+    // The photo: the license's QR as the signer draws it, as a PNG.
+    const shot = await context.newPage();
+    await shot.setContent(`<body style="margin: 40px; background: #fff">${qrSvg(validText)}</body>`);
+    const png = await shot.screenshot({ fullPage: true });
+    await shot.close();
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${server.url}/inspect/`);
+    await page.locator('#revocations-as-of').filter({ hasNotText: 'never' }).waitFor({ timeout: 20_000 });
+    await page.getByLabel('Read from a photo').setInputFiles({ name: 'license.png', mimeType: 'image/png', buffer: png });
+    assert.equal(await page.locator('[data-verdict]').getAttribute('data-verdict'), 'valid');
+    assert.deepEqual(errors, []);
   } finally {
     await browser.close();
   }
