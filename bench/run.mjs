@@ -156,6 +156,8 @@ await part('bundles', async () => {
     builds,
     applicant: firstLoad(dist, join(dist, 'index.html')),
     inspector: firstLoad(dist, join(dist, 'inspect', 'index.html')),
+    // Not in the inspector's first load: its QR decoder's Web Worker, fetched when scanning starts.
+    inspector_decoder: firstLoad(dist, join(dist, 'inspect', 'qr-decoder-worker.js')),
   };
 });
 
@@ -176,6 +178,7 @@ process.exit(Object.keys(result.errors).length ? 1 : 0);
 /**
  * The files a first visit loads: what index.html references (scripts, styles, manifest, icon)
  * and what those scripts import (the JS glue and the wasm), each raw, gzip -9 and brotli 11.
+ * Given a worker script instead of index.html: that script and what it imports.
  */
 function firstLoad(dist, indexPath) {
   if (!existsSync(indexPath)) return { built: false };
@@ -217,7 +220,7 @@ async function browserPart() {
   const out = {};
   // The real release server (the one `scripts/run` starts), serving dist/.
   await run('build-server', 'cargo', ['build', '--release', '-p', 'server', '--bin', 'server']);
-  process.env.YIYE_SERVER_BIN = join(ROOT, 'target', 'release', 'server');
+  process.env.YIYE_SERVER_BIN = join(process.env.CARGO_TARGET_DIR ?? join(ROOT, 'target'), 'release', 'server');
   const { startServer, launchBrowser } = await import('../tests/e2e/harness.mjs');
   const rounds = opts.quick ? 3 : 7;
   const server = await startServer();
@@ -245,9 +248,10 @@ async function browserPart() {
 }
 
 /**
- * The inspector's own frame timing (its scanner reads camera frames in wasm and publishes the
- * mean milliseconds per frame in data-frame-ms), on Chromium's fake camera: frames with no
- * QR code in them, the decoder's full search on every frame.
+ * The inspector's own frame timing (its scanner sends camera frames to the decoder's Web Worker,
+ * which times greyscale + decoding in wasm; the page publishes the mean milliseconds per frame
+ * in data-frame-ms), on Chromium's fake camera: frames with no QR code in them, the decoder's
+ * full search on every frame.
  */
 async function frameDecode(browser, url) {
   const context = await browser.newContext({ locale: 'zh-CN', permissions: ['camera'] });
@@ -450,14 +454,15 @@ function render(r) {
   section('QR code: one server-issued license per industry, every permit, ECC level Q');
   if (status('server')) {
     const ls = r.server.industries?.licenses ?? [];
-    const rows = ls.map((l) => [l.industry, l.permits, l.cose_bytes, l.qr_text_len, l.qr_version_q, l.url_len, l.url_version_q]);
+    for (const l of ls) l.url_extra_versions = l.url_version_q - l.qr_version_q;
+    const keys = ['permits', 'cose_bytes', 'qr_text_len', 'qr_version_q', 'url_len', 'url_version_q', 'url_extra_versions'];
+    const rows = ls.map((l) => [l.industry, ...keys.map((k) => l[k])]);
     const col = (k) => ls.map((l) => l[k]);
-    const keys = ['permits', 'cose_bytes', 'qr_text_len', 'qr_version_q', 'url_len', 'url_version_q'];
     rows.push([`**median** (${ls.length} industries)`, ...keys.map((k) => n(median(col(k)), Number.isInteger(median(col(k))) ? 0 : 1))]);
     rows.push(['**max**', ...keys.map((k) => n(max(col(k))))]);
-    rows.push(['reference (not measured): EU COVID certificate median', '', '', '', REFERENCE.eu_dcc_median_qr_version_q, '', '']);
-    table(['industry', 'permits', 'COSE bytes', 'QR text chars', 'QR version', `URL form chars`, 'URL QR version'], rows);
-    lines.push(`URL form: \`${r.server.url_base}#<QR text>\` upper-cased.`, '');
+    rows.push(['reference (not measured): EU COVID certificate median', '', '', '', REFERENCE.eu_dcc_median_qr_version_q, '', '', '']);
+    table(['industry', 'permits', 'COSE bytes', 'QR text chars', 'QR version', `URL form chars`, 'URL QR version', 'versions the URL adds'], rows);
+    lines.push(`URL form: \`${r.server.url_base.toUpperCase()}#YY1:<the same bytes in base43>\` (signer::url_form).`, '');
   }
   if (status('credential')) {
     const c = r.credential;
@@ -510,6 +515,12 @@ function render(r) {
       rows.push([`**${name} total**`, kb(b.total.raw), kb(b.total.gzip), kb(b.total.brotli)]);
       table(['file', 'raw KiB', 'gzip -9 KiB', 'brotli KiB'], rows);
     }
+    const d = r.bundles.inspector_decoder;
+    if (d?.built) {
+      const rows = d.files.map((f) => [`\`${f.file}\``, kb(f.raw), kb(f.gzip), kb(f.brotli)]);
+      rows.push(['**inspector decoder worker, loaded when scanning starts (not in the first load)**', kb(d.total.raw), kb(d.total.gzip), kb(d.total.brotli)]);
+      table(['file', 'raw KiB', 'gzip -9 KiB', 'brotli KiB'], rows);
+    }
   }
 
   section('Browser: headless Chromium, 127.0.0.1');
@@ -531,7 +542,7 @@ function render(r) {
     } else rows.push(['QR render / verify in wasm', w?.skipped ?? '–', '']);
     const f = b.frame_decode;
     if (f?.frame_ms !== undefined) {
-      rows.push([`frame decode in the inspector (wasm), ${f.width}×${f.height} camera frame without a code, mean of ${f.frames}`, n(f.frame_ms, 1), 'ms per frame']);
+      rows.push([`frame decode in the inspector's decoder worker (wasm), ${f.width}×${f.height} camera frame without a code, mean of ${f.frames}`, n(f.frame_ms, 1), 'ms per frame']);
     } else rows.push(['frame decode (camera frame → QR text)', `pending: ${f?.pending ?? '–'}`, '']);
     table(['figure', 'value', 'unit'], rows);
   }

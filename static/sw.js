@@ -31,8 +31,9 @@ self.addEventListener('fetch', (event) => {
   if (request.method !== 'GET' || url.origin !== self.location.origin || url.pathname.startsWith('/api/')) return;
   if (request.mode === 'navigate') {
     // Every page of an app is its index.html; the cached one starts at once, offline or not.
-    // The inspector's URL form is upper-cased to stay in the QR's alphanumeric mode.
-    const shell = /^\/inspect(\/|$)/i.test(url.pathname) ? '/inspect/index.html' : '/index.html';
+    // The inspector is /inspect/… and /i, the short address of the QR's URL form, which is
+    // upper-cased to stay in the QR's alphanumeric mode.
+    const shell = /^\/(inspect(\/|$)|i$)/i.test(url.pathname) ? '/inspect/index.html' : '/index.html';
     event.respondWith(caches.match(shell, { cacheName: CACHE }).then((hit) => hit ?? fetch(request)));
     return;
   }

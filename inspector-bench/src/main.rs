@@ -23,8 +23,8 @@ use qrcode::{Color, EcLevel, QrCode};
 
 const WIDTH: usize = 640;
 const HEIGHT: usize = 480;
-/// The inspector's address as a URL-form QR would carry it.
-const URL_BASE: &str = "https://yiye.example/inspect/";
+/// The inspector's short address (the server sends `/i` to it) as a URL-form QR carries it.
+const URL_BASE: &str = "https://yiye.example/i";
 
 fn main() {
     let count: usize = std::env::args()
@@ -48,7 +48,7 @@ fn main() {
     // What the URL form (opened by a phone's own camera app) costs in QR size.
     let url_versions: Vec<i16> = texts
         .iter()
-        .filter_map(|t| signer::qr_version(&signer::url_form(URL_BASE, t)).ok())
+        .filter_map(|t| signer::qr_version(&signer::url_form(URL_BASE, t).ok()?).ok())
         .collect();
     println!(
         "URL form ({URL_BASE}#…): QR versions {:?}, plain: {versions:?}",

@@ -70,6 +70,8 @@ texts! {
     TORCH_OFF = "关闭手电筒", "Turn the torch off";
     DECODER_NATIVE = "识别：浏览器内置", "Reader: the browser's own";
     DECODER_WASM = "识别：本应用", "Reader: built in";
+    READER_FAILED = "无法加载二维码识别程序：", "The QR reader could not be loaded: ";
+    READER_FAILED_HINT = "请在下方粘贴二维码内容，或联网后重新打开本页。", "Paste the code's text below, or open this page again with a network connection.";
     MS_PER_FRAME = "毫秒/帧", "ms per frame";
     PHOTO = "从照片识别", "Read from a photo";
     PHOTO_FAILED = "照片中没有找到可读的二维码。请靠近些、避免反光后重拍。", "No readable QR code in the photo. Take it again closer and without glare.";

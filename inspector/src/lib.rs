@@ -1,4 +1,5 @@
-//! The inspector's pure parts: reading a QR code from pixels. Compiled natively too, so the
-//! decoder benchmark (`inspector-bench`) measures exactly the code the browser runs.
+//! The inspector's pure parts: reading a QR code from pixels, which the decoder's Web Worker
+//! (`src/worker.rs`) runs. Compiled natively too, so the decoder benchmark (`inspector-bench`)
+//! measures exactly the code the browser runs.
 
 pub mod decode;

@@ -302,8 +302,9 @@ fn main() {
     }
 }
 
-/// The verifier URL the URL form of a QR is measured with (as in the signer's bench).
-const URL_BASE: &str = "https://yiye.example/v";
+/// The verifier URL the URL form of a QR is measured with (as in the signer's bench): the
+/// server sends `/i` to the inspector.
+const URL_BASE: &str = "https://yiye.example/i";
 
 /// Issues one license per catalog industry through the running server (full scope, the
 /// data of a registered enterprise) and prints its QR sizes: COSE bytes, QR text length and
@@ -335,7 +336,7 @@ fn industry_sizes(server: &common::Server) -> serde_json::Value {
         let text = license["qr_text"].as_str().unwrap_or_default().to_owned();
         let cose = signer::to_cose(&text).map_or(0, |c| c.len());
         let version = signer::qr_version(&text).unwrap_or(0);
-        let url = signer::url_form(URL_BASE, &text);
+        let url = signer::url_form(URL_BASE, &text).unwrap_or_default();
         let url_version = signer::qr_version(&url).unwrap_or(0);
         println!(
             "| {:<24} | {cose:>10} | {:>11} | {version:>10} | {:>7} | {url_version:>11} |",

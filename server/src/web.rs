@@ -141,12 +141,12 @@ pub async fn static_files(State(state): State<AppState>, req: Request) -> Respon
     res
 }
 
-/// The page a navigation falls back to: the inspector's own bundle under `/inspect/` (in any
-/// case: the QR's URL form upper-cases the address to stay alphanumeric), else the
-/// applicant app.
+/// The page a navigation falls back to: the inspector's own bundle for `/inspect/…` and for
+/// `/i`, the short address the QR's URL form carries (in any case: the URL form upper-cases
+/// the address to stay alphanumeric), else the applicant app.
 fn app_shell(path: &str) -> &'static str {
     let lower = path.to_ascii_lowercase();
-    if lower == "/inspect" || lower.starts_with("/inspect/") {
+    if lower == "/i" || lower == "/inspect" || lower.starts_with("/inspect/") {
         "/inspect/index.html"
     } else {
         "/index.html"
@@ -224,6 +224,10 @@ mod tests {
         assert_eq!(app_shell("/INSPECT/"), "/inspect/index.html");
         assert_eq!(app_shell("/inspect/history"), "/inspect/index.html");
         assert_eq!(app_shell("/inspector"), "/index.html");
+        assert_eq!(app_shell("/I"), "/inspect/index.html");
+        assert_eq!(app_shell("/i"), "/inspect/index.html");
+        assert_eq!(app_shell("/items"), "/index.html");
+        assert_eq!(app_shell("/i/x"), "/index.html");
         assert_eq!(app_shell("/track/abc"), "/index.html");
     }
 

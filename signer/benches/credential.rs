@@ -38,6 +38,9 @@ fn row(label: &str, claims: &LicenseClaims) -> (usize, usize, i16) {
     (cose, text.len(), version)
 }
 
+/// The verifier URL the URL form is measured with: the server sends `/i` to the inspector.
+const URL_BASE: &str = "https://yiye.example/i";
+
 fn main() {
     let key = common::key();
     let keys = KeySet {
@@ -99,7 +102,7 @@ fn main() {
     let all_label = "worst case + scope on every permit";
     let all_row = row(all_label, &common::worst_case_all_scopes());
     let all = all_row.2;
-    let url = signer::url_form("https://yiye.example/v", &text);
+    let url = signer::url_form(URL_BASE, &text).unwrap_or_default();
     let url_version = signer::qr_version(&url).unwrap_or(0);
     println!(
         "| URL form of the first sample                 | {:>10} | {:>11} | {url_version:>10} |",
@@ -122,7 +125,7 @@ fn main() {
             "worst_case": size_json(worst_label, worst_row),
             "worst_case_all_scopes": size_json(all_label, all_row),
             "url_form_first_sample": size_json("URL form of the first sample", (cose.len(), url.len(), url_version)),
-            "url_base": "https://yiye.example/v",
+            "url_base": URL_BASE,
         });
         if let Err(e) = std::fs::write(&path, json.to_string()) {
             eprintln!("cannot write {path}: {e}");

@@ -3,10 +3,10 @@
 use serde::{Serialize, Serializer};
 
 use crate::claims::LicenseClaims;
-use crate::cose;
 use crate::keys::{KeySet, SigningKey};
 use crate::revocation::RevocationList;
 use crate::{Error, Malformed};
+use crate::{base43, base45, cose};
 
 /// Prefix of a version 1 license QR text. All characters are in the QR alphanumeric set.
 pub const LICENSE_PREFIX: &str = "YY1:";
@@ -126,7 +126,7 @@ pub fn to_cose(qr_text: &str) -> Result<Vec<u8>, Malformed> {
 
 /// The QR text for COSE_Sign1 bytes, uncompressed (the inverse of [`to_cose`]).
 pub fn from_cose(cose_bytes: &[u8]) -> String {
-    format!("{LICENSE_PREFIX}{}", crate::base45::encode(cose_bytes))
+    format!("{LICENSE_PREFIX}{}", base45::encode(cose_bytes))
 }
 
 /// Decodes the claims without checking anything but the format. For display and debugging
@@ -222,21 +222,33 @@ fn check(
     None
 }
 
-/// The verifier URL carrying the QR text in its fragment, upper-cased so the QR code stays
-/// (almost entirely) alphanumeric: `HTTPS://YIYE.EXAMPLE/V#YY1:…`. The fragment never
-/// reaches a server. Base45's space and `%` are written `%20` and `%25`: a browser
-/// percent-encodes spaces when it opens the URL, and `%20` would otherwise be ambiguous with
-/// genuine base45 text.
-pub fn url_form(base_url: &str, qr_text: &str) -> String {
-    let fragment = qr_text.replace('%', "%25").replace(' ', "%20");
-    format!("{}#{fragment}", base_url.to_ascii_uppercase())
+/// The verifier URL carrying the credential in its fragment, for a phone's own camera app:
+/// `HTTPS://YIYE.EXAMPLE/I#YY1:…`. Upper case, and the fragment's bytes in base43 (base45
+/// without space and `%`, which a browser would percent-encode), so that everything but the
+/// `#` stays in the QR code's alphanumeric mode and the URL costs little more than its
+/// address. The fragment never reaches a server. `qr_text` must be a well-formed QR text.
+pub fn url_form(base_url: &str, qr_text: &str) -> Result<String, Malformed> {
+    let body = cose::strip_prefix(qr_text, LICENSE_PREFIX, LICENSE_FAMILY)?;
+    let bytes = base45::decode(body.as_bytes())?;
+    Ok(format!(
+        "{}#{LICENSE_PREFIX}{}",
+        base_url.to_ascii_uppercase(),
+        base43::encode(&bytes)
+    ))
 }
 
-/// The QR text inside a [`url_form`] URL (its fragment, `%20` and `%25` decoded), or the text
-/// itself when it has no fragment.
+/// The QR text inside a [`url_form`] URL, or the text itself when it has no fragment. A
+/// fragment that is not a URL form of this version comes back as it is, for [`verify`] to
+/// name what is wrong with it.
 pub fn parse_url_form(text: &str) -> std::borrow::Cow<'_, str> {
-    match text.rsplit_once('#') {
-        Some((_, fragment)) => fragment.replace("%20", " ").replace("%25", "%").into(),
-        None => text.into(),
+    let Some((_, fragment)) = text.rsplit_once('#') else {
+        return text.into();
+    };
+    match fragment
+        .strip_prefix(LICENSE_PREFIX)
+        .and_then(|body| base43::decode(body.as_bytes()).ok())
+    {
+        Some(bytes) => format!("{LICENSE_PREFIX}{}", base45::encode(&bytes)).into(),
+        None => fragment.into(),
     }
 }

@@ -10,6 +10,7 @@
 //! typed [`Malformed`] reason, never a panic, and allocation is bounded by the input size.
 //! See `README.md` for the byte-level format.
 
+mod base43;
 mod base45;
 mod cbor;
 #[rustfmt::skip]

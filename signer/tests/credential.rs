@@ -534,19 +534,58 @@ fn detached_device_signature() {
 #[test]
 fn url_form_round_trip() {
     let text = signer::issue(&fixed_claims(), &common::key()).unwrap_or_default();
-    let url = signer::url_form("https://yiye.example/v", &text);
-    assert!(url.starts_with("HTTPS://YIYE.EXAMPLE/V#YY1:"));
+    let url = signer::url_form("https://yiye.example/i", &text).unwrap_or_default();
+    assert!(url.starts_with("HTTPS://YIYE.EXAMPLE/I#YY1:"), "{url}");
+    // Nothing a browser would percent-encode, and no lower case: alphanumeric QR mode but
+    // for the '#'.
+    let fragment = &url["HTTPS://YIYE.EXAMPLE/I#".len()..];
+    assert!(
+        fragment
+            .bytes()
+            .all(|b| b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ$*+-./:".contains(&b)),
+        "{fragment}"
+    );
     assert_eq!(signer::parse_url_form(&url), text);
     assert_eq!(signer::parse_url_form(&text), text);
-    // What a browser makes of the URL when it opens it is the same text again.
-    assert!(!url.contains(' '));
-    assert_eq!(signer::parse_url_form(&url.replace(' ', "%20")), text);
-    // Base45 text holding both a space and a literal "%20" survives the round trip.
-    let tricky = "YY1:AB %20C%25 D";
+    // As the inspector gets it from location.hash.
+    assert_eq!(signer::parse_url_form(&format!("#{fragment}")), text);
     assert_eq!(
-        signer::parse_url_form(&signer::url_form("https://x/v", tricky)),
-        tricky
+        signer::verify(
+            &signer::parse_url_form(&url),
+            &keys_for(&common::key()),
+            None,
+            NOW
+        )
+        .code(),
+        "valid"
     );
+    // The base45 and the base43 of the same bytes are about as long.
+    assert!(
+        fragment.len() <= text.len() + 4,
+        "{} vs {}",
+        fragment.len(),
+        text.len()
+    );
+}
+
+#[test]
+fn url_form_refuses_or_passes_on_what_it_cannot_read() {
+    assert!(signer::url_form("https://x/i", "YY1:AB %20C").is_err());
+    assert!(signer::url_form("https://x/i", "HELLO").is_err());
+    // A fragment that is no URL form of this version is verified as it is, and fails there.
+    for fragment in ["YY1:AB CD", "YY9:0123", "HELLO"] {
+        let url = format!("HTTPS://X/I#{fragment}");
+        assert_eq!(signer::parse_url_form(&url), fragment);
+        assert!(
+            !signer::verify(
+                &signer::parse_url_form(&url),
+                &keys_for(&common::key()),
+                None,
+                NOW
+            )
+            .is_valid()
+        );
+    }
 }
 
 #[test]

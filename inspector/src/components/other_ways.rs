@@ -2,11 +2,12 @@
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{JsFuture, spawn_local};
-use web_sys::{HtmlInputElement, HtmlTextAreaElement, ImageBitmap};
+use web_sys::{HtmlInputElement, HtmlTextAreaElement, ImageBitmap, ImageData};
 use yew::prelude::*;
 
-use super::scanner::{decode_canvas, new_canvas};
+use super::scanner::{new_canvas, reader_failed_message};
 use crate::i18n::{self, Lang};
+use crate::services::decoder::Decoder;
 
 /// Photos are drawn at most this wide or high: plenty of pixels per module for a code that
 /// fills a fair part of the photo, and a bounded decode time.
@@ -21,7 +22,7 @@ pub struct Props {
 #[function_component]
 pub fn OtherWays(props: &Props) -> Html {
     let lang = props.lang;
-    let photo_failed = use_state(|| false);
+    let photo_failed = use_state(|| None::<PhotoFailed>);
     let pasted = use_node_ref();
     let on_photo = {
         let (on_text, photo_failed) = (props.on_text.clone(), photo_failed.clone());
@@ -36,8 +37,8 @@ pub fn OtherWays(props: &Props) -> Html {
             let (on_text, photo_failed) = (on_text.clone(), photo_failed.clone());
             spawn_local(async move {
                 match read_photo(&file).await {
-                    Some(text) => on_text.emit(text),
-                    None => photo_failed.set(true),
+                    Ok(text) => on_text.emit(text),
+                    Err(why) => photo_failed.set(Some(why)),
                 }
             });
         })
@@ -62,8 +63,13 @@ pub fn OtherWays(props: &Props) -> Html {
                     <input type="file" accept="image/*" capture="environment" onchange={on_photo} />
                 </label>
             </div>
-            if *photo_failed {
-                <p class="error-message" role="alert">{ i18n::PHOTO_FAILED.get(lang) }</p>
+            if let Some(why) = &*photo_failed {
+                <p class="error-message" role="alert">{
+                    match why {
+                        PhotoFailed::NoCode => i18n::PHOTO_FAILED.get(lang).to_owned(),
+                        PhotoFailed::Reader(why) => reader_failed_message(lang, why),
+                    }
+                }</p>
             }
             <form onsubmit={on_paste}>
                 <label for="pasted">{ i18n::PASTE_LABEL.get(lang) }</label>
@@ -74,7 +80,27 @@ pub fn OtherWays(props: &Props) -> Html {
     }
 }
 
-async fn read_photo(file: &web_sys::File) -> Option<String> {
+/// Why a photo gave no QR text.
+#[derive(Clone, Debug, PartialEq)]
+enum PhotoFailed {
+    /// No readable code in it (or not a picture the browser can open).
+    NoCode,
+    /// The decoder worker could not load or stopped working.
+    Reader(String),
+}
+
+async fn read_photo(file: &web_sys::File) -> Result<String, PhotoFailed> {
+    let image = draw_photo(file).await.ok_or(PhotoFailed::NoCode)?;
+    let read = Decoder::shared()
+        .map_err(PhotoFailed::Reader)?
+        .read(&image)
+        .await
+        .map_err(PhotoFailed::Reader)?;
+    read.text.ok_or(PhotoFailed::NoCode)
+}
+
+/// The photo's pixels, at most `PHOTO_MAX_SIDE` wide or high.
+async fn draw_photo(file: &web_sys::File) -> Option<ImageData> {
     let promise = gloo::utils::window()
         .create_image_bitmap_with_blob(file)
         .ok()?;
@@ -91,5 +117,7 @@ async fn read_photo(file: &web_sys::File) -> Option<String> {
     context
         .draw_image_with_image_bitmap_and_dw_and_dh(&bitmap, 0.0, 0.0, f64::from(w), f64::from(h))
         .ok()?;
-    decode_canvas(&context, w, h)
+    context
+        .get_image_data(0.0, 0.0, f64::from(w), f64::from(h))
+        .ok()
 }

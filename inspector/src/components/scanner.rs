@@ -1,6 +1,7 @@
 //! The camera scanner: the rear camera in a <video>, read continuously until a code is found.
 //! The browser's BarcodeDetector where it exists; elsewhere (desktop Linux Chromium, iOS
-//! Safari) frames are copied through a canvas and read by the built-in decoder.
+//! Safari) frames are copied through a canvas and read by the decoder in its Web Worker
+//! (`services/decoder.rs`), which starts loading while the camera starts.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -10,16 +11,16 @@ use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 use web_sys::{
-    CanvasRenderingContext2d, HtmlCanvasElement, HtmlVideoElement, MediaStream,
+    CanvasRenderingContext2d, HtmlCanvasElement, HtmlVideoElement, ImageData, MediaStream,
     MediaStreamConstraints, MediaStreamTrack,
 };
 use yew::prelude::*;
 
 use crate::i18n::{self, Lang};
-use inspector::decode::{self, Luma};
+use crate::services::decoder::{Decoder, describe};
 
-/// Time between reads: a code is found within a fraction of a second while the page stays
-/// responsive, since the built-in decoder runs on the main thread.
+/// Time between reads: a code is found within a fraction of a second. A frame is sent to the
+/// worker only when it has answered the last one.
 const FRAME_INTERVAL_MS: u32 = 120;
 
 #[derive(Properties, PartialEq)]
@@ -49,12 +50,27 @@ pub fn Scanner(props: &Props) -> Html {
     let camera = use_state(|| Camera::Starting);
     let native = use_memo((), |_| barcode_detector().is_some());
     let times = use_state(FrameTimes::default);
+    let reader_failed = use_state(|| None::<String>);
     let track = use_mut_ref(|| None::<MediaStreamTrack>);
     {
-        let (video, camera, times, track) =
-            (video.clone(), camera.clone(), times.clone(), track.clone());
+        let (video, camera, times, track, reader_failed) = (
+            video.clone(),
+            camera.clone(),
+            times.clone(),
+            track.clone(),
+            reader_failed.clone(),
+        );
         let on_text = props.on_text.clone();
+        let native = *native;
         use_effect_with((), move |_| {
+            // The decoder loads while the camera starts (not needed with a BarcodeDetector).
+            let decoder = if native {
+                None
+            } else {
+                Decoder::shared()
+                    .inspect_err(|why| reader_failed.set(Some(why.clone())))
+                    .ok()
+            };
             let stopped = Rc::new(Cell::new(false));
             let interval = Rc::new(RefCell::new(None::<Interval>));
             {
@@ -69,8 +85,14 @@ pub fn Scanner(props: &Props) -> Html {
                             let torch = supports_torch(&first_track).then_some(false);
                             *track.borrow_mut() = Some(first_track);
                             camera.set(Camera::Running { torch });
-                            *interval.borrow_mut() =
-                                Some(read_frames(video, stopped, on_text, times));
+                            let reader = Reader {
+                                stopped,
+                                on_text,
+                                times,
+                                decoder,
+                                failed: reader_failed,
+                            };
+                            *interval.borrow_mut() = Some(read_frames(video, reader));
                         }
                         Err(why) => camera.set(Camera::Failed(why)),
                     }
@@ -101,6 +123,12 @@ pub fn Scanner(props: &Props) -> Html {
             <p class="error-message" role="alert">{ i18n::CAMERA_FAILED.get(lang) }{ why }</p>
         },
         Camera::Running { .. } => html! {},
+    };
+    let reader_status = match &*reader_failed {
+        Some(why) => {
+            html! { <p class="error-message" role="alert">{ reader_failed_message(lang, why) }</p> }
+        }
+        None => html! {},
     };
     let torch = match &*camera {
         Camera::Running { torch: Some(on) } => html! {
@@ -133,10 +161,20 @@ pub fn Scanner(props: &Props) -> Html {
                 <div class="aim"></div>
             </div>
             { status }
+            { reader_status }
             <div class="scanner-actions">{ torch }</div>
             <p class="decoder-info" data-frames={times.frames.to_string()} data-frame-ms={mean_ms}>{ reader }</p>
         </section>
     }
+}
+
+/// "The QR reader could not be loaded: … Paste …": the decoder worker is gone.
+pub fn reader_failed_message(lang: Lang, why: &str) -> String {
+    format!(
+        "{}{why} {}",
+        i18n::READER_FAILED.get(lang),
+        i18n::READER_FAILED_HINT.get(lang)
+    )
 }
 
 async fn start(video: &NodeRef) -> Result<(MediaStream, MediaStreamTrack), String> {
@@ -178,13 +216,25 @@ async fn start(video: &NodeRef) -> Result<(MediaStream, MediaStreamTrack), Strin
     Ok((stream, track))
 }
 
-/// Reads a frame every `FRAME_INTERVAL_MS` until a code is found or the scanner goes away.
-fn read_frames(
-    video: NodeRef,
+/// Where frames go and what comes back from them.
+struct Reader {
     stopped: Rc<Cell<bool>>,
     on_text: Callback<String>,
     times: UseStateHandle<FrameTimes>,
-) -> Interval {
+    /// The decoder worker; `None` with a BarcodeDetector (or when it could not start).
+    decoder: Option<Decoder>,
+    failed: UseStateHandle<Option<String>>,
+}
+
+/// Reads a frame every `FRAME_INTERVAL_MS` until a code is found or the scanner goes away.
+fn read_frames(video: NodeRef, reader: Reader) -> Interval {
+    let Reader {
+        stopped,
+        on_text,
+        times,
+        decoder,
+        failed,
+    } = reader;
     let busy = Rc::new(Cell::new(false));
     let canvas = Rc::new(RefCell::new(
         None::<(HtmlCanvasElement, CanvasRenderingContext2d)>,
@@ -213,25 +263,49 @@ fn read_frames(
             });
             return;
         }
-        let started = now_ms();
-        let found = read_with_canvas(&element, &mut canvas.borrow_mut());
-        let mut sums = tally.get();
-        sums.frames += 1;
-        sums.total_ms += now_ms() - started;
-        tally.set(sums);
-        times.set(sums);
-        if let Some(text) = found
-            && !stopped.replace(true)
-        {
-            on_text.emit(text);
-        }
+        let (Some(decoder), Some(image)) =
+            (&decoder, grab_frame(&element, &mut canvas.borrow_mut()))
+        else {
+            return;
+        };
+        busy.set(true);
+        let (decoder, busy, stopped, on_text) = (
+            decoder.clone(),
+            busy.clone(),
+            stopped.clone(),
+            on_text.clone(),
+        );
+        let (tally, times, failed) = (tally.clone(), times.clone(), failed.clone());
+        spawn_local(async move {
+            match decoder.read(&image).await {
+                Ok(read) => {
+                    if stopped.get() {
+                        return;
+                    }
+                    let mut sums = tally.get();
+                    sums.frames += 1;
+                    sums.total_ms += read.ms;
+                    tally.set(sums);
+                    times.set(sums);
+                    if let Some(text) = read.text
+                        && !stopped.replace(true)
+                    {
+                        on_text.emit(text);
+                    }
+                    busy.set(false);
+                }
+                // The reader is gone: `busy` stays set, so no further frames are sent.
+                Err(why) => failed.set(Some(why)),
+            }
+        });
     })
 }
 
-fn read_with_canvas(
+/// The video's current frame as pixels, drawn through a reused canvas.
+fn grab_frame(
     video: &HtmlVideoElement,
     canvas: &mut Option<(HtmlCanvasElement, CanvasRenderingContext2d)>,
-) -> Option<String> {
+) -> Option<ImageData> {
     let (width, height) = (video.video_width(), video.video_height());
     if canvas.is_none() {
         *canvas = new_canvas();
@@ -244,25 +318,9 @@ fn read_with_canvas(
     context
         .draw_image_with_html_video_element(video, 0.0, 0.0)
         .ok()?;
-    decode_canvas(context, width, height)
-}
-
-/// The QR text in the canvas's pixels.
-pub fn decode_canvas(
-    context: &CanvasRenderingContext2d,
-    width: u32,
-    height: u32,
-) -> Option<String> {
-    let data = context
+    context
         .get_image_data(0.0, 0.0, f64::from(width), f64::from(height))
-        .ok()?
-        .data();
-    let pixels = decode::luma_of_rgba(&data);
-    decode::decode(Luma {
-        width: width as usize,
-        height: height as usize,
-        pixels: &pixels,
-    })
+        .ok()
 }
 
 /// A canvas whose pixels are read back often (the browser then keeps it in memory).
@@ -340,18 +398,4 @@ fn object(entries: &[(&str, JsValue)]) -> Object {
         let _ = Reflect::set(&object, &(*key).into(), value);
     }
     object
-}
-
-fn now_ms() -> f64 {
-    gloo::utils::window()
-        .performance()
-        .map_or_else(js_sys::Date::now, |p| p.now())
-}
-
-fn describe(error: JsValue) -> String {
-    Reflect::get(&error, &"message".into())
-        .ok()
-        .and_then(|m| m.as_string())
-        .or_else(|| error.as_string())
-        .unwrap_or_else(|| "unknown error".into())
 }

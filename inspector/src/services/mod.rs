@@ -1,2 +1,3 @@
+pub mod decoder;
 pub mod history;
 pub mod trust;
