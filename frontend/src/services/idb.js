@@ -1,0 +1,167 @@
+// What the applicant app keeps on the device, under IndexedDB: one object store per kind of
+// record, every record under its own key, so two tabs never overwrite each other's records.
+// Values cross from Rust as JSON text and are kept as plain objects (readable in dev tools).
+// When IndexedDB cannot be opened (some private modes), the same interface falls back to
+// localStorage, one item per record, rather than lose data. services/idb.rs is the Rust side.
+
+const STORES = ['drafts', 'outbox', 'tracking', 'registry', 'device'];
+
+const settled = (request) => new Promise((resolve, reject) => {
+  request.onsuccess = () => resolve(request.result);
+  request.onerror = () => reject(request.error);
+});
+
+class IndexedDb {
+  constructor(db) {
+    this.db = db;
+    this.kind = 'indexeddb';
+  }
+
+  async all(store) {
+    const objects = this.db.transaction(store).objectStore(store);
+    const [keys, values] = await Promise.all([settled(objects.getAllKeys()), settled(objects.getAll())]);
+    return JSON.stringify(Object.fromEntries(keys.map((key, i) => [key, values[i]])));
+  }
+
+  async get(store, key) {
+    const value = await settled(this.db.transaction(store).objectStore(store).get(key));
+    return value === undefined ? undefined : JSON.stringify(value);
+  }
+
+  // Resolves once the write is on disk ('strict' durability): the outbox relies on it.
+  // With `onlyIfPresent`, writes only over an existing record and resolves to whether it did.
+  put(store, key, json, onlyIfPresent) {
+    return this.putAll([[store, key, JSON.parse(json)]], onlyIfPresent);
+  }
+
+  // One transaction: every record is written, or none. (Async, so that even a synchronous
+  // throw becomes a rejection; the transaction is still created before this returns.)
+  async putAll(records, onlyIfPresent = false) {
+    const stores = [...new Set(records.map(([store]) => store))];
+    const tx = this.db.transaction(stores, 'readwrite', { durability: 'strict' });
+    let written = true;
+    for (const [store, key, value] of records) {
+      const objects = tx.objectStore(store);
+      if (!onlyIfPresent) {
+        objects.put(value, key);
+        continue;
+      }
+      const found = objects.getKey(key);
+      found.onsuccess = () => {
+        if (found.result === undefined) written = false;
+        else objects.put(value, key);
+      };
+    }
+    // Committing now rather than when the page goes idle: a write issued as the tab closes
+    // still reaches the disk.
+    if (!onlyIfPresent) tx.commit?.();
+    await this.#committed(tx);
+    return written;
+  }
+
+  async delete(store, key) {
+    const tx = this.db.transaction(store, 'readwrite', { durability: 'strict' });
+    tx.objectStore(store).delete(key);
+    tx.commit?.();
+    await this.#committed(tx);
+  }
+
+  #committed(tx) {
+    return new Promise((resolve, reject) => {
+      tx.oncomplete = () => resolve();
+      tx.onabort = () => reject(tx.error ?? new DOMException('The write was aborted', 'AbortError'));
+    });
+  }
+}
+
+// The fallback: localStorage items named "<database>/<store>/<key>".
+class LocalStorage {
+  constructor(name) {
+    this.storage = window.localStorage;
+    this.prefix = `${name}/`;
+    this.kind = 'localstorage';
+  }
+
+  async all(store) {
+    const prefix = `${this.prefix}${store}/`;
+    const entries = [];
+    for (let i = 0; i < this.storage.length; i += 1) {
+      const item = this.storage.key(i);
+      if (!item.startsWith(prefix)) continue;
+      try {
+        entries.push([item.slice(prefix.length), JSON.parse(this.storage.getItem(item))]);
+      } catch {
+        // A damaged record is skipped; the others still load.
+      }
+    }
+    return JSON.stringify(Object.fromEntries(entries));
+  }
+
+  async get(store, key) {
+    return this.storage.getItem(`${this.prefix}${store}/${key}`) ?? undefined;
+  }
+
+  async put(store, key, json, onlyIfPresent) {
+    const item = `${this.prefix}${store}/${key}`;
+    if (onlyIfPresent && this.storage.getItem(item) === null) return false;
+    this.storage.setItem(item, json);
+    return true;
+  }
+
+  async putAll(records) {
+    for (const [store, key, value] of records) await this.put(store, key, JSON.stringify(value), false);
+    return true;
+  }
+
+  async delete(store, key) {
+    this.storage.removeItem(`${this.prefix}${store}/${key}`);
+  }
+}
+
+// IndexedDB if the browser lets us, else localStorage; rejects only when neither is usable.
+export async function open(name) {
+  try {
+    const request = indexedDB.open(name, 1);
+    request.onupgradeneeded = () => {
+      for (const store of STORES) request.result.createObjectStore(store);
+    };
+    return new IndexedDb(await settled(request));
+  } catch {
+    return new LocalStorage(name);
+  }
+}
+
+// Where the previous version kept everything: whole collections as localStorage items.
+const LEGACY = [
+  ['yiye.drafts', 'drafts', (all) => Object.entries(all)],
+  ['yiye.outbox', 'outbox', (entries) => entries.map((entry) => [entry.id, entry])],
+  ['yiye.tracking', 'tracking', (all) => Object.entries(all)],
+  ['yiye.registry', 'registry', (all) => Object.entries(all)],
+  ['yiye.profile', 'device', (profile) => [['profile', profile]]],
+  ['yiye.clerk_mode', 'device', (on) => [['clerk_mode', on]]],
+  ['yiye.device', 'device', (key) => [['key', key]]],
+];
+
+// Moves the previous version's data into `backend` in one go, then removes the old items:
+// an upgrade never loses a draft or a queued application. An item that does not parse is left
+// where it is (the previous version could not read it either). Resolves to the items moved.
+export async function migrate(backend) {
+  const records = [];
+  const moved = [];
+  for (const [item, store, split] of LEGACY) {
+    let found;
+    try {
+      const value = JSON.parse(localStorage.getItem(item));
+      if (value === null) continue;
+      found = split(value);
+    } catch {
+      continue;
+    }
+    for (const [key, record] of found) records.push([store, key, record]);
+    moved.push(item);
+  }
+  if (moved.length === 0) return 0;
+  await backend.putAll(records);
+  for (const item of moved) localStorage.removeItem(item);
+  return moved.length;
+}
