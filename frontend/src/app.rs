@@ -249,8 +249,10 @@ fn queue(draft: &Draft, dispatch: &Callback<Action>) {
         draft.complete_values(&form),
         js_sys::Date::now(),
     );
-    let dispatch = dispatch.clone();
+    let (draft, dispatch) = (draft.clone(), dispatch.clone());
     wasm_bindgen_futures::spawn_local(async move {
+        // The draft the entry came from is on the device too, for the answer to land in.
+        storage::save_draft_now(&draft).await;
         storage::enqueue(entry).await;
         dispatch.emit(Action::Queue);
         flush_outbox(dispatch);

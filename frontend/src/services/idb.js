@@ -1,10 +1,32 @@
 // What the applicant app keeps on the device, under IndexedDB: one object store per kind of
 // record, every record under its own key, so two tabs never overwrite each other's records.
-// Values cross from Rust as JSON text and are kept as plain objects (readable in dev tools).
+// Values cross from Rust as JSON text and are kept as plain objects (readable in dev tools);
+// `all` answers [key, JSON text] pairs, so Rust parses (and skips a damaged one) per record.
 // When IndexedDB cannot be opened (some private modes), the same interface falls back to
 // localStorage, one item per record, rather than lose data. services/idb.rs is the Rust side.
 
 const STORES = ['drafts', 'outbox', 'tracking', 'registry', 'device'];
+
+// A page that is closing may not live to finish a database write; what it must keep is also
+// journalled synchronously in localStorage, moved into the database at the next start, and
+// dropped as soon as the database write is done.
+const JOURNAL = 'yiye.journal/';
+
+export function journal(store, key, json) {
+  try {
+    localStorage.setItem(`${JOURNAL}${store}/${key}`, json);
+  } catch {
+    // Full or disabled: the database write may still land.
+  }
+}
+
+function written(store, key) {
+  try {
+    localStorage.removeItem(`${JOURNAL}${store}/${key}`);
+  } catch {
+    // No localStorage, so no journal either.
+  }
+}
 
 const settled = (request) => new Promise((resolve, reject) => {
   request.onsuccess = () => resolve(request.result);
@@ -20,7 +42,7 @@ class IndexedDb {
   async all(store) {
     const objects = this.db.transaction(store).objectStore(store);
     const [keys, values] = await Promise.all([settled(objects.getAllKeys()), settled(objects.getAll())]);
-    return JSON.stringify(Object.fromEntries(keys.map((key, i) => [key, values[i]])));
+    return keys.map((key, i) => [key, JSON.stringify(values[i])]);
   }
 
   async get(store, key) {
@@ -39,7 +61,7 @@ class IndexedDb {
   async putAll(records, onlyIfPresent = false) {
     const stores = [...new Set(records.map(([store]) => store))];
     const tx = this.db.transaction(stores, 'readwrite', { durability: 'strict' });
-    let written = true;
+    let stored = true;
     for (const [store, key, value] of records) {
       const objects = tx.objectStore(store);
       if (!onlyIfPresent) {
@@ -48,7 +70,7 @@ class IndexedDb {
       }
       const found = objects.getKey(key);
       found.onsuccess = () => {
-        if (found.result === undefined) written = false;
+        if (found.result === undefined) stored = false;
         else objects.put(value, key);
       };
     }
@@ -56,7 +78,8 @@ class IndexedDb {
     // still reaches the disk.
     if (!onlyIfPresent) tx.commit?.();
     await this.#committed(tx);
-    return written;
+    for (const [store, key] of records) written(store, key);
+    return stored;
   }
 
   async delete(store, key) {
@@ -87,14 +110,9 @@ class LocalStorage {
     const entries = [];
     for (let i = 0; i < this.storage.length; i += 1) {
       const item = this.storage.key(i);
-      if (!item.startsWith(prefix)) continue;
-      try {
-        entries.push([item.slice(prefix.length), JSON.parse(this.storage.getItem(item))]);
-      } catch {
-        // A damaged record is skipped; the others still load.
-      }
+      if (item.startsWith(prefix)) entries.push([item.slice(prefix.length), this.storage.getItem(item)]);
     }
-    return JSON.stringify(Object.fromEntries(entries));
+    return entries;
   }
 
   async get(store, key) {
@@ -105,6 +123,7 @@ class LocalStorage {
     const item = `${this.prefix}${store}/${key}`;
     if (onlyIfPresent && this.storage.getItem(item) === null) return false;
     this.storage.setItem(item, json);
+    written(store, key);
     return true;
   }
 
@@ -142,10 +161,18 @@ const LEGACY = [
   ['yiye.device', 'device', (key) => [['key', key]]],
 ];
 
-// Moves the previous version's data into `backend` in one go, then removes the old items:
-// an upgrade never loses a draft or a queued application. An item that does not parse is left
-// where it is (the previous version could not read it either). Resolves to the items moved.
+// Moves what localStorage holds for the database into `backend` in one go, then removes those
+// items: the previous version's data (an upgrade never loses a draft or a queued application),
+// then the journal of pages that closed (newer, so written last). An item that does not parse
+// is left where it is (the previous version could not read it either). Resolves to the items
+// moved.
 export async function migrate(backend) {
+  let localStorage;
+  try {
+    localStorage = window.localStorage;
+  } catch {
+    return 0; // Disabled: nothing was kept there either.
+  }
   const records = [];
   const moved = [];
   for (const [item, store, split] of LEGACY) {
@@ -159,6 +186,15 @@ export async function migrate(backend) {
     }
     for (const [key, record] of found) records.push([store, key, record]);
     moved.push(item);
+  }
+  for (const item of Object.keys(localStorage).filter((name) => name.startsWith(JOURNAL))) {
+    const [store, ...key] = item.slice(JOURNAL.length).split('/');
+    try {
+      records.push([store, key.join('/'), JSON.parse(localStorage.getItem(item))]);
+      moved.push(item);
+    } catch {
+      // Left where it is, like a legacy item that does not parse.
+    }
   }
   if (moved.length === 0) return 0;
   await backend.putAll(records);

@@ -16,6 +16,8 @@ extern "C" {
     #[wasm_bindgen(js_name = open)]
     fn open_backend(name: &str) -> js_sys::Promise;
     fn migrate(backend: &Backend) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = journal)]
+    fn journal_item(store: &str, key: &str, json: &str);
     #[wasm_bindgen(method, getter)]
     fn kind(this: &Backend) -> String;
     #[wasm_bindgen(method)]
@@ -68,8 +70,17 @@ impl From<JsValue> for Error {
             .and_then(|name| name.as_string());
         Error(
             name.or_else(|| value.as_string())
-                .unwrap_or_else(|| format!("{value:?}")),
+                .unwrap_or_else(|| "unknown".to_owned()),
         )
+    }
+}
+
+/// Keeps a record synchronously in localStorage for a page that is closing and may not live to
+/// finish its database write: the next start moves it into the database
+/// ([`Db::migrate_legacy`]); a completed write of the same record drops it.
+pub fn journal<T: Serialize>(store: Store, key: &str, value: &T) {
+    if let Ok(json) = serde_json::to_string(value) {
+        journal_item(store.name(), key, &json);
     }
 }
 
@@ -88,8 +99,9 @@ impl Db {
         self.0.kind() != "indexeddb"
     }
 
-    /// Moves what the previous version kept in localStorage into this database (all or
-    /// nothing), then removes it there. Returns how many localStorage items moved.
+    /// Moves what the previous version kept in localStorage, and the journal of closed pages
+    /// ([`journal`]), into this database (all or nothing), then removes it there. Returns how
+    /// many localStorage items moved.
     pub async fn migrate_legacy(&self) -> Result<u32, Error> {
         let moved = JsFuture::from(migrate(&self.0)).await?;
         Ok(moved.as_f64().unwrap_or(0.0) as u32)
@@ -100,13 +112,18 @@ impl Db {
         &self,
         store: Store,
     ) -> Result<BTreeMap<String, T>, Error> {
-        let json = JsFuture::from(self.0.all(store.name())).await?;
-        let records: BTreeMap<String, serde_json::Value> =
-            serde_json::from_str(&json.as_string().unwrap_or_default())
-                .map_err(|e| Error(e.to_string()))?;
-        Ok(records
-            .into_iter()
-            .filter_map(|(key, value)| Some((key, serde_json::from_value(value).ok()?)))
+        // [key, JSON text] pairs: parsed one by one, never through `serde_json::Value`, which
+        // would add a second copy of every record type's parser to the wasm.
+        let pairs: js_sys::Array = JsFuture::from(self.0.all(store.name()))
+            .await?
+            .unchecked_into();
+        Ok(pairs
+            .iter()
+            .filter_map(|pair| {
+                let pair: js_sys::Array = pair.unchecked_into();
+                let record = serde_json::from_str(&pair.get(1).as_string()?).ok()?;
+                Some((pair.get(0).as_string()?, record))
+            })
             .collect())
     }
 
@@ -260,6 +277,29 @@ mod tests {
             all.into_iter().collect::<Vec<_>>(),
             vec![("good".to_owned(), 5)]
         );
+    }
+
+    #[test]
+    async fn a_closing_pages_journal_moves_in_at_the_next_start() {
+        let (db, _) = fresh("test-journal").await;
+        journal(Store::Drafts, "j1", &"typed as the tab closed");
+        journal(Store::Drafts, "j2", &"written after all");
+        // The database write finished: its journal entry is dropped, never replayed over
+        // newer writes.
+        db.put(Store::Drafts, "j2", &"written after all")
+            .await
+            .unwrap();
+        let storage = local_storage();
+        assert_eq!(storage.get_item("yiye.journal/drafts/j2").unwrap(), None);
+        assert_eq!(db.migrate_legacy().await, Ok(1));
+        assert_eq!(
+            db.get::<String>(Store::Drafts, "j1")
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("typed as the tab closed")
+        );
+        assert_eq!(storage.get_item("yiye.journal/drafts/j1").unwrap(), None);
     }
 
     /// What the previous version wrote: whole collections as localStorage items.

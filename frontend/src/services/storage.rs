@@ -22,7 +22,7 @@ use yew::Callback;
 use crate::draft::Draft;
 use crate::license::TrackingStatus;
 use crate::outbox::OutboxEntry;
-use crate::services::idb::{Db, Error, Store};
+use crate::services::idb::{self, Db, Error, Store};
 
 const DATABASE: &str = "yiye";
 const PROFILE: &str = "profile";
@@ -104,11 +104,11 @@ pub async fn open() {
     // the pause. (Not every browser fires `visibilitychange` on unload; all fire `pagehide`.)
     gloo::events::EventListener::new(&gloo::utils::document(), "visibilitychange", |_| {
         if gloo::utils::document().hidden() {
-            write_drafts();
+            write_drafts(true);
         }
     })
     .forget();
-    gloo::events::EventListener::new(&gloo::utils::window(), "pagehide", |_| write_drafts())
+    gloo::events::EventListener::new(&gloo::utils::window(), "pagehide", |_| write_drafts(true))
         .forget();
 }
 
@@ -165,13 +165,14 @@ pub fn save_draft(draft: &Draft) {
         device.unsaved_drafts.insert(draft.id.clone());
         device.draft_timer = Some(gloo::timers::callback::Timeout::new(
             DRAFT_DEBOUNCE_MS,
-            write_drafts,
+            || write_drafts(false),
         ));
     });
 }
 
-/// Writes every draft still waiting for a pause in typing.
-fn write_drafts() {
+/// Writes every draft still waiting for a pause in typing. When the page is `closing`, it may
+/// not live to finish the write: the drafts are journalled synchronously as well.
+fn write_drafts(closing: bool) {
     let waiting: Vec<Draft> = DEVICE.with_borrow_mut(|device| {
         device.draft_timer = None;
         std::mem::take(&mut device.unsaved_drafts)
@@ -180,12 +181,15 @@ fn write_drafts() {
             .collect()
     });
     for draft in waiting {
+        if closing {
+            idb::journal(Store::Drafts, &draft.id, &draft);
+        }
         write(|db| db.put(Store::Drafts, &draft.id, &draft));
     }
 }
 
-/// Keeps one draft and waits until it is on the device (the server's answer to it).
-async fn save_draft_now(draft: &Draft) {
+/// Keeps one draft and waits until it is on the device ("Send", the server's answer).
+pub async fn save_draft_now(draft: &Draft) {
     let db = DEVICE.with_borrow_mut(|device| {
         device.drafts.insert(draft.id.clone(), draft.clone());
         device.unsaved_drafts.remove(&draft.id);
