@@ -1,7 +1,7 @@
 // What the applicant app keeps on the device, under IndexedDB: one object store per kind of
 // record, every record under its own key, so two tabs never overwrite each other's records.
 // Values cross from Rust as JSON text and are kept as plain objects (readable in dev tools);
-// `all` answers [key, JSON text] pairs, so Rust parses (and skips a damaged one) per record.
+// `all` answers every record's JSON text, so Rust parses (and skips a damaged one) per record.
 // When IndexedDB cannot be opened (some private modes), the same interface falls back to
 // localStorage, one item per record, rather than lose data. services/idb.rs is the Rust side.
 
@@ -40,9 +40,8 @@ class IndexedDb {
   }
 
   async all(store) {
-    const objects = this.db.transaction(store).objectStore(store);
-    const [keys, values] = await Promise.all([settled(objects.getAllKeys()), settled(objects.getAll())]);
-    return keys.map((key, i) => [key, JSON.stringify(values[i])]);
+    const values = await settled(this.db.transaction(store).objectStore(store).getAll());
+    return values.map((value) => JSON.stringify(value));
   }
 
   async get(store, key) {
@@ -107,12 +106,9 @@ class LocalStorage {
 
   async all(store) {
     const prefix = `${this.prefix}${store}/`;
-    const entries = [];
-    for (let i = 0; i < this.storage.length; i += 1) {
-      const item = this.storage.key(i);
-      if (item.startsWith(prefix)) entries.push([item.slice(prefix.length), this.storage.getItem(item)]);
-    }
-    return entries;
+    // In key order, as IndexedDB answers.
+    return Object.keys(this.storage).filter((item) => item.startsWith(prefix)).sort()
+      .map((item) => this.storage.getItem(item));
   }
 
   async get(store, key) {

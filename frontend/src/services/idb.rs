@@ -1,7 +1,6 @@
 //! A small key-value layer over IndexedDB (`idb.js`): one object store per kind of record,
 //! records as JSON. Falls back to localStorage when IndexedDB cannot be opened.
 
-use std::collections::BTreeMap;
 use std::future::Future;
 
 use serde::Serialize;
@@ -107,24 +106,23 @@ impl Db {
         Ok(moved.as_f64().unwrap_or(0.0) as u32)
     }
 
-    /// Every record of a store by key; a record that no longer parses is skipped.
-    pub async fn all<T: DeserializeOwned>(
-        &self,
-        store: Store,
-    ) -> Result<BTreeMap<String, T>, Error> {
-        // [key, JSON text] pairs: parsed one by one, never through `serde_json::Value`, which
-        // would add a second copy of every record type's parser to the wasm.
-        let pairs: js_sys::Array = JsFuture::from(self.0.all(store.name()))
-            .await?
-            .unchecked_into();
-        Ok(pairs
+    // The generic methods only turn records into JSON and back; the I/O around it is not
+    // generic, so the wasm holds one copy of it rather than one per record type.
+
+    /// Every record of a store, in key order; a record that no longer parses is skipped.
+    /// (Parsed one by one from JSON text, never through `serde_json::Value`, which would add a
+    /// second copy of every record type's parser to the wasm.)
+    pub async fn all<T: DeserializeOwned>(&self, store: Store) -> Result<Vec<T>, Error> {
+        let records = self.all_json(store).await?;
+        Ok(records
             .iter()
-            .filter_map(|pair| {
-                let pair: js_sys::Array = pair.unchecked_into();
-                let record = serde_json::from_str(&pair.get(1).as_string()?).ok()?;
-                Some((pair.get(0).as_string()?, record))
-            })
+            .filter_map(|json| serde_json::from_str(&json.as_string()?).ok())
             .collect())
+    }
+
+    async fn all_json(&self, store: Store) -> Result<js_sys::Array, Error> {
+        let records = JsFuture::from(self.0.all(store.name())).await?;
+        Ok(records.unchecked_into())
     }
 
     pub async fn get<T: DeserializeOwned>(
@@ -132,10 +130,14 @@ impl Db {
         store: Store,
         key: &str,
     ) -> Result<Option<T>, Error> {
-        let json = JsFuture::from(self.0.get(store.name(), key)).await?;
-        Ok(json
-            .as_string()
-            .and_then(|json| serde_json::from_str(&json).ok()))
+        let json = self.get_json(store, key).await?;
+        Ok(json.and_then(|json| serde_json::from_str(&json).ok()))
+    }
+
+    async fn get_json(&self, store: Store, key: &str) -> Result<Option<String>, Error> {
+        Ok(JsFuture::from(self.0.get(store.name(), key))
+            .await?
+            .as_string())
     }
 
     /// Writes one record. The write is issued before this returns (so it is ordered before any
@@ -146,7 +148,16 @@ impl Db {
         key: &str,
         value: &T,
     ) -> impl Future<Output = Result<(), Error>> + 'static + use<T> {
-        let written = self.write(store, key, value, false);
+        self.put_json(store, key, serde_json::to_string(value))
+    }
+
+    fn put_json(
+        &self,
+        store: Store,
+        key: &str,
+        json: serde_json::Result<String>,
+    ) -> impl Future<Output = Result<(), Error>> + 'static + use<> {
+        let written = self.write(store, key, json, false);
         async move { written.await.map(|_| ()) }
     }
 
@@ -158,17 +169,17 @@ impl Db {
         key: &str,
         value: &T,
     ) -> impl Future<Output = Result<bool, Error>> + 'static + use<T> {
-        self.write(store, key, value, true)
+        self.write(store, key, serde_json::to_string(value), true)
     }
 
-    fn write<T: Serialize>(
+    fn write(
         &self,
         store: Store,
         key: &str,
-        value: &T,
+        json: serde_json::Result<String>,
         only_if_present: bool,
-    ) -> impl Future<Output = Result<bool, Error>> + 'static + use<T> {
-        let issued = serde_json::to_string(value)
+    ) -> impl Future<Output = Result<bool, Error>> + 'static + use<> {
+        let issued = json
             .map_err(|e| Error(e.to_string()))
             .map(|json| JsFuture::from(self.0.put(store.name(), key, &json, only_if_present)));
         async move { Ok(issued?.await?.as_bool().unwrap_or(false)) }
@@ -210,9 +221,8 @@ mod tests {
         db.put(Store::Drafts, "a", &vec![1, 2]).await.unwrap();
         db.put(Store::Drafts, "b", &vec![3]).await.unwrap();
         db.put(Store::Outbox, "a", &"queued").await.unwrap();
-        let drafts: BTreeMap<String, Vec<u8>> = db.all(Store::Drafts).await.unwrap();
-        assert_eq!(drafts.len(), 2);
-        assert_eq!(drafts["a"], vec![1, 2]);
+        let drafts: Vec<Vec<u8>> = db.all(Store::Drafts).await.unwrap();
+        assert_eq!(drafts, [vec![1, 2], vec![3]]);
         assert_eq!(
             db.get::<String>(Store::Outbox, "a")
                 .await
@@ -272,11 +282,7 @@ mod tests {
         db.put(Store::Tracking, "bad", &"not a number")
             .await
             .unwrap();
-        let all: BTreeMap<String, u8> = db.all(Store::Tracking).await.unwrap();
-        assert_eq!(
-            all.into_iter().collect::<Vec<_>>(),
-            vec![("good".to_owned(), 5)]
-        );
+        assert_eq!(db.all::<u8>(Store::Tracking).await, Ok(vec![5]));
     }
 
     #[test]
@@ -326,8 +332,14 @@ mod tests {
         let (db, _) = fresh("test-migrate").await;
         write_legacy_items();
         assert_eq!(db.migrate_legacy().await, Ok(5));
-        let drafts: BTreeMap<String, serde_json::Value> = db.all(Store::Drafts).await.unwrap();
-        assert_eq!(drafts.keys().collect::<Vec<_>>(), ["d1", "d2"]);
+        let drafts: Vec<serde_json::Value> = db.all(Store::Drafts).await.unwrap();
+        assert_eq!(
+            drafts,
+            [
+                serde_json::json!({ "id": "d1" }),
+                serde_json::json!({ "id": "d2" })
+            ]
+        );
         let queued: serde_json::Value = db.get(Store::Outbox, "d1").await.unwrap().unwrap();
         assert_eq!(queued["attempts"], 3);
         let profile: serde_json::Value = db.get(Store::Device, "profile").await.unwrap().unwrap();
@@ -382,8 +394,9 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(db.replace(Store::Outbox, "nope", &1).await, Ok(false));
-        let drafts: BTreeMap<String, serde_json::Value> = db.all(Store::Drafts).await.unwrap();
-        assert_eq!(drafts.keys().collect::<Vec<_>>(), ["d1", "d2", "d3"]);
+        let drafts: Vec<serde_json::Value> = db.all(Store::Drafts).await.unwrap();
+        let ids: Vec<_> = drafts.iter().map(|d| d["id"].as_str().unwrap()).collect();
+        assert_eq!(ids, ["d1", "d2", "d3"]);
         let storage = local_storage();
         assert!(
             storage

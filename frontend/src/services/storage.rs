@@ -11,7 +11,7 @@
 //! private modes): the app then still works, and [`watch_problem`] lets the page say so.
 
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::future::Future;
 
 use catalog::FormValues;
@@ -50,19 +50,45 @@ pub enum Problem {
     Fallback,
 }
 
+// Plain vectors for the outbox and the id lists, searched linearly: they hold a handful of
+// entries, and every new map or set type adds its own copy of the B-tree code to the wasm.
 #[derive(Default)]
 struct Device {
     db: Option<Db>,
     drafts: BTreeMap<String, Draft>,
-    outbox: BTreeMap<String, OutboxEntry>,
+    outbox: Vec<OutboxEntry>,
     profile: FormValues,
     clerk_mode: bool,
     key: Option<DeviceSeed>,
-    /// Drafts changed in memory whose write waits for a pause in typing.
-    unsaved_drafts: BTreeSet<String>,
-    /// Outbox entries the database refused: kept (and sent) from memory.
-    unsaved_outbox: BTreeSet<String>,
+    /// Ids of drafts changed in memory whose write waits for a pause in typing.
+    unsaved_drafts: Vec<String>,
+    /// Ids of outbox entries the database refused: kept (and sent) from memory.
+    unsaved_outbox: Vec<String>,
     draft_timer: Option<gloo::timers::callback::Timeout>,
+}
+
+fn mark(ids: &mut Vec<String>, id: &str) {
+    if !ids.iter().any(|i| i == id) {
+        ids.push(id.to_owned());
+    }
+}
+
+fn unmark(ids: &mut Vec<String>, id: &str) {
+    ids.retain(|i| i != id);
+}
+
+/// Adds or replaces the entry for one application id.
+fn put_entry(outbox: &mut Vec<OutboxEntry>, entry: OutboxEntry) {
+    outbox.retain(|e| e.id != entry.id);
+    outbox.push(entry);
+}
+
+fn by_id(drafts: Vec<Draft>) -> BTreeMap<String, Draft> {
+    let mut map = BTreeMap::new();
+    for draft in drafts {
+        map.insert(draft.id.clone(), draft);
+    }
+    map
 }
 
 thread_local! {
@@ -92,7 +118,7 @@ pub async fn open() {
     DEVICE.with_borrow_mut(|device| {
         *device = Device {
             db: Some(db),
-            drafts,
+            drafts: by_id(drafts),
             outbox,
             profile: profile.unwrap_or_default(),
             clerk_mode: clerk_mode.unwrap_or(false),
@@ -162,7 +188,7 @@ pub fn drafts() -> BTreeMap<String, Draft> {
 pub fn save_draft(draft: &Draft) {
     DEVICE.with_borrow_mut(|device| {
         device.drafts.insert(draft.id.clone(), draft.clone());
-        device.unsaved_drafts.insert(draft.id.clone());
+        mark(&mut device.unsaved_drafts, &draft.id);
         device.draft_timer = Some(gloo::timers::callback::Timeout::new(
             DRAFT_DEBOUNCE_MS,
             || write_drafts(false),
@@ -192,7 +218,7 @@ fn write_drafts(closing: bool) {
 pub async fn save_draft_now(draft: &Draft) {
     let db = DEVICE.with_borrow_mut(|device| {
         device.drafts.insert(draft.id.clone(), draft.clone());
-        device.unsaved_drafts.remove(&draft.id);
+        unmark(&mut device.unsaved_drafts, &draft.id);
         device.db.clone()
     });
     match db {
@@ -204,8 +230,12 @@ pub async fn save_draft_now(draft: &Draft) {
 /// The latest copy of one draft: this tab's if it has unsaved changes, else the device's
 /// (another tab may have changed or made it).
 async fn draft(id: &str) -> Option<Draft> {
-    let (db, unsaved) =
-        DEVICE.with_borrow(|device| (device.db.clone(), device.unsaved_drafts.contains(id)));
+    let (db, unsaved) = DEVICE.with_borrow(|device| {
+        (
+            device.db.clone(),
+            device.unsaved_drafts.iter().any(|i| i == id),
+        )
+    });
     if let (Some(db), false) = (db, unsaved)
         && let Ok(stored) = db.get::<Draft>(Store::Drafts, id).await
     {
@@ -235,7 +265,7 @@ pub fn current_draft() -> Option<Draft> {
 pub fn delete_draft(id: &str) {
     DEVICE.with_borrow_mut(|device| {
         device.drafts.remove(id);
-        device.unsaved_drafts.remove(id);
+        unmark(&mut device.unsaved_drafts, id);
     });
     let id = id.to_owned();
     write(move |db| db.delete(Store::Drafts, &id));
@@ -305,37 +335,32 @@ pub async fn remember_tracking(status: &TrackingStatus) {
     }
 }
 
-/// The outbox as this tab last saw it, oldest first.
+/// The outbox as this tab last saw it.
 pub fn outbox() -> Vec<OutboxEntry> {
-    DEVICE.with_borrow(|device| sorted(device.outbox.values().cloned().collect()))
-}
-
-fn sorted(mut entries: Vec<OutboxEntry>) -> Vec<OutboxEntry> {
-    entries.sort_by(|a, b| a.queued_at.total_cmp(&b.queued_at));
-    entries
+    DEVICE.with_borrow(|device| device.outbox.clone())
 }
 
 /// The outbox as the device holds it now (other tabs may have added or sent entries), plus
-/// this tab's entries the device refused; the same drafts are refreshed too.
+/// this tab's entries the device refused; the drafts are refreshed too.
 pub async fn load_outbox() -> Vec<OutboxEntry> {
     let Some(db) = db() else {
         return outbox();
     };
-    let (Ok(stored), drafts) = (
+    let (Ok(mut entries), drafts) = (
         db.all::<OutboxEntry>(Store::Outbox).await,
         db.all::<Draft>(Store::Drafts).await,
     ) else {
         return outbox();
     };
     DEVICE.with_borrow_mut(|device| {
-        let mut entries = stored;
-        for id in &device.unsaved_outbox {
-            if let Some(entry) = device.outbox.get(id) {
-                entries.insert(id.clone(), entry.clone());
+        for entry in &device.outbox {
+            if device.unsaved_outbox.contains(&entry.id) {
+                put_entry(&mut entries, entry.clone());
             }
         }
         device.outbox = entries;
-        if let Ok(mut drafts) = drafts {
+        if let Ok(drafts) = drafts {
+            let mut drafts = by_id(drafts);
             for id in &device.unsaved_drafts {
                 if let Some(draft) = device.drafts.get(id) {
                     drafts.insert(id.clone(), draft.clone());
@@ -343,7 +368,7 @@ pub async fn load_outbox() -> Vec<OutboxEntry> {
             }
             device.drafts = drafts;
         }
-        sorted(device.outbox.values().cloned().collect())
+        device.outbox.clone()
     })
 }
 
@@ -351,7 +376,7 @@ pub async fn load_outbox() -> Vec<OutboxEntry> {
 /// refuses, the entry stays in this tab's memory (and is still sent) and the page says so.
 pub async fn enqueue(entry: OutboxEntry) {
     let db = DEVICE.with_borrow_mut(|device| {
-        device.outbox.insert(entry.id.clone(), entry.clone());
+        put_entry(&mut device.outbox, entry.clone());
         device.db.clone()
     });
     let written = match db {
@@ -360,9 +385,9 @@ pub async fn enqueue(entry: OutboxEntry) {
     };
     DEVICE.with_borrow_mut(|device| {
         if written {
-            device.unsaved_outbox.remove(&entry.id);
+            unmark(&mut device.unsaved_outbox, &entry.id);
         } else {
-            device.unsaved_outbox.insert(entry.id.clone());
+            mark(&mut device.unsaved_outbox, &entry.id);
         }
     });
     report(written);
@@ -376,11 +401,11 @@ pub async fn requeue(entry: OutboxEntry) {
     match db {
         Some(db) if !unsaved => match db.replace(Store::Outbox, &entry.id, &entry).await {
             Ok(true) => {
-                DEVICE.with_borrow_mut(|device| device.outbox.insert(entry.id.clone(), entry));
+                DEVICE.with_borrow_mut(|device| put_entry(&mut device.outbox, entry));
                 report(true);
             }
             Ok(false) => {
-                DEVICE.with_borrow_mut(|device| device.outbox.remove(&entry.id));
+                DEVICE.with_borrow_mut(|device| device.outbox.retain(|e| e.id != entry.id));
                 report(true);
             }
             Err(_) => report(false),
@@ -392,8 +417,8 @@ pub async fn requeue(entry: OutboxEntry) {
 /// Takes an answered entry out of the outbox and waits until the device has forgotten it.
 pub async fn dequeue(id: &str) {
     let db = DEVICE.with_borrow_mut(|device| {
-        device.outbox.remove(id);
-        device.unsaved_outbox.remove(id);
+        device.outbox.retain(|e| e.id != id);
+        unmark(&mut device.unsaved_outbox, id);
         device.db.clone()
     });
     if let Some(db) = db {
