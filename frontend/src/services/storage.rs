@@ -3,12 +3,13 @@
 //! registry answers and the last known tracking status.
 //!
 //! [`open`] runs once before the first render: it opens the database, moves over what the
-//! previous version kept in localStorage, and loads what the pages read synchronously (drafts,
-//! the outbox, profile, clerk mode, device key) into memory. Every change goes to memory at
-//! once and to the database record by record: drafts after a short pause in typing (and at
-//! once when the tab is hidden), outbox entries awaited, because an entry must leave the
-//! outbox only once the server has answered. Storage can be full, disabled or missing (some
-//! private modes): the app then still works, and [`watch_problem`] lets the page say so.
+//! previous version kept in localStorage (and what a closing page journalled), and loads what
+//! the pages read synchronously (drafts, the outbox, profile, clerk mode, device key) into
+//! memory. Every change goes to memory at once and to the database record by record: drafts
+//! after a short pause in typing (and at once, journalled synchronously too, when the tab is
+//! hidden or closing), outbox entries awaited, because an entry must leave the outbox only
+//! once the server has answered. Storage can be full, disabled or missing (some private
+//! modes): the app then still works, and [`watch_problem`] lets the page say so.
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
