@@ -1,7 +1,8 @@
 // Where the applicant app keeps its data: IndexedDB. A draft survives the tab closing and the
 // browser restarting; an upgrade from the version that kept everything in localStorage moves
-// every draft and queued application over (and still sends them); without IndexedDB the app
-// falls back to localStorage and says so; a refused write is told, not hidden.
+// every draft and queued application over (and still sends them); two tabs never overwrite
+// each other's queue; without IndexedDB the app falls back to localStorage and says so; a
+// refused write is told, not hidden.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -123,6 +124,37 @@ test('upgrading from the localStorage version moves drafts and queued applicatio
   await waitFor(async () => (await fetch(`${server.url}/api/applications/${id}`)).status === 200);
   await waitFor(async () => (await stored(upgraded, 'drafts'))[id].license !== null);
   await waitFor(async () => Object.keys(await stored(upgraded, 'outbox')).length === 0);
+  await context.close();
+});
+
+test('two tabs queue side by side; one tab sends both and files the other tab\'s license', async () => {
+  const first = await openApp(browser, server.url, { lang: 'en' });
+  const context = first.context();
+  const second = await context.newPage();
+  await second.goto(server.url);
+  await goOffline(context);
+  const ids = [];
+  for (const [page, name] of [[first, '甲书店 First Books'], [second, '乙书店 Second Books']]) {
+    await page.bringToFront(); // a background tab's timers are throttled
+    await startBookstore(page);
+    await completeForm(page, catalog, { lang: 'en', overrides: { business_name: name } });
+    await page.getByRole('button', { name: T.en.send }).click();
+    await page.getByRole('heading', { name: 'Your application is in the outbox' }).waitFor();
+    ids.push(await page.evaluate(() => JSON.parse(sessionStorage.getItem('yiye.current'))));
+  }
+  // Each tab wrote its own record: neither replaced the other's queue.
+  assert.deepEqual(Object.keys(await stored(first, 'outbox')).sort(), [...ids].sort());
+  await second.close();
+
+  // Only the first tab is left: it sends both, and keeps each license in its own draft,
+  // including the draft the first tab never had in memory.
+  await goOnline(context);
+  for (const id of ids) {
+    await waitFor(async () => (await stored(first, 'drafts'))[id]?.license);
+  }
+  const drafts = await stored(first, 'drafts');
+  assert.equal(drafts[ids[1]].license.claims.business_name, '乙书店 Second Books');
+  assert.deepEqual(await stored(first, 'outbox'), {});
   await context.close();
 });
 
