@@ -1,10 +1,13 @@
 // Trunk post_build hook, run on Trunk's staging directory before it becomes dist/:
 //  1. moves Trunk's inline loader script into a hashed file, so the Content-Security-Policy
 //     can forbid inline scripts ("script-src 'self'") without per-build hashes in the server;
-//  2. writes brotli and gzip copies of every text and wasm asset, which the server sends to
+//  2. drops wasm-bindgen JS snippets this app does not import: Trunk copies every snippet in the
+//     target directory's shared wasm-bindgen output, so the inspector's build would otherwise
+//     ship (and preload) the applicant app's storage snippet;
+//  3. writes brotli and gzip copies of every text and wasm asset, which the server sends to
 //     browsers that accept them (phones on weak links download a third of the bytes).
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
@@ -30,12 +33,30 @@ function externaliseLoader() {
   writeFileSync(indexPath, rewritten);
 }
 
+function dropForeignSnippets() {
+  const snippets = join(staging, 'snippets');
+  if (!existsSync(snippets)) return;
+  const scripts = readdirSync(staging).filter((name) => name.endsWith('.js'))
+    .map((name) => readFileSync(join(staging, name), 'utf8')).join('\n');
+  const indexPath = join(staging, 'index.html');
+  let html = readFileSync(indexPath, 'utf8');
+  for (const dir of readdirSync(snippets)) {
+    if (scripts.includes(`snippets/${dir}/`)) continue;
+    rmSync(join(snippets, dir), { recursive: true });
+    html = html.replace(new RegExp(`<link[^>]*snippets/${dir}/[^>]*>`, 'g'), '');
+  }
+  if (readdirSync(snippets).length === 0) rmSync(snippets, { recursive: true });
+  writeFileSync(indexPath, html);
+}
+
 const COMPRESSIBLE = /\.(wasm|js|css|html|svg|json|webmanifest)$/;
 
-function precompress() {
-  for (const entry of readdirSync(staging, { withFileTypes: true })) {
+// Every directory, for wasm-bindgen's JS snippets under snippets/.
+function precompress(dir = staging) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) precompress(path);
     if (!entry.isFile() || !COMPRESSIBLE.test(entry.name)) continue;
-    const path = join(staging, entry.name);
     const raw = readFileSync(path);
     writeFileSync(`${path}.gz`, gzipSync(raw, { level: 9 }));
     writeFileSync(`${path}.br`, brotliCompressSync(raw, {
@@ -45,5 +66,6 @@ function precompress() {
 }
 
 externaliseLoader();
+dropForeignSnippets();
 precompress();
-console.log('post-build: loader externalised, assets precompressed (br, gz)');
+console.log('post-build: loader externalised, foreign snippets dropped, assets precompressed (br, gz)');

@@ -10,7 +10,7 @@ use crate::hooks::{
     use_clerk_mode, use_large_text, use_service_worker, use_storage_health, use_stored_lang,
 };
 use crate::i18n;
-use crate::outbox::{self, OutboxEntry};
+use crate::outbox::OutboxEntry;
 use crate::services::api::{self, ApiError};
 use crate::services::storage;
 use crate::state::{Action, AppState, Page};
@@ -21,10 +21,11 @@ pub fn App() -> Html {
     let (large_text, toggle_large_text) = use_large_text();
     let (clerk_mode, toggle_clerk_mode) = use_clerk_mode();
     let (update_ready, activate_update) = use_service_worker();
-    let storage_warning = use_storage_health();
+    let storage = use_storage_health();
     let state = use_reducer(initial_state);
-    // Every change to the application is kept on the device at once: nothing typed is lost
-    // on reload, tab close or a dead battery.
+    // Every change to the application is kept on the device (written after a pause in typing
+    // well under a second, or when the tab is hidden): nothing typed is lost on reload, tab
+    // close or a dead battery.
     use_effect_with(state.draft.clone(), |draft| {
         if !draft.id.is_empty() {
             storage::save_draft(draft);
@@ -115,7 +116,7 @@ pub fn App() -> Html {
             let on_retry = {
                 let dispatch = dispatch.clone();
                 Callback::from(move |_| {
-                    outbox::retry_now();
+                    retry_now();
                     flush_outbox(dispatch.clone());
                 })
             };
@@ -173,8 +174,11 @@ pub fn App() -> Html {
                         <button type="button" onclick={activate_update.reform(|_| ())}>{ i18n::RELOAD.get(lang) }</button>
                     </div>
                 }
+                if let Some(failing) = storage.failing {
+                    <p class="notice no-print" role="alert">{ failing.get(lang) }</p>
+                }
                 // Where saved applications are shown: there the warning is actionable.
-                if let (Some(warning), Page::Drafts | Page::Sending) = (storage_warning, &state.page) {
+                if let (Some(warning), Page::Drafts | Page::Sending) = (storage.warning, &state.page) {
                     <p class="notice no-print" role="status">{ warning.get(lang) }</p>
                 }
                 { for back }
@@ -220,11 +224,12 @@ fn look_up_registry(credit_code: String, dispatch: Callback<Action>) {
     wasm_bindgen_futures::spawn_local(async move {
         let answer = match api::lookup_registry(&credit_code).await {
             Ok(Some(values)) => {
-                storage::cache_registry(&credit_code, &values);
+                storage::cache_registry(&credit_code, &values).await;
                 Ok(Some(values))
             }
             // Offline: what this device looked up before still pre-fills.
             Err(error) if error.is_transient() => storage::cached_registry(&credit_code)
+                .await
                 .map(Some)
                 .ok_or(error),
             other => other,
@@ -246,9 +251,14 @@ fn queue(draft: &Draft, dispatch: &Callback<Action>) {
         draft.complete_values(&form),
         js_sys::Date::now(),
     );
-    storage::enqueue(entry);
-    dispatch.emit(Action::Queue);
-    flush_outbox(dispatch.clone());
+    let (draft, dispatch) = (draft.clone(), dispatch.clone());
+    wasm_bindgen_futures::spawn_local(async move {
+        // The draft the entry came from is on the device too, for the answer to land in.
+        storage::save_draft_now(&draft).await;
+        storage::enqueue(entry).await;
+        dispatch.emit(Action::Queue);
+        flush_outbox(dispatch);
+    });
 }
 
 /// Runs the outbox for the life of the page: at start, whenever the network comes back, and
@@ -257,7 +267,7 @@ fn start_outbox(dispatch: Callback<Action>) {
     flush_outbox(dispatch.clone());
     let on_online = dispatch.clone();
     gloo::events::EventListener::new(&gloo::utils::window(), "online", move |_| {
-        outbox::retry_now();
+        retry_now();
         flush_outbox(on_online.clone());
     })
     .forget();
@@ -267,6 +277,14 @@ fn start_outbox(dispatch: Callback<Action>) {
 thread_local! {
     /// One flush at a time: the timer, the `online` event and "Send" may all fire together.
     static FLUSHING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// The next flush sends every entry, whatever its backoff.
+    static RETRY_NOW: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Makes every entry due at the next flush (the network came back, or the applicant pressed
+/// "Try now").
+fn retry_now() {
+    RETRY_NOW.set(true);
 }
 
 /// Sends every due outbox entry once. An entry leaves the outbox only with the server's
@@ -277,7 +295,10 @@ fn flush_outbox(dispatch: Callback<Action>) {
     }
     wasm_bindgen_futures::spawn_local(async move {
         let now = js_sys::Date::now();
-        for mut entry in storage::outbox().into_iter().filter(|e| e.is_due(now)) {
+        let all = RETRY_NOW.replace(false);
+        // What the device holds now: another tab may have queued or sent entries.
+        let entries = storage::load_outbox().await;
+        for mut entry in entries.into_iter().filter(|e| all || e.is_due(now)) {
             dispatch.emit(Action::SendStarted(entry.id.clone()));
             let outcome =
                 api::submit(&entry.id, &entry.industry, &entry.scope, &entry.values).await;
@@ -285,12 +306,14 @@ fn flush_outbox(dispatch: Callback<Action>) {
                 Err(error) if error.is_transient() => {
                     entry.failed(js_sys::Date::now(), error.to_string());
                     let (id, attempts, why) = (entry.id.clone(), entry.attempts, error.to_string());
-                    storage::enqueue(entry);
+                    storage::requeue(entry).await;
                     dispatch.emit(Action::SendFailed { id, attempts, why });
                 }
                 outcome => {
-                    record_answer(&entry, &outcome);
-                    storage::dequeue(&entry.id);
+                    // The answer is kept before the entry leaves the outbox: a crash in
+                    // between sends again, and the server answers the same.
+                    record_answer(&entry, &outcome).await;
+                    storage::dequeue(&entry.id).await;
                     dispatch.emit(Action::Answered(entry.id.clone(), outcome));
                 }
             }
@@ -301,11 +324,8 @@ fn flush_outbox(dispatch: Callback<Action>) {
 
 /// Keeps the server's answer in the application's draft on the device, whether or not that
 /// application is open on screen.
-fn record_answer(entry: &OutboxEntry, outcome: &Result<api::SubmitOutcome, ApiError>) {
-    let Some(mut draft) = storage::drafts().remove(&entry.id) else {
-        return;
-    };
-    match outcome {
+async fn record_answer(entry: &OutboxEntry, outcome: &Result<api::SubmitOutcome, ApiError>) {
+    storage::update_draft(&entry.id, |draft| match outcome {
         Ok(api::SubmitOutcome::Issued(answer)) => {
             draft.license = Some(answer.license.clone());
             draft.server_errors.clear();
@@ -315,8 +335,8 @@ fn record_answer(entry: &OutboxEntry, outcome: &Result<api::SubmitOutcome, ApiEr
         }
         Ok(api::SubmitOutcome::NeedsChanges(fields)) => draft.server_errors = fields.clone(),
         Err(_) => {}
-    }
-    storage::save_draft(&draft);
+    })
+    .await;
 }
 
 /// Keeps the applicant's own data (contact, ID …) for pre-filling their next application.

@@ -14,7 +14,11 @@ mod services;
 mod state;
 
 fn main() {
-    yew::Renderer::<app::App>::new().render();
+    // The pages read drafts, the outbox and settings synchronously: load them first.
+    wasm_bindgen_futures::spawn_local(async {
+        services::storage::open().await;
+        yew::Renderer::<app::App>::new().render();
+    });
 }
 
 /// Today's date on this device (the catalog has no clock in wasm32).

@@ -61,16 +61,6 @@ impl OutboxEntry {
     }
 }
 
-/// Makes every entry due now (the network came back, or the applicant pressed "Try now").
-pub fn retry_now() {
-    let mut entries = crate::services::storage::outbox();
-    let now = js_sys::Date::now();
-    for entry in &mut entries {
-        entry.next_try_at = entry.next_try_at.min(now);
-    }
-    crate::services::storage::save_outbox(&entries);
-}
-
 /// Exponential backoff: 2 s, 4 s, 8 s … capped at five minutes.
 pub fn backoff(attempts: u32) -> f64 {
     let exponent = attempts.saturating_sub(1).min(16);

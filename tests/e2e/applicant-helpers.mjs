@@ -217,3 +217,23 @@ export function description(locator) {
     .split(/\s+/).filter(Boolean)
     .map((id) => document.getElementById(id)?.textContent ?? '').join(' '));
 }
+
+/** Every record of one object store of the app's IndexedDB database, by key, read in the page
+ *  (never creating the database: that is the app's business). */
+export function stored(page, store) {
+  return page.evaluate((name) => new Promise((resolve, reject) => {
+    const open = indexedDB.open('yiye');
+    open.onupgradeneeded = () => open.transaction.abort();
+    open.onerror = () => reject(new Error(`the app's database is missing: ${open.error}`));
+    open.onsuccess = () => {
+      const objects = open.result.transaction(name).objectStore(name);
+      const keys = objects.getAllKeys();
+      const values = objects.getAll();
+      values.onsuccess = () => {
+        open.result.close();
+        resolve(Object.fromEntries(keys.result.map((key, i) => [key, values.result[i]])));
+      };
+      values.onerror = () => reject(values.error);
+    };
+  }), store);
+}

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser, goOffline, goOnline } from './harness.mjs';
-import { loadCatalog, openApp, chooseIndustry, answerScope, completeForm, T } from './applicant-helpers.mjs';
+import { loadCatalog, openApp, chooseIndustry, answerScope, completeForm, stored, T } from './applicant-helpers.mjs';
 
 let server;
 let browser;
@@ -58,7 +58,7 @@ test('three applicants offline, one sync: three licenses, no data crossing', asy
 
   // One sync.
   await goOnline(page.context());
-  const drafts = () => page.evaluate(() => Object.values(JSON.parse(localStorage.getItem('yiye.drafts'))));
+  const drafts = async () => Object.values(await stored(page, 'drafts'));
   const until = Date.now() + 30_000;
   while ((await drafts()).filter((d) => d.license).length < 3 && Date.now() < until) await page.waitForTimeout(250);
   const issued = (await drafts()).filter((d) => d.license);
@@ -73,7 +73,7 @@ test('three applicants offline, one sync: three licenses, no data crossing', asy
   assert.deepEqual(issued.map((d) => d.values.business_name).sort(), [...APPLICANTS].sort());
   assert.equal(new Set(issued.map((d) => d.license.number)).size, 3);
   // No profile was kept, so the next applicant starts blank too.
-  assert.equal(await page.evaluate(() => localStorage.getItem('yiye.profile')), null);
+  assert.equal((await stored(page, 'device')).profile, undefined);
   await startBookstore(page);
   assert.equal(await page.getByLabel('Postal code', { exact: true }).inputValue(), '');
   await page.context().close();

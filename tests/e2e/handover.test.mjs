@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, launchBrowser, goOffline, goOnline } from './harness.mjs';
-import { loadCatalog, openApp, chooseIndustry, answerScope, completeForm, T } from './applicant-helpers.mjs';
+import { loadCatalog, openApp, chooseIndustry, answerScope, completeForm, stored, T } from './applicant-helpers.mjs';
 
 const ADMIN_TOKEN = 'handover-test-token';
 let server;
@@ -91,7 +91,7 @@ test('a signed hand-over read from screenshots is issued; unenrolled and altered
   // gets the same license.
   await goOnline(page.context());
   await page.getByRole('heading', { name: T.en.license, level: 1 }).waitFor({ timeout: 20_000 });
-  const onDevice = await page.evaluate((id) => JSON.parse(localStorage.getItem('yiye.drafts'))[id].license.number, issued.application_id);
+  const onDevice = (await stored(page, 'drafts'))[issued.application_id].license.number;
   assert.equal(onDevice, issued.license.number);
   await page.context().close();
 });

@@ -44,18 +44,25 @@ export async function startServer({ env = {}, dist = DIST } = {}) {
   };
 }
 
+const chromiumOptions = (extraArgs = []) => ({
+  executablePath: execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim(),
+  headless: true,
+  args: [
+    '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    '--disable-dev-shm-usage', ...extraArgs,
+  ],
+});
+
 /** Launches Debian's headless Chromium with a fresh profile and no background networking. */
 export async function launchBrowser(extraArgs = []) {
-  const executablePath = execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim();
-  return chromium.launch({
-    executablePath,
-    headless: true,
-    args: [
-      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--disable-dev-shm-usage', ...extraArgs,
-    ],
-  });
+  return chromium.launch(chromiumOptions(extraArgs));
+}
+
+/** Launches Chromium on the profile in `userDataDir` (kept across launches, like a browser
+ *  restarted on the same device); resolves to its one browser context. */
+export async function launchPersistentBrowser(userDataDir, contextOptions = {}) {
+  return chromium.launchPersistentContext(userDataDir, { ...chromiumOptions(), ...contextOptions });
 }
 
 // Offline emulation does not reliably cover a page that a service worker controls (its network

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { startServer, launchBrowser, goOffline, goOnline } from './harness.mjs';
-import { loadCatalog, openApp, chooseIndustry, answerScope, completeForm, T } from './applicant-helpers.mjs';
+import { loadCatalog, openApp, chooseIndustry, answerScope, completeForm, stored, T } from './applicant-helpers.mjs';
 
 let server;
 let browser;
@@ -66,8 +66,8 @@ test('sent offline: queued, kept when the page closes, issued once when the netw
   await waitFor(async () => (await fetch(`${server.url}/api/applications/${id}`)).status === 200);
   assert.equal(licensesInLedger(id), 1);
   // The answer is kept in the application on the device.
-  await waitFor(() => again.evaluate((key) => JSON.parse(localStorage.getItem('yiye.drafts'))[key].license !== null, id));
-  assert.deepEqual(await again.evaluate(() => JSON.parse(localStorage.getItem('yiye.outbox'))), []);
+  await waitFor(async () => (await stored(again, 'drafts'))[id].license !== null);
+  await waitFor(async () => Object.keys(await stored(again, 'outbox')).length === 0);
   await context.close();
 });
 

@@ -23,10 +23,10 @@ pub fn TrackingStatusView(props: &Props) -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 status.set(Some(match api::track(&id).await {
                     Ok(answer) => {
-                        storage::remember_tracking(&answer);
+                        storage::remember_tracking(&answer).await;
                         (Some(answer), None)
                     }
-                    Err(error) => (storage::last_tracking(&id), Some(error)),
+                    Err(error) => (storage::last_tracking(&id).await, Some(error)),
                 }));
             });
         });

@@ -3,25 +3,55 @@ use wasm_bindgen_futures::JsFuture;
 use yew::prelude::*;
 
 use crate::i18n::{self, Text};
+use crate::services::storage::{self, Problem};
 
 /// Share of the quota above which the user is warned that the device is nearly full.
 const NEARLY_FULL: f64 = 0.8;
 
+/// What to tell the user about the device's storage.
+#[derive(Clone, Copy, PartialEq)]
+pub struct StorageHealth {
+    /// Recent changes are not being kept: said on every page.
+    pub failing: Option<Text>,
+    /// Saved applications are at risk (no IndexedDB, not persistent, nearly full): said where
+    /// saved applications are shown.
+    pub warning: Option<Text>,
+}
+
 /// Asks the browser to keep this site's storage (drafts, the outbox) even when space runs
 /// short, and says so when it refuses or when the quota is nearly used up: browsers treat
-/// site storage as temporary unless told otherwise.
+/// site storage as temporary unless told otherwise. Also says when a write failed or when
+/// IndexedDB is missing and the app fell back to localStorage.
 #[hook]
-pub fn use_storage_health() -> Option<Text> {
-    let warning = use_state(|| None::<Text>);
+pub fn use_storage_health() -> StorageHealth {
+    let quota = use_state(|| None::<Text>);
+    let problem = use_state(|| None::<Problem>);
     {
-        let warning = warning.setter();
+        let (quota, problem) = (quota.setter(), problem.setter());
         use_effect_with((), move |_| {
+            problem.set(storage::watch_problem(Callback::from({
+                let problem = problem.clone();
+                move |now| problem.set(now)
+            })));
             wasm_bindgen_futures::spawn_local(async move {
-                warning.set(check().await);
+                quota.set(check().await);
             });
         });
     }
-    *warning
+    match *problem {
+        Some(Problem::WriteFailed) => StorageHealth {
+            failing: Some(i18n::STORAGE_WRITE_FAILED),
+            warning: *quota,
+        },
+        Some(Problem::Fallback) => StorageHealth {
+            failing: None,
+            warning: Some(i18n::STORAGE_FALLBACK),
+        },
+        None => StorageHealth {
+            failing: None,
+            warning: *quota,
+        },
+    }
 }
 
 async fn check() -> Option<Text> {

@@ -3,30 +3,22 @@
 //! and never leaves the device; an administrator enrols its public key at the authority once.
 //! It is not the authority's signing key, which never comes near a browser.
 
-use gloo::storage::{LocalStorage, Storage};
-use serde::{Deserialize, Serialize};
+use crate::services::storage::{self, DeviceSeed};
 
-const DEVICE: &str = "yiye.device";
-
-#[derive(Serialize, Deserialize)]
-struct StoredDevice {
-    id: String,
-    seed: String,
-}
-
-/// The device key, made on first use; `None` when the browser has no secure randomness or
-/// cannot store it (then hand-over is unavailable and the app says so).
+/// The device key, made on first use; `None` when the browser has no secure randomness (then
+/// hand-over is unavailable and the app says so). When the device cannot store a new key, it
+/// still signs for this session and the page warns that storage failed.
 pub fn device_key() -> Option<signer::SigningKey> {
-    let stored: StoredDevice = match LocalStorage::get(DEVICE) {
-        Ok(stored) => stored,
-        Err(_) => {
+    let stored = match storage::device_key() {
+        Some(stored) => stored,
+        None => {
             let seed = random_bytes::<32>()?;
             let id = format!("device-{}", hex(&random_bytes::<4>()?));
-            let stored = StoredDevice {
+            let stored = DeviceSeed {
                 id,
                 seed: hex(&seed),
             };
-            LocalStorage::set(DEVICE, &stored).ok()?;
+            storage::save_device_key(&stored);
             stored
         }
     };

@@ -2,4 +2,5 @@
 
 pub mod api;
 pub mod device;
+pub mod idb;
 pub mod storage;

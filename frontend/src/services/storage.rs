@@ -1,35 +1,256 @@
-//! What the app keeps on this device: drafts (saved after every change), the applicant's
-//! profile for pre-filling the next application, and the last known tracking status.
-//! Storage can be full or disabled (private mode): the app then still works, it just
-//! cannot remember, and callers get to know.
+//! What the app keeps on this device, in IndexedDB (`services/idb.rs`): drafts, the outbox,
+//! the applicant's profile for pre-filling the next application, clerk mode, the device key,
+//! registry answers and the last known tracking status.
+//!
+//! [`open`] runs once before the first render: it opens the database, moves over what the
+//! previous version kept in localStorage (and what a closing page journalled), and loads what
+//! the pages read synchronously (drafts, the outbox, profile, clerk mode, device key) into
+//! memory. Every change goes to memory at once and to the database record by record: drafts
+//! after a short pause in typing (and at once, journalled synchronously too, when the tab is
+//! hidden or closing), outbox entries awaited, because an entry must leave the outbox only
+//! once the server has answered. Storage can be full, disabled or missing (some private
+//! modes): the app then still works, and [`watch_problem`] lets the page say so.
 
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
+use std::future::Future;
 
 use catalog::FormValues;
-use gloo::storage::{LocalStorage, SessionStorage, Storage};
+use gloo::storage::{SessionStorage, Storage};
+use serde::{Deserialize, Serialize};
+use yew::Callback;
 
 use crate::draft::Draft;
 use crate::license::TrackingStatus;
 use crate::outbox::OutboxEntry;
+use crate::services::idb::{self, Db, Error, Store};
 
-const DRAFTS: &str = "yiye.drafts";
-const PROFILE: &str = "yiye.profile";
-const TRACKING: &str = "yiye.tracking";
-const OUTBOX: &str = "yiye.outbox";
-const CLERK_MODE: &str = "yiye.clerk_mode";
-const REGISTRY: &str = "yiye.registry";
-/// The application open in this tab, so a reload (a new version, a crash) returns to it.
+const DATABASE: &str = "yiye";
+const PROFILE: &str = "profile";
+const CLERK_MODE: &str = "clerk_mode";
+const DEVICE_KEY: &str = "key";
+/// The application open in this tab, so a reload (a new version, a crash) returns to it. Per
+/// tab, so sessionStorage: it is a pointer into the drafts, not data.
 const CURRENT: &str = "yiye.current";
+/// How long typing may pause before a draft is written: well under a second.
+const DRAFT_DEBOUNCE_MS: u32 = 300;
 
-pub fn drafts() -> BTreeMap<String, Draft> {
-    LocalStorage::get(DRAFTS).unwrap_or_default()
+/// The device key as stored: its id and its 32-byte seed as hex.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct DeviceSeed {
+    pub id: String,
+    pub seed: String,
 }
 
-/// Saves one draft; `false` when the device refused (full or disabled storage).
-pub fn save_draft(draft: &Draft) -> bool {
-    let mut all = drafts();
-    all.insert(draft.id.clone(), draft.clone());
-    LocalStorage::set(DRAFTS, all).is_ok()
+/// What the page should tell the user about storage.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Problem {
+    /// The last write failed (storage full or refused): recent changes are not kept.
+    WriteFailed,
+    /// No IndexedDB: records are kept in localStorage, which holds much less.
+    Fallback,
+}
+
+// Plain vectors for the outbox and the id lists, searched linearly: they hold a handful of
+// entries, and every new map or set type adds its own copy of the B-tree code to the wasm.
+#[derive(Default)]
+struct Device {
+    db: Option<Db>,
+    drafts: BTreeMap<String, Draft>,
+    outbox: Vec<OutboxEntry>,
+    profile: FormValues,
+    clerk_mode: bool,
+    key: Option<DeviceSeed>,
+    /// Ids of drafts changed in memory whose write waits for a pause in typing.
+    unsaved_drafts: Vec<String>,
+    /// Ids of outbox entries the database refused: kept (and sent) from memory.
+    unsaved_outbox: Vec<String>,
+    draft_timer: Option<gloo::timers::callback::Timeout>,
+}
+
+fn mark(ids: &mut Vec<String>, id: &str) {
+    if !ids.iter().any(|i| i == id) {
+        ids.push(id.to_owned());
+    }
+}
+
+fn unmark(ids: &mut Vec<String>, id: &str) {
+    ids.retain(|i| i != id);
+}
+
+/// Adds or replaces the entry for one application id.
+fn put_entry(outbox: &mut Vec<OutboxEntry>, entry: OutboxEntry) {
+    outbox.retain(|e| e.id != entry.id);
+    outbox.push(entry);
+}
+
+fn by_id(drafts: Vec<Draft>) -> BTreeMap<String, Draft> {
+    let mut map = BTreeMap::new();
+    for draft in drafts {
+        map.insert(draft.id.clone(), draft);
+    }
+    map
+}
+
+thread_local! {
+    static DEVICE: RefCell<Device> = RefCell::default();
+    static FALLBACK: Cell<bool> = const { Cell::new(false) };
+    static WRITE_FAILED: Cell<bool> = const { Cell::new(false) };
+    static WATCHER: RefCell<Option<Callback<Option<Problem>>>> = const { RefCell::new(None) };
+}
+
+/// Opens the device's storage and loads what the pages need; run once before rendering.
+pub async fn open() {
+    let db = match Db::open(DATABASE).await {
+        Ok(db) => db,
+        Err(_) => {
+            // Neither IndexedDB nor localStorage: the app works, but remembers nothing.
+            report(false);
+            return;
+        }
+    };
+    FALLBACK.set(db.is_fallback());
+    report(db.migrate_legacy().await.is_ok());
+    let profile = db.get(Store::Device, PROFILE).await.ok().flatten();
+    let clerk_mode = db.get(Store::Device, CLERK_MODE).await.ok().flatten();
+    let key = db.get(Store::Device, DEVICE_KEY).await.ok().flatten();
+    let drafts = db.all(Store::Drafts).await.unwrap_or_default();
+    let outbox = db.all(Store::Outbox).await.unwrap_or_default();
+    DEVICE.with_borrow_mut(|device| {
+        *device = Device {
+            db: Some(db),
+            drafts: by_id(drafts),
+            outbox,
+            profile: profile.unwrap_or_default(),
+            clerk_mode: clerk_mode.unwrap_or(false),
+            key,
+            ..Device::default()
+        }
+    });
+    // Closing the tab, reloading, switching apps on a phone: write the draft now, not after
+    // the pause. (Not every browser fires `visibilitychange` on unload; all fire `pagehide`.)
+    gloo::events::EventListener::new(&gloo::utils::document(), "visibilitychange", |_| {
+        if gloo::utils::document().hidden() {
+            write_drafts(true);
+        }
+    })
+    .forget();
+    gloo::events::EventListener::new(&gloo::utils::window(), "pagehide", |_| write_drafts(true))
+        .forget();
+}
+
+/// Calls `watcher` whenever what should be said about storage changes; returns what holds now.
+pub fn watch_problem(watcher: Callback<Option<Problem>>) -> Option<Problem> {
+    WATCHER.set(Some(watcher));
+    problem()
+}
+
+fn problem() -> Option<Problem> {
+    if WRITE_FAILED.get() {
+        Some(Problem::WriteFailed)
+    } else if FALLBACK.get() {
+        Some(Problem::Fallback)
+    } else {
+        None
+    }
+}
+
+/// Records whether the latest write succeeded and tells the page if that changes anything.
+fn report(written: bool) {
+    let failed = !written;
+    if WRITE_FAILED.replace(failed) != failed
+        && let Some(watcher) = WATCHER.with_borrow(Clone::clone)
+    {
+        watcher.emit(problem());
+    }
+}
+
+fn db() -> Option<Db> {
+    DEVICE.with_borrow(|device| device.db.clone())
+}
+
+/// Issues a write with `issue` now, if the device's storage is open, and reports its outcome
+/// when it is done.
+fn write<W: Future<Output = Result<(), Error>> + 'static>(issue: impl FnOnce(&Db) -> W) {
+    match db() {
+        Some(db) => {
+            let write = issue(&db);
+            wasm_bindgen_futures::spawn_local(async move { report(write.await.is_ok()) });
+        }
+        None => report(false),
+    }
+}
+
+pub fn drafts() -> BTreeMap<String, Draft> {
+    DEVICE.with_borrow(|device| device.drafts.clone())
+}
+
+/// Keeps one draft: in memory at once, on the device after a short pause in typing.
+pub fn save_draft(draft: &Draft) {
+    DEVICE.with_borrow_mut(|device| {
+        device.drafts.insert(draft.id.clone(), draft.clone());
+        mark(&mut device.unsaved_drafts, &draft.id);
+        device.draft_timer = Some(gloo::timers::callback::Timeout::new(
+            DRAFT_DEBOUNCE_MS,
+            || write_drafts(false),
+        ));
+    });
+}
+
+/// Writes every draft still waiting for a pause in typing. When the page is `closing`, it may
+/// not live to finish the write: the drafts are journalled synchronously as well.
+fn write_drafts(closing: bool) {
+    let waiting: Vec<Draft> = DEVICE.with_borrow_mut(|device| {
+        device.draft_timer = None;
+        std::mem::take(&mut device.unsaved_drafts)
+            .into_iter()
+            .filter_map(|id| device.drafts.get(&id).cloned())
+            .collect()
+    });
+    for draft in waiting {
+        if closing {
+            idb::journal(Store::Drafts, &draft.id, &draft);
+        }
+        write(|db| db.put(Store::Drafts, &draft.id, &draft));
+    }
+}
+
+/// Keeps one draft and waits until it is on the device ("Send", the server's answer).
+pub async fn save_draft_now(draft: &Draft) {
+    let db = DEVICE.with_borrow_mut(|device| {
+        device.drafts.insert(draft.id.clone(), draft.clone());
+        unmark(&mut device.unsaved_drafts, &draft.id);
+        device.db.clone()
+    });
+    match db {
+        Some(db) => report(db.put(Store::Drafts, &draft.id, draft).await.is_ok()),
+        None => report(false),
+    }
+}
+
+/// The latest copy of one draft: this tab's if it has unsaved changes, else the device's
+/// (another tab may have changed or made it).
+async fn draft(id: &str) -> Option<Draft> {
+    let (db, unsaved) = DEVICE.with_borrow(|device| {
+        (
+            device.db.clone(),
+            device.unsaved_drafts.iter().any(|i| i == id),
+        )
+    });
+    if let (Some(db), false) = (db, unsaved)
+        && let Ok(stored) = db.get::<Draft>(Store::Drafts, id).await
+    {
+        return stored;
+    }
+    DEVICE.with_borrow(|device| device.drafts.get(id).cloned())
+}
+
+/// Puts the server's answer into an application's draft and waits until it is kept.
+pub async fn update_draft(id: &str, change: impl FnOnce(&mut Draft)) {
+    if let Some(mut draft) = draft(id).await {
+        change(&mut draft);
+        save_draft_now(&draft).await;
+    }
 }
 
 pub fn remember_current(id: &str) {
@@ -39,87 +260,241 @@ pub fn remember_current(id: &str) {
 /// The application this tab had open before a reload, if it is still saved.
 pub fn current_draft() -> Option<Draft> {
     let id: String = SessionStorage::get(CURRENT).ok()?;
-    drafts().remove(&id)
+    DEVICE.with_borrow(|device| device.drafts.get(&id).cloned())
 }
 
 pub fn delete_draft(id: &str) {
-    let mut all = drafts();
-    if all.remove(id).is_some() {
-        let _ = LocalStorage::set(DRAFTS, all);
-    }
+    DEVICE.with_borrow_mut(|device| {
+        device.drafts.remove(id);
+        unmark(&mut device.unsaved_drafts, id);
+    });
+    let id = id.to_owned();
+    write(move |db| db.delete(Store::Drafts, &id));
 }
 
 /// The applicant's saved profile; empty in clerk mode, where one device serves many people
 /// and one applicant's data must never pre-fill another's.
 pub fn profile() -> FormValues {
-    if clerk_mode() {
-        return FormValues::new();
-    }
-    LocalStorage::get(PROFILE).unwrap_or_default()
+    DEVICE.with_borrow(|device| {
+        if device.clerk_mode {
+            FormValues::new()
+        } else {
+            device.profile.clone()
+        }
+    })
 }
 
 /// Remembers the applicant's profile, except in clerk mode.
 pub fn save_profile(values: &FormValues) {
-    if !clerk_mode() {
-        let _ = LocalStorage::set(PROFILE, values);
+    if clerk_mode() {
+        return;
     }
+    DEVICE.with_borrow_mut(|device| device.profile = values.clone());
+    let values = values.clone();
+    write(move |db| db.put(Store::Device, PROFILE, &values));
 }
 
 pub fn clerk_mode() -> bool {
-    LocalStorage::get(CLERK_MODE).unwrap_or(false)
+    DEVICE.with_borrow(|device| device.clerk_mode)
 }
 
 /// Switching clerk mode on also forgets any saved profile on the device.
 pub fn set_clerk_mode(on: bool) {
-    let _ = LocalStorage::set(CLERK_MODE, on);
+    DEVICE.with_borrow_mut(|device| {
+        device.clerk_mode = on;
+        if on {
+            device.profile = FormValues::new();
+        }
+    });
+    write(|db| db.put(Store::Device, CLERK_MODE, &on));
     if on {
-        LocalStorage::delete(PROFILE);
+        write(|db| db.delete(Store::Device, PROFILE));
     }
 }
 
-pub fn last_tracking(id: &str) -> Option<TrackingStatus> {
-    let all: BTreeMap<String, TrackingStatus> = LocalStorage::get(TRACKING).unwrap_or_default();
-    all.get(id).cloned()
+pub fn device_key() -> Option<DeviceSeed> {
+    DEVICE.with_borrow(|device| device.key.clone())
 }
 
-pub fn remember_tracking(status: &TrackingStatus) {
-    let mut all: BTreeMap<String, TrackingStatus> = LocalStorage::get(TRACKING).unwrap_or_default();
-    all.insert(status.application_id.clone(), status.clone());
-    let _ = LocalStorage::set(TRACKING, all);
+pub fn save_device_key(key: &DeviceSeed) {
+    DEVICE.with_borrow_mut(|device| device.key = Some(key.clone()));
+    let key = key.clone();
+    write(move |db| db.put(Store::Device, DEVICE_KEY, &key));
 }
 
+pub async fn last_tracking(id: &str) -> Option<TrackingStatus> {
+    db()?.get(Store::Tracking, id).await.ok().flatten()
+}
+
+pub async fn remember_tracking(status: &TrackingStatus) {
+    if let Some(db) = db() {
+        report(
+            db.put(Store::Tracking, &status.application_id, status)
+                .await
+                .is_ok(),
+        );
+    }
+}
+
+/// The outbox as this tab last saw it.
 pub fn outbox() -> Vec<OutboxEntry> {
-    LocalStorage::get(OUTBOX).unwrap_or_default()
+    DEVICE.with_borrow(|device| device.outbox.clone())
 }
 
-/// Saves the outbox; `false` when the device refused (the entry then stays in memory only and
-/// the applicant is told).
-pub fn save_outbox(entries: &[OutboxEntry]) -> bool {
-    LocalStorage::set(OUTBOX, entries).is_ok()
+/// The outbox as the device holds it now (other tabs may have added or sent entries), plus
+/// this tab's entries the device refused; the drafts are refreshed too.
+pub async fn load_outbox() -> Vec<OutboxEntry> {
+    let Some(db) = db() else {
+        return outbox();
+    };
+    let (Ok(mut entries), drafts) = (
+        db.all::<OutboxEntry>(Store::Outbox).await,
+        db.all::<Draft>(Store::Drafts).await,
+    ) else {
+        return outbox();
+    };
+    DEVICE.with_borrow_mut(|device| {
+        for entry in &device.outbox {
+            if device.unsaved_outbox.contains(&entry.id) {
+                put_entry(&mut entries, entry.clone());
+            }
+        }
+        device.outbox = entries;
+        if let Ok(drafts) = drafts {
+            let mut drafts = by_id(drafts);
+            for id in &device.unsaved_drafts {
+                if let Some(draft) = device.drafts.get(id) {
+                    drafts.insert(id.clone(), draft.clone());
+                }
+            }
+            device.drafts = drafts;
+        }
+        device.outbox.clone()
+    })
 }
 
-/// Adds or replaces the entry for one application id.
-pub fn enqueue(entry: OutboxEntry) -> bool {
-    let mut entries = outbox();
-    entries.retain(|e| e.id != entry.id);
-    entries.push(entry);
-    save_outbox(&entries)
+/// Puts an application into the outbox and waits until the device has it. If the device
+/// refuses, the entry stays in this tab's memory (and is still sent) and the page says so.
+pub async fn enqueue(entry: OutboxEntry) {
+    let db = DEVICE.with_borrow_mut(|device| {
+        put_entry(&mut device.outbox, entry.clone());
+        device.db.clone()
+    });
+    let written = match db {
+        Some(db) => db.put(Store::Outbox, &entry.id, &entry).await.is_ok(),
+        None => false,
+    };
+    DEVICE.with_borrow_mut(|device| {
+        if written {
+            unmark(&mut device.unsaved_outbox, &entry.id);
+        } else {
+            mark(&mut device.unsaved_outbox, &entry.id);
+        }
+    });
+    report(written);
 }
 
-pub fn dequeue(id: &str) {
-    let mut entries = outbox();
-    entries.retain(|e| e.id != id);
-    save_outbox(&entries);
+/// Keeps a failed try's count and backoff, unless another tab has had the server's answer
+/// meanwhile and taken the entry out: then it stays out.
+pub async fn requeue(entry: OutboxEntry) {
+    let (db, unsaved) =
+        DEVICE.with_borrow(|device| (device.db.clone(), device.unsaved_outbox.contains(&entry.id)));
+    match db {
+        Some(db) if !unsaved => match db.replace(Store::Outbox, &entry.id, &entry).await {
+            Ok(true) => {
+                DEVICE.with_borrow_mut(|device| put_entry(&mut device.outbox, entry));
+                report(true);
+            }
+            Ok(false) => {
+                DEVICE.with_borrow_mut(|device| device.outbox.retain(|e| e.id != entry.id));
+                report(true);
+            }
+            Err(_) => report(false),
+        },
+        _ => enqueue(entry).await,
+    }
+}
+
+/// Takes an answered entry out of the outbox and waits until the device has forgotten it.
+pub async fn dequeue(id: &str) {
+    let db = DEVICE.with_borrow_mut(|device| {
+        device.outbox.retain(|e| e.id != id);
+        unmark(&mut device.unsaved_outbox, id);
+        device.db.clone()
+    });
+    if let Some(db) = db {
+        report(db.delete(Store::Outbox, id).await.is_ok());
+    }
 }
 
 /// Registry answers seen on this device, so a look-up made once still pre-fills offline.
-pub fn cached_registry(credit_code: &str) -> Option<FormValues> {
-    let all: BTreeMap<String, FormValues> = LocalStorage::get(REGISTRY).unwrap_or_default();
-    all.get(credit_code).cloned()
+pub async fn cached_registry(credit_code: &str) -> Option<FormValues> {
+    db()?.get(Store::Registry, credit_code).await.ok().flatten()
 }
 
-pub fn cache_registry(credit_code: &str, values: &FormValues) {
-    let mut all: BTreeMap<String, FormValues> = LocalStorage::get(REGISTRY).unwrap_or_default();
-    all.insert(credit_code.to_owned(), values.clone());
-    let _ = LocalStorage::set(REGISTRY, all);
+pub async fn cache_registry(credit_code: &str, values: &FormValues) {
+    if let Some(db) = db() {
+        report(db.put(Store::Registry, credit_code, values).await.is_ok());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use catalog::ScopeAnswers;
+    use wasm_bindgen_test::{wasm_bindgen_test as test, wasm_bindgen_test_configure};
+
+    use super::*;
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    async fn sleep(ms: i32) {
+        let wait = js_sys::Promise::new(&mut |resolve, _| {
+            gloo::utils::window()
+                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+                .unwrap();
+        });
+        wasm_bindgen_futures::JsFuture::from(wait).await.unwrap();
+    }
+
+    #[test]
+    async fn drafts_are_written_after_a_pause_and_answered_entries_stay_out() {
+        open().await;
+        let db = db().unwrap();
+        let mut draft = Draft::new("storage-test".into(), 0.0);
+        draft.values.insert("business_name".into(), "书店".into());
+        save_draft(&draft);
+        // In memory at once, on the device within the pause.
+        assert_eq!(drafts().get("storage-test"), Some(&draft));
+        assert_eq!(
+            db.get::<Draft>(Store::Drafts, "storage-test").await,
+            Ok(None)
+        );
+        sleep(DRAFT_DEBOUNCE_MS as i32 + 200).await;
+        assert_eq!(db.get(Store::Drafts, "storage-test").await, Ok(Some(draft)));
+
+        let entry = OutboxEntry::new(
+            "storage-test".into(),
+            "bookstore".into(),
+            ScopeAnswers::new(),
+            FormValues::new(),
+            0.0,
+        );
+        enqueue(entry.clone()).await;
+        assert!(
+            db.get::<OutboxEntry>(Store::Outbox, "storage-test")
+                .await
+                .unwrap()
+                .is_some()
+        );
+        // Another tab had the server's answer and took the entry out; this tab's failed try
+        // must not bring it back.
+        db.delete(Store::Outbox, "storage-test").await.unwrap();
+        requeue(entry).await;
+        assert_eq!(
+            db.get::<OutboxEntry>(Store::Outbox, "storage-test").await,
+            Ok(None)
+        );
+        assert!(outbox().is_empty());
+        assert_eq!(problem(), None);
+    }
 }
