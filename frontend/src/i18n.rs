@@ -117,7 +117,8 @@ texts! {
     HANDOVER_INTRO = "请在有网络的窗口按顺序扫描以下二维码。申请已由本设备签名，窗口扫描后与在线提交完全相同，只会签发一张许可证。", "At a connected desk, scan these QR codes in order. The application is signed by this device; once scanned it is treated exactly like an online submission, and only one license is ever issued.";
     HANDOVER_QR = "递交二维码", "Hand-over QR code";
     HANDOVER_ENROL = "首次使用前，管理员需要登记本设备的编号和公钥。", "Before first use, an administrator enrols this device's ID and public key.";
-    HANDOVER_UNAVAILABLE = "此浏览器无法生成设备密钥，暂不能用二维码递交。", "This browser cannot make a device key, so hand-over by QR code is not available.";
+    HANDOVER_UNAVAILABLE = "此浏览器无法生成或保存设备密钥（需要支持 Ed25519 的 Web Crypto 和 IndexedDB，例如 Chrome 137、Safari 17、Firefox 129 及以上），暂不能用二维码递交。申请仍在发件箱中，联网后会自动发送。", "This browser cannot make or keep a device key (it needs Ed25519 in Web Crypto and IndexedDB: Chrome 137, Safari 17, Firefox 129 or later), so hand-over by QR code is not available. The application stays in the outbox and is sent when there is a network.";
+    HANDOVER_SIGNING = "正在用本设备的密钥签名……", "Signing with this device's key…";
     DEVICE_ID = "设备编号", "Device ID";
     DEVICE_KEY = "设备公钥", "Device public key";
     OUTBOX_QUEUED = "在发件箱中，等待发送", "In the outbox, waiting to be sent";

@@ -45,6 +45,7 @@ test('a signed hand-over read from screenshots is issued; unenrolled and altered
 
   // Read every QR code of the sequence off the screen, as a desk's scanner would.
   const codes = page.getByRole('img', { name: /^Hand-over QR code \d+ \/ \d+$/ });
+  await codes.first().waitFor(); // Web Crypto signs asynchronously
   const count = await codes.count();
   assert.ok(count >= 1);
   const texts = [];
@@ -53,6 +54,19 @@ test('a signed hand-over read from screenshots is issued; unenrolled and altered
     await codes.nth(i).screenshot({ path: file });
     texts.push(execFileSync('zbarimg', ['--quiet', '--raw', file], { encoding: 'utf8' }).trim());
   }
+  // The device's private key is a Web Crypto key no script can read out.
+  const deviceKey = await page.evaluate(() => new Promise((resolve, reject) => {
+    const open = indexedDB.open('yiye');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const get = open.result.transaction('device').objectStore('device').get('signing_key');
+      get.onerror = () => reject(get.error);
+      get.onsuccess = () => resolve({
+        type: get.result?.privateKey?.type, extractable: get.result?.privateKey?.extractable,
+      });
+    };
+  }));
+  assert.deepEqual(deviceKey, { type: 'private', extractable: false });
   const deviceId = await page.getByRole('definition').filter({ hasText: /^device-/ }).innerText();
   const publicKey = await page.getByRole('definition').filter({ hasText: /^[0-9a-f]{64}$/ }).innerText();
 

@@ -4,7 +4,7 @@ use yew::prelude::*;
 use crate::components::qr_code::QrCode;
 use crate::i18n::{self, Lang};
 use crate::outbox::OutboxEntry;
-use crate::services::device;
+use crate::services::device::{self, DeviceError};
 
 /// Characters per QR code of a hand-over: about version 20 at level M, which an ordinary
 /// phone camera reads off another phone's screen.
@@ -30,28 +30,28 @@ struct Application<'a> {
 #[function_component]
 pub fn HandOver(props: &Props) -> Html {
     let lang = props.lang;
-    let entry = &props.entry;
-    let parts = use_memo(entry.id.clone(), {
-        let entry = entry.clone();
-        move |_| {
-            let key = device::device_key()?;
-            let body = Application {
-                id: &entry.id,
-                industry: &entry.industry,
-                scope: &entry.scope,
-                values: &entry.values,
+    let signed = use_state(|| None::<Result<Signed, DeviceError>>);
+    {
+        let signed = signed.clone();
+        let entry = props.entry.clone();
+        use_effect_with(entry.id.clone(), move |_| {
+            signed.set(None);
+            wasm_bindgen_futures::spawn_local(async move {
+                signed.set(Some(sign_entry(&entry).await));
+            });
+        });
+    }
+    let (device_id, public_key, parts) = match &*signed {
+        None => return html! { <p role="status">{ i18n::HANDOVER_SIGNING.get(lang) }</p> },
+        Some(Err(error)) => {
+            return html! {
+                <div class="notice" role="status">
+                    <p>{ i18n::HANDOVER_UNAVAILABLE.get(lang) }</p>
+                    <p class="muted">{ error.to_string() }</p>
+                </div>
             };
-            let json = serde_json::to_vec(&body).ok()?;
-            let signed = signer::sign_message(&json, &key).ok()?;
-            Some((
-                key.issuer().to_owned(),
-                device::hex(&key.public_key()),
-                signer::split_message(&signed, CHARACTERS_PER_QR),
-            ))
         }
-    });
-    let Some((device_id, public_key, parts)) = (*parts).clone() else {
-        return html! { <p class="notice">{ i18n::HANDOVER_UNAVAILABLE.get(lang) }</p> };
+        Some(Ok(signed)) => signed.clone(),
     };
     let total = parts.len();
     html! {
@@ -76,4 +76,24 @@ pub fn HandOver(props: &Props) -> Html {
             <p class="muted">{ i18n::HANDOVER_ENROL.get(lang) }</p>
         </section>
     }
+}
+
+/// Device id, public key (hex) and the QR texts of the signed application.
+type Signed = (String, String, Vec<String>);
+
+async fn sign_entry(entry: &OutboxEntry) -> Result<Signed, DeviceError> {
+    let key = device::device_key().await?;
+    let body = Application {
+        id: &entry.id,
+        industry: &entry.industry,
+        scope: &entry.scope,
+        values: &entry.values,
+    };
+    let json = serde_json::to_vec(&body)?;
+    let text = key.sign(&json).await?;
+    Ok((
+        key.id.clone(),
+        key.public_key_hex(),
+        signer::split_message(&text, CHARACTERS_PER_QR),
+    ))
 }

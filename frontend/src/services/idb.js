@@ -81,6 +81,28 @@ class IndexedDb {
     return stored;
   }
 
+  // Browser objects JSON cannot hold (a non-extractable CryptoKey), by structured clone.
+  async getObject(store, key) {
+    return settled(this.db.transaction(store).objectStore(store).get(key));
+  }
+
+  // Adds a record that must not exist yet; resolves to false when one does (another tab
+  // was first), so both tabs end up with the same record.
+  async addObject(store, key, value) {
+    const tx = this.db.transaction(store, 'readwrite', { durability: 'strict' });
+    const request = tx.objectStore(store).add(value, key);
+    request.onerror = (event) => {
+      if (request.error?.name === 'ConstraintError') event.preventDefault();
+    };
+    try {
+      await this.#committed(tx);
+    } catch (error) {
+      if (request.error?.name === 'ConstraintError') return false;
+      throw error;
+    }
+    return request.error?.name !== 'ConstraintError';
+  }
+
   async delete(store, key) {
     const tx = this.db.transaction(store, 'readwrite', { durability: 'strict' });
     tx.objectStore(store).delete(key);
@@ -130,6 +152,14 @@ class LocalStorage {
 
   async delete(store, key) {
     this.storage.removeItem(`${this.prefix}${store}/${key}`);
+  }
+
+  async getObject() {
+    throw new DOMException('this browser keeps no IndexedDB here, where a device key must live', 'NotSupportedError');
+  }
+
+  async addObject() {
+    return this.getObject();
   }
 }
 

@@ -33,6 +33,10 @@ extern "C" {
     ) -> js_sys::Promise;
     #[wasm_bindgen(method, js_name = delete)]
     fn remove(this: &Backend, store: &str, key: &str) -> js_sys::Promise;
+    #[wasm_bindgen(method, js_name = getObject)]
+    fn get_object(this: &Backend, store: &str, key: &str) -> js_sys::Promise;
+    #[wasm_bindgen(method, js_name = addObject)]
+    fn add_object(this: &Backend, store: &str, key: &str, value: &JsValue) -> js_sys::Promise;
 }
 
 /// The kinds of record, one object store each.
@@ -183,6 +187,23 @@ impl Db {
             .map_err(|e| Error(e.to_string()))
             .map(|json| JsFuture::from(self.0.put(store.name(), key, &json, only_if_present)));
         async move { Ok(issued?.await?.as_bool().unwrap_or(false)) }
+    }
+
+    /// A record JSON cannot hold (a CryptoKey), as the browser's own object.
+    pub async fn get_object(&self, store: Store, key: &str) -> Result<Option<JsValue>, Error> {
+        let value = JsFuture::from(self.0.get_object(store.name(), key)).await?;
+        Ok((!value.is_undefined()).then_some(value))
+    }
+
+    /// Adds such a record unless one exists; `Ok(false)` when one did (another tab was first).
+    pub async fn add_object(
+        &self,
+        store: Store,
+        key: &str,
+        value: &JsValue,
+    ) -> Result<bool, Error> {
+        let added = JsFuture::from(self.0.add_object(store.name(), key, value)).await?;
+        Ok(added.as_bool().unwrap_or(false))
     }
 
     /// Removes one record; issued at once, like [`Db::put`].

@@ -18,6 +18,7 @@ use std::future::Future;
 use catalog::FormValues;
 use gloo::storage::{SessionStorage, Storage};
 use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsValue;
 use yew::Callback;
 
 use crate::draft::Draft;
@@ -28,14 +29,17 @@ use crate::services::idb::{self, Db, Error, Store};
 const DATABASE: &str = "yiye";
 const PROFILE: &str = "profile";
 const CLERK_MODE: &str = "clerk_mode";
+/// The device key's seed as an earlier version kept it; read once to move it to Web Crypto.
 const DEVICE_KEY: &str = "key";
+/// The device key held by Web Crypto: `{id, publicKey, privateKey}` with a CryptoKey.
+const SIGNING_KEY: &str = "signing_key";
 /// The application open in this tab, so a reload (a new version, a crash) returns to it. Per
 /// tab, so sessionStorage: it is a pointer into the drafts, not data.
 const CURRENT: &str = "yiye.current";
 /// How long typing may pause before a draft is written: well under a second.
 const DRAFT_DEBOUNCE_MS: u32 = 300;
 
-/// The device key as stored: its id and its 32-byte seed as hex.
+/// The device key as an earlier version stored it: its id and its 32-byte seed as hex.
 #[derive(Clone, Serialize, Deserialize)]
 pub struct DeviceSeed {
     pub id: String,
@@ -312,14 +316,27 @@ pub fn set_clerk_mode(on: bool) {
     }
 }
 
-pub fn device_key() -> Option<DeviceSeed> {
+/// The seed of a device key an earlier version kept, until it moves into Web Crypto.
+pub fn device_seed() -> Option<DeviceSeed> {
     DEVICE.with_borrow(|device| device.key.clone())
 }
 
-pub fn save_device_key(key: &DeviceSeed) {
-    DEVICE.with_borrow_mut(|device| device.key = Some(key.clone()));
-    let key = key.clone();
-    write(move |db| db.put(Store::Device, DEVICE_KEY, &key));
+/// Deletes that seed once its key is held by Web Crypto.
+pub fn forget_device_seed() {
+    DEVICE.with_borrow_mut(|device| device.key = None);
+    write(|db| db.delete(Store::Device, DEVICE_KEY));
+}
+
+/// The device's Web Crypto key record (`services/device.rs`), if it has one.
+pub async fn device_signing_key() -> Result<Option<JsValue>, Error> {
+    let db = db().ok_or_else(|| Error("storage is not open".to_owned()))?;
+    db.get_object(Store::Device, SIGNING_KEY).await
+}
+
+/// Keeps the device's key record unless one exists; `Ok(false)` when another tab was first.
+pub async fn keep_device_signing_key(record: &JsValue) -> Result<bool, Error> {
+    let db = db().ok_or_else(|| Error("storage is not open".to_owned()))?;
+    db.add_object(Store::Device, SIGNING_KEY, record).await
 }
 
 pub async fn last_tracking(id: &str) -> Option<TrackingStatus> {
