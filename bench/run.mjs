@@ -150,6 +150,8 @@ await part('bundles', async () => {
     if (existsSync(join(ROOT, 'Trunk.inspector.toml'))) {
       builds.inspector_s = (await run('trunk-inspector', 'trunk', ['build', '--config', 'Trunk.inspector.toml'])).seconds;
     }
+    // As scripts/lib.sh builds it: without sw.js the app has no service worker to register.
+    await run('service-worker', 'node', [join(ROOT, 'scripts', 'service-worker.mjs'), join(ROOT, 'dist')]);
   }
   const dist = join(ROOT, 'dist');
   return {
@@ -309,9 +311,11 @@ async function coldStart(browser, url, rounds) {
     const second = await context.newPage(); // same profile: HTTP cache (and service worker) warm
     warm.push(await timeToInteractive(second, url));
     if (i === 0) {
-      serviceWorker = await second.evaluate(async () => Boolean(
-        'serviceWorker' in navigator && await navigator.serviceWorker.getRegistration(),
-      ));
+      // The app registers its service worker once it has started: wait for it (bounded).
+      serviceWorker = await second.evaluate(() => 'serviceWorker' in navigator && Promise.race([
+        navigator.serviceWorker.ready.then(() => true),
+        new Promise((resolve) => { setTimeout(() => resolve(false), 10_000); }),
+      ]));
     }
     await context.close();
   }
@@ -346,7 +350,7 @@ async function coldStart(browser, url, rounds) {
     result.offline_ms = median(offline);
     result.offline_ms_all = offline;
   } else {
-    result.offline_pending = 'issue 7: no service worker registered yet, so no offline start';
+    result.offline_pending = 'no service worker registered within 10 s, so no offline start';
   }
   return result;
 }
