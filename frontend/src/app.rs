@@ -1,14 +1,13 @@
+use bilingual::{LangSwitch, use_stored_lang};
 use catalog::{Catalog, ids};
 use yew::prelude::*;
 
 use crate::components::{
-    CREDIT_CODE, CheckPage, DraftsPage, FormPage, IndustryPage, IssuerKey, LangSwitch, LicensePage,
-    ScopePage, SendingPage, StartPage, TrackPage,
+    CREDIT_CODE, CheckPage, DraftsPage, FormPage, IndustryPage, IssuerKey, LicensePage, ScopePage,
+    SendingPage, StartPage, TrackPage,
 };
 use crate::draft::Draft;
-use crate::hooks::{
-    use_clerk_mode, use_large_text, use_service_worker, use_storage_health, use_stored_lang,
-};
+use crate::hooks::{use_clerk_mode, use_large_text, use_service_worker, use_storage_health};
 use crate::i18n;
 use crate::outbox::OutboxEntry;
 use crate::services::api::{self, ApiError};

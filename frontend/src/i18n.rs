@@ -1,58 +1,11 @@
 //! Interface language: zh-CN and English, switchable and remembered on the device.
 
-use serde::{Deserialize, Serialize};
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Lang {
-    #[default]
-    Zh,
-    En,
-}
-
-impl Lang {
-    /// The BCP 47 tag for the `lang` attribute of the document.
-    pub fn tag(self) -> &'static str {
-        match self {
-            Lang::Zh => "zh-CN",
-            Lang::En => "en",
-        }
-    }
-
-    pub fn other(self) -> Lang {
-        match self {
-            Lang::Zh => Lang::En,
-            Lang::En => Lang::Zh,
-        }
-    }
-}
-
-/// A piece of interface text in both languages.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Text {
-    pub zh: &'static str,
-    pub en: &'static str,
-}
-
-impl Text {
-    pub fn get(self, lang: Lang) -> &'static str {
-        match lang {
-            Lang::Zh => self.zh,
-            Lang::En => self.en,
-        }
-    }
-}
-
-macro_rules! texts {
-    ($($name:ident = $zh:literal, $en:literal;)*) => {
-        $(pub const $name: Text = Text { zh: $zh, en: $en };)*
-    };
-}
+use bilingual::texts;
+pub use bilingual::{Lang, Text};
 
 texts! {
     APP_NAME = "一业一证", "Yiye — one industry, one license";
     TAGLINE = "一张表单，一张行业综合许可证，一个二维码。", "One form, one combined industry license, one QR code.";
-    SWITCH_LANGUAGE = "English", "中文";
-    SWITCH_LANGUAGE_LABEL = "Switch to English", "切换到中文";
     START_HEADING = "您想做什么？", "What do you want to do?";
     START_APPLY = "申请行业综合许可证", "Apply for a combined license";
     START_APPLY_HINT = "选择行业，填写一张合并表单。", "Choose your industry and fill in one merged form.";

@@ -1,22 +1,14 @@
-use gloo::storage::{LocalStorage, Storage};
+use bilingual::{LangSwitch, use_stored_lang};
 use yew::prelude::*;
 
 use crate::components::{HistoryList, OtherWays, Scanner, TrustStatus, VerdictView};
-use crate::i18n::{self, Lang};
+use crate::i18n;
 use crate::services::{history, trust};
 use crate::state::{Action, InspectorState, Screen};
 
-/// Shared with the applicant app: one language choice per device.
-const LANG_KEY: &str = "yiye.lang";
-
 #[function_component]
 pub fn App() -> Html {
-    let lang = use_state(|| LocalStorage::get(LANG_KEY).unwrap_or_else(|_| browser_lang()));
-    use_effect_with(*lang, |lang| {
-        if let Some(root) = gloo::utils::document().document_element() {
-            let _ = root.set_attribute("lang", lang.tag());
-        }
-    });
+    let (lang, set_lang) = use_stored_lang();
     let state = use_reducer(|| InspectorState {
         screen: Screen::Scan,
         trust: trust::cached(),
@@ -70,13 +62,6 @@ pub fn App() -> Html {
             refresh.emit(());
         });
     }
-    let set_lang = {
-        let lang = lang.clone();
-        Callback::from(move |next: Lang| {
-            let _ = LocalStorage::set(LANG_KEY, next);
-            lang.set(next);
-        })
-    };
     let on_max_age = {
         let dispatch = dispatch.clone();
         Callback::from(move |hours| {
@@ -91,7 +76,6 @@ pub fn App() -> Html {
             dispatch.emit(Action::HistoryCleared);
         })
     };
-    let lang = *lang;
     let main = match &state.screen {
         Screen::Scan => html! {
             <>
@@ -118,10 +102,7 @@ pub fn App() -> Html {
         <>
             <header class="site-header inspector-header">
                 <span class="brand">{ i18n::APP_NAME.get(lang) }</span>
-                <button type="button" class="link-button" lang={lang.other().tag()}
-                    aria-label={i18n::SWITCH_LANGUAGE_LABEL.get(lang)} onclick={set_lang.reform(move |_| lang.other())}>
-                    { i18n::SWITCH_LANGUAGE.get(lang) }
-                </button>
+                <LangSwitch {lang} on_change={set_lang} />
             </header>
             <main id="main" tabindex="-1">
                 { main }
@@ -131,17 +112,5 @@ pub fn App() -> Html {
                     now_ms={js_sys::Date::now()} on_refresh={refresh} {on_max_age} />
             </main>
         </>
-    }
-}
-
-fn browser_lang() -> Lang {
-    let preferred = gloo::utils::window()
-        .navigator()
-        .language()
-        .unwrap_or_default();
-    if preferred.starts_with("en") {
-        Lang::En
-    } else {
-        Lang::Zh
     }
 }

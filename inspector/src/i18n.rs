@@ -1,67 +1,12 @@
 //! Interface language: zh-CN and English, remembered on the device under the same key as the
 //! applicant app, so a person who switched there sees the same language here.
 
-use serde::{Deserialize, Serialize};
+use bilingual::texts;
+pub use bilingual::{Lang, Text};
 use signer::{Malformed, Reason};
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Lang {
-    #[default]
-    Zh,
-    En,
-}
-
-impl Lang {
-    /// The BCP 47 tag for the `lang` attribute of the document.
-    pub fn tag(self) -> &'static str {
-        match self {
-            Lang::Zh => "zh-CN",
-            Lang::En => "en",
-        }
-    }
-
-    pub fn other(self) -> Lang {
-        match self {
-            Lang::Zh => Lang::En,
-            Lang::En => Lang::Zh,
-        }
-    }
-
-    /// The Chinese or the English of a catalog text.
-    pub fn pick(self, text: &catalog::Text) -> &str {
-        match self {
-            Lang::Zh => &text.zh,
-            Lang::En => &text.en,
-        }
-    }
-}
-
-/// A piece of interface text in both languages.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Text {
-    pub zh: &'static str,
-    pub en: &'static str,
-}
-
-impl Text {
-    pub fn get(self, lang: Lang) -> &'static str {
-        match lang {
-            Lang::Zh => self.zh,
-            Lang::En => self.en,
-        }
-    }
-}
-
-macro_rules! texts {
-    ($($name:ident = $zh:literal, $en:literal;)*) => {
-        $(pub const $name: Text = Text { zh: $zh, en: $en };)*
-    };
-}
 
 texts! {
     APP_NAME = "一业一证 · 核验", "Yiye — check a license";
-    SWITCH_LANGUAGE = "English", "中文";
-    SWITCH_LANGUAGE_LABEL = "Switch to English", "切换到中文";
     SCAN_HEADING = "扫描许可证二维码", "Scan the license QR code";
     SCAN_HINT = "把二维码放进方框内，保持稳定。", "Hold the QR code inside the square and keep still.";
     CAMERA_STARTING = "正在打开摄像头…", "Starting the camera…";

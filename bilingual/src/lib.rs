@@ -1,0 +1,125 @@
+//! The interface language of both web apps (the applicant app and the inspector): zh-CN and
+//! English, chosen once per device — whoever switched in one app sees the same language in
+//! the other — with `<html lang>` kept in step for screen readers.
+
+use gloo::storage::{LocalStorage, Storage};
+use serde::{Deserialize, Serialize};
+use yew::prelude::*;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    /// The BCP 47 tag for the `lang` attribute of the document.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        }
+    }
+
+    /// The Chinese or the English of a catalog text.
+    pub fn pick(self, text: &catalog::Text) -> &str {
+        match self {
+            Lang::Zh => &text.zh,
+            Lang::En => &text.en,
+        }
+    }
+}
+
+/// A piece of interface text in both languages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Text {
+    pub zh: &'static str,
+    pub en: &'static str,
+}
+
+impl Text {
+    pub fn get(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Zh => self.zh,
+            Lang::En => self.en,
+        }
+    }
+}
+
+/// A table of interface texts: `NAME = "中文", "English";` becomes `pub const NAME: Text`.
+#[macro_export]
+macro_rules! texts {
+    ($($name:ident = $zh:literal, $en:literal;)*) => {
+        $(pub const $name: $crate::Text = $crate::Text { zh: $zh, en: $en };)*
+    };
+}
+
+texts! {
+    SWITCH_LANGUAGE = "English", "中文";
+    SWITCH_LANGUAGE_LABEL = "Switch to English", "切换到中文";
+}
+
+/// Where the choice is remembered; the same key in both apps.
+const STORAGE_KEY: &str = "yiye.lang";
+
+/// The language remembered on this device (else English if the browser prefers it, else
+/// Chinese), and a setter that remembers the choice and updates `<html lang>`.
+#[hook]
+pub fn use_stored_lang() -> (Lang, Callback<Lang>) {
+    let lang = use_state(|| LocalStorage::get(STORAGE_KEY).unwrap_or_else(|_| browser_lang()));
+    use_effect_with(*lang, |lang| {
+        if let Some(root) = gloo::utils::document().document_element() {
+            let _ = root.set_attribute("lang", lang.tag());
+        }
+    });
+    let set = {
+        let lang = lang.clone();
+        Callback::from(move |next: Lang| {
+            // Not remembering is harmless (private mode, full storage): the switch still works.
+            let _ = LocalStorage::set(STORAGE_KEY, next);
+            lang.set(next);
+        })
+    };
+    (*lang, set)
+}
+
+fn browser_lang() -> Lang {
+    let preferred = gloo::utils::window()
+        .navigator()
+        .language()
+        .unwrap_or_default();
+    if preferred.starts_with("en") {
+        Lang::En
+    } else {
+        Lang::Zh
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct LangSwitchProps {
+    pub lang: Lang,
+    pub on_change: Callback<Lang>,
+}
+
+/// A button that switches the interface to the other language, labelled in that language.
+#[function_component]
+pub fn LangSwitch(props: &LangSwitchProps) -> Html {
+    let onclick = {
+        let (lang, on_change) = (props.lang, props.on_change.clone());
+        Callback::from(move |_| on_change.emit(lang.other()))
+    };
+    html! {
+        <button type="button" class="link-button" lang={props.lang.other().tag()}
+            aria-label={SWITCH_LANGUAGE_LABEL.get(props.lang)} {onclick}>
+            { SWITCH_LANGUAGE.get(props.lang) }
+        </button>
+    }
+}
