@@ -174,7 +174,9 @@ pub struct FieldDef {
 }
 
 /// One entry of a permit's own form: a dictionary id or a permit-specific field.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// (JSON: a string, or a field object. Deserialized by hand: serde's `untagged` buffers every
+/// entry and compiles a second copy of the field parser, ~10 KB of the browser's wasm.)
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum FormField {
     /// Reference to a shared dictionary entry by id.
@@ -190,6 +192,29 @@ impl FormField {
             FormField::Shared(id) => id,
             FormField::Own(def) => &def.id,
         }
+    }
+}
+
+impl<'de> Deserialize<'de> for FormField {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Entry;
+        impl<'de> serde::de::Visitor<'de> for Entry {
+            type Value = FormField;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a dictionary field id or a field object")
+            }
+            fn visit_str<E: serde::de::Error>(self, id: &str) -> Result<FormField, E> {
+                Ok(FormField::Shared(id.to_owned()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<FormField, A::Error> {
+                let def = FieldDef::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(FormField::Own(Box::new(def)))
+            }
+        }
+        deserializer.deserialize_any(Entry)
     }
 }
 
@@ -397,14 +422,40 @@ pub struct Division {
     pub en: String,
 }
 
-/// One answer to a scope question: JSON `true`/`false` or a number.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+/// One answer to a scope question: JSON `true`/`false` or a number. (Deserialized by hand:
+/// serde's `untagged` would buffer each answer through its generic content type.)
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum ScopeAnswer {
     /// Answer to a yes/no question.
     YesNo(bool),
     /// Answer to a numeric question.
     Number(f64),
+}
+
+impl<'de> Deserialize<'de> for ScopeAnswer {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Answer;
+        impl serde::de::Visitor<'_> for Answer {
+            type Value = ScopeAnswer;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("true, false or a number")
+            }
+            fn visit_bool<E: serde::de::Error>(self, yes: bool) -> Result<ScopeAnswer, E> {
+                Ok(ScopeAnswer::YesNo(yes))
+            }
+            fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<ScopeAnswer, E> {
+                Ok(ScopeAnswer::Number(n))
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<ScopeAnswer, E> {
+                Ok(ScopeAnswer::Number(n as f64))
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<ScopeAnswer, E> {
+                Ok(ScopeAnswer::Number(n as f64))
+            }
+        }
+        deserializer.deserialize_any(Answer)
+    }
 }
 
 /// Scope answers by question id.

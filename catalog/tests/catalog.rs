@@ -119,3 +119,38 @@ fn report_covers_every_industry() {
         assert!(c.typed_after_registry_and_profile_prefill <= c.typed_after_registry_prefill);
     }
 }
+
+/// The two hand-written decoders: a scope answer is a boolean or a number; a permit's form
+/// entry is a dictionary id or a field object. Anything else is an error naming what fits.
+#[test]
+fn scope_answers_and_form_entries_decode_strictly() {
+    use catalog::{FormField, ScopeAnswer};
+    let answers: Vec<ScopeAnswer> =
+        serde_json::from_str("[true, false, 120, 12.5, -1]").expect("valid");
+    assert_eq!(
+        answers,
+        [
+            ScopeAnswer::YesNo(true),
+            ScopeAnswer::YesNo(false),
+            ScopeAnswer::Number(120.0),
+            ScopeAnswer::Number(12.5),
+            ScopeAnswer::Number(-1.0),
+        ]
+    );
+    for bad in [r#""yes""#, "null", "[1]", "{}"] {
+        let err = serde_json::from_str::<ScopeAnswer>(bad)
+            .expect_err(bad)
+            .to_string();
+        assert!(err.contains("true, false or a number"), "{bad}: {err}");
+    }
+
+    let entries: Vec<FormField> = serde_json::from_str(
+        r#"["business_name", {"id":"x.note","kind":"text","label":{"zh":"备注","en":"Note"}}]"#,
+    )
+    .expect("valid");
+    assert_eq!(entries[0], FormField::Shared("business_name".into()));
+    assert!(matches!(&entries[1], FormField::Own(def) if def.id == "x.note"));
+    for bad in ["5", "true", r#"{"id":"x.note"}"#] {
+        assert!(serde_json::from_str::<FormField>(bad).is_err(), "{bad}");
+    }
+}
