@@ -502,17 +502,18 @@ pub struct Catalog {
 pub const BUILTIN_VERSION: &str = "2026.11.3";
 
 impl Catalog {
-    /// The catalog shipped in `data/`, parsed once.
+    /// The catalog shipped in `data/`, parsed once (without `source` notes when the
+    /// `sources` feature is off, as in the browser apps).
     pub fn builtin() -> &'static Catalog {
         static BUILTIN: OnceLock<Catalog> = OnceLock::new();
         BUILTIN.get_or_init(|| {
             Catalog::from_parts(
                 BUILTIN_VERSION,
-                include_str!("../data/dictionary.json"),
-                include_str!("../data/permits.json"),
-                include_str!("../data/industries.json"),
-                include_str!("../data/questions.json"),
-                include_str!("../data/divisions.json"),
+                include_str!(concat!(env!("OUT_DIR"), "/dictionary.json")),
+                include_str!(concat!(env!("OUT_DIR"), "/permits.json")),
+                include_str!(concat!(env!("OUT_DIR"), "/industries.json")),
+                include_str!(concat!(env!("OUT_DIR"), "/questions.json")),
+                include_str!(concat!(env!("OUT_DIR"), "/divisions.json")),
             )
             // The data is compiled in and checked by the tests, so this cannot fail at run time.
             .expect("built-in catalog data is valid JSON")
