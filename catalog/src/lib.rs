@@ -231,7 +231,9 @@ pub struct Permit {
     pub department: Text,
     /// Validity in years; `None` when one-off, a filing, or unknown (see `source`).
     pub validity_years: Option<u8>,
-    /// Where the form model comes from: what was verified, what is estimated.
+    /// Where the form model comes from: what was verified, what is estimated. Empty in the
+    /// browser apps, which embed the data without the notes (the `sources` feature).
+    #[serde(default)]
     pub source: String,
     /// The fields of the permit's own form, in form order.
     pub fields: Vec<FormField>,
@@ -374,7 +376,8 @@ pub struct Industry {
     /// Values of industry-fixed fields (`prefill: industry`), by field id.
     #[serde(default)]
     pub presets: BTreeMap<String, String>,
-    /// Where the bundle comes from.
+    /// Where the bundle comes from (empty without the `sources` feature, as for `Permit`).
+    #[serde(default)]
     pub source: String,
 }
 

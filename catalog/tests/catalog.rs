@@ -154,3 +154,45 @@ fn scope_answers_and_form_entries_decode_strictly() {
         assert!(serde_json::from_str::<FormField>(bad).is_err(), "{bad}");
     }
 }
+
+/// The browser apps embed the data without its `source` notes (build.rs, feature `sources`
+/// off): it must parse that way too, to the same catalog bar the notes.
+#[test]
+fn the_data_parses_without_source_notes() {
+    fn drop_sources(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Object(map) => {
+                map.remove("source");
+                map.values_mut().for_each(drop_sources);
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(drop_sources),
+            _ => {}
+        }
+    }
+    let mut full: serde_json::Value =
+        serde_json::from_str(&Catalog::builtin().to_json()).expect("catalog JSON");
+    drop_sources(&mut full);
+    let stripped = Catalog::from_json(&full.to_string()).expect("parses without source notes");
+    assert_eq!(stripped.permits.len(), Catalog::builtin().permits.len());
+    assert!(stripped.permits.iter().all(|p| p.source.is_empty()));
+    // The same merged form, field for field, bar the notes.
+    let full = Catalog::builtin();
+    for industry in &full.industries {
+        let scope = industry.full_scope(full);
+        let (a, b) = (
+            stripped.merge(&industry.id, &scope),
+            full.merge(&industry.id, &scope),
+        );
+        let (Ok(a), Ok(b)) = (a, b) else {
+            panic!("{} does not merge", industry.id)
+        };
+        assert_eq!(a.counts, b.counts, "{}", industry.id);
+        let ids = |form: &catalog::MergedForm| -> Vec<String> {
+            form.sections
+                .iter()
+                .flat_map(|s| s.fields.iter().map(|f| f.def.id.clone()))
+                .collect()
+        };
+        assert_eq!(ids(&a), ids(&b), "{}", industry.id);
+    }
+}
