@@ -5,6 +5,9 @@
 
 use std::{env, fs, path::Path};
 
+#[path = "build/sources.rs"]
+mod sources;
+
 const PARTS: [&str; 5] = [
     "dictionary",
     "permits",
@@ -16,6 +19,7 @@ const PARTS: [&str; 5] = [
 fn main() {
     let out = env::var_os("OUT_DIR").expect("cargo sets OUT_DIR");
     let keep_sources = env::var_os("CARGO_FEATURE_SOURCES").is_some();
+    println!("cargo:rerun-if-changed=build/sources.rs");
     for part in PARTS {
         let path = format!("data/{part}.json");
         println!("cargo:rerun-if-changed={path}");
@@ -23,20 +27,9 @@ fn main() {
         let mut value: serde_json::Value =
             serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
         if !keep_sources {
-            drop_sources(&mut value);
+            sources::drop_sources(&mut value);
         }
         let target = Path::new(&out).join(format!("{part}.json"));
         fs::write(&target, value.to_string()).unwrap_or_else(|e| panic!("{target:?}: {e}"));
-    }
-}
-
-fn drop_sources(value: &mut serde_json::Value) {
-    match value {
-        serde_json::Value::Object(map) => {
-            map.remove("source");
-            map.values_mut().for_each(drop_sources);
-        }
-        serde_json::Value::Array(items) => items.iter_mut().for_each(drop_sources),
-        _ => {}
     }
 }

@@ -2,6 +2,9 @@
 
 use catalog::{Catalog, Prefill};
 
+#[path = "../build/sources.rs"]
+mod sources;
+
 #[test]
 fn data_is_sound() {
     let catalog = Catalog::builtin();
@@ -159,19 +162,9 @@ fn scope_answers_and_form_entries_decode_strictly() {
 /// off): it must parse that way too, to the same catalog bar the notes.
 #[test]
 fn the_data_parses_without_source_notes() {
-    fn drop_sources(value: &mut serde_json::Value) {
-        match value {
-            serde_json::Value::Object(map) => {
-                map.remove("source");
-                map.values_mut().for_each(drop_sources);
-            }
-            serde_json::Value::Array(items) => items.iter_mut().for_each(drop_sources),
-            _ => {}
-        }
-    }
     let mut full: serde_json::Value =
         serde_json::from_str(&Catalog::builtin().to_json()).expect("catalog JSON");
-    drop_sources(&mut full);
+    sources::drop_sources(&mut full);
     let stripped = Catalog::from_json(&full.to_string()).expect("parses without source notes");
     assert_eq!(stripped.permits.len(), Catalog::builtin().permits.len());
     assert!(stripped.permits.iter().all(|p| p.source.is_empty()));
