@@ -290,13 +290,24 @@ impl ScopeQuestion {
         };
         match answer {
             Some(ScopeAnswer::Number(n)) if in_range(*n) => None,
-            Some(ScopeAnswer::Number(_)) => {
-                let (min, max) = (self.min.unwrap_or(0.0), self.max.unwrap_or(f64::MAX));
-                Some(Text::new(
+            Some(ScopeAnswer::Number(_)) => Some(match (self.min, self.max) {
+                (Some(min), Some(max)) => Text::new(
                     format!("{zh}：请填写{min}到{max}之间的数字"),
                     format!("{en}: enter a number from {min} to {max}"),
-                ))
-            }
+                ),
+                (Some(min), None) => Text::new(
+                    format!("{zh}：请填写不小于{min}的数字"),
+                    format!("{en}: enter a number of at least {min}"),
+                ),
+                (None, Some(max)) => Text::new(
+                    format!("{zh}：请填写不大于{max}的数字"),
+                    format!("{en}: enter a number of at most {max}"),
+                ),
+                (None, None) => Text::new(
+                    format!("{zh}：请填写有效的数字"),
+                    format!("{en}: enter an ordinary number"),
+                ),
+            }),
             _ => {
                 let example = self.typical.or(self.min).unwrap_or(1.0);
                 Some(Text::new(
