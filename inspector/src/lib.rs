@@ -3,3 +3,4 @@
 //! measures exactly the code the browser runs.
 
 pub mod decode;
+pub mod message;

@@ -10,7 +10,8 @@
 //!   picture (greyscale and decoding).
 
 use inspector::decode::{self, Luma};
-use js_sys::{Object, Reflect, Uint8Array};
+use inspector::message::{get, object};
+use js_sys::Uint8Array;
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
@@ -46,19 +47,6 @@ fn read(request: &JsValue) -> Option<String> {
         height,
         pixels: &pixels,
     })
-}
-
-fn get(object: &JsValue, key: &str) -> JsValue {
-    Reflect::get(object, &key.into()).unwrap_or(JsValue::UNDEFINED)
-}
-
-fn object(entries: &[(&str, JsValue)]) -> Object {
-    let object = Object::new();
-    for (key, value) in entries {
-        // Setting a property on a fresh plain object cannot fail.
-        let _ = Reflect::set(&object, &(*key).into(), value);
-    }
-    object
 }
 
 fn now_ms(scope: &DedicatedWorkerGlobalScope) -> f64 {

@@ -8,7 +8,8 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use js_sys::{Array, Function, Object, Promise, Reflect, Uint8ClampedArray};
+use inspector::message::{get, object};
+use js_sys::{Array, Function, Promise, Reflect, Uint8ClampedArray};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Event, ImageData, MessageEvent, Worker};
@@ -181,19 +182,6 @@ impl Decoder {
             ms: get(&answer, "ms").as_f64().unwrap_or(0.0),
         })
     }
-}
-
-fn get(object: &JsValue, key: &str) -> JsValue {
-    Reflect::get(object, &key.into()).unwrap_or(JsValue::UNDEFINED)
-}
-
-fn object(entries: &[(&str, JsValue)]) -> Object {
-    let object = Object::new();
-    for (key, value) in entries {
-        // Setting a property on a fresh plain object cannot fail.
-        let _ = Reflect::set(&object, &(*key).into(), value);
-    }
-    object
 }
 
 /// The message of a JS error (or the value itself when it is a string).
