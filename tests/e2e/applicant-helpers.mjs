@@ -2,6 +2,7 @@
 // find elements by accessible role, label and text only (never by CSS class): if a test cannot
 // find a control this way, neither can a screen-reader user.
 import assert from 'node:assert/strict';
+import { startServer, launchBrowser } from './harness.mjs';
 
 /** Interface texts the tests look for, in both languages (from frontend/src/i18n.rs). */
 export const T = {
@@ -27,6 +28,19 @@ export const T = {
     switchLang: '切换到中文', permits: 'Permits this application combines',
   },
 };
+
+/** A test file's usual set-up: a real server, a headless Chromium and the server's catalog. */
+export async function startApp() {
+  const server = await startServer();
+  const browser = await launchBrowser();
+  return { server, browser, catalog: await loadCatalog(server.url) };
+}
+
+/** Stops what `startApp` started (also after a half-finished start). */
+export async function stopApp({ server, browser }) {
+  await browser?.close();
+  await server?.stop();
+}
 
 /** The versioned catalog the server serves, indexed for the tests. */
 export async function loadCatalog(url) {

@@ -3,23 +3,15 @@
 // own applicant's data; nothing of one applicant pre-fills another's form.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, goOffline, goOnline } from './harness.mjs';
-import { loadCatalog, openApp, chooseIndustry, answerScope, completeForm, stored, T } from './applicant-helpers.mjs';
+import { goOffline, goOnline } from './harness.mjs';
+import { startApp, stopApp, openApp, chooseIndustry, answerScope, completeForm, stored, T } from './applicant-helpers.mjs';
 
 let server;
 let browser;
 let catalog;
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  catalog = await loadCatalog(server.url);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+before(async () => ({ server, browser, catalog } = await startApp()));
+after(() => stopApp({ server, browser }));
 
 const APPLICANTS = ['甲书店', '乙书店', '丙书店'];
 

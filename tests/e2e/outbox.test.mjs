@@ -5,23 +5,15 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startServer, launchBrowser, goOffline, goOnline } from './harness.mjs';
-import { loadCatalog, openApp, chooseIndustry, answerScope, completeForm, stored, T } from './applicant-helpers.mjs';
+import { goOffline, goOnline } from './harness.mjs';
+import { startApp, stopApp, openApp, chooseIndustry, answerScope, completeForm, stored, T } from './applicant-helpers.mjs';
 
 let server;
 let browser;
 let catalog;
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  catalog = await loadCatalog(server.url);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+before(async () => ({ server, browser, catalog } = await startApp()));
+after(() => stopApp({ server, browser }));
 
 /** Licenses in the ledger for one application id, read from the SQLite file itself. */
 function licensesInLedger(applicationId) {

@@ -8,23 +8,15 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, launchBrowser, launchPersistentBrowser, goOffline, goOnline } from './harness.mjs';
-import { loadCatalog, openApp, chooseIndustry, answerScope, completeForm, stored, T } from './applicant-helpers.mjs';
+import { launchPersistentBrowser, goOffline, goOnline } from './harness.mjs';
+import { startApp, stopApp, openApp, chooseIndustry, answerScope, completeForm, stored, T } from './applicant-helpers.mjs';
 
 let server;
 let browser;
 let catalog;
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  catalog = await loadCatalog(server.url);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+before(async () => ({ server, browser, catalog } = await startApp()));
+after(() => stopApp({ server, browser }));
 
 async function waitFor(condition, timeout = 20_000) {
   const until = Date.now() + timeout;
