@@ -187,7 +187,7 @@ mod tests {
         signer::KeySet { keys: vec![entry] }
     }
 
-    async fn key_from(made: JsValue, id: &str) -> DeviceKey {
+    fn key_from(made: JsValue, id: &str) -> DeviceKey {
         Reflect::set(&made, &"id".into(), &id.into()).unwrap_or_default();
         DeviceKey::from_record(&made).unwrap_or_else(|| panic!("no key"))
     }
@@ -199,7 +199,7 @@ mod tests {
         let made = JsFuture::from(create_key().unwrap_or_else(|_| panic!("createKey")))
             .await
             .unwrap_or_else(|e| panic!("{e:?}"));
-        let key = key_from(made, "device-test").await;
+        let key = key_from(made, "device-test");
         let keys = keys_for(&key.id, &key.public_key);
         let long = format!(r#"{{"values":{{"name":"{}"}}}}"#, "一叶便利店".repeat(40));
         for payload in [br#"{"id":"a"}"#.to_vec(), long.into_bytes()] {
@@ -212,7 +212,7 @@ mod tests {
         let other = JsFuture::from(create_key().unwrap_or_else(|_| panic!("createKey")))
             .await
             .unwrap_or_else(|e| panic!("{e:?}"));
-        let other = key_from(other, "device-test").await;
+        let other = key_from(other, "device-test");
         assert!(matches!(
             signer::verify_message(&text, &keys_for("device-test", &other.public_key)),
             Err(signer::Error::UnknownKey { .. })
@@ -227,7 +227,7 @@ mod tests {
         let made = JsFuture::from(import_seed(&seed).unwrap_or_else(|_| panic!("importSeed")))
             .await
             .unwrap_or_else(|e| panic!("{e:?}"));
-        let key = key_from(made, "device-old").await;
+        let key = key_from(made, "device-old");
         let native = signer::SigningKey::from_seed(&seed, "device-old");
         assert_eq!(key.public_key, native.public_key());
         assert_eq!(
