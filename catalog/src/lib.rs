@@ -4,276 +4,23 @@
 //! Pure data and logic: no I/O, no clock on wasm32, no DOM. The same code runs on the server
 //! and, compiled to `wasm32-unknown-unknown`, in the browser.
 
+mod compact;
 pub mod date;
 pub mod ids;
 mod merge;
+mod model;
+pub mod number;
 mod report;
 pub mod validate;
 
 pub use date::Date;
 pub use merge::{FormCounts, IndustryRef, MergedField, MergedForm, PermitRef, Section};
+pub use model::*;
 pub use report::{CatalogReport, IndustryReport, ReportAverages};
 pub use validate::{Issue, IssueCode, Severity, ValidationReport, validate, validate_at};
 
-use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
-
-/// A text in Chinese and English.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Text {
-    /// Simplified Chinese.
-    pub zh: String,
-    /// English.
-    pub en: String,
-}
-
-impl Text {
-    /// Builds a text from both languages.
-    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Text {
-        Text {
-            zh: zh.into(),
-            en: en.into(),
-        }
-    }
-}
-
-/// What kind of value a field holds; decides its validation rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FieldKind {
-    /// Free text up to `max_len` characters.
-    Text,
-    /// Unified social credit code (GB 32100-2015).
-    CreditCode,
-    /// Identity document number; a resident ID unless `id_type_field` says otherwise.
-    IdNumber,
-    /// Mobile (1[3-9] + 9 digits) or landline (0 + 2–3 digit area code, 7–8 digits, extension).
-    Phone,
-    /// E-mail address.
-    Email,
-    /// Calendar date `YYYY-MM-DD`.
-    Date,
-    /// Decimal number, optionally followed by the field's unit.
-    Number,
-    /// Whole number, optionally followed by the field's unit.
-    Integer,
-    /// One of `options`.
-    Choice,
-    /// Comma-separated values from `options`.
-    MultiChoice,
-    /// A 6-digit GB/T 2260 code from the shipped division table.
-    Division,
-    /// 6-digit postal code.
-    PostalCode,
-    /// `yes` or `no`.
-    YesNo,
-    /// Opening hours `HH:MM-HH:MM` (overnight allowed).
-    TimeRange,
-}
-
-/// Where a field's value comes from before the applicant types anything.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Prefill {
-    /// The enterprise registry, looked up by credit code (server).
-    Registry,
-    /// The applicant's saved profile (browser).
-    Profile,
-    /// A business-scope answer (`from` names the question).
-    Scope,
-    /// Fixed by the chosen industry (`Industry::presets`).
-    Industry,
-    /// Computed from another field (`from` names it), e.g. birth date from the ID number.
-    Derived,
-    /// Set by the application itself, e.g. the application date.
-    System,
-}
-
-/// One option of a choice field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ChoiceOption {
-    /// Stored value.
-    #[serde(rename = "v")]
-    pub value: String,
-    /// Chinese label.
-    pub zh: String,
-    /// English label.
-    pub en: String,
-}
-
-/// Time rule for date fields.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DateRule {
-    /// Today or later (e.g. a lease end date).
-    NotInPast,
-    /// Today or earlier (e.g. a date of establishment).
-    NotInFuture,
-}
-
-/// "This field is required when another field has a value (or a given value)."
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RequiredIf {
-    /// The field whose value decides.
-    pub field: String,
-    /// Required when `field` equals this; when absent, whenever `field` is not empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub equals: Option<String>,
-}
-
-/// A form field: a shared dictionary entry or a permit-specific field (id `permit.field`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FieldDef {
-    /// Stable id; permit-specific ids are namespaced `permit_id.name`.
-    pub id: String,
-    /// Value kind and validation rule.
-    pub kind: FieldKind,
-    /// Label.
-    pub label: Text,
-    /// Help text shown under the field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hint: Option<Text>,
-    /// Pre-fill source, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prefill: Option<Prefill>,
-    /// For `Scope` and `Derived` pre-fill: the question or field the value comes from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from: Option<String>,
-    /// Fields are required unless marked optional.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub optional: bool,
-    /// Conditional requirement (makes an optional-looking field required).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub required_if: Option<RequiredIf>,
-    /// Unit shown after numbers (m², 万元, 人 …).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unit: Option<String>,
-    /// Smallest allowed number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min: Option<f64>,
-    /// Largest allowed number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max: Option<f64>,
-    /// Maximum text length in characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_len: Option<u32>,
-    /// Options of choice fields.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub options: Vec<ChoiceOption>,
-    /// Time rule of date fields.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date_rule: Option<DateRule>,
-    /// For ID numbers: the choice field holding the document type (resident ID if absent).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id_type_field: Option<String>,
-    /// Where the value comes from when it is pre-filled (registry entries cite the registration
-    /// record that holds it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
-}
-
-/// One entry of a permit's own form: a dictionary id or a permit-specific field.
-/// (JSON: a string, or a field object. Deserialized by hand: serde's `untagged` buffers every
-/// entry and compiles a second copy of the field parser, ~10 KB of the browser's wasm.)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum FormField {
-    /// Reference to a shared dictionary entry by id.
-    Shared(String),
-    /// A field that only this permit's form asks (boxed: most entries are references).
-    Own(Box<FieldDef>),
-}
-
-impl FormField {
-    /// The field id (dictionary id or namespaced permit field id).
-    pub fn id(&self) -> &str {
-        match self {
-            FormField::Shared(id) => id,
-            FormField::Own(def) => &def.id,
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for FormField {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Entry;
-        impl<'de> serde::de::Visitor<'de> for Entry {
-            type Value = FormField;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a dictionary field id or a field object")
-            }
-            fn visit_str<E: serde::de::Error>(self, id: &str) -> Result<FormField, E> {
-                Ok(FormField::Shared(id.to_owned()))
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                map: A,
-            ) -> Result<FormField, A::Error> {
-                let def = FieldDef::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
-                Ok(FormField::Own(Box::new(def)))
-            }
-        }
-        deserializer.deserialize_any(Entry)
-    }
-}
-
-/// A permit (or filing) and the fields of its own application form.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Permit {
-    /// Stable slug.
-    pub id: String,
-    /// Stable numeric code carried in the license QR.
-    pub code: u16,
-    /// Permit name.
-    pub name: Text,
-    /// Issuing department.
-    pub department: Text,
-    /// Validity in years; `None` when one-off, a filing, or unknown (see `source`).
-    pub validity_years: Option<u8>,
-    /// Where the form model comes from: what was verified, what is estimated. Empty in the
-    /// browser apps, which embed the data without the notes (the `sources` feature).
-    #[serde(default)]
-    pub source: String,
-    /// The fields of the permit's own form, in form order.
-    pub fields: Vec<FormField>,
-}
-
-/// Kind of a business-scope question.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum QuestionKind {
-    /// Yes or no.
-    YesNo,
-    /// A number with a unit.
-    Number,
-}
-
-/// A business-scope question that decides which permits an application combines.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ScopeQuestion {
-    /// Stable id, e.g. `sells_liquor`.
-    pub id: String,
-    /// Yes/no or number.
-    pub kind: QuestionKind,
-    /// Question text.
-    pub label: Text,
-    /// Help text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hint: Option<Text>,
-    /// Unit of numeric answers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unit: Option<String>,
-    /// Smallest numeric answer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min: Option<f64>,
-    /// Largest numeric answer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max: Option<f64>,
-    /// A typical numeric answer, used by the report when no threshold applies.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub typical: Option<f64>,
-}
 
 impl ScopeQuestion {
     /// What is wrong with the answer to a numeric question — unanswered, not a number, out
@@ -290,26 +37,28 @@ impl ScopeQuestion {
         };
         match answer {
             Some(ScopeAnswer::Number(n)) if in_range(*n) => None,
-            Some(ScopeAnswer::Number(_)) => Some(match (self.min, self.max) {
-                (Some(min), Some(max)) => Text::new(
-                    format!("{zh}：请填写{min}到{max}之间的数字"),
-                    format!("{en}: enter a number from {min} to {max}"),
-                ),
-                (Some(min), None) => Text::new(
-                    format!("{zh}：请填写不小于{min}的数字"),
-                    format!("{en}: enter a number of at least {min}"),
-                ),
-                (None, Some(max)) => Text::new(
-                    format!("{zh}：请填写不大于{max}的数字"),
-                    format!("{en}: enter a number of at most {max}"),
-                ),
-                (None, None) => Text::new(
-                    format!("{zh}：请填写有效的数字"),
-                    format!("{en}: enter an ordinary number"),
-                ),
-            }),
+            Some(ScopeAnswer::Number(_)) => Some(
+                match (self.min.map(number::format), self.max.map(number::format)) {
+                    (Some(min), Some(max)) => Text::new(
+                        format!("{zh}：请填写{min}到{max}之间的数字"),
+                        format!("{en}: enter a number from {min} to {max}"),
+                    ),
+                    (Some(min), None) => Text::new(
+                        format!("{zh}：请填写不小于{min}的数字"),
+                        format!("{en}: enter a number of at least {min}"),
+                    ),
+                    (None, Some(max)) => Text::new(
+                        format!("{zh}：请填写不大于{max}的数字"),
+                        format!("{en}: enter a number of at most {max}"),
+                    ),
+                    (None, None) => Text::new(
+                        format!("{zh}：请填写有效的数字"),
+                        format!("{en}: enter an ordinary number"),
+                    ),
+                },
+            ),
             _ => {
-                let example = self.typical.or(self.min).unwrap_or(1.0);
+                let example = number::format(self.typical.or(self.min).unwrap_or(1.0));
                 Some(Text::new(
                     format!("{zh}：请填写数字，例如{example}"),
                     format!("{en}: enter a number, for example {example}"),
@@ -317,22 +66,6 @@ impl ScopeQuestion {
             }
         }
     }
-}
-
-/// When an industry includes a permit.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Condition {
-    /// Always part of the industry's license.
-    Always,
-    /// When the yes/no question is answered yes.
-    Yes(String),
-    /// When the numeric answer is at least the threshold.
-    AtLeast(String, f64),
-    /// When all sub-conditions hold.
-    All(Vec<Condition>),
-    /// When any sub-condition holds.
-    Any(Vec<Condition>),
 }
 
 impl Condition {
@@ -360,36 +93,6 @@ impl Condition {
             }
         }
     }
-}
-
-/// A permit of an industry and the condition under which it is needed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct IndustryPermit {
-    /// Permit id.
-    pub permit: String,
-    /// When it is needed.
-    pub when: Condition,
-}
-
-/// An industry: one merged application and one combined license.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Industry {
-    /// Stable slug.
-    pub id: String,
-    /// Stable numeric code carried in the license QR.
-    pub code: u16,
-    /// Name.
-    pub name: Text,
-    /// Scope questions asked for this industry, in order.
-    pub questions: Vec<String>,
-    /// Permits, in license order, with their conditions.
-    pub permits: Vec<IndustryPermit>,
-    /// Values of industry-fixed fields (`prefill: industry`), by field id.
-    #[serde(default)]
-    pub presets: BTreeMap<String, String>,
-    /// Where the bundle comes from (empty without the `sources` feature, as for `Permit`).
-    #[serde(default)]
-    pub source: String,
 }
 
 impl Industry {
@@ -425,59 +128,6 @@ impl Industry {
     }
 }
 
-/// A GB/T 2260 administrative division.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Division {
-    /// 6-digit code, e.g. 310115.
-    pub code: u32,
-    /// Chinese name, e.g. 上海市浦东新区.
-    pub zh: String,
-    /// English name.
-    pub en: String,
-}
-
-/// One answer to a scope question: JSON `true`/`false` or a number. (Deserialized by hand:
-/// serde's `untagged` would buffer each answer through its generic content type.)
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum ScopeAnswer {
-    /// Answer to a yes/no question.
-    YesNo(bool),
-    /// Answer to a numeric question.
-    Number(f64),
-}
-
-impl<'de> Deserialize<'de> for ScopeAnswer {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Answer;
-        impl serde::de::Visitor<'_> for Answer {
-            type Value = ScopeAnswer;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("true, false or a number")
-            }
-            fn visit_bool<E: serde::de::Error>(self, yes: bool) -> Result<ScopeAnswer, E> {
-                Ok(ScopeAnswer::YesNo(yes))
-            }
-            fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<ScopeAnswer, E> {
-                Ok(ScopeAnswer::Number(n))
-            }
-            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<ScopeAnswer, E> {
-                Ok(ScopeAnswer::Number(n as f64))
-            }
-            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<ScopeAnswer, E> {
-                Ok(ScopeAnswer::Number(n as f64))
-            }
-        }
-        deserializer.deserialize_any(Answer)
-    }
-}
-
-/// Scope answers by question id.
-pub type ScopeAnswers = BTreeMap<String, ScopeAnswer>;
-
-/// Raw field values as typed, by field id.
-pub type FormValues = BTreeMap<String, String>;
-
 /// Errors of catalog operations.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum CatalogError {
@@ -495,68 +145,28 @@ pub enum CatalogError {
     Data(String),
 }
 
-/// The whole catalog. Field order everywhere is the data order, hence stable.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Catalog {
-    /// Data version, e.g. `2026.11.1`.
-    pub version: String,
-    /// Shared field dictionary.
-    pub dictionary: Vec<FieldDef>,
-    /// Permits with their own forms.
-    pub permits: Vec<Permit>,
-    /// Industries.
-    pub industries: Vec<Industry>,
-    /// Business-scope questions.
-    pub questions: Vec<ScopeQuestion>,
-    /// Division table for `address_division`.
-    pub divisions: Vec<Division>,
-}
-
-/// Version of the built-in data; bump on any change to `data/`.
-pub const BUILTIN_VERSION: &str = "2026.11.3";
-
 impl Catalog {
-    /// The catalog shipped in `data/`, parsed once (without `source` notes when the
-    /// `sources` feature is off, as in the browser apps).
+    /// The catalog shipped in `data/`, decoded once from the compact form `build.rs` writes
+    /// (without `source` notes when the `sources` feature is off, as in the browser apps).
     pub fn builtin() -> &'static Catalog {
         static BUILTIN: OnceLock<Catalog> = OnceLock::new();
         BUILTIN.get_or_init(|| {
-            Catalog::from_parts(
-                BUILTIN_VERSION,
-                include_str!(concat!(env!("OUT_DIR"), "/dictionary.json")),
-                include_str!(concat!(env!("OUT_DIR"), "/permits.json")),
-                include_str!(concat!(env!("OUT_DIR"), "/industries.json")),
-                include_str!(concat!(env!("OUT_DIR"), "/questions.json")),
-                include_str!(concat!(env!("OUT_DIR"), "/divisions.json")),
-            )
-            // The data is compiled in and checked by the tests, so this cannot fail at run time.
-            .expect("built-in catalog data is valid JSON")
+            Catalog::from_compact(include_bytes!(concat!(env!("OUT_DIR"), "/catalog.bin")))
+                // Written by build.rs from checked data and decoded by the tests: cannot fail.
+                .expect("built-in catalog data decodes")
         })
     }
 
-    /// Builds a catalog from the JSON of its parts (the layout of `data/`).
-    pub fn from_parts(
-        version: &str,
-        dictionary: &str,
-        permits: &str,
-        industries: &str,
-        questions: &str,
-        divisions: &str,
-    ) -> Result<Catalog, CatalogError> {
-        fn parse<T: serde::de::DeserializeOwned>(
-            what: &str,
-            json: &str,
-        ) -> Result<T, CatalogError> {
-            serde_json::from_str(json).map_err(|e| CatalogError::Data(format!("{what}: {e}")))
-        }
-        Ok(Catalog {
-            version: version.to_string(),
-            dictionary: parse("dictionary", dictionary)?,
-            permits: parse("permits", permits)?,
-            industries: parse("industries", industries)?,
-            questions: parse("questions", questions)?,
-            divisions: parse("divisions", divisions)?,
-        })
+    /// The catalog in the compact binary form the crate embeds (see `compact.rs`).
+    pub fn to_compact(&self) -> Vec<u8> {
+        compact::encode(self)
+    }
+
+    /// Reads the compact binary form written by [`Catalog::to_compact`]; strict: the bytes
+    /// must hold exactly one well-formed catalog.
+    pub fn from_compact(bytes: &[u8]) -> Result<Catalog, CatalogError> {
+        compact::decode(bytes)
+            .map_err(|e| CatalogError::Data(format!("compact catalog, byte {}: {}", e.at, e.what)))
     }
 
     /// Parses a catalog as produced by [`Catalog::to_json`] (e.g. from `GET /api/catalog`).

@@ -275,7 +275,7 @@ impl Detail {
             .map_or(String::new(), |u| format!(" (in {u})"))
     }
     fn bounds(&self) -> (String, String, String) {
-        let show = |v: Option<f64>| v.map_or("…".to_string(), |v| v.to_string());
+        let show = |v: Option<f64>| v.map_or("…".to_string(), crate::number::format);
         (
             show(self.min),
             show(self.max),
@@ -610,17 +610,10 @@ fn parse_number(raw: &str, unit: Option<&str>, integer: bool) -> Option<f64> {
             break;
         }
     }
-    let digits = s.strip_prefix('-').unwrap_or(s);
-    let (whole, fraction) = match digits.split_once('.') {
-        Some((w, f)) => (w, Some(f)),
-        None => (digits, None),
-    };
-    let shape_ok =
-        all_digits(whole) && fraction.is_none_or(all_digits) && !(integer && fraction.is_some());
-    if !shape_ok {
+    if integer && s.contains('.') {
         return None;
     }
-    s.parse().ok()
+    crate::number::parse(s)
 }
 
 fn is_time_range(s: &str) -> bool {

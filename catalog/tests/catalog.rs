@@ -158,8 +158,9 @@ fn scope_answers_and_form_entries_decode_strictly() {
     }
 }
 
-/// The browser apps embed the data without its `source` notes (build.rs, feature `sources`
-/// off): it must parse that way too, to the same catalog bar the notes.
+/// The browser apps embed the data without its `source` notes (build.rs parses it so before
+/// writing the compact form, feature `sources` off): it must parse that way too, to the same
+/// catalog bar the notes.
 #[test]
 fn the_data_parses_without_source_notes() {
     let mut full: serde_json::Value =

@@ -30,6 +30,7 @@ pub fn CheckPage(props: &Props) -> Html {
                 ScopeAnswer::YesNo(true) => i18n::YES.get(lang).to_owned(),
                 ScopeAnswer::YesNo(false) => i18n::NO.get(lang).to_owned(),
                 ScopeAnswer::Number(n) => {
+                    let n = catalog::number::format(*n);
                     format!("{n} {}", question.unit.as_deref().unwrap_or_default())
                 }
             };

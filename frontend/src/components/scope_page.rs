@@ -87,13 +87,13 @@ pub fn ScopePage(props: &Props) -> Html {
             }
             QuestionKind::Number => {
                 let value = match props.answers.get(&question.id) {
-                    Some(ScopeAnswer::Number(n)) => n.to_string(),
+                    Some(ScopeAnswer::Number(n)) => catalog::number::format(*n),
                     _ => String::new(),
                 };
                 let (on_answer, qid) = (props.on_answer.clone(), question.id.clone());
                 let oninput = Callback::from(move |e: InputEvent| {
                     let raw = e.target_unchecked_into::<HtmlInputElement>().value();
-                    on_answer.emit((qid.clone(), raw.trim().parse::<f64>().ok().map(ScopeAnswer::Number)));
+                    on_answer.emit((qid.clone(), catalog::number::parse(raw.trim()).map(ScopeAnswer::Number)));
                 });
                 let error_id = format!("{id}-error");
                 let error = problem_of(&question.id);
