@@ -114,9 +114,14 @@ impl MergedForm {
 
     /// Values known before typing: industry presets and scope answers.
     pub fn preset_values(&self) -> FormValues {
-        self.fields()
-            .filter_map(|f| Some((f.def.id.clone(), f.preset.clone()?)))
-            .collect()
+        // Inserting one by one: `collect` into a map would compile in a sort (wasm size).
+        let mut values = FormValues::new();
+        for field in self.fields() {
+            if let Some(preset) = &field.preset {
+                values.insert(field.def.id.clone(), preset.clone());
+            }
+        }
+        values
     }
 
     /// Fills empty derived fields (sex and birth date from a resident ID number) in `values`.
@@ -155,7 +160,7 @@ fn format_answer(answer: &ScopeAnswer) -> String {
     match answer {
         ScopeAnswer::YesNo(true) => "yes".into(),
         ScopeAnswer::YesNo(false) => "no".into(),
-        ScopeAnswer::Number(n) => n.to_string(),
+        ScopeAnswer::Number(n) => crate::number::format(*n),
     }
 }
 
