@@ -202,9 +202,11 @@ function firstLoad(dist, indexPath) {
   };
   add(indexPath);
   const html = readFileSync(indexPath, 'utf8');
-  for (const m of html.matchAll(/\s(?:src|href)="([^"]+)"/g)) {
-    if (/^[a-z]+:/i.test(m[1]) || m[1].startsWith('//')) continue;
-    add(resolveRef(dist, indexPath, m[1]));
+  for (const m of html.matchAll(/\s(?:src|href)=(?:"([^"]+)"|([^"\s>]+))/g)) {
+    // Trunk's HTML minifier drops the quotes where it can.
+    const ref = m[1] ?? m[2];
+    if (/^[a-z]+:/i.test(ref) || ref.startsWith('//')) continue;
+    add(resolveRef(dist, indexPath, ref));
   }
   const list = [...files.values()];
   const sum = (k) => list.reduce((s, f) => s + f[k], 0);

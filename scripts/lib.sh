@@ -56,7 +56,7 @@ ensure_wasm_bindgen_cli() {
   fi
 }
 
-# npm packages (binaryen's wasm-opt, playwright-core, axe-core), pinned by package-lock.json.
+# npm packages (binaryen's wasm-opt, esbuild, playwright-core, axe-core), pinned by package-lock.json.
 # A stamp of the lock file's hash tells whether node_modules already matches it.
 ensure_node_packages() {
   local stamp="$ROOT/node_modules/.yiye-lock-sha256"

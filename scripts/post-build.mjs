@@ -4,26 +4,33 @@
 //  2. drops wasm-bindgen JS snippets this app does not import: Trunk copies every snippet in the
 //     target directory's shared wasm-bindgen output, so the inspector's build would otherwise
 //     ship (and preload) the applicant app's storage snippet;
-//  3. writes brotli and gzip copies of every text and wasm asset, which the server sends to
+//  3. minifies the JavaScript (wasm-bindgen's glue and snippets; Trunk minifies only HTML and
+//     CSS) with esbuild, keeping top-level names, and renews the integrity hashes index.html
+//     holds for the changed files: a quarter of the app's non-wasm download;
+//  4. writes brotli and gzip copies of every text and wasm asset, which the server sends to
 //     browsers that accept them (phones on weak links download a third of the bytes).
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { transformSync } from 'esbuild';
 
 const staging = process.env.TRUNK_STAGING_DIR;
 if (!staging) throw new Error('post-build.mjs runs as a Trunk hook (TRUNK_STAGING_DIR is unset)');
+
+let publicUrl = '/';
 
 function externaliseLoader() {
   const indexPath = join(staging, 'index.html');
   const html = readFileSync(indexPath, 'utf8');
   let moved = 0;
-  const rewritten = html.replace(/<script type="module">([\s\S]*?)<\/script>/g, (_, body) => {
+  const rewritten = html.replace(/<script type="?module"?>([\s\S]*?)<\/script>/g, (_, body) => {
     const name = `boot-${createHash('sha256').update(body).digest('hex').slice(0, 16)}.js`;
     const integrity = `sha384-${createHash('sha384').update(body).digest('base64')}`;
     // Served from the same public URL as the module the loader imports ("/" or "/inspect/").
-    const base = body.match(/from '([^']*\/)[^'/]+\.js'/)?.[1];
+    const base = body.match(/from\s*['"]([^'"]*\/)[^'"/]+\.js['"]/)?.[1];
     if (!base) throw new Error('cannot find the public URL in Trunk\'s loader script');
+    publicUrl = base;
     writeFileSync(join(staging, name), body);
     moved += 1;
     return `<script type="module" src="${base}${name}" integrity="${integrity}" crossorigin="anonymous"></script>`;
@@ -49,6 +56,32 @@ function dropForeignSnippets() {
   writeFileSync(indexPath, html);
 }
 
+// Every .js file under `dir` (snippets included). No `format`: esbuild then keeps each file's
+// top-level names, which classic worker scripts share through the global scope.
+function minifyScripts(dir = staging) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) minifyScripts(path);
+    if (!entry.isFile() || !entry.name.endsWith('.js')) continue;
+    const { code } = transformSync(readFileSync(path, 'utf8'), { minify: true, loader: 'js' });
+    writeFileSync(path, code);
+  }
+}
+
+// Recomputes every integrity attribute in index.html from the file it names.
+function refreshIntegrity() {
+  const indexPath = join(staging, 'index.html');
+  const html = readFileSync(indexPath, 'utf8').replace(/<(?:link|script)\b[^>]*>/g, (tag) => {
+    const url = tag.match(/\b(?:href|src)=("?)([^"\s>]+)\1/)?.[2];
+    if (!url || !/\bintegrity=/.test(tag)) return tag;
+    if (!url.startsWith(publicUrl)) throw new Error(`${url} is outside the public URL ${publicUrl}`);
+    const body = readFileSync(join(staging, url.slice(publicUrl.length)));
+    const integrity = `sha384-${createHash('sha384').update(body).digest('base64')}`;
+    return tag.replace(/\bintegrity=("?)[^"\s>]+\1/, `integrity="${integrity}"`);
+  });
+  writeFileSync(indexPath, html);
+}
+
 const COMPRESSIBLE = /\.(wasm|js|css|html|svg|json|webmanifest)$/;
 
 // Every directory, for wasm-bindgen's JS snippets under snippets/.
@@ -65,7 +98,9 @@ function precompress(dir = staging) {
   }
 }
 
-externaliseLoader();
 dropForeignSnippets();
+minifyScripts();
+externaliseLoader();
+refreshIntegrity();
 precompress();
-console.log('post-build: loader externalised, foreign snippets dropped, assets precompressed (br, gz)');
+console.log('post-build: scripts minified, loader externalised, foreign snippets dropped, assets precompressed (br, gz)');

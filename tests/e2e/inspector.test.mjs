@@ -294,7 +294,7 @@ test('first-load transfer size of the inspector (gzip -9) is printed and within 
   const dir = join(DIST, 'inspect');
   const gzip = (file) => gzipSync(readFileSync(join(dir, file)), { level: 9 }).length;
   const html = readFileSync(join(dir, 'index.html'), 'utf8');
-  const loaded = ['index.html', ...[...html.matchAll(/(?:src|href)="\/inspect\/([^"]+)"/g)].map((m) => m[1])];
+  const loaded = ['index.html', ...[...html.matchAll(/(?:src|href)="?\/inspect\/([^"\s>]+)/g)].map((m) => m[1])];
   const boot = readFileSync(join(dir, loaded.find((f) => f.startsWith('boot-'))), 'utf8');
   // The main wasm is the one next to the JS the loader imports; the decoder worker's is not.
   const wasm = loaded.filter((f) => /^inspector-[0-9a-f]+\.js$/.test(f)).map((f) => f.replace(/\.js$/, '_bg.wasm'));
