@@ -1,10 +1,11 @@
-// Writes dist/sw.js from static/sw.js with the list of files this build produced (the
-// applicant app and, when built, the inspector under dist/inspect/) and a hash of the build.
+// Writes dist/sw.js (minified) from static/sw.js with the list of files this build produced
+// (the applicant app and, when built, the inspector under dist/inspect/) and a hash of the build.
 // Runs after every web build (scripts/lib.sh build_web), so the precache list is never kept
 // by hand and a new build is a new service worker.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { transformSync } from 'esbuild';
 
 const root = resolve(import.meta.dirname, '..');
 const dist = resolve(process.argv[2] ?? join(root, 'dist'));
@@ -28,5 +29,5 @@ for (const url of assets) build.update(url).update(readFileSync(join(dist, url))
 const source = readFileSync(join(root, 'static', 'sw.js'), 'utf8')
   .replace("'__YIYE_BUILD__'", JSON.stringify(build.digest('hex').slice(0, 16)))
   .replace('__YIYE_ASSETS__', JSON.stringify(assets));
-writeFileSync(join(dist, 'sw.js'), source);
+writeFileSync(join(dist, 'sw.js'), transformSync(source, { minify: true, loader: 'js' }).code);
 console.log(`service worker: ${assets.length} files precached`);

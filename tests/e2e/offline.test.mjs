@@ -73,7 +73,7 @@ test('a new build is offered as a reload that keeps the form', async () => {
 
   // Deploy a "new build": the service worker's build hash changes.
   const sw = join(dist, 'sw.js');
-  writeFileSync(sw, readFileSync(sw, 'utf8').replace(/const BUILD = "([0-9a-f]+)"/, 'const BUILD = "$1-next"'));
+  writeFileSync(sw, readFileSync(sw, 'utf8').replace(/\bBUILD\s*=\s*"([0-9a-f]+)"/, 'BUILD="$1-next"'));
   await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
   await page.getByText('A new version is ready').waitFor({ timeout: 20_000 });
   await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Reload' }).click()]);
