@@ -1,7 +1,8 @@
 //! QR rendering at error-correction level Q.
 
-use qrcode::render::svg;
-use qrcode::{EcLevel, QrCode, Version};
+use std::fmt::Write;
+
+use qrcode::{Color, EcLevel, QrCode, Version};
 
 use crate::Error;
 
@@ -34,14 +35,40 @@ pub fn qr_version(text: &str) -> Result<i16, Error> {
     code(text).map(|c| version_number(&c))
 }
 
-/// Renders `text` as an SVG QR code at level Q with a quiet zone.
+/// Blank modules around the code that scanners need (ISO/IEC 18004).
+const QUIET_ZONE: usize = 4;
+/// The smallest side drawn, in pixels: big enough to scan from a screen or an A4 sheet.
+const MIN_SIDE_PX: usize = 320;
+
+/// Renders `text` as an SVG QR code at level Q with a quiet zone: one path in module units,
+/// each row's dark runs as rectangles (a tenth of the size of one square per module).
 pub fn render_svg(text: &str) -> Result<QrImage, Error> {
     let code = code(text)?;
-    let svg = code
-        .render::<svg::Color>()
-        .quiet_zone(true)
-        .min_dimensions(320, 320)
-        .build();
+    let width = code.width();
+    let side = width + 2 * QUIET_ZONE;
+    let px = MIN_SIDE_PX.div_ceil(side) * side;
+    let mut svg = format!(
+        "<?xml version=\"1.0\" standalone=\"yes\"?><svg xmlns=\"http://www.w3.org/2000/svg\" \
+         width=\"{px}\" height=\"{px}\" viewBox=\"0 0 {side} {side}\" shape-rendering=\"crispEdges\">\
+         <rect width=\"{side}\" height=\"{side}\" fill=\"#fff\"/><path fill=\"#000\" d=\""
+    );
+    for (y, row) in code.to_colors().chunks(width).enumerate() {
+        let mut x = 0;
+        while x < width {
+            let start = x;
+            while x < width && row[x] == Color::Dark {
+                x += 1;
+            }
+            if x > start {
+                let (left, top) = (start + QUIET_ZONE, y + QUIET_ZONE);
+                // Writing to a String cannot fail.
+                let _ = write!(svg, "M{left} {top}h{}v1H{left}z", x - start);
+            } else {
+                x += 1;
+            }
+        }
+    }
+    svg.push_str("\"/></svg>");
     Ok(QrImage {
         svg,
         version: version_number(&code),
