@@ -13,6 +13,11 @@ mod outbox;
 mod services;
 mod state;
 
+// Talc instead of Rust's default dlmalloc: faster, and 2.9 KB gzip less to download.
+#[cfg(all(not(target_feature = "atomics"), target_family = "wasm"))]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 fn main() {
     // The pages read drafts, the outbox and settings synchronously: load them first.
     wasm_bindgen_futures::spawn_local(async {
