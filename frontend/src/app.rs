@@ -64,9 +64,8 @@ pub fn App() -> Html {
                     go.emit(Page::Drafts);
                 })
             };
-            let drafts: Vec<_> = storage::drafts().into_values().collect();
             let queued: Vec<_> = storage::outbox().into_iter().map(|e| e.id).collect();
-            html! { <DraftsPage {lang} {drafts} {queued} on_resume={dispatch.reform(|draft| Action::Resume(Box::new(draft)))} {on_delete} /> }
+            html! { <DraftsPage {lang} drafts={storage::drafts()} {queued} on_resume={dispatch.reform(|draft| Action::Resume(Box::new(draft)))} {on_delete} /> }
         }
         Page::Industry => html! {
             <IndustryPage {lang} chosen={state.draft.industry.clone().map(AttrValue::from)}
