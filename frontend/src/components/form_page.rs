@@ -54,7 +54,7 @@ pub fn FormPage(props: &Props) -> Html {
             .entry(issue.field.clone())
             .or_insert_with(|| text(lang, &issue.message.zh, &issue.message.en).to_owned());
     }
-    for (field, message) in &props.draft.server_errors {
+    for (field, message) in props.draft.server_errors.iter() {
         errors.insert(
             field.clone(),
             text(lang, &message.zh, &message.en).to_owned(),

@@ -3,14 +3,12 @@
 
 use std::fmt;
 
-use std::collections::BTreeMap;
-
 use catalog::{FormValues, ScopeAnswers};
 use gloo::net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::draft::FieldMessage;
+use crate::draft::{FieldMap, FieldMessage};
 use crate::license::{IssuedAnswer, TrackingStatus};
 
 /// Why an API call did not give an answer the app can use.
@@ -58,11 +56,11 @@ struct ErrorBody {
     error: String,
     message: String,
     #[serde(default)]
-    fields: BTreeMap<String, FieldMessage>,
+    fields: FieldMap<FieldMessage>,
 }
 
 /// The server's error answer, and the per-field messages it carries (422).
-async fn error_from(response: Response) -> (ApiError, BTreeMap<String, FieldMessage>) {
+async fn error_from(response: Response) -> (ApiError, FieldMap<FieldMessage>) {
     let status = response.status();
     match response.json::<ErrorBody>().await {
         Ok(body) => (
@@ -79,7 +77,7 @@ async fn error_from(response: Response) -> (ApiError, BTreeMap<String, FieldMess
                 code: "http_error".into(),
                 message: response.status_text(),
             },
-            BTreeMap::new(),
+            FieldMap::new(),
         ),
     }
 }
@@ -134,7 +132,7 @@ struct ApplicationBody<'a> {
 pub enum SubmitOutcome {
     Issued(Box<IssuedAnswer>),
     /// 422: the fields to fix, with messages in both languages.
-    NeedsChanges(BTreeMap<String, FieldMessage>),
+    NeedsChanges(FieldMap<FieldMessage>),
 }
 
 /// Sends an application (`POST /api/applications`). Sending the same id again is safe: the
