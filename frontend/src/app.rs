@@ -298,8 +298,7 @@ fn flush_outbox(dispatch: Callback<Action>) {
         let entries = storage::load_outbox().await;
         for mut entry in entries.into_iter().filter(|e| all || e.is_due(now)) {
             dispatch.emit(Action::SendStarted(entry.id.clone()));
-            let outcome =
-                api::submit(&entry.id, &entry.industry, &entry.scope, &entry.values).await;
+            let outcome = api::submit(&entry).await;
             match outcome {
                 Err(error) if error.is_transient() => {
                     entry.failed(js_sys::Date::now(), error.to_string());

@@ -1,4 +1,3 @@
-use serde::Serialize;
 use yew::prelude::*;
 
 use crate::components::qr_code::QrCode;
@@ -14,14 +13,6 @@ const CHARACTERS_PER_QR: usize = 600;
 pub struct Props {
     pub lang: Lang,
     pub entry: OutboxEntry,
-}
-
-#[derive(Serialize)]
-struct Application<'a> {
-    id: &'a str,
-    industry: &'a str,
-    scope: &'a catalog::ScopeAnswers,
-    values: &'a catalog::FormValues,
 }
 
 /// With no network at all: the application signed by this device's key, as a numbered
@@ -83,14 +74,8 @@ type Signed = (String, String, Vec<String>);
 
 async fn sign_entry(entry: &OutboxEntry) -> Result<Signed, DeviceError> {
     let key = device::device_key().await?;
-    let body = Application {
-        id: &entry.id,
-        industry: &entry.industry,
-        scope: &entry.scope,
-        values: &entry.values,
-    };
-    let json = serde_json::to_vec(&body)?;
-    let text = key.sign(&json).await?;
+    let json = entry.application_json()?;
+    let text = key.sign(json.as_bytes()).await?;
     Ok((
         key.id.clone(),
         key.public_key_hex(),

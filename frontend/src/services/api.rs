@@ -3,13 +3,14 @@
 
 use std::fmt;
 
-use catalog::{FormValues, ScopeAnswers};
+use catalog::FormValues;
 use gloo::net::http::{Request, Response};
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::draft::{FieldMap, FieldMessage};
 use crate::license::{IssuedAnswer, TrackingStatus};
+use crate::outbox::OutboxEntry;
 
 /// Why an API call did not give an answer the app can use.
 #[derive(Clone, Debug, PartialEq)]
@@ -120,14 +121,6 @@ pub async fn lookup_registry(credit_code: &str) -> Result<Option<FormValues>, Ap
     }
 }
 
-#[derive(Serialize)]
-struct ApplicationBody<'a> {
-    id: &'a str,
-    industry: &'a str,
-    scope: &'a ScopeAnswers,
-    values: &'a FormValues,
-}
-
 /// What the server said to an application.
 pub enum SubmitOutcome {
     Issued(Box<IssuedAnswer>),
@@ -137,19 +130,13 @@ pub enum SubmitOutcome {
 
 /// Sends an application (`POST /api/applications`). Sending the same id again is safe: the
 /// server answers with the license it already issued for it.
-pub async fn submit(
-    id: &str,
-    industry: &str,
-    scope: &ScopeAnswers,
-    values: &FormValues,
-) -> Result<SubmitOutcome, ApiError> {
+pub async fn submit(entry: &OutboxEntry) -> Result<SubmitOutcome, ApiError> {
+    let json = entry
+        .application_json()
+        .map_err(|e| ApiError::Unreadable(e.to_string()))?;
     let response = Request::post("/api/applications")
-        .json(&ApplicationBody {
-            id,
-            industry,
-            scope,
-            values,
-        })
+        .header("Content-Type", "application/json")
+        .body(json)
         .map_err(|e| ApiError::Unreadable(e.to_string()))?
         .send()
         .await
