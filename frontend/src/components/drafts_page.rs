@@ -20,9 +20,7 @@ pub struct Props {
 pub fn DraftsPage(props: &Props) -> Html {
     let lang = props.lang;
     let catalog = Catalog::builtin();
-    let mut drafts = props.drafts.clone();
-    drafts.sort_by(|a, b| b.updated_at.total_cmp(&a.updated_at));
-    let items = drafts.into_iter().map(|draft| {
+    let items = newest_first(&props.drafts).into_iter().map(|draft| {
         let industry = draft
             .industry
             .as_deref()
@@ -39,6 +37,7 @@ pub fn DraftsPage(props: &Props) -> Html {
         };
         let title = if name.is_empty() { industry.clone() } else { format!("{name} · {industry}") };
         let (on_resume, on_delete, id) = (props.on_resume.clone(), props.on_delete.clone(), draft.id.clone());
+        let draft = draft.clone();
         let resume = Callback::from(move |_| on_resume.emit(draft.clone()));
         let delete = Callback::from(move |_| {
             if gloo::dialogs::confirm(i18n::DELETE_CONFIRM.get(lang)) {
@@ -68,4 +67,16 @@ pub fn DraftsPage(props: &Props) -> Html {
             <ul class="drafts">{ for items }</ul>
         </section>
     }
+}
+
+/// Newest first; drafts changed at the same instant keep their order. Each draft goes in after
+/// every one as new or newer: a stable insertion sort for a handful of drafts, without a
+/// sort routine for drafts in the wasm.
+fn newest_first(drafts: &[Draft]) -> Vec<&Draft> {
+    let mut sorted: Vec<&Draft> = Vec::with_capacity(drafts.len());
+    for draft in drafts {
+        let at = sorted.partition_point(|d| d.updated_at.total_cmp(&draft.updated_at).is_ge());
+        sorted.insert(at, draft);
+    }
+    sorted
 }

@@ -70,18 +70,18 @@ pub fn FormPage(props: &Props) -> Html {
     // Errors in form order, so the summary reads like the page. Errors on fields the form
     // fills itself (scope answers, the application date …) or that the server names but the
     // form does not show are listed too, without a link: an error is never invisible.
-    let mut summary: Vec<SummaryItem> = form
-        .fields()
-        .filter_map(|f| {
-            errors.get(&f.def.id).map(|m| SummaryItem {
-                target: shown(f).then(|| input_id(&f.def.id)),
-                message: m.clone(),
-            })
+    let in_form_order = form.fields().filter_map(|f| {
+        errors.get(&f.def.id).map(|m| SummaryItem {
+            target: shown(f).then(|| input_id(&f.def.id)),
+            message: m.clone(),
         })
-        .collect();
-    // The credit code is asked first, above everything else: its error comes first too.
+    });
+    // The credit code is asked first, above everything else: its error comes first too. (A
+    // partition keeps the rest in order, without a sort routine in the wasm.)
     let credit_code_input = input_id(CREDIT_CODE);
-    summary.sort_by_key(|item| item.target.as_ref() != Some(&credit_code_input));
+    let (mut summary, rest): (Vec<SummaryItem>, Vec<SummaryItem>) =
+        in_form_order.partition(|item| item.target.as_ref() == Some(&credit_code_input));
+    summary.extend(rest);
     summary.extend(
         errors
             .iter()

@@ -5,8 +5,8 @@ use std::fmt;
 
 use catalog::FormValues;
 use gloo::net::http::{Request, Response};
-use serde::de::DeserializeOwned;
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 
 use crate::draft::{FieldMap, FieldMessage};
 use crate::license::{IssuedAnswer, TrackingStatus};
