@@ -83,14 +83,22 @@ async fn error_from(response: Response) -> (ApiError, FieldMap<FieldMessage>) {
     }
 }
 
-async fn read_json<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+// The fetching is not generic: one copy of it serves every kind of answer, and only the
+// parsing is instantiated per answer type.
+
+/// The body of a successful answer, as text.
+async fn read_text(response: Response) -> Result<String, ApiError> {
     response
-        .json::<T>()
+        .text()
         .await
         .map_err(|e| ApiError::Unreadable(e.to_string()))
 }
 
-async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+fn parse<T: DeserializeOwned>(json: &str) -> Result<T, ApiError> {
+    serde_json::from_str(json).map_err(|e| ApiError::Unreadable(e.to_string()))
+}
+
+async fn get_text(path: &str) -> Result<String, ApiError> {
     let response = Request::get(path)
         .send()
         .await
@@ -98,7 +106,11 @@ async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
     if !response.ok() {
         return Err(error_from(response).await.0);
     }
-    read_json(response).await
+    read_text(response).await
+}
+
+async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    parse(&get_text(path).await?)
 }
 
 /// The issuing authority's public key set (`GET /api/keys`).
@@ -142,7 +154,9 @@ pub async fn submit(entry: &OutboxEntry) -> Result<SubmitOutcome, ApiError> {
         .await
         .map_err(|e| ApiError::Network(e.to_string()))?;
     match response.status() {
-        200 | 201 => Ok(SubmitOutcome::Issued(Box::new(read_json(response).await?))),
+        200 | 201 => Ok(SubmitOutcome::Issued(Box::new(parse(
+            &read_text(response).await?,
+        )?))),
         422 => Ok(SubmitOutcome::NeedsChanges(error_from(response).await.1)),
         _ => Err(error_from(response).await.0),
     }
