@@ -4,7 +4,7 @@ use yew::prelude::*;
 
 use crate::components::{
     CREDIT_CODE, CheckPage, DraftsPage, FormPage, IndustryPage, IssuerKey, LicensePage, ScopePage,
-    SendingPage, StartPage, TrackPage,
+    SendingPage, start_page, track_page,
 };
 use crate::draft::Draft;
 use crate::hooks::{use_clerk_mode, use_large_text, use_service_worker, use_storage_health};
@@ -54,7 +54,7 @@ pub fn App() -> Html {
                     dispatch.emit(Action::Go(page));
                 }
             });
-            html! { <StartPage {lang} {on_go} /> }
+            start_page(lang, &on_go)
         }
         Page::Drafts => {
             let on_delete = {
@@ -130,7 +130,7 @@ pub fn App() -> Html {
             },
             None => html! {},
         },
-        Page::Track(id) => html! { <TrackPage {lang} id={id.clone()} /> },
+        Page::Track(id) => track_page(lang, id.clone().into()),
         Page::Inspect => {
             // The inspector is its own bundle under /inspect/ (applicants never download the
             // scanner): a full page load, not a route of this app.

@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 use catalog::{Catalog, MergedField};
 use yew::prelude::*;
 
-use crate::components::error_summary::{ERROR_SUMMARY_ID, ErrorSummary, SummaryItem};
+use crate::components::error_summary::{ERROR_SUMMARY_ID, SummaryItem, error_summary};
 use crate::components::field_input::{FieldInput, input_id, text};
 use crate::draft::{Draft, is_automatic};
 use crate::i18n::{self, Lang};
@@ -144,7 +144,7 @@ pub fn FormPage(props: &Props) -> Html {
     html! {
         <section aria-labelledby="form-heading">
             if props.show_errors && !valid {
-                <ErrorSummary {lang} items={summary} />
+                { error_summary(lang, &summary) }
             }
             <h1 id="form-heading">{ i18n::FORM_HEADING.get(lang) }</h1>
             <p class="lead">{ text(lang, &form.industry.name.zh, &form.industry.name.en) }</p>

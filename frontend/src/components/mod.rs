@@ -24,5 +24,5 @@ pub use issuer_key::IssuerKey;
 pub use license_page::LicensePage;
 pub use scope_page::ScopePage;
 pub use sending_page::SendingPage;
-pub use start_page::StartPage;
-pub use track_page::TrackPage;
+pub use start_page::start_page;
+pub use track_page::track_page;

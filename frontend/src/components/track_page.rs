@@ -62,14 +62,13 @@ pub fn TrackingStatusView(props: &Props) -> Html {
     html! { <div role="status" aria-live="polite">{ body }</div> }
 }
 
-/// The page a tracking link (`/track/{id}`) opens.
-#[function_component]
-pub fn TrackPage(props: &Props) -> Html {
+/// The page a tracking link (`/track/{id}`) opens. (A function, like `start_page`.)
+pub fn track_page(lang: Lang, id: AttrValue) -> Html {
     html! {
-        <section aria-labelledby="track-heading">
-            <h1 id="track-heading">{ i18n::TRACKING_HEADING.get(props.lang) }</h1>
-            <p class="muted"><code>{ props.id.clone() }</code></p>
-            <TrackingStatusView lang={props.lang} id={props.id.clone()} />
+        <section key="track" aria-labelledby="track-heading">
+            <h1 id="track-heading">{ i18n::TRACKING_HEADING.get(lang) }</h1>
+            <p class="muted"><code>{ id.clone() }</code></p>
+            <TrackingStatusView {lang} {id} />
         </section>
     }
 }
