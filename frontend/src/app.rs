@@ -3,8 +3,8 @@ use catalog::{Catalog, ids};
 use yew::prelude::*;
 
 use crate::components::{
-    CREDIT_CODE, CheckPage, DraftsPage, FormPage, IndustryPage, IssuerKey, LicensePage, ScopePage,
-    SendingPage, start_page, track_page,
+    CREDIT_CODE, FormPage, IndustryPage, IssuerKey, ScopePage, SendingPage, check_page,
+    drafts_page, license_page, start_page, track_page,
 };
 use crate::draft::Draft;
 use crate::hooks::{use_clerk_mode, use_large_text, use_service_worker, use_storage_health};
@@ -65,7 +65,8 @@ pub fn App() -> Html {
                 })
             };
             let queued: Vec<_> = storage::outbox().into_iter().map(|e| e.id).collect();
-            html! { <DraftsPage {lang} drafts={storage::drafts()} {queued} on_resume={dispatch.reform(|draft| Action::Resume(Box::new(draft)))} {on_delete} /> }
+            let on_resume = dispatch.reform(|draft| Action::Resume(Box::new(draft)));
+            drafts_page(lang, &storage::drafts(), &queued, &on_resume, &on_delete)
         }
         Page::Industry => html! {
             <IndustryPage {lang} chosen={state.draft.industry.clone().map(AttrValue::from)}
@@ -106,9 +107,12 @@ pub fn App() -> Html {
                 let (dispatch, draft) = (dispatch.clone(), state.draft.clone());
                 Callback::from(move |_| queue(&draft, &dispatch))
             };
-            html! {
-                <CheckPage {lang} draft={state.draft.clone()} on_change={dispatch.reform(Action::Change)} {on_submit} />
-            }
+            check_page(
+                lang,
+                &state.draft,
+                &dispatch.reform(Action::Change),
+                &on_submit,
+            )
         }
         Page::Sending => {
             let on_retry = {
@@ -124,10 +128,12 @@ pub fn App() -> Html {
             html! { <SendingPage {lang} sending={state.sending.clone()} {entry} {on_retry} /> }
         }
         Page::License => match &state.draft.license {
-            Some(license) => html! {
-                <LicensePage {lang} application_id={state.draft.id.clone()} license={license.clone()}
-                    on_new={go.reform(|_| Page::Start)} />
-            },
+            Some(license) => license_page(
+                lang,
+                &state.draft.id.clone().into(),
+                license,
+                &go.reform(|_| Page::Start),
+            ),
             None => html! {},
         },
         Page::Track(id) => track_page(lang, id.clone().into()),

@@ -16,12 +16,12 @@ mod sending_page;
 mod start_page;
 mod track_page;
 
-pub use check_page::CheckPage;
-pub use drafts_page::DraftsPage;
+pub use check_page::check_page;
+pub use drafts_page::drafts_page;
 pub use form_page::{CREDIT_CODE, FormPage};
 pub use industry_page::IndustryPage;
 pub use issuer_key::IssuerKey;
-pub use license_page::LicensePage;
+pub use license_page::license_page;
 pub use scope_page::ScopePage;
 pub use sending_page::SendingPage;
 pub use start_page::start_page;
