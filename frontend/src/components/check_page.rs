@@ -2,6 +2,7 @@ use catalog::{Catalog, FieldKind, MergedField, ScopeAnswer};
 use yew::prelude::*;
 
 use crate::components::field_input::text;
+use crate::components::summary_row::summary_row;
 use crate::draft::{Draft, is_automatic};
 use crate::i18n::{self, Lang};
 
@@ -75,18 +76,9 @@ pub fn check_page(
         <section key="check" aria-labelledby="check-heading">
             <h1 id="check-heading">{ i18n::CHECK_HEADING.get(lang) }</h1>
             <dl class="summary-list">
-                <div class="summary-row">
-                    <dt>{ i18n::INDUSTRY_LABEL.get(lang) }</dt>
-                    <dd>{ text(lang, &form.industry.name.zh, &form.industry.name.en) }</dd>
-                </div>
-                <div class="summary-row">
-                    <dt>{ i18n::SCOPE_LABEL.get(lang) }</dt>
-                    <dd>{ for scope.iter().map(|s| html! { <div>{ s }</div> }) }</dd>
-                </div>
-                <div class="summary-row">
-                    <dt>{ i18n::PERMITS_HEADING.get(lang) }</dt>
-                    <dd>{ for form.permits.iter().map(|p| html! { <div>{ text(lang, &p.name.zh, &p.name.en) }</div> }) }</dd>
-                </div>
+                { summary_row(i18n::INDUSTRY_LABEL.get(lang), text(lang, &form.industry.name.zh, &form.industry.name.en).into()) }
+                { summary_row(i18n::SCOPE_LABEL.get(lang), scope.iter().map(|s| html! { <div>{ s }</div> }).collect()) }
+                { summary_row(i18n::PERMITS_HEADING.get(lang), form.permits.iter().map(|p| html! { <div>{ text(lang, &p.name.zh, &p.name.en) }</div> }).collect()) }
             </dl>
             { for sections }
             <button type="button" class="primary" onclick={Callback::from(move |_| on_submit.emit(()))}>

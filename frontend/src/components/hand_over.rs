@@ -1,6 +1,7 @@
 use yew::prelude::*;
 
 use crate::components::qr_code::QrCode;
+use crate::components::summary_row::summary_row;
 use crate::i18n::{self, Lang};
 use crate::outbox::OutboxEntry;
 use crate::services::device::{self, DeviceError};
@@ -61,8 +62,8 @@ pub fn HandOver(props: &Props) -> Html {
                 }) }
             </ol>
             <dl class="summary-list">
-                <div class="summary-row"><dt>{ i18n::DEVICE_ID.get(lang) }</dt><dd><code>{ device_id }</code></dd></div>
-                <div class="summary-row"><dt>{ i18n::DEVICE_KEY.get(lang) }</dt><dd><code>{ public_key }</code></dd></div>
+                { summary_row(i18n::DEVICE_ID.get(lang), html! { <code>{ device_id }</code> }) }
+                { summary_row(i18n::DEVICE_KEY.get(lang), html! { <code>{ public_key }</code> }) }
             </dl>
             <p class="muted">{ i18n::HANDOVER_ENROL.get(lang) }</p>
         </section>

@@ -3,6 +3,7 @@ use yew::prelude::*;
 
 use crate::components::field_input::text;
 use crate::components::qr_code::{QrCode, svg_data_url};
+use crate::components::summary_row::summary_row;
 use crate::components::track_page::TrackingStatusView;
 use crate::i18n::{self, Lang};
 use crate::license::{IssuedLicense, china_date};
@@ -46,11 +47,7 @@ pub fn license_page(
         let _ = gloo::utils::window().print();
     });
     let on_new = on_new.clone();
-    let row = |label: i18n::Text, value: String| {
-        html! {
-            <div class="summary-row"><dt>{ label.get(lang) }</dt><dd>{ value }</dd></div>
-        }
-    };
+    let row = |label: i18n::Text, value: String| summary_row(label.get(lang), value.into());
     html! {
         <section key="license" aria-labelledby="license-heading">
             <article class="license-sheet">

@@ -14,6 +14,7 @@ mod qr_code;
 mod scope_page;
 mod sending_page;
 mod start_page;
+mod summary_row;
 mod track_page;
 
 pub use check_page::check_page;
