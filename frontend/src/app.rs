@@ -3,8 +3,8 @@ use catalog::{Catalog, ids};
 use yew::prelude::*;
 
 use crate::components::{
-    CREDIT_CODE, CheckPage, DraftsPage, FormPage, IndustryPage, IssuerKey, LicensePage, ScopePage,
-    SendingPage, StartPage, TrackPage,
+    CREDIT_CODE, FormPage, IndustryPage, IssuerKey, ScopePage, SendingPage, check_page,
+    drafts_page, license_page, start_page, track_page,
 };
 use crate::draft::Draft;
 use crate::hooks::{use_clerk_mode, use_large_text, use_service_worker, use_storage_health};
@@ -54,7 +54,7 @@ pub fn App() -> Html {
                     dispatch.emit(Action::Go(page));
                 }
             });
-            html! { <StartPage {lang} {on_go} /> }
+            start_page(lang, &on_go)
         }
         Page::Drafts => {
             let on_delete = {
@@ -64,9 +64,9 @@ pub fn App() -> Html {
                     go.emit(Page::Drafts);
                 })
             };
-            let drafts: Vec<_> = storage::drafts().into_values().collect();
             let queued: Vec<_> = storage::outbox().into_iter().map(|e| e.id).collect();
-            html! { <DraftsPage {lang} {drafts} {queued} on_resume={dispatch.reform(|draft| Action::Resume(Box::new(draft)))} {on_delete} /> }
+            let on_resume = dispatch.reform(|draft| Action::Resume(Box::new(draft)));
+            drafts_page(lang, &storage::drafts(), &queued, &on_resume, &on_delete)
         }
         Page::Industry => html! {
             <IndustryPage {lang} chosen={state.draft.industry.clone().map(AttrValue::from)}
@@ -107,9 +107,12 @@ pub fn App() -> Html {
                 let (dispatch, draft) = (dispatch.clone(), state.draft.clone());
                 Callback::from(move |_| queue(&draft, &dispatch))
             };
-            html! {
-                <CheckPage {lang} draft={state.draft.clone()} on_change={dispatch.reform(Action::Change)} {on_submit} />
-            }
+            check_page(
+                lang,
+                &state.draft,
+                &dispatch.reform(Action::Change),
+                &on_submit,
+            )
         }
         Page::Sending => {
             let on_retry = {
@@ -125,13 +128,15 @@ pub fn App() -> Html {
             html! { <SendingPage {lang} sending={state.sending.clone()} {entry} {on_retry} /> }
         }
         Page::License => match &state.draft.license {
-            Some(license) => html! {
-                <LicensePage {lang} application_id={state.draft.id.clone()} license={license.clone()}
-                    on_new={go.reform(|_| Page::Start)} />
-            },
+            Some(license) => license_page(
+                lang,
+                &state.draft.id.clone().into(),
+                license,
+                &go.reform(|_| Page::Start),
+            ),
             None => html! {},
         },
-        Page::Track(id) => html! { <TrackPage {lang} id={id.clone()} /> },
+        Page::Track(id) => track_page(lang, id.clone().into()),
         Page::Inspect => {
             // The inspector is its own bundle under /inspect/ (applicants never download the
             // scanner): a full page load, not a route of this app.
@@ -299,8 +304,7 @@ fn flush_outbox(dispatch: Callback<Action>) {
         let entries = storage::load_outbox().await;
         for mut entry in entries.into_iter().filter(|e| all || e.is_due(now)) {
             dispatch.emit(Action::SendStarted(entry.id.clone()));
-            let outcome =
-                api::submit(&entry.id, &entry.industry, &entry.scope, &entry.values).await;
+            let outcome = api::submit(&entry).await;
             match outcome {
                 Err(error) if error.is_transient() => {
                     entry.failed(js_sys::Date::now(), error.to_string());

@@ -29,6 +29,14 @@ pub struct OutboxEntry {
     pub last_error: Option<String>,
 }
 
+#[derive(Serialize)]
+struct Application<'a> {
+    id: &'a str,
+    industry: &'a str,
+    scope: &'a ScopeAnswers,
+    values: &'a FormValues,
+}
+
 impl OutboxEntry {
     pub fn new(
         id: String,
@@ -47,6 +55,17 @@ impl OutboxEntry {
             next_try_at: now,
             last_error: None,
         }
+    }
+
+    /// The application as the server takes it: the body of `POST /api/applications`, and what
+    /// a hand-over signs. One serializer for both keeps one copy of its code in the wasm.
+    pub fn application_json(&self) -> serde_json::Result<String> {
+        serde_json::to_string(&Application {
+            id: &self.id,
+            industry: &self.industry,
+            scope: &self.scope,
+            values: &self.values,
+        })
     }
 
     pub fn is_due(&self, now: f64) -> bool {

@@ -2,23 +2,20 @@ use catalog::{Catalog, FieldKind, MergedField, ScopeAnswer};
 use yew::prelude::*;
 
 use crate::components::field_input::text;
+use crate::components::summary_row::summary_row;
 use crate::draft::{Draft, is_automatic};
 use crate::i18n::{self, Lang};
 
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    pub lang: Lang,
-    pub draft: Draft,
-    pub on_change: Callback<String>,
-    pub on_submit: Callback<()>,
-}
-
-/// Check your answers: everything once more, each with a "Change" link, then send.
-#[function_component]
-pub fn CheckPage(props: &Props) -> Html {
-    let lang = props.lang;
+/// Check your answers: everything once more, each with a "Change" link, then send. (A
+/// function, like `start_page`.)
+pub fn check_page(
+    lang: Lang,
+    draft: &Draft,
+    on_change: &Callback<String>,
+    on_submit: &Callback<()>,
+) -> Html {
     let catalog = Catalog::builtin();
-    let Some(form) = props.draft.form(catalog) else {
+    let Some(form) = draft.form(catalog) else {
         return html! {};
     };
     let scope: Vec<String> = form
@@ -42,12 +39,12 @@ pub fn CheckPage(props: &Props) -> Html {
         .collect();
     let row = |field: &MergedField| {
         let id = field.def.id.clone();
-        let value = props.draft.values.get(&id).cloned().unwrap_or_default();
+        let value = draft.values.get(&id).cloned().unwrap_or_default();
         if value.trim().is_empty() && !field.required {
             return html! {};
         }
         let label = text(lang, &field.def.label.zh, &field.def.label.en).to_owned();
-        let on_change = props.on_change.clone();
+        let on_change = on_change.clone();
         html! {
             <div class="summary-row">
                 <dt>{ label.clone() }</dt>
@@ -75,23 +72,14 @@ pub fn CheckPage(props: &Props) -> Html {
             </section>
         }
     });
-    let on_submit = props.on_submit.clone();
+    let on_submit = on_submit.clone();
     html! {
-        <section aria-labelledby="check-heading">
+        <section key="check" aria-labelledby="check-heading">
             <h1 id="check-heading">{ i18n::CHECK_HEADING.get(lang) }</h1>
             <dl class="summary-list">
-                <div class="summary-row">
-                    <dt>{ i18n::INDUSTRY_LABEL.get(lang) }</dt>
-                    <dd>{ text(lang, &form.industry.name.zh, &form.industry.name.en) }</dd>
-                </div>
-                <div class="summary-row">
-                    <dt>{ i18n::SCOPE_LABEL.get(lang) }</dt>
-                    <dd>{ for scope.iter().map(|s| html! { <div>{ s }</div> }) }</dd>
-                </div>
-                <div class="summary-row">
-                    <dt>{ i18n::PERMITS_HEADING.get(lang) }</dt>
-                    <dd>{ for form.permits.iter().map(|p| html! { <div>{ text(lang, &p.name.zh, &p.name.en) }</div> }) }</dd>
-                </div>
+                { summary_row(i18n::INDUSTRY_LABEL.get(lang), text(lang, &form.industry.name.zh, &form.industry.name.en).into()) }
+                { summary_row(i18n::SCOPE_LABEL.get(lang), scope.iter().map(|s| html! { <div>{ s }</div> }).collect()) }
+                { summary_row(i18n::PERMITS_HEADING.get(lang), form.permits.iter().map(|p| html! { <div>{ text(lang, &p.name.zh, &p.name.en) }</div> }).collect()) }
             </dl>
             { for sections }
             <button type="button" class="primary" onclick={Callback::from(move |_| on_submit.emit(()))}>

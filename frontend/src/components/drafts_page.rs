@@ -5,24 +5,17 @@ use crate::components::field_input::text;
 use crate::draft::Draft;
 use crate::i18n::{self, Lang};
 
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    pub lang: Lang,
-    pub drafts: Vec<Draft>,
-    /// Ids of applications waiting in the outbox.
-    pub queued: Vec<String>,
-    pub on_resume: Callback<Draft>,
-    pub on_delete: Callback<String>,
-}
-
 /// Applications saved on this device, newest first: resume or delete (after confirming).
-#[function_component]
-pub fn DraftsPage(props: &Props) -> Html {
-    let lang = props.lang;
+/// `queued`: ids of applications waiting in the outbox. (A function, like `start_page`.)
+pub fn drafts_page(
+    lang: Lang,
+    drafts: &[Draft],
+    queued: &[String],
+    on_resume: &Callback<Draft>,
+    on_delete: &Callback<String>,
+) -> Html {
     let catalog = Catalog::builtin();
-    let mut drafts = props.drafts.clone();
-    drafts.sort_by(|a, b| b.updated_at.total_cmp(&a.updated_at));
-    let items = drafts.into_iter().map(|draft| {
+    let items = newest_first(drafts).into_iter().map(|draft| {
         let industry = draft
             .industry
             .as_deref()
@@ -32,13 +25,14 @@ pub fn DraftsPage(props: &Props) -> Html {
         let issued = draft.license.is_some();
         let status = if issued {
             i18n::DRAFT_ISSUED
-        } else if props.queued.contains(&draft.id) {
+        } else if queued.contains(&draft.id) {
             i18n::OUTBOX_QUEUED
         } else {
             i18n::DRAFT_IN_PROGRESS
         };
         let title = if name.is_empty() { industry.clone() } else { format!("{name} · {industry}") };
-        let (on_resume, on_delete, id) = (props.on_resume.clone(), props.on_delete.clone(), draft.id.clone());
+        let (on_resume, on_delete, id) = (on_resume.clone(), on_delete.clone(), draft.id.clone());
+        let draft = draft.clone();
         let resume = Callback::from(move |_| on_resume.emit(draft.clone()));
         let delete = Callback::from(move |_| {
             if gloo::dialogs::confirm(i18n::DELETE_CONFIRM.get(lang)) {
@@ -60,12 +54,24 @@ pub fn DraftsPage(props: &Props) -> Html {
         }
     });
     html! {
-        <section aria-labelledby="drafts-heading">
+        <section key="drafts" aria-labelledby="drafts-heading">
             <h1 id="drafts-heading">{ i18n::DRAFTS_HEADING.get(lang) }</h1>
-            if props.drafts.is_empty() {
+            if drafts.is_empty() {
                 <p>{ i18n::DRAFTS_NONE.get(lang) }</p>
             }
             <ul class="drafts">{ for items }</ul>
         </section>
     }
+}
+
+/// Newest first; drafts changed at the same instant keep their order. Each draft goes in after
+/// every one as new or newer: a stable insertion sort for a handful of drafts, without a
+/// sort routine for drafts in the wasm.
+fn newest_first(drafts: &[Draft]) -> Vec<&Draft> {
+    let mut sorted: Vec<&Draft> = Vec::with_capacity(drafts.len());
+    for draft in drafts {
+        let at = sorted.partition_point(|d| d.updated_at.total_cmp(&draft.updated_at).is_ge());
+        sorted.insert(at, draft);
+    }
+    sorted
 }

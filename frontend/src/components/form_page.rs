@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 use catalog::{Catalog, MergedField};
 use yew::prelude::*;
 
-use crate::components::error_summary::{ERROR_SUMMARY_ID, ErrorSummary, SummaryItem};
+use crate::components::error_summary::{ERROR_SUMMARY_ID, SummaryItem, error_summary};
 use crate::components::field_input::{FieldInput, input_id, text};
 use crate::draft::{Draft, is_automatic};
 use crate::i18n::{self, Lang};
@@ -54,7 +54,7 @@ pub fn FormPage(props: &Props) -> Html {
             .entry(issue.field.clone())
             .or_insert_with(|| text(lang, &issue.message.zh, &issue.message.en).to_owned());
     }
-    for (field, message) in &props.draft.server_errors {
+    for (field, message) in props.draft.server_errors.iter() {
         errors.insert(
             field.clone(),
             text(lang, &message.zh, &message.en).to_owned(),
@@ -70,18 +70,18 @@ pub fn FormPage(props: &Props) -> Html {
     // Errors in form order, so the summary reads like the page. Errors on fields the form
     // fills itself (scope answers, the application date …) or that the server names but the
     // form does not show are listed too, without a link: an error is never invisible.
-    let mut summary: Vec<SummaryItem> = form
-        .fields()
-        .filter_map(|f| {
-            errors.get(&f.def.id).map(|m| SummaryItem {
-                target: shown(f).then(|| input_id(&f.def.id)),
-                message: m.clone(),
-            })
+    let in_form_order = form.fields().filter_map(|f| {
+        errors.get(&f.def.id).map(|m| SummaryItem {
+            target: shown(f).then(|| input_id(&f.def.id)),
+            message: m.clone(),
         })
-        .collect();
-    // The credit code is asked first, above everything else: its error comes first too.
+    });
+    // The credit code is asked first, above everything else: its error comes first too. (A
+    // partition keeps the rest in order, without a sort routine in the wasm.)
     let credit_code_input = input_id(CREDIT_CODE);
-    summary.sort_by_key(|item| item.target.as_ref() != Some(&credit_code_input));
+    let (mut summary, rest): (Vec<SummaryItem>, Vec<SummaryItem>) =
+        in_form_order.partition(|item| item.target.as_ref() == Some(&credit_code_input));
+    summary.extend(rest);
     summary.extend(
         errors
             .iter()
@@ -144,7 +144,7 @@ pub fn FormPage(props: &Props) -> Html {
     html! {
         <section aria-labelledby="form-heading">
             if props.show_errors && !valid {
-                <ErrorSummary {lang} items={summary} />
+                { error_summary(lang, &summary) }
             }
             <h1 id="form-heading">{ i18n::FORM_HEADING.get(lang) }</h1>
             <p class="lead">{ text(lang, &form.industry.name.zh, &form.industry.name.en) }</p>

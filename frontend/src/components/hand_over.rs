@@ -1,7 +1,7 @@
-use serde::Serialize;
 use yew::prelude::*;
 
 use crate::components::qr_code::QrCode;
+use crate::components::summary_row::summary_row;
 use crate::i18n::{self, Lang};
 use crate::outbox::OutboxEntry;
 use crate::services::device::{self, DeviceError};
@@ -14,14 +14,6 @@ const CHARACTERS_PER_QR: usize = 600;
 pub struct Props {
     pub lang: Lang,
     pub entry: OutboxEntry,
-}
-
-#[derive(Serialize)]
-struct Application<'a> {
-    id: &'a str,
-    industry: &'a str,
-    scope: &'a catalog::ScopeAnswers,
-    values: &'a catalog::FormValues,
 }
 
 /// With no network at all: the application signed by this device's key, as a numbered
@@ -70,8 +62,8 @@ pub fn HandOver(props: &Props) -> Html {
                 }) }
             </ol>
             <dl class="summary-list">
-                <div class="summary-row"><dt>{ i18n::DEVICE_ID.get(lang) }</dt><dd><code>{ device_id }</code></dd></div>
-                <div class="summary-row"><dt>{ i18n::DEVICE_KEY.get(lang) }</dt><dd><code>{ public_key }</code></dd></div>
+                { summary_row(i18n::DEVICE_ID.get(lang), html! { <code>{ device_id }</code> }) }
+                { summary_row(i18n::DEVICE_KEY.get(lang), html! { <code>{ public_key }</code> }) }
             </dl>
             <p class="muted">{ i18n::HANDOVER_ENROL.get(lang) }</p>
         </section>
@@ -83,14 +75,8 @@ type Signed = (String, String, Vec<String>);
 
 async fn sign_entry(entry: &OutboxEntry) -> Result<Signed, DeviceError> {
     let key = device::device_key().await?;
-    let body = Application {
-        id: &entry.id,
-        industry: &entry.industry,
-        scope: &entry.scope,
-        values: &entry.values,
-    };
-    let json = serde_json::to_vec(&body)?;
-    let text = key.sign(&json).await?;
+    let json = entry.application_json()?;
+    let text = key.sign(json.as_bytes()).await?;
     Ok((
         key.id.clone(),
         key.public_key_hex(),

@@ -3,24 +3,20 @@ use yew::prelude::*;
 
 use crate::components::field_input::text;
 use crate::components::qr_code::{QrCode, svg_data_url};
+use crate::components::summary_row::summary_row;
 use crate::components::track_page::TrackingStatusView;
 use crate::i18n::{self, Lang};
 use crate::license::{IssuedLicense, china_date};
 
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    pub lang: Lang,
-    pub application_id: AttrValue,
-    pub license: IssuedLicense,
-    pub on_new: Callback<()>,
-}
-
 /// The combined license: laid out for A4 printing (see the print stylesheet), the same QR
-/// large on screen, a download of the QR as SVG, and where to track the application.
-#[function_component]
-pub fn LicensePage(props: &Props) -> Html {
-    let lang = props.lang;
-    let license = &props.license;
+/// large on screen, a download of the QR as SVG, and where to track the application. (A
+/// function, like `start_page`.)
+pub fn license_page(
+    lang: Lang,
+    application_id: &AttrValue,
+    license: &IssuedLicense,
+    on_new: &Callback<()>,
+) -> Html {
     let claims = &license.claims;
     let catalog = Catalog::builtin();
     let place = |code: u32| {
@@ -44,20 +40,16 @@ pub fn LicensePage(props: &Props) -> Html {
             .location()
             .origin()
             .unwrap_or_default(),
-        props.application_id
+        application_id
     );
     let download = svg_data_url(&license.qr_text);
     let print = Callback::from(|_| {
         let _ = gloo::utils::window().print();
     });
-    let on_new = props.on_new.clone();
-    let row = |label: i18n::Text, value: String| {
-        html! {
-            <div class="summary-row"><dt>{ label.get(lang) }</dt><dd>{ value }</dd></div>
-        }
-    };
+    let on_new = on_new.clone();
+    let row = |label: i18n::Text, value: String| summary_row(label.get(lang), value.into());
     html! {
-        <section aria-labelledby="license-heading">
+        <section key="license" aria-labelledby="license-heading">
             <article class="license-sheet">
                 <h1 id="license-heading">{ i18n::LICENSE_HEADING.get(lang) }</h1>
                 <p class="license-number">{ format!("{} {}", i18n::LICENSE_NUMBER.get(lang), license.number) }</p>
@@ -103,7 +95,7 @@ pub fn LicensePage(props: &Props) -> Html {
                 <h2 id="tracking-heading">{ i18n::TRACKING_HEADING.get(lang) }</h2>
                 <p>{ i18n::TRACKING_LINK.get(lang) }{ ": " }<a href={tracking_url.clone()}>{ tracking_url.clone() }</a></p>
                 <QrCode class="tracking-qr" text={tracking_url} label={i18n::TRACKING_QR.get(lang)} />
-                <TrackingStatusView {lang} id={props.application_id.clone()} />
+                <TrackingStatusView {lang} id={application_id.clone()} />
             </section>
             <button type="button" class="no-print" onclick={Callback::from(move |_| on_new.emit(()))}>
                 { i18n::NEW_APPLICATION.get(lang) }

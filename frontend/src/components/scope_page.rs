@@ -2,7 +2,7 @@ use catalog::{Catalog, QuestionKind, ScopeAnswer, ScopeAnswers};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::components::error_summary::{ERROR_SUMMARY_ID, ErrorSummary, SummaryItem};
+use crate::components::error_summary::{ERROR_SUMMARY_ID, SummaryItem, error_summary};
 use crate::components::field_input::text;
 use crate::components::form_page::focus_element;
 use crate::i18n::{self, Lang};
@@ -137,7 +137,7 @@ pub fn ScopePage(props: &Props) -> Html {
     html! {
         <section aria-labelledby="scope-heading">
             if summary {
-                <ErrorSummary {lang} {items} />
+                { error_summary(lang, &items) }
             }
             <h1 id="scope-heading">{ i18n::SCOPE_HEADING.get(lang) }</h1>
             <p class="lead">{ text(lang, &industry.name.zh, &industry.name.en) }</p>

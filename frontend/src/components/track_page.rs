@@ -1,5 +1,6 @@
 use yew::prelude::*;
 
+use crate::components::summary_row::summary_row;
 use crate::i18n::{self, Lang};
 use crate::license::{TrackingStatus, china_date};
 use crate::services::api::{self, ApiError};
@@ -43,13 +44,9 @@ pub fn TrackingStatusView(props: &Props) -> Html {
                 <>
                     if error.is_some() { <p class="notice">{ i18n::STATUS_OFFLINE.get(lang) }</p> }
                     <dl class="summary-list">
-                        <div class="summary-row"><dt>{ i18n::STATUS.get(lang) }</dt><dd>{ label.get(lang) }</dd></div>
-                        { for known.license_number.as_ref().map(|n| html! {
-                            <div class="summary-row"><dt>{ i18n::LICENSE_NUMBER.get(lang) }</dt><dd>{ n }</dd></div>
-                        }) }
-                        { for known.revoked_at.map(|t| html! {
-                            <div class="summary-row"><dt>{ i18n::STATUS_REVOKED.get(lang) }</dt><dd>{ china_date(t) }</dd></div>
-                        }) }
+                        { summary_row(i18n::STATUS.get(lang), label.get(lang).into()) }
+                        { for known.license_number.as_ref().map(|n| summary_row(i18n::LICENSE_NUMBER.get(lang), n.into())) }
+                        { for known.revoked_at.map(|t| summary_row(i18n::STATUS_REVOKED.get(lang), china_date(t).into())) }
                     </dl>
                 </>
             }
@@ -62,14 +59,13 @@ pub fn TrackingStatusView(props: &Props) -> Html {
     html! { <div role="status" aria-live="polite">{ body }</div> }
 }
 
-/// The page a tracking link (`/track/{id}`) opens.
-#[function_component]
-pub fn TrackPage(props: &Props) -> Html {
+/// The page a tracking link (`/track/{id}`) opens. (A function, like `start_page`.)
+pub fn track_page(lang: Lang, id: AttrValue) -> Html {
     html! {
-        <section aria-labelledby="track-heading">
-            <h1 id="track-heading">{ i18n::TRACKING_HEADING.get(props.lang) }</h1>
-            <p class="muted"><code>{ props.id.clone() }</code></p>
-            <TrackingStatusView lang={props.lang} id={props.id.clone()} />
+        <section key="track" aria-labelledby="track-heading">
+            <h1 id="track-heading">{ i18n::TRACKING_HEADING.get(lang) }</h1>
+            <p class="muted"><code>{ id.clone() }</code></p>
+            <TrackingStatusView {lang} {id} />
         </section>
     }
 }

@@ -3,15 +3,14 @@
 
 use std::fmt;
 
-use std::collections::BTreeMap;
-
-use catalog::{FormValues, ScopeAnswers};
+use catalog::FormValues;
 use gloo::net::http::{Request, Response};
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 
-use crate::draft::FieldMessage;
+use crate::draft::{FieldMap, FieldMessage};
 use crate::license::{IssuedAnswer, TrackingStatus};
+use crate::outbox::OutboxEntry;
 
 /// Why an API call did not give an answer the app can use.
 #[derive(Clone, Debug, PartialEq)]
@@ -58,11 +57,11 @@ struct ErrorBody {
     error: String,
     message: String,
     #[serde(default)]
-    fields: BTreeMap<String, FieldMessage>,
+    fields: FieldMap<FieldMessage>,
 }
 
 /// The server's error answer, and the per-field messages it carries (422).
-async fn error_from(response: Response) -> (ApiError, BTreeMap<String, FieldMessage>) {
+async fn error_from(response: Response) -> (ApiError, FieldMap<FieldMessage>) {
     let status = response.status();
     match response.json::<ErrorBody>().await {
         Ok(body) => (
@@ -79,19 +78,27 @@ async fn error_from(response: Response) -> (ApiError, BTreeMap<String, FieldMess
                 code: "http_error".into(),
                 message: response.status_text(),
             },
-            BTreeMap::new(),
+            FieldMap::new(),
         ),
     }
 }
 
-async fn read_json<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+// The fetching is not generic: one copy of it serves every kind of answer, and only the
+// parsing is instantiated per answer type.
+
+/// The body of a successful answer, as text.
+async fn read_text(response: Response) -> Result<String, ApiError> {
     response
-        .json::<T>()
+        .text()
         .await
         .map_err(|e| ApiError::Unreadable(e.to_string()))
 }
 
-async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+fn parse<T: DeserializeOwned>(json: &str) -> Result<T, ApiError> {
+    serde_json::from_str(json).map_err(|e| ApiError::Unreadable(e.to_string()))
+}
+
+async fn get_text(path: &str) -> Result<String, ApiError> {
     let response = Request::get(path)
         .send()
         .await
@@ -99,7 +106,11 @@ async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
     if !response.ok() {
         return Err(error_from(response).await.0);
     }
-    read_json(response).await
+    read_text(response).await
+}
+
+async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    parse(&get_text(path).await?)
 }
 
 /// The issuing authority's public key set (`GET /api/keys`).
@@ -122,42 +133,30 @@ pub async fn lookup_registry(credit_code: &str) -> Result<Option<FormValues>, Ap
     }
 }
 
-#[derive(Serialize)]
-struct ApplicationBody<'a> {
-    id: &'a str,
-    industry: &'a str,
-    scope: &'a ScopeAnswers,
-    values: &'a FormValues,
-}
-
 /// What the server said to an application.
 pub enum SubmitOutcome {
     Issued(Box<IssuedAnswer>),
     /// 422: the fields to fix, with messages in both languages.
-    NeedsChanges(BTreeMap<String, FieldMessage>),
+    NeedsChanges(FieldMap<FieldMessage>),
 }
 
 /// Sends an application (`POST /api/applications`). Sending the same id again is safe: the
 /// server answers with the license it already issued for it.
-pub async fn submit(
-    id: &str,
-    industry: &str,
-    scope: &ScopeAnswers,
-    values: &FormValues,
-) -> Result<SubmitOutcome, ApiError> {
+pub async fn submit(entry: &OutboxEntry) -> Result<SubmitOutcome, ApiError> {
+    let json = entry
+        .application_json()
+        .map_err(|e| ApiError::Unreadable(e.to_string()))?;
     let response = Request::post("/api/applications")
-        .json(&ApplicationBody {
-            id,
-            industry,
-            scope,
-            values,
-        })
+        .header("Content-Type", "application/json")
+        .body(json)
         .map_err(|e| ApiError::Unreadable(e.to_string()))?
         .send()
         .await
         .map_err(|e| ApiError::Network(e.to_string()))?;
     match response.status() {
-        200 | 201 => Ok(SubmitOutcome::Issued(Box::new(read_json(response).await?))),
+        200 | 201 => Ok(SubmitOutcome::Issued(Box::new(parse(
+            &read_text(response).await?,
+        )?))),
         422 => Ok(SubmitOutcome::NeedsChanges(error_from(response).await.1)),
         _ => Err(error_from(response).await.0),
     }

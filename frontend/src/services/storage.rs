@@ -12,7 +12,6 @@
 //! modes): the app then still works, and [`watch_problem`] lets the page say so.
 
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
 use std::future::Future;
 
 use catalog::FormValues;
@@ -55,12 +54,13 @@ pub enum Problem {
     Fallback,
 }
 
-// Plain vectors for the outbox and the id lists, searched linearly: they hold a handful of
-// entries, and every new map or set type adds its own copy of the B-tree code to the wasm.
+// Plain vectors for the drafts, the outbox and the id lists: they hold a handful of entries,
+// and every new map or set type adds its own copy of the B-tree code to the wasm.
 #[derive(Default)]
 struct Device {
     db: Option<Db>,
-    drafts: BTreeMap<String, Draft>,
+    /// Sorted by id, as the database lists them.
+    drafts: Vec<Draft>,
     outbox: Vec<OutboxEntry>,
     profile: FormValues,
     clerk_mode: bool,
@@ -88,12 +88,25 @@ fn put_entry(outbox: &mut Vec<OutboxEntry>, entry: OutboxEntry) {
     outbox.push(entry);
 }
 
-fn by_id(drafts: Vec<Draft>) -> BTreeMap<String, Draft> {
-    let mut map = BTreeMap::new();
-    for draft in drafts {
-        map.insert(draft.id.clone(), draft);
+/// Adds or replaces the draft with this id, keeping the drafts sorted by id.
+fn put_draft(drafts: &mut Vec<Draft>, draft: Draft) {
+    match drafts.binary_search_by(|d| d.id.cmp(&draft.id)) {
+        Ok(i) => drafts[i] = draft,
+        Err(i) => drafts.insert(i, draft),
     }
-    map
+}
+
+fn find_draft<'a>(drafts: &'a [Draft], id: &str) -> Option<&'a Draft> {
+    drafts.iter().find(|d| d.id == id)
+}
+
+/// The drafts sorted by id, one per id (the last of any with the same id).
+fn by_id(drafts: Vec<Draft>) -> Vec<Draft> {
+    let mut sorted = Vec::with_capacity(drafts.len());
+    for draft in drafts {
+        put_draft(&mut sorted, draft);
+    }
+    sorted
 }
 
 thread_local! {
@@ -185,14 +198,15 @@ fn write<W: Future<Output = Result<(), Error>> + 'static>(issue: impl FnOnce(&Db
     }
 }
 
-pub fn drafts() -> BTreeMap<String, Draft> {
+/// Every saved draft, sorted by id.
+pub fn drafts() -> Vec<Draft> {
     DEVICE.with_borrow(|device| device.drafts.clone())
 }
 
 /// Keeps one draft: in memory at once, on the device after a short pause in typing.
 pub fn save_draft(draft: &Draft) {
     DEVICE.with_borrow_mut(|device| {
-        device.drafts.insert(draft.id.clone(), draft.clone());
+        put_draft(&mut device.drafts, draft.clone());
         mark(&mut device.unsaved_drafts, &draft.id);
         device.draft_timer = Some(gloo::timers::callback::Timeout::new(
             DRAFT_DEBOUNCE_MS,
@@ -208,7 +222,7 @@ fn write_drafts(closing: bool) {
         device.draft_timer = None;
         std::mem::take(&mut device.unsaved_drafts)
             .into_iter()
-            .filter_map(|id| device.drafts.get(&id).cloned())
+            .filter_map(|id| find_draft(&device.drafts, &id).cloned())
             .collect()
     });
     for draft in waiting {
@@ -222,7 +236,7 @@ fn write_drafts(closing: bool) {
 /// Keeps one draft and waits until it is on the device ("Send", the server's answer).
 pub async fn save_draft_now(draft: &Draft) {
     let db = DEVICE.with_borrow_mut(|device| {
-        device.drafts.insert(draft.id.clone(), draft.clone());
+        put_draft(&mut device.drafts, draft.clone());
         unmark(&mut device.unsaved_drafts, &draft.id);
         device.db.clone()
     });
@@ -246,7 +260,7 @@ async fn draft(id: &str) -> Option<Draft> {
     {
         return stored;
     }
-    DEVICE.with_borrow(|device| device.drafts.get(id).cloned())
+    DEVICE.with_borrow(|device| find_draft(&device.drafts, id).cloned())
 }
 
 /// Puts the server's answer into an application's draft and waits until it is kept.
@@ -264,12 +278,12 @@ pub fn remember_current(id: &str) {
 /// The application this tab had open before a reload, if it is still saved.
 pub fn current_draft() -> Option<Draft> {
     let id: String = SessionStorage::get(CURRENT).ok()?;
-    DEVICE.with_borrow(|device| device.drafts.get(&id).cloned())
+    DEVICE.with_borrow(|device| find_draft(&device.drafts, &id).cloned())
 }
 
 pub fn delete_draft(id: &str) {
     DEVICE.with_borrow_mut(|device| {
-        device.drafts.remove(id);
+        device.drafts.retain(|d| d.id != id);
         unmark(&mut device.unsaved_drafts, id);
     });
     let id = id.to_owned();
@@ -380,8 +394,8 @@ pub async fn load_outbox() -> Vec<OutboxEntry> {
         if let Ok(drafts) = drafts {
             let mut drafts = by_id(drafts);
             for id in &device.unsaved_drafts {
-                if let Some(draft) = device.drafts.get(id) {
-                    drafts.insert(id.clone(), draft.clone());
+                if let Some(draft) = find_draft(&device.drafts, id) {
+                    put_draft(&mut drafts, draft.clone());
                 }
             }
             device.drafts = drafts;
@@ -481,7 +495,7 @@ mod tests {
         draft.values.insert("business_name".into(), "书店".into());
         save_draft(&draft);
         // In memory at once, on the device within the pause.
-        assert_eq!(drafts().get("storage-test"), Some(&draft));
+        assert_eq!(find_draft(&drafts(), "storage-test"), Some(&draft));
         assert_eq!(
             db.get::<Draft>(Store::Drafts, "storage-test").await,
             Ok(None)
