@@ -45,8 +45,9 @@ pub fn new_application_id() -> String {
     if filled.is_err() {
         // No Web Crypto (very old browser): time and Math.random still make a collision
         // between two drafts on one device practically impossible.
-        let seed = format!("{}{}", js_sys::Date::now(), js_sys::Math::random());
-        return seed.replace('.', "");
+        // Whole numbers: formatting an f64 would pull float printing into the wasm.
+        let random = (js_sys::Math::random() * 9_007_199_254_740_992.0) as u64;
+        return format!("{:x}{random:x}", js_sys::Date::now() as u64);
     }
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
