@@ -511,82 +511,107 @@ mod tests {
             bytes.push(0x00);
             bytes
         };
-        // (what, bytes, offset, reason)
-        let table: &[(&str, Vec<u8>, usize, &str)] = &[
+        type Decoder = fn(&[u8]) -> Result<(), DecodeError>;
+        fn read_as<T: Compact>(bytes: &[u8]) -> Result<(), DecodeError> {
+            read_exact::<T>(bytes).map(|_| ())
+        }
+        let (number, string) = (read_as::<u32> as Decoder, read_as::<String> as Decoder);
+        // (what, read as, bytes, offset, reason)
+        let table: &[(&str, Decoder, Vec<u8>, usize, &str)] = &[
             (
                 "empty",
+                number,
                 hex(""),
                 0,
                 "the data ends in the middle of a value",
             ),
             (
                 "u32 overlong zero",
+                number,
                 hex("80 00"),
                 0,
                 "number not in its shortest form",
             ),
             (
                 "u32 beyond 2^32",
+                number,
                 hex("ff ff ff ff 10"),
                 0,
                 "number too large",
             ),
             (
                 "u32 six bytes",
+                number,
                 hex("ff ff ff ff ff 01"),
                 0,
                 "number too large",
             ),
-            ("bool 2", hex("02"), 0, "unknown variant tag"),
-            ("string not UTF-8", hex("01 ff"), 1, "string is not UTF-8"),
+            (
+                "u8 of 256",
+                read_as::<u8>,
+                hex("80 02"),
+                0,
+                "number too large",
+            ),
+            (
+                "bool 2",
+                read_as::<bool>,
+                hex("02"),
+                0,
+                "unknown variant tag",
+            ),
+            (
+                "string not UTF-8",
+                string,
+                hex("01 ff"),
+                1,
+                "string is not UTF-8",
+            ),
             (
                 "string too long",
+                string,
                 hex("05 61"),
                 0,
                 "length longer than the data left",
             ),
             (
                 "f64 cut short",
+                read_as::<Option<f64>>,
                 hex("01 00 00"),
                 3,
                 "the data ends in the middle of a value",
             ),
-            ("u8 of 256", hex("80 02"), 0, "number too large"),
-            ("fifteenth field kind", hex("0e"), 0, "unknown variant tag"),
+            (
+                "fifteenth field kind",
+                read_as::<FieldKind>,
+                hex("0e"),
+                0,
+                "unknown variant tag",
+            ),
             (
                 "map keys out of order",
+                read_as::<BTreeMap<String, String>>,
                 hex("02 01 62 00 01 61 00"),
                 4,
                 "map keys out of order",
             ),
             (
                 "trailing byte",
+                read_as::<Text>,
                 hex("00 00 00"),
                 2,
                 "trailing bytes after the catalog",
             ),
             (
                 "nested 17 deep",
+                read_as::<Condition>,
                 deep(17),
                 32,
                 "conditions nested too deeply",
             ),
         ];
-        for (what, bytes, at, reason) in table {
-            let error = match *what {
-                "bool 2" => read_exact::<bool>(bytes).map(|_| ()),
-                "f64 cut short" => read_exact::<Option<f64>>(bytes).map(|_| ()),
-                "u8 of 256" => read_exact::<u8>(bytes).map(|_| ()),
-                "fifteenth field kind" => read_exact::<FieldKind>(bytes).map(|_| ()),
-                "map keys out of order" => {
-                    read_exact::<BTreeMap<String, String>>(bytes).map(|_| ())
-                }
-                "trailing byte" => read_exact::<Text>(bytes).map(|_| ()),
-                "nested 17 deep" => read_exact::<Condition>(bytes).map(|_| ()),
-                w if w.starts_with("string") => read_exact::<String>(bytes).map(|_| ()),
-                _ => read_exact::<u32>(bytes).map(|_| ()),
-            }
-            .expect_err(what);
+        for (what, read, bytes, at, reason) in table {
+            let error = read(bytes).expect_err(what);
             assert_eq!(
                 error,
                 DecodeError {
