@@ -538,7 +538,7 @@ function render(r) {
     else if (a) {
       rows.push([`cold start, first visit (empty cache) → interactive start page, median of ${a.rounds}`, n(a.cold_ms), 'ms']);
       rows.push(['repeat visit (HTTP cache) → interactive start page', n(a.repeat_ms), 'ms']);
-      rows.push(['bytes transferred during the first visit (compressed; with any service-worker precache)', kb(a.first_visit_transferred_bytes), 'KiB']);
+      rows.push(['bytes the page fetched during the first visit (compressed; the service-worker background precache not included)', kb(a.first_visit_transferred_bytes), 'KiB']);
       if (a.service_worker) rows.push(['offline start (network cut, service worker installed on an earlier visit) → interactive start page', a.offline_error ? `failed: ${a.offline_error}` : n(a.offline_ms), 'ms']);
       else rows.push(['offline cold start → interactive start page', `pending: ${a.offline_pending}`, '']);
     }
