@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, launchBrowser, ROOT } from './harness.mjs';
+import { ROOT } from './harness.mjs';
 import * as H from './applicant-helpers.mjs';
 
 const AXE = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
@@ -14,16 +14,8 @@ let server;
 let browser;
 let catalog;
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  catalog = await H.loadCatalog(server.url);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+before(async () => ({ server, browser, catalog } = await H.startApp()));
+after(() => H.stopApp({ server, browser }));
 
 /** Runs axe on the page as it is; returns readable violations. */
 async function scan(page, what) {

@@ -29,9 +29,10 @@ export const T = {
   },
 };
 
-/** A test file's usual set-up: a real server, a headless Chromium and the server's catalog. */
-export async function startApp() {
-  const server = await startServer();
+/** A test file's usual set-up: a real server (with `serverOptions`, see `startServer`), a
+ * headless Chromium and the server's catalog. */
+export async function startApp(serverOptions) {
+  const server = await startServer(serverOptions);
   const browser = await launchBrowser();
   return { server, browser, catalog: await loadCatalog(server.url) };
 }

@@ -12,23 +12,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { startServer, launchBrowser } from './harness.mjs';
 import * as H from './applicant-helpers.mjs';
 
 let server;
 let browser;
 let catalog;
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  catalog = await H.loadCatalog(server.url);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+before(async () => ({ server, browser, catalog } = await H.startApp()));
+after(() => H.stopApp({ server, browser }));
 
 // The KTV: its entertainment permit asks the opening hours (the one time-range field; the
 // convenience store's forms no longer ask it since catalog 2026.11.3 checked the fire-safety form),

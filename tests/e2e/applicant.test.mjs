@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, launchBrowser, ROOT } from './harness.mjs';
+import { ROOT } from './harness.mjs';
 import { findKeyFiles } from './keys.mjs';
 import * as H from './applicant-helpers.mjs';
 
@@ -18,15 +18,12 @@ let catalog;
 let scratch;
 
 before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  catalog = await H.loadCatalog(server.url);
+  ({ server, browser, catalog } = await H.startApp());
   scratch = mkdtempSync(join(tmpdir(), 'yiye-applicant-'));
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.stop();
+  await H.stopApp({ server, browser });
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 

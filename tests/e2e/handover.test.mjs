@@ -7,8 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, launchBrowser, goOffline, goOnline } from './harness.mjs';
-import { loadCatalog, openApp, chooseIndustry, answerScope, completeForm, stored, T } from './applicant-helpers.mjs';
+import { goOffline, goOnline } from './harness.mjs';
+import { startApp, stopApp, openApp, chooseIndustry, answerScope, completeForm, stored, T } from './applicant-helpers.mjs';
 
 const ADMIN_TOKEN = 'handover-test-token';
 let server;
@@ -17,16 +17,13 @@ let catalog;
 let shots;
 
 before(async () => {
-  server = await startServer({ env: { YIYE_ADMIN_TOKEN: ADMIN_TOKEN } });
-  browser = await launchBrowser();
-  catalog = await loadCatalog(server.url);
+  ({ server, browser, catalog } = await startApp({ env: { YIYE_ADMIN_TOKEN: ADMIN_TOKEN } }));
   shots = mkdtempSync(join(tmpdir(), 'yiye-handover-'));
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.stop();
-  rmSync(shots, { recursive: true, force: true });
+  await stopApp({ server, browser });
+  if (shots) rmSync(shots, { recursive: true, force: true });
 });
 
 const handOver = (qrTexts) => fetch(`${server.url}/api/handover`, {
