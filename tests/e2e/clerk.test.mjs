@@ -3,7 +3,7 @@
 // own applicant's data; nothing of one applicant pre-fills another's form.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { goOffline, goOnline } from './harness.mjs';
+import { goOffline, goOnline, waitFor } from './harness.mjs';
 import { startApp, stopApp, openApp, chooseIndustry, answerScope, completeForm, stored, T } from './applicant-helpers.mjs';
 
 let server;
@@ -51,8 +51,7 @@ test('three applicants offline, one sync: three licenses, no data crossing', asy
   // One sync.
   await goOnline(page.context());
   const drafts = async () => Object.values(await stored(page, 'drafts'));
-  const until = Date.now() + 30_000;
-  while ((await drafts()).filter((d) => d.license).length < 3 && Date.now() < until) await page.waitForTimeout(250);
+  await waitFor(async () => (await drafts()).filter((d) => d.license).length >= 3, 30_000);
   const issued = (await drafts()).filter((d) => d.license);
   assert.equal(issued.length, 3);
   for (const draft of issued) {

@@ -78,3 +78,14 @@ export async function goOnline(context) {
   await context.unroute('**/api/**', refuseApi);
   await context.setOffline(false);
 }
+
+/** Polls `condition` (async) every 200 ms until it holds; throws after `timeout` ms. For what
+ * the page does in the background (the outbox, IndexedDB writes), which no locator shows. */
+export async function waitFor(condition, timeout = 20_000) {
+  const until = Date.now() + timeout;
+  while (Date.now() < until) {
+    if (await condition()) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`condition not met within ${timeout} ms: ${condition}`);
+}

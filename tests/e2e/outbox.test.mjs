@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { goOffline, goOnline } from './harness.mjs';
+import { goOffline, goOnline, waitFor } from './harness.mjs';
 import { startApp, stopApp, openApp, chooseIndustry, answerScope, completeForm, stored, T } from './applicant-helpers.mjs';
 
 let server;
@@ -90,11 +90,3 @@ test('server failures and a connection dropped after the commit still give exact
   await page.context().close();
 });
 
-async function waitFor(condition, timeout = 20_000) {
-  const until = Date.now() + timeout;
-  while (Date.now() < until) {
-    if (await condition()) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('condition not met in time');
-}

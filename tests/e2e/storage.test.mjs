@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchPersistentBrowser, goOffline, goOnline } from './harness.mjs';
+import { launchPersistentBrowser, goOffline, goOnline, waitFor } from './harness.mjs';
 import { startApp, stopApp, openApp, chooseIndustry, answerScope, completeForm, stored, T } from './applicant-helpers.mjs';
 
 let server;
@@ -17,15 +17,6 @@ let catalog;
 
 before(async () => ({ server, browser, catalog } = await startApp()));
 after(() => stopApp({ server, browser }));
-
-async function waitFor(condition, timeout = 20_000) {
-  const until = Date.now() + timeout;
-  while (Date.now() < until) {
-    if (await condition()) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('condition not met in time');
-}
 
 async function startBookstore(page) {
   await page.getByRole('heading', { level: 1 }).first().waitFor({ timeout: 20_000 });
