@@ -41,7 +41,7 @@ const QUIET_ZONE: usize = 4;
 const MIN_SIDE_PX: usize = 320;
 
 /// Renders `text` as an SVG QR code at level Q with a quiet zone: one path in module units,
-/// each row's dark runs as rectangles (a tenth of the size of one square per module).
+/// each row's dark runs as rectangles, not one square per module (less than half the markup).
 pub fn render_svg(text: &str) -> Result<QrImage, Error> {
     let code = code(text)?;
     let width = code.width();
