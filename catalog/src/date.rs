@@ -1,4 +1,5 @@
-//! A calendar date without time zones: all the validation needs.
+//! A calendar date, and "today" as the issuing authority's civil date. Pure: the time is
+//! always passed in, never read from a clock.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -72,26 +73,92 @@ impl Date {
         )
     }
 
-    /// Today's date (UTC) from the system clock. `None` on wasm32, where the standard
-    /// library has no clock: the browser passes today's date in instead.
-    pub fn today() -> Option<Date> {
-        #[cfg(not(target_arch = "wasm32"))]
-        {
-            let secs = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .ok()?
-                .as_secs();
-            Date::from_unix_days(i64::try_from(secs / 86_400).ok()?)
-        }
-        #[cfg(target_arch = "wasm32")]
-        {
-            None
-        }
+    /// Days from 1970-01-01 to this date (days-from-civil, Howard Hinnant): the inverse of
+    /// [`Date::from_unix_days`].
+    pub fn to_unix_days(self) -> i64 {
+        let (y, m, d) = (
+            i64::from(self.year),
+            i64::from(self.month),
+            i64::from(self.day),
+        );
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let mp = (m + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
     }
+
+    /// The civil date at Unix time `unix` (seconds) in a zone `utc_offset` seconds east of UTC.
+    pub fn at(unix: i64, utc_offset: i64) -> Option<Date> {
+        Date::from_unix_days(unix.saturating_add(utc_offset).div_euclid(86_400))
+    }
+
+    /// The issuing authority's civil date at Unix time `unix`: "today" for every rule, in the
+    /// browser and on the server alike, whatever the device's own time zone.
+    pub fn authority_day(unix: i64) -> Option<Date> {
+        Date::at(unix, AUTHORITY_UTC_OFFSET)
+    }
+}
+
+/// The issuing authority's offset from UTC in seconds: Asia/Shanghai (UTC+8, no daylight
+/// saving) unless the build sets `YIYE_UTC_OFFSET_MINUTES`. A build-time setting, so the
+/// server and both web apps of one deployment agree.
+pub const AUTHORITY_UTC_OFFSET: i64 = match option_env!("YIYE_UTC_OFFSET_MINUTES") {
+    Some(minutes) => parse_minutes(minutes) * 60,
+    None => 8 * 3600,
+};
+
+/// `[-]digits` at compile time; a malformed setting stops the build.
+const fn parse_minutes(text: &str) -> i64 {
+    let bytes = text.as_bytes();
+    let (negative, mut i) = match bytes {
+        [b'-', ..] => (true, 1),
+        _ => (false, 0),
+    };
+    assert!(
+        i < bytes.len(),
+        "YIYE_UTC_OFFSET_MINUTES must be a number of minutes"
+    );
+    let mut value = 0i64;
+    while i < bytes.len() {
+        assert!(
+            bytes[i].is_ascii_digit(),
+            "YIYE_UTC_OFFSET_MINUTES must be a number of minutes"
+        );
+        value = value * 10 + (bytes[i] - b'0') as i64;
+        i += 1;
+    }
+    assert!(value <= 14 * 60, "YIYE_UTC_OFFSET_MINUTES is at most 840");
+    if negative { -value } else { value }
 }
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unix_days_round_trip() {
+        for days in [-719_162, -1, 0, 1, 11_016, 20_784, 2_932_896] {
+            let date = Date::from_unix_days(days).unwrap();
+            assert_eq!(date.to_unix_days(), days, "{date}");
+        }
+        assert_eq!(Date::new(2026, 11, 27).unwrap().to_unix_days(), 20_784);
+    }
+
+    #[test]
+    fn authority_day_is_the_day_in_china() {
+        // 2026-11-26T20:30Z is 04:30 on the 27th in Shanghai.
+        let unix = Date::new(2026, 11, 26).unwrap().to_unix_days() * 86_400 + 20 * 3600 + 1800;
+        assert_eq!(Date::at(unix, 0), Date::new(2026, 11, 26));
+        assert_eq!(Date::authority_day(unix), Date::new(2026, 11, 27));
+        assert_eq!(Date::at(unix, -5 * 3600), Date::new(2026, 11, 26));
     }
 }

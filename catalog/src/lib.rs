@@ -1,10 +1,11 @@
 //! The Yiye catalog: industries → permits → form fields, a shared-field dictionary, merging
 //! one industry's permit forms into one form, and validating what the applicant typed.
 //!
-//! Pure data and logic: no I/O, no clock on wasm32, no DOM. The same code runs on the server
+//! Pure data and logic: no I/O, no clock (time is passed in), no DOM. The same code runs on the server
 //! and, compiled to `wasm32-unknown-unknown`, in the browser.
 
 mod compact;
+mod complete;
 pub mod date;
 pub mod ids;
 mod merge;
@@ -13,11 +14,12 @@ pub mod number;
 mod report;
 pub mod validate;
 
-pub use date::Date;
+pub use complete::{complete_values, is_automatic};
+pub use date::{AUTHORITY_UTC_OFFSET, Date};
 pub use merge::{FormCounts, IndustryRef, MergedField, MergedForm, PermitRef, Section};
 pub use model::*;
 pub use report::{CatalogReport, IndustryReport, ReportAverages};
-pub use validate::{Issue, IssueCode, Severity, ValidationReport, validate, validate_at};
+pub use validate::{Issue, IssueCode, Severity, ValidationReport, validate};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;

@@ -3,7 +3,7 @@
 
 use crate::{
     Catalog, CatalogError, ChoiceOption, FieldDef, FieldKind, FormField, FormValues, Prefill,
-    ScopeAnswer, ScopeAnswers, Text, ids,
+    ScopeAnswer, ScopeAnswers, Text,
 };
 use serde::{Deserialize, Serialize};
 
@@ -122,37 +122,6 @@ impl MergedForm {
             }
         }
         values
-    }
-
-    /// Fills empty derived fields (sex and birth date from a resident ID number) in `values`.
-    pub fn fill_derived(&self, values: &mut FormValues) {
-        for field in self.fields() {
-            let (Some(Prefill::Derived), Some(source)) = (field.def.prefill, &field.def.from)
-            else {
-                continue;
-            };
-            if values
-                .get(&field.def.id)
-                .is_some_and(|v| !v.trim().is_empty())
-            {
-                continue;
-            }
-            let Some(id) = values.get(source).map(|v| v.trim()) else {
-                continue;
-            };
-            if !matches!(ids::check_resident_id(id, None), ids::ResidentIdCheck::Ok) {
-                continue;
-            }
-            let derived = match field.def.kind {
-                FieldKind::Date => ids::resident_id_birth_date(id).map(|d| d.to_string()),
-                FieldKind::Choice => ids::resident_id_is_male(id)
-                    .map(|male| if male { "male" } else { "female" }.to_string()),
-                _ => None,
-            };
-            if let Some(value) = derived {
-                values.insert(field.def.id.clone(), value);
-            }
-        }
     }
 }
 

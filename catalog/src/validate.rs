@@ -329,31 +329,19 @@ impl ValidationReport {
     }
 }
 
-/// Validates against today's date from the system clock. On wasm32 there is no clock, so
-/// rules relative to today are skipped there: the browser should call [`validate_at`].
-pub fn validate(form: &MergedForm, values: &FormValues) -> ValidationReport {
-    validate_at(form, values, Date::today())
-}
-
-/// Validates `values` (field id → text as typed) against the merged form, with `today`
-/// for date rules (`None` skips them). Derived fields are computed first when empty.
-pub fn validate_at(
-    form: &MergedForm,
-    values: &FormValues,
-    today: Option<Date>,
-) -> ValidationReport {
-    let mut values = values.clone();
-    form.fill_derived(&mut values);
+/// Validates `values` (field id → text as typed, already [`crate::complete_values`]d) against
+/// the merged form, with `today` (the authority's civil date) for rules relative to today.
+pub fn validate(form: &MergedForm, values: &FormValues, today: Date) -> ValidationReport {
     let mut report = ValidationReport::default();
     for field in form.fields() {
         let value = values.get(&field.def.id).map_or("", |v| v.trim());
         let (code, detail) = if value.is_empty() {
-            match missing(form, field, &values) {
+            match missing(form, field, values) {
                 Some(found) => found,
                 None => continue,
             }
         } else {
-            match check_value(field, value, &values, today) {
+            match check_value(field, value, values, today) {
                 Some(found) => found,
                 None => continue,
             }
@@ -402,7 +390,7 @@ fn check_value(
     field: &MergedField,
     value: &str,
     values: &FormValues,
-    today: Option<Date>,
+    today: Date,
 ) -> Option<(IssueCode, Detail)> {
     let def = &field.def;
     let plain = |code| Some((code, Detail::default()));
@@ -440,7 +428,7 @@ fn check_value(
                 .and_then(|f| values.get(f))
                 .map_or("", |v| v.trim());
             if id_type.is_empty() || id_type == "resident_id" {
-                match ids::check_resident_id(value, today) {
+                match ids::check_resident_id(value, Some(today)) {
                     ResidentIdCheck::Ok => None,
                     ResidentIdCheck::BadFormat => plain(IssueCode::ResidentIdFormat),
                     ResidentIdCheck::BadBirthDate => plain(IssueCode::ResidentIdBirthDate),
@@ -468,11 +456,9 @@ fn check_value(
             let Some(date) = Date::parse(value) else {
                 return plain(IssueCode::DateFormat);
             };
-            match (def.date_rule, today) {
-                (Some(DateRule::NotInPast), Some(t)) if date < t => plain(IssueCode::DateInPast),
-                (Some(DateRule::NotInFuture), Some(t)) if date > t => {
-                    plain(IssueCode::DateInFuture)
-                }
+            match def.date_rule {
+                Some(DateRule::NotInPast) if date < today => plain(IssueCode::DateInPast),
+                Some(DateRule::NotInFuture) if date > today => plain(IssueCode::DateInFuture),
                 _ => None,
             }
         }

@@ -15,7 +15,11 @@ fn credit_check_failure_warns_and_does_not_block() {
     let form = common::full_form();
     let mut values = common::valid_values(&form);
     values.insert("credit_code".into(), common::WARN_CREDIT_CODE.into());
-    let report = catalog::validate_at(&form, &values, Some(common::today()));
+    let report = catalog::validate(
+        &form,
+        &catalog::complete_values(&form, &values, common::today()),
+        common::today(),
+    );
     assert!(report.is_valid());
     assert_eq!(report.warnings.len(), 1);
     assert_eq!(report.warnings[0].severity, Severity::Warning);
@@ -27,7 +31,7 @@ fn derived_fields_are_filled_from_the_resident_id() {
     let mut values = common::valid_values(&form);
     values.remove("legal_rep_birth_date");
     values.remove("legal_rep_gender");
-    form.fill_derived(&mut values);
+    let values = catalog::complete_values(&form, &values, common::today());
     assert_eq!(values["legal_rep_birth_date"], "1949-12-31");
     assert_eq!(values["legal_rep_gender"], "female");
 }
@@ -35,10 +39,14 @@ fn derived_fields_are_filled_from_the_resident_id() {
 #[test]
 fn empty_form_reports_required_fields_in_form_order() {
     let form = common::full_form();
-    let report = catalog::validate_at(&form, &Default::default(), Some(common::today()));
+    let report = catalog::validate(
+        &form,
+        &catalog::complete_values(&form, &Default::default(), common::today()),
+        common::today(),
+    );
     let required = form
         .fields()
-        .filter(|f| f.required && f.def.prefill != Some(catalog::Prefill::Derived))
+        .filter(|f| f.required && !catalog::is_automatic(f.def.prefill))
         .count();
     assert_eq!(report.errors.len(), required);
     assert!(report.errors.iter().all(|e| e.code == IssueCode::Required));

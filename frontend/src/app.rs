@@ -252,7 +252,7 @@ fn queue(draft: &Draft, dispatch: &Callback<Action>) {
         draft.id.clone(),
         industry,
         draft.scope.clone(),
-        draft.complete_values(&form),
+        draft.complete_values(&form, crate::today()),
         js_sys::Date::now(),
     );
     let (draft, dispatch) = (draft.clone(), dispatch.clone());

@@ -5,7 +5,7 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use catalog::{Catalog, FormValues, MergedForm, Prefill, ScopeAnswer, ScopeAnswers};
+use catalog::{Catalog, FormValues, MergedForm, ScopeAnswer, ScopeAnswers, is_automatic};
 use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -187,32 +187,10 @@ impl Draft {
         catalog.merge(self.industry.as_deref()?, &self.scope).ok()
     }
 
-    /// What is sent and validated: the typed values plus the values the form fills itself
-    /// (industry presets, scope answers, values derived from the ID number).
-    pub fn complete_values(&self, form: &MergedForm) -> FormValues {
-        let mut values = form.preset_values();
-        for (field, value) in &self.values {
-            if form
-                .field(field)
-                .is_some_and(|f| !is_automatic(f.def.prefill))
-            {
-                values.insert(field.clone(), value.clone());
-            }
-        }
-        form.fill_derived(&mut values);
-        // What the application sets itself: the date of application is today. The server
-        // requires it, and the applicant never sees it as an input.
-        for field in form.fields() {
-            if field.def.prefill == Some(Prefill::System)
-                && field.def.kind == catalog::FieldKind::Date
-                && let Some(today) = crate::today()
-            {
-                values
-                    .entry(field.def.id.clone())
-                    .or_insert_with(|| today.to_string());
-            }
-        }
-        values
+    /// What is sent and validated: the typed values completed by the catalog with what the
+    /// form fills itself, exactly as the server completes them (`catalog::complete_values`).
+    pub fn complete_values(&self, form: &MergedForm, today: catalog::Date) -> FormValues {
+        catalog::complete_values(form, &self.values, today)
     }
 
     /// How many fields the applicant still has to type, against the separate forms' total.
@@ -222,14 +200,6 @@ impl Draft {
             .filter(|f| !self.origins.contains_key(&f.def.id))
             .count()
     }
-}
-
-/// Fields the form fills itself and does not show as inputs.
-pub fn is_automatic(prefill: Option<Prefill>) -> bool {
-    matches!(
-        prefill,
-        Some(Prefill::Scope | Prefill::Industry | Prefill::Derived | Prefill::System)
-    )
 }
 
 #[cfg(test)]

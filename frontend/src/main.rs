@@ -26,14 +26,15 @@ fn main() {
     });
 }
 
-/// Today's date on this device (the catalog has no clock in wasm32).
-pub fn today() -> Option<catalog::Date> {
-    let now = js_sys::Date::new_0();
-    catalog::Date::new(
-        u16::try_from(now.get_full_year()).ok()?,
-        u8::try_from(now.get_month() + 1).ok()?,
-        u8::try_from(now.get_date()).ok()?,
-    )
+/// Today as the issuing authority counts it (its civil date, not this device's time zone), so
+/// the browser's verdicts on dates are the server's.
+pub fn today() -> catalog::Date {
+    let unix = (js_sys::Date::now() / 1000.0) as i64;
+    catalog::Date::authority_day(unix).unwrap_or(catalog::Date {
+        year: 1970,
+        month: 1,
+        day: 1,
+    })
 }
 
 /// A new application id: 128 random bits from the browser's CSPRNG, as hex.

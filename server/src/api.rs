@@ -140,7 +140,9 @@ pub async fn submit(
 async fn submit_application(state: &AppState, req: ApplicationRequest) -> ApiResult {
     check_id(&req.id)?;
     // Never trust the browser: merge and validate again with the catalog.
-    let prepared = state.0.catalog.prepare(&req)?;
+    let today = catalog::Date::authority_day(domain::now())
+        .ok_or_else(|| AppError::internal("clock", "the system clock is outside years 1-9999"))?;
+    let prepared = state.0.catalog.prepare(&req, today)?;
     let hash = hex::encode(Sha256::digest(prepared.canonical.as_bytes()));
 
     let lock = state.id_lock(&req.id);

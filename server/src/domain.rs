@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
-use catalog::{Catalog, CatalogError, MergedForm, ScopeAnswers, Text};
+use catalog::{Catalog, CatalogError, Date, MergedForm, ScopeAnswers, Text};
 use sha2::{Digest, Sha256};
 use signer::{KeySet, KeyStore, LicenseClaims, RevocationList, SignedRevocationList, Verdict};
 
@@ -262,7 +262,7 @@ impl CatalogView {
 
     /// Merges the industry's forms for the scope answers and validates the values, exactly as
     /// the browser did; every problem comes back as a 422 with per-field messages.
-    pub fn prepare(&self, req: &ApplicationRequest) -> Result<Prepared, AppError> {
+    pub fn prepare(&self, req: &ApplicationRequest, today: Date) -> Result<Prepared, AppError> {
         // The scope page's own rule (a given number must be in range); the server does not
         // insist on an answer older clients may not have sent.
         for (qid, answer) in &req.scope {
@@ -280,7 +280,7 @@ impl CatalogView {
             }
         }
         let form = self.merged(&req.industry, &req.scope)?;
-        self.check(req, &form)
+        self.check(req, &form, today)
     }
 
     /// The merged form for an industry and scope, from a small cache: merging clones every
@@ -323,7 +323,12 @@ impl CatalogView {
         Ok(form)
     }
 
-    fn check(&self, req: &ApplicationRequest, cached: &Form) -> Result<Prepared, AppError> {
+    fn check(
+        &self,
+        req: &ApplicationRequest,
+        cached: &Form,
+        today: Date,
+    ) -> Result<Prepared, AppError> {
         let form = &cached.merged;
         // Dictionary entries this form does not ask (pre-fill sends the whole registry record)
         // are dropped; anything else unknown is refused.
@@ -344,15 +349,11 @@ impl CatalogView {
             )
             .with_fields(unknown));
         }
-        let mut values = form.preset_values();
-        values.extend(
-            req.values
-                .iter()
-                .filter(|(k, _)| cached.ids.contains(*k))
-                .map(|(k, v)| (k.clone(), v.clone())),
-        );
-        form.fill_derived(&mut values);
-        let report = catalog::validate(form, &values);
+        // What the form fills itself (presets, values derived from the ID number, the
+        // application date) replaces whatever was sent for it: the ledger never holds a
+        // value that contradicts the one the form derives.
+        let values = catalog::complete_values(form, &req.values, today);
+        let report = catalog::validate(form, &values, today);
         let text = |id: &str| values.get(id).map_or("", |v| v.trim()).to_owned();
         let mut errors = Map::new();
         for issue in &report.errors {

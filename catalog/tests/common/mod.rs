@@ -192,9 +192,10 @@ pub const REQUIRED_IF: &[(&str, &str, &str, &str)] = &[
     ("agent_name", "", "agent_phone", ""),
 ];
 
-/// The code reported for `field` (errors first), or "" when none.
+/// The code reported for `field` (errors first), or "" when none. `values` are validated as
+/// given: the tables hold for automatic fields too, whatever filled them.
 pub fn code_for(form: &MergedForm, values: &FormValues, field: &str) -> String {
-    let report = catalog::validate_at(form, values, Some(today()));
+    let report = catalog::validate(form, values, today());
     report
         .for_field(field)
         .next()
@@ -210,9 +211,9 @@ pub fn code_for(form: &MergedForm, values: &FormValues, field: &str) -> String {
 /// Runs [`VERDICTS`] and [`REQUIRED_IF`]; returns the mismatches.
 pub fn verdict_mismatches() -> Vec<String> {
     let form = full_form();
-    let base = valid_values(&form);
+    let base = catalog::complete_values(&form, &valid_values(&form), today());
     let mut mismatches = Vec::new();
-    let baseline = catalog::validate_at(&form, &base, Some(today()));
+    let baseline = catalog::validate(&form, &base, today());
     if !baseline.is_valid() || !baseline.warnings.is_empty() {
         mismatches.push(format!("baseline not clean: {baseline:?}"));
     }

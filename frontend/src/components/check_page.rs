@@ -3,8 +3,9 @@ use yew::prelude::*;
 
 use crate::components::field_input::text;
 use crate::components::summary_row::summary_row;
-use crate::draft::{Draft, is_automatic};
+use crate::draft::Draft;
 use crate::i18n::{self, Lang};
+use catalog::is_automatic;
 
 /// Check your answers: everything once more, each with a "Change" link, then send. (A
 /// function, like `start_page`.)

@@ -5,9 +5,10 @@ use yew::prelude::*;
 
 use crate::components::error_summary::{ERROR_SUMMARY_ID, SummaryItem, error_summary};
 use crate::components::field_input::{FieldInput, input_id, text};
-use crate::draft::{Draft, is_automatic};
+use crate::draft::Draft;
 use crate::i18n::{self, Lang};
 use crate::state::Lookup;
+use catalog::is_automatic;
 
 /// The field asked first: it pre-fills most of the rest.
 pub const CREDIT_CODE: &str = "credit_code";
@@ -46,8 +47,9 @@ pub fn FormPage(props: &Props) -> Html {
     let Some(form) = props.draft.form(catalog) else {
         return html! {};
     };
-    let values = props.draft.complete_values(&form);
-    let report = catalog::validate_at(&form, &values, crate::today());
+    let today = crate::today();
+    let values = props.draft.complete_values(&form, today);
+    let report = catalog::validate(&form, &values, today);
     let mut errors: BTreeMap<String, String> = BTreeMap::new();
     for issue in &report.errors {
         errors

@@ -1,0 +1,61 @@
+//! `complete_values`: what the form fills itself always wins over what was sent, and "today"
+//! is the authority's civil date.
+
+mod common;
+
+use catalog::{Date, IssueCode, complete_values, validate};
+
+#[test]
+fn derived_values_replace_contradicting_ones() {
+    let form = common::full_form();
+    let mut sent = common::valid_values(&form);
+    // The ID number says born 1949-12-31, female; the sender claims otherwise.
+    assert_eq!(sent["legal_rep_id_number"], common::VALID_RESIDENT_ID);
+    sent.insert("legal_rep_birth_date".into(), "1990-01-01".into());
+    sent.insert("legal_rep_gender".into(), "male".into());
+    let values = complete_values(&form, &sent, common::today());
+    assert_eq!(values["legal_rep_birth_date"], "1949-12-31");
+    assert_eq!(values["legal_rep_gender"], "female");
+    assert!(validate(&form, &values, common::today()).is_valid());
+}
+
+#[test]
+fn presets_replace_what_was_sent_and_unknown_fields_go() {
+    let form = common::full_form();
+    let preset = form
+        .fields()
+        .find_map(|f| Some((f.def.id.clone(), f.preset.clone()?)))
+        .expect("the hotel's form has a preset field");
+    let mut sent = common::valid_values(&form);
+    sent.insert(preset.0.clone(), "something else".into());
+    sent.insert("not_a_field".into(), "x".into());
+    let values = complete_values(&form, &sent, common::today());
+    assert_eq!(values[&preset.0], preset.1);
+    assert!(!values.contains_key("not_a_field"));
+}
+
+#[test]
+fn today_is_the_day_in_china_whatever_the_utc_day() {
+    let form = common::full_form();
+    // 2026-11-26T20:30Z: still the 26th in UTC, already 04:30 on the 27th in Shanghai. (The
+    // establishment date is on no form, so the lease end date — not before today — stands in.)
+    let now = Date::new(2026, 11, 26).unwrap().to_unix_days() * 86_400 + 20 * 3600 + 1800;
+    let today = Date::authority_day(now).unwrap();
+    assert_eq!(today, Date::new(2026, 11, 27).unwrap());
+    let verdict = |lease_end: &str| {
+        let mut sent = common::valid_values(&form);
+        sent.insert("premises_ownership".into(), "leased".into());
+        sent.insert("lease_end_date".into(), lease_end.into());
+        let values = complete_values(&form, &sent, today);
+        assert_eq!(values["application_date"], "2026-11-27");
+        let report = validate(&form, &values, today);
+        report
+            .for_field("lease_end_date")
+            .next()
+            .map(|i| (i.code, i.message.en.clone()))
+    };
+    assert_eq!(verdict("2026-11-27"), None);
+    let (code, message) = verdict("2026-11-26").expect("a date before today is refused");
+    assert_eq!(code, IssueCode::DateInPast);
+    assert!(message.contains("cannot be before today"), "{message}");
+}
