@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::Parser;
-use server::{AppState, Config, app};
+use server::{AppState, Clock, Config, app};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
@@ -17,6 +17,9 @@ struct Args {
     /// Data directory: ledger database and signing keys.
     #[arg(long, env = "YIYE_DATA", default_value = "data")]
     data: PathBuf,
+    /// The signing keys' directory (default DATA/keys); several instances share one.
+    #[arg(long, env = "YIYE_KEYS")]
+    keys: Option<PathBuf>,
     /// The built web app to serve.
     #[arg(long, env = "YIYE_DIST", default_value = "dist")]
     dist: PathBuf,
@@ -44,9 +47,11 @@ async fn main() -> std::process::ExitCode {
     }
     let config = Config {
         data_dir: args.data,
+        key_dir: args.keys,
         dist_dir: args.dist,
         admin_token,
         issuer: args.issuer,
+        clock: Clock::System,
     };
     match run(args.listen, config).await {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -14,6 +14,10 @@ use server::{AppState, Config, app, key_dir};
 use tower::ServiceExt;
 
 async fn state(dir: &Path, token: Option<&str>) -> AppState {
+    state_at(dir, token, server::Clock::System).await
+}
+
+async fn state_at(dir: &Path, token: Option<&str>, clock: server::Clock) -> AppState {
     let dist = dir.join("dist");
     std::fs::create_dir_all(&dist).unwrap();
     std::fs::write(
@@ -35,6 +39,8 @@ async fn state(dir: &Path, token: Option<&str>) -> AppState {
         dist_dir: dist,
         admin_token: token.map(str::to_owned),
         issuer: "yiye-test".into(),
+        key_dir: None,
+        clock,
     })
     .await
     .unwrap()
@@ -489,4 +495,158 @@ async fn handed_over_applications_from_enrolled_devices_only() {
             Some("handover_incomplete")
         )
     );
+}
+
+/// What the ledger keeps of an application, read straight from its SQLite file.
+fn stored_values(dir: &Path, id: &str) -> Value {
+    let db = rusqlite::Connection::open(dir.join("data/yiye.sqlite3")).unwrap();
+    let body: String = db
+        .query_row("SELECT body FROM applications WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    serde_json::from_str::<Value>(&body).unwrap()["values"].clone()
+}
+
+#[tokio::test]
+async fn values_the_form_derives_replace_contradicting_ones() {
+    let dir = TempDir::new("api-derived");
+    let app = app(state(&dir.0, None).await);
+    let mut sent = application("derived-1", 0);
+    // The ID number 11010519491231002X says born 1949-12-31, female.
+    sent["values"]["legal_rep_birth_date"] = json!("1990-01-01");
+    sent["values"]["legal_rep_gender"] = json!("male");
+    let (status, _, answer) = send(&app, post("/api/applications", &sent)).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    let stored = stored_values(&dir.0, "derived-1");
+    assert_eq!(stored["legal_rep_birth_date"], "1949-12-31");
+    assert_eq!(stored["legal_rep_gender"], "female");
+    // The same send again is the same application, not a conflict.
+    let (status, _, again) = send(&app, post("/api/applications", &sent)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(again["license"]["number"], answer["license"]["number"]);
+}
+
+#[tokio::test]
+async fn today_is_the_authoritys_day_not_the_utc_day() {
+    // 2026-11-26T20:30Z: 04:30 on the 27th in Shanghai.
+    let now = catalog::Date::new(2026, 11, 26).unwrap().to_unix_days() * 86_400 + 20 * 3600 + 1800;
+    let today = catalog::Date::authority_day(now).unwrap();
+    let dir = TempDir::new("api-today");
+    let app = app(state_at(&dir.0, None, server::Clock::Fixed(now)).await);
+    let with_lease_end = |id: &str, date: &str| {
+        let mut sent = application(id, 0);
+        sent["values"]["premises_ownership"] = json!("leased");
+        sent["values"]["lease_end_date"] = json!(date);
+        sent
+    };
+    let (status, _, answer) = send(
+        &app,
+        post(
+            "/api/applications",
+            &with_lease_end("today-27", "2026-11-27"),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    assert_eq!(
+        stored_values(&dir.0, "today-27")["application_date"],
+        "2026-11-27"
+    );
+
+    let refused = with_lease_end("today-26", "2026-11-26");
+    let (status, _, err) = send(&app, post("/api/applications", &refused)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    // The very words the browser shows: the catalog's, for the same day.
+    let catalog = catalog::Catalog::builtin();
+    let form = catalog
+        .merge(
+            "convenience_store",
+            &serde_json::from_value(refused["scope"].clone()).unwrap(),
+        )
+        .unwrap();
+    let values = catalog::complete_values(
+        &form,
+        &serde_json::from_value(refused["values"].clone()).unwrap(),
+        today,
+    );
+    let report = catalog::validate(&form, &values, today);
+    let browser = report.for_field("lease_end_date").next().unwrap();
+    assert_eq!(
+        err["fields"]["lease_end_date"]["en"],
+        browser.message.en.as_str()
+    );
+    assert_eq!(
+        err["fields"]["lease_end_date"]["zh"],
+        browser.message.zh.as_str()
+    );
+    assert!(browser.message.en.contains("cannot be before today"));
+}
+
+#[tokio::test]
+async fn admin_routes_refuse_before_reading_the_body() {
+    let bodies = ["", "{", "not json at all", r#"{"license_number": 7}"#, "[]"];
+    let routes = [
+        ("POST", "/api/admin/revocations"),
+        ("POST", "/api/admin/keys/reload"),
+        ("POST", "/api/admin/devices"),
+        ("GET", "/api/licenses/310115-2026-000001/permits/101"),
+    ];
+    for (token, expected, code) in [
+        (Some(ADMIN_TOKEN), StatusCode::UNAUTHORIZED, "unauthorized"),
+        (None, StatusCode::SERVICE_UNAVAILABLE, "admin_disabled"),
+    ] {
+        let dir = TempDir::new("api-admin-gate");
+        let app = app(state(&dir.0, token).await);
+        for (method, path) in routes {
+            for body in bodies {
+                for auth in [None, Some("Bearer wrong-token"), Some("Basic abc")] {
+                    let mut req = Request::builder()
+                        .method(method)
+                        .uri(path)
+                        .header(header::CONTENT_TYPE, "application/json");
+                    if let Some(auth) = auth {
+                        req = req.header(header::AUTHORIZATION, auth);
+                    }
+                    let req = req.body(Body::from(body)).unwrap();
+                    let (status, _, err) = send(&app, req).await;
+                    assert_eq!(status, expected, "{method} {path} {body:?} {auth:?}: {err}");
+                    assert_eq!(err["error"], code);
+                }
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn two_servers_on_one_ledger_number_once_and_issue_once() {
+    let dir = TempDir::new("api-two-servers");
+    let first = app(state(&dir.0, None).await);
+    let second = app(state(&dir.0, None).await);
+    let mut sends = Vec::new();
+    for i in 0..24 {
+        let (a, b) = (first.clone(), second.clone());
+        sends.push(tokio::spawn(async move {
+            // Every id goes to both servers at once.
+            let body = application(&format!("two-{i}"), 0);
+            let (x, y) = tokio::join!(
+                send(&a, post("/api/applications", &body)),
+                send(&b, post("/api/applications", &body))
+            );
+            assert!(x.0.is_success() && y.0.is_success(), "{} {}", x.2, y.2);
+            assert_eq!(x.2["license"], y.2["license"]);
+            x.2["license"]["number"].as_str().unwrap().to_owned()
+        }));
+    }
+    let mut numbers = Vec::new();
+    for send in sends {
+        numbers.push(send.await.unwrap());
+    }
+    numbers.sort();
+    let year = &numbers[0][7..11];
+    let expected: Vec<String> = (1..=24)
+        .map(|seq| format!("310115-{year}-{seq:06}"))
+        .collect();
+    // Never reused, never skipped.
+    assert_eq!(numbers, expected);
 }

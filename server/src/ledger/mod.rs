@@ -1,0 +1,127 @@
+//! The ledger: what the authority has received and issued. Services talk to the [`Ledger`]
+//! trait only; SQLite ([`sqlite::SqliteLedger`]) is its first implementation.
+//!
+//! The ledger owns what must hold across processes sharing one database: one license per
+//! application id (a unique key, checked in the issuing transaction) and license numbers from
+//! a counter per division and year advanced in that same transaction, so a number is never
+//! reused and never skipped by a rolled-back issuance.
+
+pub mod sqlite;
+
+use std::future::Future;
+use std::pin::Pin;
+
+/// What a ledger call returns, boxed so the trait can be used as `dyn Ledger`.
+pub type LedgerFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, LedgerError>> + Send + 'a>>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    #[error("database: {0}")]
+    Database(String),
+    #[error("the ledger writer has stopped")]
+    WriterGone,
+    #[error("could not start the ledger: {0}")]
+    Start(String),
+    #[error("signing inside the issuing transaction failed: {0}")]
+    Signing(String),
+}
+
+/// An application as stored, with the license issued for it.
+#[derive(Debug, Clone)]
+pub struct StoredApplication {
+    pub id: String,
+    pub content_hash: String,
+    pub industry: String,
+    pub received_at: i64,
+    pub license_number: String,
+    pub license: String,
+    pub revoked: Option<Revocation>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Revocation {
+    pub reason: String,
+    pub revoked_at: i64,
+}
+
+/// An application about to be issued: everything but its license, which needs the number
+/// the ledger assigns.
+#[derive(Debug)]
+pub struct NewApplication {
+    pub id: String,
+    pub content_hash: String,
+    pub industry: String,
+    /// What the ledger keeps of the application (JSON).
+    pub body: String,
+    pub received_at: i64,
+    pub division: u32,
+    pub year: i32,
+}
+
+/// The license signed for a number.
+#[derive(Debug, Clone)]
+pub struct SignedLicense {
+    pub kid: String,
+    pub qr_text: String,
+    /// The license as answered (JSON).
+    pub license: String,
+}
+
+/// Builds and signs the license once the ledger has numbered it, inside the issuing
+/// transaction: a failure rolls the number back with everything else.
+pub type SignNumbered = Box<dyn FnOnce(&str) -> Result<SignedLicense, String> + Send>;
+
+/// The highest sequence number of one division in one year: numbers are
+/// `DDDDDD-YYYY-NNNNNN`.
+pub const MAX_SEQUENCE: i64 = 999_999;
+
+/// A license number: division, year, sequence.
+pub fn license_number(division: u32, year: i32, seq: i64) -> String {
+    format!("{division:06}-{year:04}-{seq:06}")
+}
+
+#[derive(Debug)]
+pub enum Inserted {
+    /// Numbered, signed and committed to disk.
+    New(SignedLicense),
+    /// The application id was already in the ledger: nothing written.
+    Existing(Box<StoredApplication>),
+    /// No numbers left for this division this year: nothing written.
+    NumbersExhausted,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Revoked {
+    New,
+    Already,
+    UnknownLicense,
+}
+
+pub trait Ledger: Send + Sync {
+    /// A registered enterprise's record (JSON), by credit code.
+    fn registry(&self, credit_code: String) -> LedgerFuture<'_, Option<String>>;
+    fn application(&self, id: String) -> LedgerFuture<'_, Option<StoredApplication>>;
+    /// The stored application (JSON) and its license (JSON), by license number.
+    fn application_body(
+        &self,
+        license_number: String,
+    ) -> LedgerFuture<'_, Option<(String, String)>>;
+    /// Records the application and its license, numbered and signed in one transaction, or
+    /// finds the application already there.
+    fn issue(&self, application: NewApplication, sign: SignNumbered) -> LedgerFuture<'_, Inserted>;
+    fn revoke(&self, number: String, reason: String, at: i64) -> LedgerFuture<'_, Revoked>;
+    /// Revoked license numbers, oldest revocation first.
+    fn revoked(&self) -> LedgerFuture<'_, Vec<String>>;
+    /// Enrols (or re-enrols) a device key: a `signer::PublicKeyEntry` as JSON.
+    fn enrol_device(
+        &self,
+        kid: String,
+        device_id: String,
+        entry: String,
+        at: i64,
+    ) -> LedgerFuture<'_, ()>;
+    /// Every enrolled device key, as `signer::PublicKeyEntry` JSON.
+    fn device_entries(&self) -> LedgerFuture<'_, Vec<String>>;
+    /// Every (application id, license number) pair: for tests and audits.
+    fn licenses(&self) -> LedgerFuture<'_, Vec<(String, String)>>;
+}
