@@ -1,6 +1,9 @@
 //! Yiye's back end: catalog, registry look-up, application intake and issuance ledger, keys,
 //! revocation and verification, plus the web app from `dist/`.
 
+#![forbid(unsafe_code)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 mod api;
 mod clock;
 mod error;

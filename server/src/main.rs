@@ -1,5 +1,8 @@
 //! `server`: the Yiye back end. Configuration by flags or environment.
 
+#![forbid(unsafe_code)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 

@@ -132,7 +132,7 @@ pub async fn static_files(State(state): State<AppState>, req: Request) -> Respon
         let mut index = Request::new(Body::empty());
         *index.method_mut() = method;
         *index.headers_mut() = headers;
-        *index.uri_mut() = app_shell(&path).parse().expect("static URI");
+        *index.uri_mut() = axum::http::Uri::from_static(app_shell(&path));
         res = serve(dist, index).await;
         cache(&mut res, "index.html");
     } else {
