@@ -76,7 +76,7 @@ pub enum StartError {
     #[error("ledger: {0}")]
     Ledger(#[from] LedgerError),
     #[error("keys: {0}")]
-    Keys(String),
+    Keys(#[from] signer::Error),
     #[error("registry seed: {0}")]
     Seed(#[from] serde_json::Error),
 }
@@ -116,8 +116,7 @@ impl AppState {
             config.issuer.clone(),
             revoked,
             config.clock.now(),
-        )
-        .map_err(StartError::Keys)?;
+        )?;
         Ok(Self {
             services: Services::new(ledger, keys, config.clock),
             config: Arc::new(config),

@@ -22,8 +22,17 @@ pub enum LedgerError {
     WriterGone,
     #[error("could not start the ledger: {0}")]
     Start(String),
-    #[error("signing inside the issuing transaction failed: {0}")]
-    Signing(String),
+    #[error(transparent)]
+    Signing(#[from] SigningFailed),
+}
+
+/// Why a numbered license could not be signed; the issuance is rolled back with its number.
+#[derive(Debug, thiserror::Error)]
+pub enum SigningFailed {
+    #[error("signing the license failed: {0}")]
+    Signer(#[from] signer::Error),
+    #[error("encoding the license failed: {0}")]
+    Encoding(#[from] serde_json::Error),
 }
 
 /// An application as stored, with the license issued for it.
@@ -69,7 +78,7 @@ pub struct SignedLicense {
 
 /// Builds and signs the license once the ledger has numbered it, inside the issuing
 /// transaction: a failure rolls the number back with everything else.
-pub type SignNumbered = Box<dyn FnOnce(&str) -> Result<SignedLicense, String> + Send>;
+pub type SignNumbered = Box<dyn FnOnce(&str) -> Result<SignedLicense, SigningFailed> + Send>;
 
 /// The highest sequence number of one division in one year: numbers are
 /// `DDDDDD-YYYY-NNNNNN`.

@@ -86,13 +86,13 @@ enum Job {
     Issue(
         Box<NewApplication>,
         SignNumbered,
-        oneshot::Sender<Result<Inserted, String>>,
+        oneshot::Sender<Result<Inserted, LedgerError>>,
     ),
     Revoke {
         number: String,
         reason: String,
         at: i64,
-        reply: oneshot::Sender<Result<Revoked, String>>,
+        reply: oneshot::Sender<Result<Revoked, LedgerError>>,
     },
 }
 
@@ -189,9 +189,7 @@ impl Ledger for SqliteLedger {
                 .send(Job::Issue(Box::new(application), sign, reply))
                 .await
                 .map_err(|_| LedgerError::WriterGone)?;
-            rx.await
-                .map_err(|_| LedgerError::WriterGone)?
-                .map_err(LedgerError::Database)
+            rx.await.map_err(|_| LedgerError::WriterGone)?
         })
     }
 
@@ -207,9 +205,7 @@ impl Ledger for SqliteLedger {
                 })
                 .await
                 .map_err(|_| LedgerError::WriterGone)?;
-            rx.await
-                .map_err(|_| LedgerError::WriterGone)?
-                .map_err(LedgerError::Database)
+            rx.await.map_err(|_| LedgerError::WriterGone)?
         })
     }
 
@@ -320,12 +316,12 @@ fn application_by_id(c: &Connection, id: &str) -> rusqlite::Result<Option<Stored
 
 enum Reply {
     Issue(
-        oneshot::Sender<Result<Inserted, String>>,
-        Result<Inserted, String>,
+        oneshot::Sender<Result<Inserted, LedgerError>>,
+        Result<Inserted, LedgerError>,
     ),
     Revoke(
-        oneshot::Sender<Result<Revoked, String>>,
-        Result<Revoked, String>,
+        oneshot::Sender<Result<Revoked, LedgerError>>,
+        Result<Revoked, LedgerError>,
     ),
 }
 
@@ -377,7 +373,7 @@ fn run_batch(conn: &mut Connection, batch: Vec<Job>) -> BatchResult {
                 at,
                 reply,
             } => {
-                let r = insert_revocation(&tx, &number, &reason, at).map_err(|e| e.to_string());
+                let r = insert_revocation(&tx, &number, &reason, at).map_err(LedgerError::from);
                 replies.push(Reply::Revoke(reply, r));
             }
         }
@@ -389,8 +385,12 @@ fn run_batch(conn: &mut Connection, batch: Vec<Job>) -> BatchResult {
             let failed = replies
                 .into_iter()
                 .map(|r| match r {
-                    Reply::Issue(tx, _) => Reply::Issue(tx, Err(msg.clone())),
-                    Reply::Revoke(tx, _) => Reply::Revoke(tx, Err(msg.clone())),
+                    Reply::Issue(tx, _) => {
+                        Reply::Issue(tx, Err(LedgerError::Database(msg.clone())))
+                    }
+                    Reply::Revoke(tx, _) => {
+                        Reply::Revoke(tx, Err(LedgerError::Database(msg.clone())))
+                    }
                 })
                 .collect();
             Err((e, failed))
@@ -403,8 +403,10 @@ fn fail_all(e: rusqlite::Error, batch: Vec<Job>) -> (rusqlite::Error, Vec<Reply>
     let replies = batch
         .into_iter()
         .map(|job| match job {
-            Job::Issue(_, _, tx) => Reply::Issue(tx, Err(msg.clone())),
-            Job::Revoke { reply, .. } => Reply::Revoke(reply, Err(msg.clone())),
+            Job::Issue(_, _, tx) => Reply::Issue(tx, Err(LedgerError::Database(msg.clone()))),
+            Job::Revoke { reply, .. } => {
+                Reply::Revoke(reply, Err(LedgerError::Database(msg.clone())))
+            }
         })
         .collect();
     (e, replies)
@@ -417,11 +419,11 @@ fn insert_license(
     tx: &mut rusqlite::Transaction<'_>,
     a: &NewApplication,
     sign: SignNumbered,
-) -> Result<Inserted, String> {
-    let sp = tx.savepoint().map_err(|e| e.to_string())?;
+) -> Result<Inserted, LedgerError> {
+    let sp = tx.savepoint()?;
     let outcome = number_and_sign(&sp, a, sign)?;
     if matches!(outcome, Inserted::New(_)) {
-        sp.commit().map_err(|e| e.to_string())?;
+        sp.commit()?;
     }
     // Anything else drops the savepoint, which rolls it back: no number is used up.
     Ok(outcome)
@@ -431,30 +433,24 @@ fn number_and_sign(
     sp: &rusqlite::Savepoint<'_>,
     a: &NewApplication,
     sign: SignNumbered,
-) -> Result<Inserted, String> {
-    let db = |e: rusqlite::Error| e.to_string();
-    let added = sp
-        .execute(
-            "INSERT INTO applications (id, content_hash, industry, body, received_at)
+) -> Result<Inserted, LedgerError> {
+    let added = sp.execute(
+        "INSERT INTO applications (id, content_hash, industry, body, received_at)
              VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO NOTHING",
-            params![a.id, a.content_hash, a.industry, a.body, a.received_at],
-        )
-        .map_err(db)?;
+        params![a.id, a.content_hash, a.industry, a.body, a.received_at],
+    )?;
     if added == 0 {
-        let existing = application_by_id(sp, &a.id)
-            .map_err(db)?
-            .ok_or("the application row has no license")?;
+        let existing = application_by_id(sp, &a.id)?
+            .ok_or_else(|| LedgerError::Database(format!("application {} has no license", a.id)))?;
         return Ok(Inserted::Existing(Box::new(existing)));
     }
-    let seq: i64 = sp
-        .query_row(
-            "INSERT INTO license_counters (division, year, last_seq) VALUES (?1, ?2, 1)
+    let seq: i64 = sp.query_row(
+        "INSERT INTO license_counters (division, year, last_seq) VALUES (?1, ?2, 1)
              ON CONFLICT (division, year) DO UPDATE SET last_seq = last_seq + 1
              RETURNING last_seq",
-            params![a.division, a.year],
-            |r| r.get(0),
-        )
-        .map_err(db)?;
+        params![a.division, a.year],
+        |r| r.get(0),
+    )?;
     if seq > MAX_SEQUENCE {
         return Ok(Inserted::NumbersExhausted);
     }
@@ -467,8 +463,7 @@ fn number_and_sign(
             number, a.id, a.division, a.year, seq, signed.kid, a.received_at, signed.qr_text,
             signed.license
         ],
-    )
-    .map_err(db)?;
+    )?;
     Ok(Inserted::New(signed))
 }
 

@@ -12,7 +12,9 @@ use signer::LicenseClaims;
 use super::catalog::{Prepared, check_credit_code, license_year, registry_values};
 use super::keys::Keys;
 use super::{ServiceError, Services};
-use crate::ledger::{Inserted, NewApplication, Revoked, SignedLicense, StoredApplication};
+use crate::ledger::{
+    Inserted, NewApplication, Revoked, SignedLicense, SigningFailed, StoredApplication,
+};
 
 /// How long a license runs when none of its permits has a fixed validity (filings only).
 const DEFAULT_VALIDITY_YEARS: u8 = 5;
@@ -70,7 +72,7 @@ fn sign_license(
     number: &str,
     now: i64,
     keys: &Keys,
-) -> Result<SignedLicense, String> {
+) -> Result<SignedLicense, SigningFailed> {
     let longest = p
         .permits
         .iter()
@@ -133,7 +135,7 @@ fn sign_license(
         qr_text: qr_text.clone(),
         warnings: p.warnings.clone(),
     };
-    let license = serde_json::to_string(&license).map_err(|e| e.to_string())?;
+    let license = serde_json::to_string(&license)?;
     Ok(SignedLicense {
         kid,
         qr_text,

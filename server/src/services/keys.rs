@@ -17,10 +17,8 @@ pub struct Keys {
 
 impl Keys {
     /// Opens the key directory, creating a development key on first start (mode 0600).
-    pub fn load_or_create(dir: &Path, issuer: &str) -> Result<Self, String> {
-        KeyStore::create_or_open_dev(dir, issuer)
-            .map(|store| Self { store })
-            .map_err(|e| e.to_string())
+    pub fn load_or_create(dir: &Path, issuer: &str) -> Result<Self, signer::Error> {
+        KeyStore::create_or_open_dev(dir, issuer).map(|store| Self { store })
     }
 
     pub fn issuer(&self) -> &str {
@@ -32,9 +30,9 @@ impl Keys {
     }
 
     /// Signs claims; gives the key id and the QR text.
-    pub fn sign(&self, claims: &LicenseClaims) -> Result<(String, String), String> {
+    pub fn sign(&self, claims: &LicenseClaims) -> Result<(String, String), signer::Error> {
         let key = self.store.signing_key();
-        let qr = signer::issue(claims, key).map_err(|e| e.to_string())?;
+        let qr = signer::issue(claims, key)?;
         Ok((key.kid().to_owned(), qr))
     }
 }
@@ -55,15 +53,13 @@ pub struct RevocationsBody<'a> {
 }
 
 impl Revocations {
-    pub fn sign(revoked: Vec<String>, keys: &Keys, now: i64) -> Result<Self, String> {
+    pub fn sign(revoked: Vec<String>, keys: &Keys, now: i64) -> Result<Self, signer::Error> {
         let list = RevocationList {
             issuer: keys.issuer().to_owned(),
             issued_at: now,
             revoked,
         };
-        let signed = list
-            .sign(keys.store.signing_key())
-            .map_err(|e| e.to_string())?;
+        let signed = list.sign(keys.store.signing_key())?;
         Ok(Self { list, signed })
     }
 
@@ -97,7 +93,7 @@ impl KeyRing {
         issuer: String,
         revoked: Vec<String>,
         now: i64,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, signer::Error> {
         let keys = Keys::load_or_create(&dir, &issuer)?;
         let revocations = Revocations::sign(revoked, &keys, now)?;
         let modified = keyset_modified(&dir);
