@@ -24,7 +24,7 @@ use tower_http::timeout::TimeoutLayer;
 
 pub use clock::Clock;
 pub use error::AppError;
-pub use ledger::LedgerError;
+pub use ledger::{Database, LedgerError};
 
 use ledger::Ledger;
 use services::Services;
@@ -37,8 +37,11 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
 /// What the server is started with.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// The ledger database lives here, and the keys unless `key_dir` says otherwise.
+    /// The development key lives here (unless `key_dir` says otherwise), and the SQLite
+    /// ledger unless `database` says otherwise.
     pub data_dir: PathBuf,
+    /// The ledger; `None` is the SQLite file `DATA/yiye.sqlite3`.
+    pub database: Option<Database>,
     /// The signing keys; `None` is `DATA/keys`.
     pub key_dir: Option<PathBuf>,
     /// The built web app.
@@ -89,15 +92,17 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Opens the SQLite ledger in the data directory (migrating and seeding it), loads or
-    /// creates the development key.
+    /// Opens the ledger (migrating and seeding it), loads or creates the development key.
     pub async fn open(config: Config) -> Result<Self, StartError> {
         std::fs::create_dir_all(&config.data_dir)
             .map_err(|e| StartError::DataDir(config.data_dir.clone(), e))?;
         let seed = services::catalog::registry_seed()?;
-        let ledger =
-            ledger::sqlite::SqliteLedger::open(&config.data_dir.join("yiye.sqlite3"), &seed)?;
-        Self::with_ledger(config, Arc::new(ledger)).await
+        let database = config
+            .database
+            .clone()
+            .unwrap_or_else(|| Database::Sqlite(config.data_dir.join("yiye.sqlite3")));
+        let ledger = database.open(&seed).await?;
+        Self::with_ledger(config, ledger).await
     }
 
     /// The state around any ledger.

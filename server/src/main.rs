@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::Parser;
-use server::{AppState, Clock, Config, app};
+use server::{AppState, Clock, Config, Database, app};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
@@ -20,6 +20,9 @@ struct Args {
     /// Data directory: ledger database and signing keys.
     #[arg(long, env = "YIYE_DATA", default_value = "data")]
     data: PathBuf,
+    /// The ledger: `sqlite:PATH` (default: DATA/yiye.sqlite3) or `postgres://USER@HOST:PORT/DB`.
+    #[arg(long, env = "YIYE_DATABASE_URL")]
+    database: Option<Database>,
     /// The signing keys' directory (default DATA/keys); several instances share one.
     #[arg(long, env = "YIYE_KEYS")]
     keys: Option<PathBuf>,
@@ -50,6 +53,7 @@ async fn main() -> std::process::ExitCode {
     }
     let config = Config {
         data_dir: args.data,
+        database: args.database,
         key_dir: args.keys,
         dist_dir: args.dist,
         admin_token,

@@ -31,6 +31,7 @@ async fn inspector_navigations_fall_back_to_the_inspector_page() {
         admin_token: None,
         issuer: "yiye-test".into(),
         key_dir: None,
+        database: None,
         clock: server::Clock::System,
     })
     .await

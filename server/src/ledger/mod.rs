@@ -1,11 +1,13 @@
 //! The ledger: what the authority has received and issued. Services talk to the [`Ledger`]
-//! trait only; SQLite ([`sqlite::SqliteLedger`]) is its first implementation.
+//! trait only; SQLite ([`sqlite::SqliteLedger`], one machine) and PostgreSQL
+//! ([`postgres::PostgresLedger`], several instances on one database) implement it.
 //!
 //! The ledger owns what must hold across processes sharing one database: one license per
 //! application id (a unique key, checked in the issuing transaction) and license numbers from
 //! a counter per division and year advanced in that same transaction, so a number is never
 //! reused and never skipped by a rolled-back issuance.
 
+pub mod postgres;
 pub mod sqlite;
 
 use std::future::Future;
@@ -133,4 +135,46 @@ pub trait Ledger: Send + Sync {
     fn device_entries(&self) -> LedgerFuture<'_, Vec<String>>;
     /// Every (application id, license number) pair: for tests and audits.
     fn licenses(&self) -> LedgerFuture<'_, Vec<(String, String)>>;
+}
+
+/// Where the ledger lives: `sqlite:PATH` or `postgres://…` (`--database`, `YIYE_DATABASE_URL`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Database {
+    Sqlite(std::path::PathBuf),
+    Postgres(String),
+}
+
+impl std::str::FromStr for Database {
+    type Err = String;
+
+    fn from_str(url: &str) -> Result<Self, String> {
+        if let Some(path) = url.strip_prefix("sqlite:") {
+            let path = path.strip_prefix("//").unwrap_or(path);
+            if path.is_empty() {
+                return Err("sqlite: needs a file path, e.g. sqlite:data/yiye.sqlite3".into());
+            }
+            Ok(Database::Sqlite(path.into()))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Database::Postgres(url.to_owned()))
+        } else {
+            Err("the database URL must start with sqlite: or postgres://".into())
+        }
+    }
+}
+
+impl Database {
+    /// Opens the ledger, migrating it and seeding the registry when empty.
+    pub async fn open(
+        &self,
+        registry_seed: &[(String, String)],
+    ) -> Result<std::sync::Arc<dyn Ledger>, LedgerError> {
+        Ok(match self {
+            Database::Sqlite(path) => {
+                std::sync::Arc::new(sqlite::SqliteLedger::open(path, registry_seed)?)
+            }
+            Database::Postgres(url) => {
+                std::sync::Arc::new(postgres::PostgresLedger::open(url, registry_seed).await?)
+            }
+        })
+    }
 }
