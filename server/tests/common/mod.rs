@@ -44,6 +44,11 @@ impl Server {
     }
 
     pub fn start_with(data: &Path, token: Option<&str>) -> Self {
+        Self::start_on(data, token, None)
+    }
+
+    /// With the ledger at `database` (`--database`), else the SQLite file in `data`.
+    pub fn start_on(data: &Path, token: Option<&str>, database: Option<&str>) -> Self {
         let dist = data.join("..").join("dist-for-tests");
         let _ = std::fs::create_dir_all(&dist);
         let _ = std::fs::write(
@@ -61,6 +66,10 @@ impl Server {
             .stderr(Stdio::inherit());
         if let Some(t) = token {
             cmd.env("YIYE_ADMIN_TOKEN", t);
+        }
+        cmd.env_remove("YIYE_DATABASE_URL");
+        if let Some(url) = database {
+            cmd.arg("--database").arg(url);
         }
         let mut child = cmd.spawn().expect("spawn server");
         let stdout = child.stdout.take().unwrap();
