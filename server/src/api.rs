@@ -126,15 +126,16 @@ pub async fn keys(State(state): State<AppState>) -> Response {
     no_cache(Json(keys.key_set()).into_response())
 }
 
-pub async fn revocations(State(state): State<AppState>) -> Response {
-    no_cache(Json(state.services().keys().revocations().body()).into_response())
+pub async fn revocations(State(state): State<AppState>) -> ApiResult {
+    let list = state.services().revocations().await?;
+    Ok(no_cache(Json(list.body()).into_response()))
 }
 
 pub async fn verify(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<VerifyRequest>,
 ) -> ApiResult {
-    Ok(Json(state.services().verify(&req.qr_text)?).into_response())
+    Ok(Json(state.services().verify(&req.qr_text).await?).into_response())
 }
 
 pub async fn revoke(
@@ -147,7 +148,7 @@ pub async fn revoke(
     } else {
         StatusCode::OK
     };
-    let revocations = state.services().keys().revocations();
+    let revocations = state.services().revocations().await?;
     Ok((
         status,
         Json(

@@ -115,13 +115,8 @@ impl AppState {
                 }
             }
         }
-        let revoked = ledger.revoked().await?;
-        let keys = services::keys::KeyRing::open(
-            key_dir,
-            config.issuer.clone(),
-            revoked,
-            config.clock.now(),
-        )?;
+        let revocations = ledger.revocations().await?;
+        let keys = services::keys::KeyRing::open(key_dir, config.issuer.clone(), revocations)?;
         Ok(Self {
             services: Services::new(ledger, keys, config.clock),
             config: Arc::new(config),

@@ -778,3 +778,43 @@ async fn sixty_four_sends_of_eight_ids_on_two_servers(backend: Backend) {
 }
 
 on_both!(sixty_four_sends_of_eight_ids_on_two_servers);
+
+/// A revocation through one server is known at once to another on the same ledger, and both
+/// serve the very same signed list.
+async fn revocations_are_the_ledgers_not_an_instances(backend: Backend) {
+    let Some(ledger) = TestLedger::new("api-shared-revocations", backend).await else {
+        return;
+    };
+    let first = app(ledger.state(Some(ADMIN_TOKEN)).await);
+    let second = app(ledger.state(Some(ADMIN_TOKEN)).await);
+    let (_, _, before_first) = send(&first, get("/api/revocations")).await;
+    let (_, _, before_second) = send(&second, get("/api/revocations")).await;
+    assert_eq!(before_first, before_second);
+
+    let (status, _, issued) = send(
+        &first,
+        post("/api/applications", &application("shared-rev", 0)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{issued}");
+    let number = issued["license"]["number"].as_str().unwrap();
+    let qr = json!({ "qr_text": issued["license"]["qr_text"] });
+    let (_, _, verdict) = send(&second, post("/api/verify", &qr)).await;
+    assert_eq!(verdict["valid"], true, "{verdict}");
+
+    let revoke = json!({ "license_number": number, "reason": "false commitment" });
+    let (status, _, _) = send(&first, admin_post("/api/admin/revocations", &revoke)).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, _, verdict) = send(&second, post("/api/verify", &qr)).await;
+    assert_eq!(verdict["reason"], "revoked", "{verdict}");
+    let (_, _, from_first) = send(&first, get("/api/revocations")).await;
+    let (_, _, from_second) = send(&second, get("/api/revocations")).await;
+    assert_eq!(from_second["revoked"], json!([number]));
+    assert_eq!(
+        from_first, from_second,
+        "the same signed bytes from either instance"
+    );
+    assert_ne!(from_first["cose"], before_first["cose"]);
+}
+
+on_both!(revocations_are_the_ledgers_not_an_instances);

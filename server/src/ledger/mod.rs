@@ -108,6 +108,27 @@ pub enum Revoked {
     UnknownLicense,
 }
 
+/// The content of the signed revocation list: made from the ledger alone, so every instance
+/// on one database signs the very same list (Ed25519 signatures are deterministic).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevocationsAsOf {
+    pub revoked: Vec<String>,
+    /// The latest revocation's time, or the ledger's creation before any.
+    pub as_of: i64,
+}
+
+/// Changes whenever a license is revoked: how many, and as of when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RevocationsMark {
+    pub count: i64,
+    pub as_of: i64,
+}
+
+/// Both backends' query for the mark (plain SQL both understand).
+const REVOCATIONS_MARK: &str =
+    "SELECT COUNT(*), COALESCE(MAX(revoked_at), (SELECT created_at FROM ledger_meta))
+     FROM revocations";
+
 pub trait Ledger: Send + Sync {
     /// A registered enterprise's record (JSON), by credit code.
     fn registry(&self, credit_code: String) -> LedgerFuture<'_, Option<String>>;
@@ -121,8 +142,10 @@ pub trait Ledger: Send + Sync {
     /// finds the application already there.
     fn issue(&self, application: NewApplication, sign: SignNumbered) -> LedgerFuture<'_, Inserted>;
     fn revoke(&self, number: String, reason: String, at: i64) -> LedgerFuture<'_, Revoked>;
-    /// Revoked license numbers, oldest revocation first.
-    fn revoked(&self) -> LedgerFuture<'_, Vec<String>>;
+    /// A cheap mark that changes whenever a license is revoked.
+    fn revocations_mark(&self) -> LedgerFuture<'_, RevocationsMark>;
+    /// What the revocation list is made of, oldest revocation first.
+    fn revocations(&self) -> LedgerFuture<'_, RevocationsAsOf>;
     /// Enrols (or re-enrols) a device key: a `signer::PublicKeyEntry` as JSON.
     fn enrol_device(
         &self,

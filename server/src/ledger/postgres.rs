@@ -12,8 +12,9 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Transacti
 use tokio_postgres::NoTls;
 
 use super::{
-    Inserted, Ledger, LedgerError, LedgerFuture, MAX_SEQUENCE, NewApplication, Revocation, Revoked,
-    SignNumbered, StoredApplication, license_number,
+    Inserted, Ledger, LedgerError, LedgerFuture, MAX_SEQUENCE, NewApplication, REVOCATIONS_MARK,
+    Revocation, RevocationsAsOf, RevocationsMark, Revoked, SignNumbered, StoredApplication,
+    license_number,
 };
 
 mod embedded {
@@ -328,20 +329,43 @@ impl Ledger for PostgresLedger {
         })
     }
 
-    fn revoked(&self) -> LedgerFuture<'_, Vec<String>> {
+    fn revocations_mark(&self) -> LedgerFuture<'_, RevocationsMark> {
         Box::pin(async move {
             let client = self.client().await?;
-            let select = client
+            let select = client.prepare_cached(REVOCATIONS_MARK).await?;
+            let row = client.query_one(&select, &[]).await?;
+            Ok(RevocationsMark {
+                count: row.get(0),
+                as_of: row.get(1),
+            })
+        })
+    }
+
+    fn revocations(&self) -> LedgerFuture<'_, RevocationsAsOf> {
+        Box::pin(async move {
+            let mut client = self.client().await?;
+            // One snapshot for the list and its time.
+            let tx = client
+                .build_transaction()
+                .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+                .read_only(true)
+                .start()
+                .await?;
+            let mark = tx.prepare_cached(REVOCATIONS_MARK).await?;
+            let as_of: i64 = tx.query_one(&mark, &[]).await?.get(1);
+            let select = tx
                 .prepare_cached(
                     "SELECT license_number FROM revocations ORDER BY revoked_at, license_number",
                 )
                 .await?;
-            Ok(client
+            let revoked = tx
                 .query(&select, &[])
                 .await?
                 .iter()
                 .map(|r| r.get(0))
-                .collect())
+                .collect();
+            tx.commit().await?;
+            Ok(RevocationsAsOf { revoked, as_of })
         })
     }
 

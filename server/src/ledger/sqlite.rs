@@ -14,8 +14,9 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{
-    Inserted, Ledger, LedgerError, LedgerFuture, MAX_SEQUENCE, NewApplication, Revocation, Revoked,
-    SignNumbered, StoredApplication, license_number,
+    Inserted, Ledger, LedgerError, LedgerFuture, MAX_SEQUENCE, NewApplication, REVOCATIONS_MARK,
+    Revocation, RevocationsAsOf, RevocationsMark, Revoked, SignNumbered, StoredApplication,
+    license_number,
 };
 
 const MAX_BATCH: usize = 2048;
@@ -73,6 +74,15 @@ CREATE TABLE license_counters (
 );
 INSERT INTO license_counters (division, year, last_seq)
     SELECT division, year, MAX(seq) FROM licenses GROUP BY division, year;
+"#,
+    r#"
+-- When the ledger began: the "as of" time of a revocation list with nothing revoked yet, the
+-- same for every process.
+CREATE TABLE ledger_meta (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    created_at INTEGER NOT NULL
+);
+INSERT INTO ledger_meta (id, created_at) VALUES (1, CAST(strftime('%s', 'now') AS INTEGER));
 "#,
 ];
 
@@ -265,12 +275,31 @@ impl Ledger for SqliteLedger {
         }))
     }
 
-    fn revoked(&self) -> LedgerFuture<'_, Vec<String>> {
+    fn revocations_mark(&self) -> LedgerFuture<'_, RevocationsMark> {
         Box::pin(self.read(|c| {
-            let mut stmt = c.prepare(
+            c.query_row(REVOCATIONS_MARK, [], |r| {
+                Ok(RevocationsMark {
+                    count: r.get(0)?,
+                    as_of: r.get(1)?,
+                })
+            })
+        }))
+    }
+
+    fn revocations(&self) -> LedgerFuture<'_, RevocationsAsOf> {
+        Box::pin(self.read(|c| {
+            let tx = c.unchecked_transaction()?;
+            let mark = tx.query_row(REVOCATIONS_MARK, [], |r| r.get(1))?;
+            let mut stmt = tx.prepare(
                 "SELECT license_number FROM revocations ORDER BY revoked_at, license_number",
             )?;
-            stmt.query_map([], |r| r.get(0))?.collect()
+            let revoked = stmt
+                .query_map([], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            Ok(RevocationsAsOf {
+                revoked,
+                as_of: mark,
+            })
         }))
     }
 

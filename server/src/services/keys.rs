@@ -9,6 +9,7 @@ use serde::Serialize;
 use signer::{KeySet, KeyStore, LicenseClaims, RevocationList, SignedRevocationList, Verdict};
 
 use super::{ServiceError, Services};
+use crate::ledger::{RevocationsAsOf, RevocationsMark};
 
 /// The signing keys: the current private key and every public key.
 pub struct Keys {
@@ -37,10 +38,13 @@ impl Keys {
     }
 }
 
-/// The current revocation list, both as checked by `verify` and as signed for clients.
+/// The current revocation list, both as checked by `verify` and as signed for clients, with
+/// what it was made from: the ledger's mark and the signing key.
 pub struct Revocations {
     list: RevocationList,
     signed: SignedRevocationList,
+    mark: RevocationsMark,
+    kid: String,
 }
 
 /// `GET /api/revocations`.
@@ -53,14 +57,26 @@ pub struct RevocationsBody<'a> {
 }
 
 impl Revocations {
-    pub fn sign(revoked: Vec<String>, keys: &Keys, now: i64) -> Result<Self, signer::Error> {
+    /// Signs the list as of the ledger's state: the same ledger and key give the same bytes
+    /// on every instance.
+    pub fn sign(content: RevocationsAsOf, keys: &Keys) -> Result<Self, signer::Error> {
+        let mark = RevocationsMark {
+            count: i64::try_from(content.revoked.len()).unwrap_or(i64::MAX),
+            as_of: content.as_of,
+        };
         let list = RevocationList {
             issuer: keys.issuer().to_owned(),
-            issued_at: now,
-            revoked,
+            issued_at: content.as_of,
+            revoked: content.revoked,
         };
-        let signed = list.sign(keys.store.signing_key())?;
-        Ok(Self { list, signed })
+        let key = keys.store.signing_key();
+        let signed = list.sign(key)?;
+        Ok(Self {
+            list,
+            signed,
+            mark,
+            kid: key.kid().to_owned(),
+        })
     }
 
     pub fn body(&self) -> RevocationsBody<'_> {
@@ -91,11 +107,10 @@ impl KeyRing {
     pub fn open(
         dir: PathBuf,
         issuer: String,
-        revoked: Vec<String>,
-        now: i64,
+        revocations: RevocationsAsOf,
     ) -> Result<Self, signer::Error> {
         let keys = Keys::load_or_create(&dir, &issuer)?;
-        let revocations = Revocations::sign(revoked, &keys, now)?;
+        let revocations = Revocations::sign(revocations, &keys)?;
         let modified = keyset_modified(&dir);
         Ok(Self {
             dir,
@@ -110,7 +125,7 @@ impl KeyRing {
         self.keys.read().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
-    pub fn revocations(&self) -> Arc<Revocations> {
+    fn cached_revocations(&self) -> Arc<Revocations> {
         self.revocations
             .read()
             .unwrap_or_else(|p| p.into_inner())
@@ -137,10 +152,6 @@ impl KeyRing {
 
     fn install(&self, keys: Keys, revocations: Revocations) {
         *self.keys.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(keys);
-        self.install_revocations(revocations);
-    }
-
-    fn install_revocations(&self, revocations: Revocations) {
         *self.revocations.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(revocations);
     }
 }
@@ -171,21 +182,31 @@ impl Services {
         let ring = self.keys();
         let keys = Keys::load_or_create(&ring.dir, &ring.issuer)
             .map_err(|e| ServiceError::internal("key reload", e))?;
-        let revoked = self.ledger().revoked().await?;
-        let revocations = Revocations::sign(revoked, &keys, self.now())
+        let content = self.ledger().revocations().await?;
+        let revocations = Revocations::sign(content, &keys)
             .map_err(|e| ServiceError::internal("revocation signing", e))?;
         ring.install(keys, revocations);
         tracing::info!("signing keys reloaded");
         Ok(())
     }
 
-    /// Re-signs the revocation list from the ledger (after a revocation).
-    pub async fn resign_revocations(&self) -> Result<(), ServiceError> {
-        let revoked = self.ledger().revoked().await?;
-        let list = Revocations::sign(revoked, &self.keys().current(), self.now())
-            .map_err(|e| ServiceError::internal("revocation signing", e))?;
-        self.keys().install_revocations(list);
-        Ok(())
+    /// The signed revocation list as the ledger stands now. Another instance may have revoked
+    /// a license since this one last looked: a cheap mark says whether to sign it anew.
+    pub async fn revocations(&self) -> Result<Arc<Revocations>, ServiceError> {
+        let mark = self.ledger().revocations_mark().await?;
+        let ring = self.keys();
+        let cached = ring.cached_revocations();
+        let keys = ring.current();
+        if cached.mark == mark && cached.kid == keys.store.signing_key().kid() {
+            return Ok(cached);
+        }
+        let content = self.ledger().revocations().await?;
+        let fresh = Arc::new(
+            Revocations::sign(content, &keys)
+                .map_err(|e| ServiceError::internal("revocation signing", e))?,
+        );
+        *ring.revocations.write().unwrap_or_else(|p| p.into_inner()) = fresh.clone();
+        Ok(fresh)
     }
 
     /// The keys to sign with. `signer keygen` rotation retires the old key at once, so a
@@ -198,8 +219,9 @@ impl Services {
         self.keys().current()
     }
 
-    /// Verifies a QR text. Text that is not a credential at all is refused (422).
-    pub fn verify(&self, qr_text: &str) -> Result<VerifyOutcome, ServiceError> {
+    /// Verifies a QR text against the keys and the ledger's revocations now. Text that is not
+    /// a credential at all is refused (422).
+    pub async fn verify(&self, qr_text: &str) -> Result<VerifyOutcome, ServiceError> {
         if qr_text.len() > MAX_QR_LEN {
             return Err(ServiceError::bad_request(
                 "malformed_qr",
@@ -208,7 +230,7 @@ impl Services {
         }
         let text = signer::parse_url_form(qr_text.trim());
         let keys = self.keys().current();
-        let revocations = self.keys().revocations();
+        let revocations = self.revocations().await?;
         let verdict: Verdict =
             signer::verify(&text, keys.key_set(), Some(&revocations.list), self.now());
         let code = verdict.code();
