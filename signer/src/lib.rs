@@ -10,6 +10,8 @@
 //! typed [`Malformed`] reason, never a panic, and allocation is bounded by the input size.
 //! See `README.md` for the byte-level format.
 
+#![forbid(unsafe_code)]
+
 mod base43;
 mod base45;
 mod cbor;

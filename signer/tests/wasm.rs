@@ -2,6 +2,8 @@
 //! signer verifies the same credentials with the same verdicts, renders QR codes, and makes
 //! device keys from the browser's CSPRNG (getrandom `wasm_js`).
 #![cfg(target_arch = "wasm32")]
+// Clippy's allow-expect-in-tests does not recognise #[wasm_bindgen_test] as a test.
+#![allow(clippy::expect_used)]
 
 mod common;
 
