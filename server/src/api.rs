@@ -542,8 +542,8 @@ pub async fn hand_over(
         .map_err(|e| AppError::internal("ledger read", e))?
     {
         devices
-            .keys
-            .push(serde_json::from_str(&entry).map_err(|e| AppError::internal("device entry", e))?);
+            .push(serde_json::from_str(&entry).map_err(|e| AppError::internal("device entry", e))?)
+            .map_err(|e| AppError::internal("device entry", e))?;
     }
     let message = signer::verify_message(&text, &devices).map_err(|e| match e {
         signer::Error::UnknownKey { .. } => AppError::new(
