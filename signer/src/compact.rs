@@ -301,6 +301,40 @@ mod tests {
         (w.buf.len(), back)
     }
 
+    /// The text codes are part of the signed wire format: a changed table would make every
+    /// credential already issued read differently.
+    #[test]
+    fn charset_table_is_pinned() {
+        use sha2::{Digest, Sha256};
+        let bytes: Vec<u8> = CHARS.iter().flat_map(|c| c.to_be_bytes()).collect();
+        assert_eq!(
+            hex::encode(Sha256::digest(&bytes)),
+            "774981d7fc00b2b14fc429c58bdb836364d709865e5d6072bac0e328d01fee55"
+        );
+        assert!(
+            CHARS.len() <= usize::from(ESCAPE),
+            "the escape code must stay free"
+        );
+        assert!(
+            CHARS.iter().all(|c| !(0xd800..=0xdfff).contains(c)),
+            "a surrogate would need the escape"
+        );
+    }
+
+    #[test]
+    fn charset_encoding_is_sorted_and_the_exact_inverse_of_decoding() {
+        // code_of binary-searches BY_CHAR: strictly ascending also means no character twice.
+        assert!(BY_CHAR.windows(2).all(|w| w[0].0 < w[1].0));
+        assert_eq!(BY_CHAR.len(), CHARS.len());
+        for &(unit, code) in &BY_CHAR {
+            assert_eq!(CHARS.get(usize::from(code)), Some(&unit), "code {code}");
+        }
+        // With equal lengths, every code found from its character makes the two a bijection.
+        for (code, &unit) in CHARS.iter().enumerate() {
+            assert_eq!(code_of(unit).map(usize::from), Some(code), "U+{unit:04X}");
+        }
+    }
+
     #[test]
     fn chinese_text_is_packed() {
         let (len, back) = text_round_trip("上海浦东便利店有限公司");
