@@ -780,14 +780,12 @@ fn a_long_hand_over_splits_into_parts_that_join_in_any_order() {
 
 #[test]
 fn validity_years_keep_the_calendar_date() {
-    let leap_day = signer::parse_rfc3339("2028-02-29T10:00:00Z").expect("time");
-    assert_eq!(
-        signer::format_rfc3339(signer::add_years(leap_day, 5)),
-        "2033-02-28T10:00:00Z"
-    );
-    let day = signer::parse_rfc3339("2026-11-22T00:00:00Z").expect("time");
-    assert_eq!(
-        signer::format_rfc3339(signer::add_years(day, 5)),
-        "2031-11-22T00:00:00Z"
-    );
+    let after = |from: &str, years: i64| {
+        let t = signer::parse_rfc3339(from).expect("time");
+        signer::format_rfc3339(signer::add_years(t, years)).expect("in range")
+    };
+    assert_eq!(after("2028-02-29T10:00:00Z", 5), "2033-02-28T10:00:00Z");
+    assert_eq!(after("2028-02-29T10:00:00Z", 4), "2032-02-29T10:00:00Z");
+    assert_eq!(after("2026-11-22T00:00:00Z", 5), "2031-11-22T00:00:00Z");
+    assert_eq!(signer::add_years(0, 10_000), i64::MAX);
 }
