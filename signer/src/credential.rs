@@ -364,6 +364,17 @@ mod tests {
             LicenseClaims::from_cbor(&payload),
             Err(Malformed::UnsupportedClaim("claim 8".into()))
         );
+        // Permit maps have no optional range: {1: kind, 4: scope} gains a field 5.
+        let mut payload = claims().to_cbor();
+        let permit = payload.windows(3).position(|w| w == [0x26, 0x81, 0xa2]);
+        if let Some(head) = permit.and_then(|i| payload.get_mut(i + 2)) {
+            *head += 1;
+        }
+        payload.extend_from_slice(&[0x05, 0x01]);
+        assert_eq!(
+            LicenseClaims::from_cbor(&payload),
+            Err(Malformed::UnsupportedClaim("permit field 5".into()))
+        );
     }
 
     #[test]
