@@ -287,10 +287,11 @@ impl Services {
             .map_err(|e| refused("handover_incomplete", e.to_string()))?;
         let mut devices = signer::KeySet::default();
         for entry in self.ledger().device_entries().await? {
-            devices.keys.push(
-                serde_json::from_str(&entry)
-                    .map_err(|e| ServiceError::internal("device entry", e))?,
-            );
+            let entry = serde_json::from_str(&entry)
+                .map_err(|e| ServiceError::internal("device entry", e))?;
+            devices
+                .push(entry)
+                .map_err(|e| ServiceError::internal("device entry", e))?;
         }
         let message = signer::verify_message(&text, &devices).map_err(|e| match e {
             signer::Error::UnknownKey { .. } => ServiceError::DeviceNotEnrolled,
