@@ -94,6 +94,16 @@ ensure_postgres() {
   fi
 }
 
+# Debian's nginx, for the test that runs server/deploy/nginx.conf in front of two instances.
+ensure_nginx() {
+  if command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; then
+    echo "nginx: present"
+  else
+    timed "apt-get install nginx" bash -c \
+      'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null'
+  fi
+}
+
 # A private, throwaway PostgreSQL cluster for the tests: initdb in a temporary directory as the
 # postgres user, a free loopback port, trust authentication for the `yiye` superuser. Exports
 # YIYE_TEST_POSTGRES_URL (each test makes a database of its own there); stopped and removed

@@ -52,6 +52,23 @@ pub async fn health() -> Json<Value> {
     Json(json!({ "status": "ok" }))
 }
 
+/// Readiness, for a proxy or an orchestrator: 200 while the ledger answers, 503 otherwise.
+/// (`/api/health` only says the process is up.)
+pub async fn ready(State(state): State<AppState>) -> Response {
+    match state.services().ready().await {
+        Ok(()) => Json(json!({ "status": "ready" })).into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "not ready");
+            AppError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "not_ready",
+                "the ledger does not answer",
+            )
+            .into_response()
+        }
+    }
+}
+
 pub async fn catalog(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let view = state.services().catalog();
     let etag = HeaderValue::from_str(view.etag()).unwrap_or(HeaderValue::from_static("\"0\""));

@@ -159,6 +159,7 @@ pub fn app(state: AppState) -> Router {
         ));
     Router::new()
         .route("/api/health", get(api::health))
+        .route("/api/ready", get(api::ready))
         .route("/api/catalog", get(api::catalog))
         .route("/api/registry/{credit_code}", get(api::registry))
         .route("/api/applications", post(api::submit))

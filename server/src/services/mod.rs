@@ -122,6 +122,13 @@ impl Services {
         &self.0.keys
     }
 
+    /// Whether this instance can serve: its ledger answers. A proxy polls this (`/api/ready`)
+    /// to stop sending requests to an instance that lost its database.
+    pub async fn ready(&self) -> Result<(), ServiceError> {
+        self.ledger().revocations_mark().await?;
+        Ok(())
+    }
+
     /// Unix seconds now, from the configured clock.
     pub fn now(&self) -> i64 {
         self.0.clock.now()

@@ -49,6 +49,14 @@ impl Server {
 
     /// With the ledger at `database` (`--database`), else the SQLite file in `data`.
     pub fn start_on(data: &Path, token: Option<&str>, database: Option<&str>) -> Self {
+        let extra: Vec<String> = database
+            .map(|url| vec!["--database".to_owned(), url.to_owned()])
+            .unwrap_or_default();
+        Self::start_args(data, token, &extra)
+    }
+
+    /// With further command-line arguments (`--database URL`, `--keys DIR`, …).
+    pub fn start_args(data: &Path, token: Option<&str>, extra: &[String]) -> Self {
         let dist = data.join("..").join("dist-for-tests");
         let _ = std::fs::create_dir_all(&dist);
         let _ = std::fs::write(
@@ -67,10 +75,7 @@ impl Server {
         if let Some(t) = token {
             cmd.env("YIYE_ADMIN_TOKEN", t);
         }
-        cmd.env_remove("YIYE_DATABASE_URL");
-        if let Some(url) = database {
-            cmd.arg("--database").arg(url);
-        }
+        cmd.env_remove("YIYE_DATABASE_URL").args(extra);
         let mut child = cmd.spawn().expect("spawn server");
         let stdout = child.stdout.take().unwrap();
         let mut lines = BufReader::new(stdout).lines();
@@ -86,6 +91,15 @@ impl Server {
         // Keep draining stdout so the server never blocks on a full pipe.
         std::thread::spawn(move || for _ in lines {});
         Self { child, addr }
+    }
+
+    /// SIGTERM: stop accepting, finish what is in flight, exit.
+    pub fn terminate(&mut self) -> std::process::ExitStatus {
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status();
+        self.child.wait().expect("the server exits")
     }
 
     pub fn kill9(&mut self) {
