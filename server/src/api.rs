@@ -139,7 +139,7 @@ pub async fn permit_record(
 }
 
 pub async fn keys(State(state): State<AppState>) -> Response {
-    let keys = state.services().keys().current();
+    let keys = state.services().current_keys().await;
     no_cache(Json(keys.key_set()).into_response())
 }
 

@@ -158,7 +158,7 @@ impl Services {
         if let Some(existing) = self.ledger().application(req.id.clone()).await? {
             return repeat(existing, &hash);
         }
-        let keys = self.signing_keys().await;
+        let keys = self.current_keys().await;
         let application = NewApplication {
             id: req.id.clone(),
             content_hash: hash.clone(),

@@ -209,10 +209,11 @@ impl Services {
         Ok(fresh)
     }
 
-    /// The keys to sign with. `signer keygen` rotation retires the old key at once, so a
-    /// rotation by the CLI takes effect within a second even without the admin route. A failed
-    /// reload (e.g. caught between the CLI's two writes) keeps the old keys and is retried.
-    pub async fn signing_keys(&self) -> Arc<Keys> {
+    /// The keys in use, to sign, verify or publish with. A rotation by `signer keygen` in the
+    /// key directory (shared by every instance) takes effect within a second of the next use,
+    /// without the admin route. A failed reload (e.g. caught between the CLI's two writes)
+    /// keeps the old keys and is retried.
+    pub async fn current_keys(&self) -> Arc<Keys> {
         if self.keys().rotated() && self.reload_keys().await.is_err() {
             self.keys().recheck();
         }
@@ -229,7 +230,7 @@ impl Services {
             ));
         }
         let text = signer::parse_url_form(qr_text.trim());
-        let keys = self.keys().current();
+        let keys = self.current_keys().await;
         let revocations = self.revocations().await?;
         let verdict: Verdict =
             signer::verify(&text, keys.key_set(), Some(&revocations.list), self.now());
