@@ -511,6 +511,20 @@ function render(r) {
       ['errors (issuance / verify)', `${s.issuance.errors} / ${s.verify.errors}`, ''],
       ['answered licenses missing from the ledger after kill -9', `${s.ledger_missing_after_kill} of ${s.issuance.answered}`, ''],
     ]);
+    const pg = s.postgres;
+    lines.push('PostgreSQL (private cluster, synchronous_commit on), the same issuance load:', '');
+    if (!pg) {
+      lines.push('not measured: no PostgreSQL cluster', '');
+    } else {
+      table(['figure', 'value', 'unit'], [1, 2].flatMap((k) => {
+        const p = pg[`instances_${k}`];
+        return [
+          [`durable issuances, ${k} instance${k > 1 ? 's' : ''} on one database`, n(p.per_s), '/s'],
+          [`issuance latency p50 / p99, ${k} instance${k > 1 ? 's' : ''}`, `${n(p.p50_ms, 1)} / ${n(p.p99_ms, 1)}`, 'ms'],
+          [`errors, ${k} instance${k > 1 ? 's' : ''}`, `${p.errors}`, ''],
+        ];
+      }));
+    }
   }
 
   section('Bundles: first load (files index.html references and the scripts import)');

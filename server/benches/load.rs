@@ -6,6 +6,10 @@
 //! p50/p99 latency, checks that every answered license is in the ledger, and compares the
 //! verify rate with raw ed25519-dalek verifications per second measured in the same run.
 //!
+//! Then, when a PostgreSQL cluster is there (`YIYE_TEST_POSTGRES_URL`, which `bench/run` sets
+//! up as `scripts/test` does), the same issuance phase on PostgreSQL with one instance and with
+//! two instances sharing the database and the key directory.
+//!
 //! Environment: `LOAD_SECONDS` (default 5) per phase, `LOAD_CONNECTIONS` (default 64).
 
 #[path = "../tests/common/mod.rs"]
@@ -85,9 +89,10 @@ impl Phase {
     }
 }
 
-/// Runs `connections` loops for `seconds`; `make(conn, i)` gives path and body of request i.
+/// Runs `connections` loops for `seconds`, connection `c` on `addrs[c % addrs.len()]`;
+/// `make(conn, i)` gives path and body of request i.
 async fn drive(
-    addr: SocketAddr,
+    addrs: &[SocketAddr],
     connections: usize,
     seconds: u64,
     keep_bodies: bool,
@@ -98,6 +103,7 @@ async fn drive(
     let tasks: Vec<_> = (0..connections)
         .map(|c| {
             let make = make.clone();
+            let addr = addrs[c % addrs.len()];
             tokio::spawn(async move {
                 let mut conn = Conn::open(addr).await.expect("connect");
                 let (mut ok, mut errors, mut lat, mut bodies) = (0, 0, Vec::new(), Vec::new());
@@ -209,12 +215,13 @@ fn main() {
         .build()
         .unwrap();
 
-    let mut issue = rt.block_on(drive(addr, connections, seconds, true, move |c, i| {
-        (
-            "/api/applications",
-            template.replace("IDPLACEHOLDER", &format!("load-{c}-{i}")),
-        )
-    }));
+    let mut issue = rt.block_on(drive(
+        &[addr],
+        connections,
+        seconds,
+        true,
+        issuing(&template, "load"),
+    ));
     let (p50, p99) = (issue.pct(0.50), issue.pct(0.99));
     println!(
         "issuance: {:.0} durable licenses/s ({} answered, {} errors) p50 {:.1} ms p99 {:.1} ms",
@@ -237,7 +244,7 @@ fn main() {
             .map(|l| l["qr_text"].as_str().unwrap().to_owned())
             .collect(),
     );
-    let mut verify = rt.block_on(drive(addr, connections, seconds, false, move |c, i| {
+    let mut verify = rt.block_on(drive(&[addr], connections, seconds, false, move |c, i| {
         let qr = &qrs[(c * 7919 + i) % qrs.len()];
         ("/api/verify", format!("{{\"qr_text\":\"{qr}\"}}"))
     }));
@@ -277,6 +284,8 @@ fn main() {
     );
     assert_eq!(missing, 0);
 
+    let postgres = postgres_issuance(&rt, &template, connections, seconds);
+
     if let Some(path) = json_path {
         let ms = |d: Duration| d.as_secs_f64() * 1e3;
         let json = serde_json::json!({
@@ -292,6 +301,7 @@ fn main() {
             "verify_ratio_1_core": verify.rate() / raw1,
             "verify_ratio_all_cores": verify.rate() / raw_all,
             "ledger_missing_after_kill": missing,
+            "postgres": postgres,
             "industries": industries,
             "url_base": URL_BASE,
         });
@@ -300,6 +310,79 @@ fn main() {
             std::process::exit(1);
         }
     }
+}
+
+/// Request `i` of connection `c`: the template application under a unique id.
+fn issuing(
+    template: &str,
+    tag: &'static str,
+) -> impl Fn(usize, usize) -> (&'static str, String) + Send + Sync + Clone + 'static {
+    let template = template.to_owned();
+    move |c, i| {
+        (
+            "/api/applications",
+            template.replace("IDPLACEHOLDER", &format!("{tag}-{c}-{i}")),
+        )
+    }
+}
+
+/// Durable issuances on PostgreSQL, with one instance and with two on one database and one key
+/// directory, the connections split between them. `null` without a cluster.
+fn postgres_issuance(
+    rt: &tokio::runtime::Runtime,
+    template: &str,
+    connections: usize,
+    seconds: u64,
+) -> serde_json::Value {
+    if std::env::var_os("YIYE_TEST_POSTGRES_URL").is_none() {
+        println!("PostgreSQL: no cluster (YIYE_TEST_POSTGRES_URL), not measured");
+        return serde_json::Value::Null;
+    }
+    let mut figures = serde_json::Map::new();
+    for (instances, tag) in [(1, "pg1"), (2, "pg2")] {
+        let Some(url) = common::postgres_database_blocking(tag) else {
+            return serde_json::Value::Null;
+        };
+        let dir = common::TempDir::new(tag);
+        let keys = dir.0.join("keys").display().to_string();
+        let servers: Vec<common::Server> = (0..instances)
+            .map(|n| {
+                common::Server::start_args(
+                    &dir.0.join(format!("instance-{n}")),
+                    None,
+                    &[
+                        "--database".into(),
+                        url.clone(),
+                        "--keys".into(),
+                        keys.clone(),
+                    ],
+                )
+            })
+            .collect();
+        let addrs: Vec<SocketAddr> = servers.iter().map(|s| s.addr).collect();
+        let mut phase = rt.block_on(drive(
+            &addrs,
+            connections,
+            seconds,
+            false,
+            issuing(template, tag),
+        ));
+        let (p50, p99) = (phase.pct(0.50), phase.pct(0.99));
+        println!(
+            "PostgreSQL, {instances} instance(s): {:.0} durable licenses/s ({} answered, {} errors) p50 {:.1} ms p99 {:.1} ms",
+            phase.rate(),
+            phase.ok,
+            phase.errors,
+            p50.as_secs_f64() * 1e3,
+            p99.as_secs_f64() * 1e3
+        );
+        figures.insert(
+            format!("instances_{instances}"),
+            serde_json::json!({"per_s": phase.rate(), "answered": phase.ok, "errors": phase.errors,
+                               "p50_ms": p50.as_secs_f64() * 1e3, "p99_ms": p99.as_secs_f64() * 1e3}),
+        );
+    }
+    serde_json::Value::Object(figures)
 }
 
 /// The verifier URL the URL form of a QR is measured with (as in the signer's bench): the
