@@ -12,7 +12,7 @@ use crate::i18n;
 use crate::outbox::OutboxEntry;
 use crate::services::api::{self, ApiError};
 use crate::services::storage;
-use crate::state::{Action, AppState, Page};
+use crate::state::{Action, AppState, Page, Timed};
 
 #[function_component]
 pub fn App() -> Html {
@@ -31,9 +31,15 @@ pub fn App() -> Html {
             storage::remember_current(&draft.id);
         }
     });
+    // Every action is stamped here, when it happens: the reducer reads no clock.
     let dispatch = {
         let state = state.dispatcher();
-        Callback::from(move |action| state.dispatch(action))
+        Callback::from(move |action| {
+            state.dispatch(Timed {
+                action,
+                at: js_sys::Date::now(),
+            })
+        })
     };
     let go = dispatch.reform(Action::Go);
     {
@@ -248,12 +254,13 @@ fn queue(draft: &Draft, dispatch: &Callback<Action>) {
     else {
         return;
     };
+    let now = js_sys::Date::now();
     let entry = OutboxEntry::new(
         draft.id.clone(),
         industry,
         draft.scope.clone(),
-        draft.complete_values(&form, crate::today()),
-        js_sys::Date::now(),
+        draft.complete_values(&form, crate::authority_day_at(now)),
+        now,
     );
     let (draft, dispatch) = (draft.clone(), dispatch.clone());
     wasm_bindgen_futures::spawn_local(async move {
