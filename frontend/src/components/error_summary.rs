@@ -1,6 +1,6 @@
 use yew::prelude::*;
 
-use crate::components::form_page::focus_element;
+use crate::components::focus::focus_element;
 use crate::i18n::{self, Lang};
 
 pub struct SummaryItem {

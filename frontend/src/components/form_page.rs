@@ -5,6 +5,7 @@ use yew::prelude::*;
 
 use crate::components::error_summary::{ERROR_SUMMARY_ID, SummaryItem, error_summary};
 use crate::components::field_input::{FieldInput, input_id, text};
+use crate::components::focus::focus_element;
 use crate::draft::Draft;
 use crate::i18n::{self, Lang};
 use crate::state::Lookup;
@@ -163,16 +164,5 @@ pub fn FormPage(props: &Props) -> Html {
                 { i18n::CONTINUE.get(lang) }
             </button>
         </section>
-    }
-}
-
-/// Moves the keyboard focus (and the view) to an element, as error links and "Change" do.
-pub fn focus_element(id: &str) {
-    use wasm_bindgen::JsCast;
-    if let Some(element) = gloo::utils::document().get_element_by_id(id) {
-        element.scroll_into_view();
-        if let Ok(element) = element.dyn_into::<web_sys::HtmlElement>() {
-            let _ = element.focus();
-        }
     }
 }

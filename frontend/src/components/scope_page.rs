@@ -4,7 +4,7 @@ use yew::prelude::*;
 
 use crate::components::error_summary::{ERROR_SUMMARY_ID, SummaryItem, error_summary};
 use crate::components::field_input::text;
-use crate::components::form_page::focus_element;
+use crate::components::focus::focus_element;
 use crate::i18n::{self, Lang};
 
 #[derive(Properties, PartialEq)]
