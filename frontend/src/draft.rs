@@ -5,7 +5,7 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use catalog::{Catalog, FormValues, MergedForm, ScopeAnswer, ScopeAnswers, is_automatic};
+use catalog::{Catalog, FormValues, MergedForm, ScopeAnswer, ScopeAnswers, Text, is_automatic};
 use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -18,13 +18,6 @@ pub enum Origin {
     Registry,
     /// The applicant's profile saved on this device from an earlier application.
     Profile,
-}
-
-/// A message in both languages, as the server's 422 answers carry per field.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldMessage {
-    pub zh: String,
-    pub en: String,
 }
 
 /// A few values by field id, in a Vec sorted by field id. In JSON an object, exactly as the
@@ -122,9 +115,10 @@ pub struct Draft {
     pub values: FormValues,
     #[serde(default)]
     pub origins: FieldMap<Origin>,
-    /// Field errors the server answered with (422), shown on their fields until edited.
+    /// Field errors the server answered with (422), in both languages, shown on their fields
+    /// until edited.
     #[serde(default)]
-    pub server_errors: FieldMap<FieldMessage>,
+    pub server_errors: FieldMap<Text>,
     #[serde(default)]
     pub license: Option<IssuedLicense>,
     /// Milliseconds since the epoch of the last change, for listing drafts.
@@ -243,13 +237,9 @@ mod tests {
     fn editing_a_prefilled_value_removes_its_mark_and_its_server_error() {
         let mut draft = Draft::new("a".into(), 0.0);
         draft.prefill(&values(&[("legal_rep_name", "张三")]), Origin::Profile);
-        draft.server_errors.insert(
-            "legal_rep_name".into(),
-            FieldMessage {
-                zh: "错".into(),
-                en: "wrong".into(),
-            },
-        );
+        draft
+            .server_errors
+            .insert("legal_rep_name".into(), Text::new("错", "wrong"));
         draft.set_value("legal_rep_name", "李四".into());
         assert_eq!(draft.origins, FieldMap::new());
         assert_eq!(draft.server_errors, FieldMap::new());
@@ -262,10 +252,7 @@ mod tests {
             &values(&[("phone", "13812345678"), ("business_name", "书店")]),
             Origin::Profile,
         );
-        let message = FieldMessage {
-            zh: "错".into(),
-            en: "wrong".into(),
-        };
+        let message = Text::new("错", "wrong");
         draft.server_errors.insert("phone".into(), message.clone());
         let json = serde_json::to_value(&draft).unwrap_or_default();
         assert_eq!(

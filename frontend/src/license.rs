@@ -1,16 +1,15 @@
 //! The issued license as the server returns it (`POST /api/applications` → `license`).
 
+use catalog::Text;
 use serde::{Deserialize, Serialize};
-
-use crate::draft::FieldMessage;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IssuedPermit {
     pub kind: u16,
     pub id: String,
     pub number: String,
-    pub name: FieldMessage,
-    pub department: FieldMessage,
+    pub name: Text,
+    pub department: Text,
     pub valid_from: i64,
     pub valid_until: i64,
 }

@@ -3,12 +3,12 @@
 
 use std::fmt;
 
-use catalog::FormValues;
+use catalog::{FormValues, Text};
 use gloo::net::http::{Request, Response};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use crate::draft::{FieldMap, FieldMessage};
+use crate::draft::FieldMap;
 use crate::license::{IssuedAnswer, TrackingStatus};
 use crate::outbox::OutboxEntry;
 
@@ -57,11 +57,11 @@ struct ErrorBody {
     error: String,
     message: String,
     #[serde(default)]
-    fields: FieldMap<FieldMessage>,
+    fields: FieldMap<Text>,
 }
 
 /// The server's error answer, and the per-field messages it carries (422).
-async fn error_from(response: Response) -> (ApiError, FieldMap<FieldMessage>) {
+async fn error_from(response: Response) -> (ApiError, FieldMap<Text>) {
     let status = response.status();
     match response.json::<ErrorBody>().await {
         Ok(body) => (
@@ -137,7 +137,7 @@ pub async fn lookup_registry(credit_code: &str) -> Result<Option<FormValues>, Ap
 pub enum SubmitOutcome {
     Issued(Box<IssuedAnswer>),
     /// 422: the fields to fix, with messages in both languages.
-    NeedsChanges(FieldMap<FieldMessage>),
+    NeedsChanges(FieldMap<Text>),
 }
 
 /// Sends an application (`POST /api/applications`). Sending the same id again is safe: the
