@@ -2,6 +2,8 @@
 //! English, chosen once per device — whoever switched in one app sees the same language in
 //! the other — with `<html lang>` kept in step for screen readers.
 
+#![forbid(unsafe_code)]
+
 use gloo::storage::{LocalStorage, Storage};
 use serde::{Deserialize, Serialize};
 use yew::prelude::*;

@@ -3,6 +3,8 @@
 //! Only this crate knows the DOM. Domain rules come from `catalog` and `signer`, compiled
 //! to wasm32, so the browser checks exactly what the server checks.
 
+#![forbid(unsafe_code)]
+
 mod app;
 mod components;
 mod draft;
