@@ -8,7 +8,7 @@ use crate::components::{
 };
 use crate::draft::Draft;
 use crate::hooks::{use_clerk_mode, use_large_text, use_service_worker, use_storage_health};
-use crate::i18n;
+use crate::i18n::{self, InLang};
 use crate::outbox::OutboxEntry;
 use crate::services::api::{self, ApiError};
 use crate::services::storage;

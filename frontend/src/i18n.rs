@@ -1,7 +1,7 @@
 //! Interface language: zh-CN and English, switchable and remembered on the device.
 
 use bilingual::texts;
-pub use bilingual::{Lang, Text};
+pub use bilingual::{InLang, Lang, Text};
 
 texts! {
     APP_NAME = "一业一证", "Yiye — one industry, one license";

@@ -1,6 +1,6 @@
 use yew::prelude::*;
 
-use crate::i18n::{self, Lang};
+use crate::i18n::{self, InLang, Lang};
 use crate::services::api::{self, ApiError};
 
 #[derive(Properties, PartialEq)]

@@ -1,7 +1,7 @@
 use yew::prelude::*;
 
 use crate::components::summary_row::summary_row;
-use crate::i18n::{self, Lang};
+use crate::i18n::{self, InLang, Lang};
 use crate::license::{TrackingStatus, china_date};
 use crate::services::api::{self, ApiError};
 use crate::services::storage;
