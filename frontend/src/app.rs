@@ -191,6 +191,11 @@ pub fn App() -> Html {
                 if let (Some(warning), Page::Drafts | Page::Sending) = (storage.warning, &state.page) {
                     <p class="notice no-print" role="status">{ warning.get(lang) }</p>
                 }
+                if let (1.., Page::Start | Page::Drafts | Page::Sending) = (storage.unreadable, &state.page) {
+                    <p class="notice no-print" role="status">
+                        { i18n::UNREADABLE_BEFORE.get(lang) }{ storage.unreadable }{ i18n::UNREADABLE_AFTER.get(lang) }
+                    </p>
+                }
                 { for back }
                 { main }
             </main>

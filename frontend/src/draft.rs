@@ -1,6 +1,7 @@
 //! One application as the applicant builds it: industry, scope answers, field values, and
-//! where each pre-filled value came from. Plain data (serde) so it can be kept on the device
-//! after every change, and pure logic so it can be tested without a browser page.
+//! where each pre-filled value came from. Plain data, kept on the device after every change
+//! (as a record of its own, `services/records.rs`), and pure logic so it can be tested without
+//! a browser page.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -12,7 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::license::IssuedLicense;
 
 /// Where a value shown in the form came from, so the form can mark it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Origin {
     /// The enterprise registry, looked up by credit code.
     Registry,
@@ -104,25 +105,19 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for FieldMap<V> {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Draft {
     /// Client-generated; the server issues exactly one license per id.
     pub id: String,
     pub industry: Option<String>,
-    #[serde(default)]
     pub scope: ScopeAnswers,
-    #[serde(default)]
     pub values: FormValues,
-    #[serde(default)]
     pub origins: FieldMap<Origin>,
     /// Field errors the server answered with (422), in both languages, shown on their fields
     /// until edited.
-    #[serde(default)]
     pub server_errors: FieldMap<Text>,
-    #[serde(default)]
     pub license: Option<IssuedLicense>,
     /// Milliseconds since the epoch of the last change, for listing drafts.
-    #[serde(default)]
     pub updated_at: f64,
 }
 
@@ -243,36 +238,6 @@ mod tests {
         draft.set_value("legal_rep_name", "李四".into());
         assert_eq!(draft.origins, FieldMap::new());
         assert_eq!(draft.server_errors, FieldMap::new());
-    }
-
-    #[test]
-    fn field_maps_keep_the_json_object_shape() {
-        let mut draft = Draft::new("a".into(), 0.0);
-        draft.prefill(
-            &values(&[("phone", "13812345678"), ("business_name", "书店")]),
-            Origin::Profile,
-        );
-        let message = Text::new("错", "wrong");
-        draft.server_errors.insert("phone".into(), message.clone());
-        let json = serde_json::to_value(&draft).unwrap_or_default();
-        assert_eq!(
-            json["origins"],
-            serde_json::json!({ "business_name": "Profile", "phone": "Profile" })
-        );
-        assert_eq!(
-            json["server_errors"],
-            serde_json::json!({ "phone": { "zh": "错", "en": "wrong" } })
-        );
-        let stored = r#"{"id":"b","industry":null,"origins":{"z":"Registry","a":"Profile","z":"Profile"},"server_errors":{"x":{"zh":"错","en":"wrong"}}}"#;
-        let loaded: Draft = serde_json::from_str(stored).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(
-            loaded.origins.iter().collect::<Vec<_>>(),
-            [
-                (&"a".to_owned(), &Origin::Profile),
-                (&"z".to_owned(), &Origin::Profile)
-            ]
-        );
-        assert_eq!(loaded.server_errors.get("x"), Some(&message));
     }
 
     #[test]

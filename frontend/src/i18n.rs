@@ -21,6 +21,8 @@ texts! {
     STORAGE_NEARLY_FULL = "本设备的存储空间快用完了：请先提交已填好的申请，或删除不需要的草稿。", "This device's storage is nearly full: send finished applications or delete drafts you no longer need.";
     STORAGE_WRITE_FAILED = "本设备未能保存您最近的修改（存储空间已满或被浏览器禁止）。请不要关闭此页面，腾出空间或尽快提交。", "This device could not save your latest changes (storage is full or blocked by the browser). Keep this page open, free some space or send the application soon.";
     STORAGE_FALLBACK = "此浏览器不提供 IndexedDB（隐私模式？）：申请改存于容量较小的本地存储中。请尽快提交。", "This browser offers no IndexedDB (private mode?): applications are kept in its smaller local storage instead. Send them soon.";
+    UNREADABLE_BEFORE = "本设备上有 ", "Saved applications on this device that could not be read: ";
+    UNREADABLE_AFTER = " 份保存的申请无法读取（可能由其他版本的应用保存）。它们仍保留在设备上，没有被删除。", ". They are still kept on the device, not deleted (another version of this app may have saved them).";
     CLERK_MODE = "窗口代办模式", "Clerk mode";
     LARGE_TEXT = "大字模式", "Large text";
     UPDATE_READY = "新版本已就绪。重新加载后，您填写的内容会保留。", "A new version is ready. Your answers are kept when you reload.";

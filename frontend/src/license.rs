@@ -3,7 +3,7 @@
 use catalog::Text;
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct IssuedPermit {
     pub kind: u16,
     pub id: String,
@@ -14,7 +14,7 @@ pub struct IssuedPermit {
     pub valid_until: i64,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct IssuedLicense {
     pub number: String,
     pub kid: String,

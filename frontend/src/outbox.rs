@@ -5,14 +5,14 @@
 //! per application id, so sending again is always safe.
 
 use catalog::{FormValues, ScopeAnswers};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// The longest wait between two tries: a clerk offline for hours still sends within minutes of
 /// the network coming back (and at once on the `online` event).
 pub const MAX_BACKOFF_MS: f64 = 5.0 * 60.0 * 1000.0;
 const FIRST_BACKOFF_MS: f64 = 2_000.0;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct OutboxEntry {
     /// The application id (the draft's id).
     pub id: String,
@@ -25,7 +25,6 @@ pub struct OutboxEntry {
     /// Not before this instant (ms since the epoch).
     pub next_try_at: f64,
     /// Why the last try failed, for the status line.
-    #[serde(default)]
     pub last_error: Option<String>,
 }
 
