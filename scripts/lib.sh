@@ -84,6 +84,40 @@ ensure_browser_tools() {
   fi
 }
 
+# Debian's PostgreSQL server, for the ledger's PostgreSQL tests.
+ensure_postgres() {
+  if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    echo "postgresql $(ls /usr/lib/postgresql | sort -V | tail -1): present"
+  else
+    timed "apt-get install postgresql" bash -c \
+      'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null'
+  fi
+}
+
+# A private, throwaway PostgreSQL cluster for the tests: initdb in a temporary directory as the
+# postgres user, a free loopback port, trust authentication for the `yiye` superuser. Exports
+# YIYE_TEST_POSTGRES_URL (each test makes a database of its own there); stopped and removed
+# by stop_test_postgres, which the caller traps on EXIT.
+start_test_postgres() {
+  local bin; bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+  PG_TEST_DIR="$(mktemp -d /tmp/yiye-pg.XXXXXX)"
+  chown postgres: "$PG_TEST_DIR"
+  local port; port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  runuser -u postgres -- "$bin/initdb" -D "$PG_TEST_DIR/data" -A trust -U yiye >/dev/null
+  runuser -u postgres -- "$bin/pg_ctl" -D "$PG_TEST_DIR/data" -l "$PG_TEST_DIR/log" -w \
+    -o "-k $PG_TEST_DIR -p $port -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null
+  PG_TEST_BIN="$bin"
+  export YIYE_TEST_POSTGRES_URL="postgres://yiye@127.0.0.1:$port/postgres"
+  echo "postgresql test cluster on 127.0.0.1:$port"
+}
+
+stop_test_postgres() {
+  if [ -n "${PG_TEST_DIR:-}" ] && [ -d "$PG_TEST_DIR" ]; then
+    runuser -u postgres -- "$PG_TEST_BIN/pg_ctl" -D "$PG_TEST_DIR/data" -m immediate -w stop >/dev/null 2>&1 || true
+    rm -rf "$PG_TEST_DIR"
+  fi
+}
+
 # Python packages for tests that use a third-party implementation (pycose) to check our
 # credential format. A private venv keeps the system Python untouched.
 ensure_python_test_packages() {

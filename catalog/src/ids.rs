@@ -29,11 +29,19 @@ pub enum CreditCodeCheck {
     BadFormat,
 }
 
-fn credit_value(c: u8) -> Option<u32> {
+/// The value (0–30) of a credit-code character, or `None` outside the alphabet.
+pub fn credit_code_value(c: u8) -> Option<u32> {
     CREDIT_ALPHABET
         .iter()
         .position(|&a| a == c)
         .map(|p| p as u32)
+}
+
+/// The credit-code character of a value 0–30: the inverse of [`credit_code_value`].
+pub fn credit_code_char(value: u32) -> Option<char> {
+    CREDIT_ALPHABET
+        .get(usize::try_from(value).ok()?)
+        .map(|&c| char::from(c))
 }
 
 /// The check character for the first 17 characters of a credit code, or `None` when they
@@ -45,16 +53,15 @@ pub fn credit_code_check_char(first17: &str) -> Option<char> {
     }
     let mut sum = 0;
     for (&b, w) in bytes.iter().zip(CREDIT_WEIGHTS) {
-        sum += credit_value(b)? * w;
+        sum += credit_code_value(b)? * w;
     }
-    let check = (31 - sum % 31) % 31;
-    Some(CREDIT_ALPHABET[check as usize] as char)
+    credit_code_char((31 - sum % 31) % 31)
 }
 
 /// Checks a unified social credit code as typed (no case folding: the code is upper case).
 pub fn check_credit_code(code: &str) -> CreditCodeCheck {
     let bytes = code.as_bytes();
-    if bytes.len() != 18 || !bytes.iter().all(|&b| credit_value(b).is_some()) {
+    if bytes.len() != 18 || !bytes.iter().all(|&b| credit_code_value(b).is_some()) {
         return CreditCodeCheck::BadFormat;
     }
     match credit_code_check_char(&code[..17]) {

@@ -4,6 +4,9 @@
 //! Pure data and logic: no I/O, no clock (time is passed in), no DOM. The same code runs on the server
 //! and, compiled to `wasm32-unknown-unknown`, in the browser.
 
+#![forbid(unsafe_code)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 mod compact;
 mod complete;
 pub mod date;
@@ -150,11 +153,14 @@ pub enum CatalogError {
 impl Catalog {
     /// The catalog shipped in `data/`, decoded once from the compact form `build.rs` writes
     /// (without `source` notes when the `sources` feature is off, as in the browser apps).
+    #[allow(
+        clippy::expect_used,
+        reason = "build.rs wrote these bytes from checked data and the tests decode them: a failure is a broken build, not bad input"
+    )]
     pub fn builtin() -> &'static Catalog {
         static BUILTIN: OnceLock<Catalog> = OnceLock::new();
         BUILTIN.get_or_init(|| {
             Catalog::from_compact(include_bytes!(concat!(env!("OUT_DIR"), "/catalog.bin")))
-                // Written by build.rs from checked data and decoded by the tests: cannot fail.
                 .expect("built-in catalog data decodes")
         })
     }

@@ -36,26 +36,17 @@ fn presets_replace_what_was_sent_and_unknown_fields_go() {
 
 #[test]
 fn today_is_the_day_in_china_whatever_the_utc_day() {
-    let form = common::full_form();
-    // 2026-11-26T20:30Z: still the 26th in UTC, already 04:30 on the 27th in Shanghai. (The
-    // establishment date is on no form, so the lease end date — not before today — stands in.)
-    let now = Date::new(2026, 11, 26).unwrap().to_unix_days() * 86_400 + 20 * 3600 + 1800;
+    let now = common::LATE_EVENING_UTC;
+    assert_eq!(Date::at(now, 0), Date::new(2026, 11, 26));
     let today = Date::authority_day(now).unwrap();
     assert_eq!(today, Date::new(2026, 11, 27).unwrap());
-    let verdict = |lease_end: &str| {
-        let mut sent = common::valid_values(&form);
-        sent.insert("premises_ownership".into(), "leased".into());
-        sent.insert("lease_end_date".into(), lease_end.into());
-        let values = complete_values(&form, &sent, today);
-        assert_eq!(values["application_date"], "2026-11-27");
-        let report = validate(&form, &values, today);
-        report
-            .for_field("lease_end_date")
-            .next()
-            .map(|i| (i.code, i.message.en.clone()))
-    };
-    assert_eq!(verdict("2026-11-27"), None);
-    let (code, message) = verdict("2026-11-26").expect("a date before today is refused");
+    let form = common::full_form();
+    let values = complete_values(&form, &common::valid_values(&form), today);
+    assert_eq!(values["application_date"], "2026-11-27");
+
+    assert_eq!(common::lease_end_finding(now, "2026-11-27"), None);
+    let (code, message) =
+        common::lease_end_finding(now, "2026-11-26").expect("a date before today is refused");
     assert_eq!(code, IssueCode::DateInPast);
     assert!(message.contains("cannot be before today"), "{message}");
 }

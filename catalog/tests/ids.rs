@@ -27,6 +27,18 @@ fn domain_examples_pass_or_warn_as_documented() {
 }
 
 #[test]
+fn credit_code_values_follow_the_alphabet() {
+    for (value, c) in (0u32..).zip(CREDIT_ALPHABET.chars()) {
+        assert_eq!(ids::credit_code_char(value), Some(c));
+        assert_eq!(ids::credit_code_value(c as u8), Some(value));
+    }
+    assert_eq!(ids::credit_code_char(31), None);
+    for c in STRAY.bytes() {
+        assert_eq!(ids::credit_code_value(c), None, "{}", c as char);
+    }
+}
+
+#[test]
 fn every_single_substitution_of_a_valid_credit_code_is_detected() {
     for code in VALID_CREDIT_CODES {
         for (pos, original) in code.char_indices() {

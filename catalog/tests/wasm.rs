@@ -42,3 +42,12 @@ fn builtin_catalog_merges_every_industry_in_wasm() {
     let values = catalog::complete_values(&form, &common::valid_values(&form), common::today());
     assert!(catalog::validate(&form, &values, common::today()).is_valid());
 }
+
+#[wasm_bindgen_test]
+fn today_is_the_authoritys_day_in_wasm_too() {
+    // The browser's verdict at 2026-11-26T20:30Z, whatever the device's time zone.
+    let now = common::LATE_EVENING_UTC;
+    assert_eq!(common::lease_end_finding(now, "2026-11-27"), None);
+    let (code, _) = common::lease_end_finding(now, "2026-11-26").expect("refused");
+    assert_eq!(code, catalog::IssueCode::DateInPast);
+}

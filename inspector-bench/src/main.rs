@@ -9,6 +9,9 @@
 //! Gaussian blur σ 0–1.3 px, sensor noise σ 0–22 levels, contrast from full down to 45 levels,
 //! uneven lighting, and a glare spot on half of them.
 
+#![forbid(unsafe_code)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 #[path = "../../signer/tests/common/mod.rs"]
 mod common;
 mod rqrr_candidate;

@@ -34,6 +34,7 @@ texts! {
     REASON_REVOKED = "许可证已被撤销。", "The license has been revoked.";
     REASON_NOT_YIYE = "这不是一业一证许可证二维码。", "This is not a Yiye license QR code.";
     REASON_UNREADABLE = "二维码内容不完整或无法读取，请重新扫描。", "The QR content is incomplete or unreadable. Scan again.";
+    REASON_UPDATE_APP = "此许可证使用了本应用尚不认识的新内容：请联网刷新本页以更新应用。", "This license carries content from a newer version that this app does not know: connect and reload this page to update the app.";
     REASON_NO_KEYS = "本机还没有签发密钥列表：请联网打开一次本页面。", "This device has no issuer keys yet: open this page once with a network connection.";
     SCAN_AGAIN = "继续扫描", "Scan another";
     LICENSE_NUMBER = "许可证编号", "License number";
@@ -78,6 +79,7 @@ pub fn reason(reason: &Reason) -> Text {
         Reason::NotYetValid => REASON_NOT_YET_VALID,
         Reason::Revoked => REASON_REVOKED,
         Reason::Malformed(Malformed::Prefix(_) | Malformed::Version(_)) => REASON_NOT_YIYE,
+        Reason::Malformed(Malformed::UnsupportedClaim(_)) => REASON_UPDATE_APP,
         Reason::Malformed(_) => REASON_UNREADABLE,
     }
 }

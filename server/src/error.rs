@@ -1,17 +1,21 @@
-//! One error type for every handler: always answers `{"error", "message", "fields"}`.
+//! One error type for every handler: always answers `{"error", "message", "fields"}`
+//! (`contract::ErrorBody`). The services' typed errors become HTTP statuses here, at the edge.
 
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde_json::{Map, Value, json};
+use contract::{ErrorBody, FieldIssues};
+
+use crate::services::ServiceError;
+use crate::services::catalog::truncate;
 
 #[derive(Debug)]
 pub struct AppError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
-    pub fields: Map<String, Value>,
+    pub fields: FieldIssues,
 }
 
 impl AppError {
@@ -20,7 +24,7 @@ impl AppError {
             status,
             code,
             message: message.into(),
-            fields: Map::new(),
+            fields: FieldIssues::new(),
         }
     }
 
@@ -32,7 +36,7 @@ impl AppError {
         Self::new(StatusCode::NOT_FOUND, "not_found", message)
     }
 
-    pub fn with_fields(mut self, fields: Map<String, Value>) -> Self {
+    pub fn with_fields(mut self, fields: FieldIssues) -> Self {
         self.fields = fields;
         self
     }
@@ -51,7 +55,11 @@ impl AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        let body = json!({ "error": self.code, "message": self.message, "fields": self.fields });
+        let body = ErrorBody {
+            error: self.code.to_owned(),
+            message: self.message,
+            fields: self.fields,
+        };
         (self.status, Json(body)).into_response()
     }
 }
@@ -90,10 +98,38 @@ impl From<PathRejection> for AppError {
     }
 }
 
-/// Serde's messages quote the offending input; cap them so a hostile body is not echoed whole.
-pub fn truncate(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((i, _)) => format!("{}…", &text[..i]),
-        None => text.to_owned(),
+impl From<ServiceError> for AppError {
+    fn from(e: ServiceError) -> Self {
+        match e {
+            ServiceError::Unprocessable {
+                code,
+                message,
+                fields,
+            } => Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message).with_fields(fields),
+            ServiceError::BadRequest {
+                code,
+                message,
+                fields,
+            } => Self::bad_request(code, message).with_fields(fields),
+            ServiceError::NotFound(message) => Self::not_found(message),
+            ServiceError::IdConflict => Self::new(
+                StatusCode::CONFLICT,
+                "id_conflict",
+                "an application with this id but different content was already received; \
+                 use a new id for a new application",
+            ),
+            ServiceError::DeviceNotEnrolled => Self::new(
+                StatusCode::FORBIDDEN,
+                "device_not_enrolled",
+                "this hand-over was signed by a device that is not enrolled; an administrator \
+                 enrols it with POST /api/admin/devices",
+            ),
+            ServiceError::NumbersExhausted => Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "numbers_exhausted",
+                "no license numbers left for this division this year",
+            ),
+            ServiceError::Internal { context, detail } => Self::internal(context, detail),
+        }
     }
 }

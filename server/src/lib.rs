@@ -1,16 +1,19 @@
 //! Yiye's back end: catalog, registry look-up, application intake and issuance ledger, keys,
 //! revocation and verification, plus the web app from `dist/`.
 
+#![forbid(unsafe_code)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 mod api;
-mod db;
-mod domain;
+mod clock;
 mod error;
+pub mod ledger;
+mod services;
 mod web;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, RwLock};
-use std::time::{Duration, Instant, SystemTime};
+use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -19,8 +22,12 @@ use axum::middleware;
 use axum::routing::{any, get, post};
 use tower_http::timeout::TimeoutLayer;
 
-pub use db::DbError;
+pub use clock::Clock;
 pub use error::AppError;
+pub use ledger::{Database, LedgerError};
+
+use ledger::Ledger;
+use services::Services;
 
 /// Largest request body accepted; a full application is a few KiB.
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -30,48 +37,58 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
 /// What the server is started with.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// Ledger database and the development key directory live here.
+    /// The development key lives here (unless `key_dir` says otherwise), and the SQLite
+    /// ledger unless `database` says otherwise.
     pub data_dir: PathBuf,
+    /// The ledger; `None` is the SQLite file `DATA/yiye.sqlite3`.
+    pub database: Option<Database>,
+    /// The signing keys; `None` is `DATA/keys`.
+    pub key_dir: Option<PathBuf>,
     /// The built web app.
     pub dist_dir: PathBuf,
     /// Bearer token for `/api/admin/*`; `None` disables those routes.
     pub admin_token: Option<String>,
     /// Issuer name written into licenses and revocation lists.
     pub issuer: String,
+    /// Where "now" comes from: the system clock, or a fixed instant in tests.
+    pub clock: Clock,
+}
+
+impl Config {
+    /// The key directory in use.
+    pub fn key_dir(&self) -> PathBuf {
+        self.key_dir
+            .clone()
+            .unwrap_or_else(|| key_dir(&self.data_dir))
+    }
+}
+
+/// Where the signing keys live when `--keys` is not given: `DATA/keys`.
+pub fn key_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("keys")
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     #[error("data directory {0}: {1}")]
     DataDir(PathBuf, std::io::Error),
-    #[error("the data directory must not be inside the dist directory (it holds the signing key)")]
+    #[error(
+        "the data and key directories must not be inside the dist directory (the key directory holds the signing key)"
+    )]
     DataInDist,
     #[error("ledger: {0}")]
-    Db(#[from] DbError),
+    Ledger(#[from] LedgerError),
     #[error("keys: {0}")]
-    Keys(String),
+    Keys(#[from] signer::Error),
     #[error("registry seed: {0}")]
     Seed(#[from] serde_json::Error),
 }
 
-/// Shared state: cheap to clone.
+/// Shared state of the HTTP layer: the services and what only HTTP needs. Cheap to clone.
 #[derive(Clone)]
-pub struct AppState(Arc<Inner>);
-
-struct Inner {
-    config: Config,
-    db: Arc<db::Db>,
-    catalog: domain::CatalogView,
-    keys: RwLock<Arc<domain::Keys>>,
-    /// When the key set file was last looked at, and its modification time then.
-    key_check: Mutex<(Instant, Option<SystemTime>)>,
-    /// The current signed revocation list, rebuilt on each change and key reload.
-    revocations: RwLock<Arc<domain::Revocations>>,
-    /// Next sequence number per (division, year); continues from the ledger at start.
-    sequences: Mutex<HashMap<(u32, i32), u32>>,
-    /// One async lock per application id being issued, so concurrent sends of one id
-    /// queue behind the first instead of racing it.
-    in_flight: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+pub struct AppState {
+    services: Services,
+    config: Arc<Config>,
 }
 
 impl AppState {
@@ -79,91 +96,78 @@ impl AppState {
     pub async fn open(config: Config) -> Result<Self, StartError> {
         std::fs::create_dir_all(&config.data_dir)
             .map_err(|e| StartError::DataDir(config.data_dir.clone(), e))?;
-        if let (Ok(data), Ok(dist)) = (
-            config.data_dir.canonicalize(),
-            config.dist_dir.canonicalize(),
-        ) && data.starts_with(&dist)
-        {
-            return Err(StartError::DataInDist);
+        let seed = services::catalog::registry_seed()?;
+        let database = config
+            .database
+            .clone()
+            .unwrap_or_else(|| Database::Sqlite(config.data_dir.join("yiye.sqlite3")));
+        let ledger = database.open(&seed).await?;
+        Self::with_ledger(config, ledger).await
+    }
+
+    /// The state around any ledger.
+    pub async fn with_ledger(config: Config, ledger: Arc<dyn Ledger>) -> Result<Self, StartError> {
+        let key_dir = config.key_dir();
+        if let Ok(dist) = config.dist_dir.canonicalize() {
+            for dir in [&config.data_dir, &key_dir] {
+                if dir.canonicalize().is_ok_and(|d| d.starts_with(&dist)) {
+                    return Err(StartError::DataInDist);
+                }
+            }
         }
-        let seed = domain::registry_seed()?;
-        let db = Arc::new(db::Db::open(&config.data_dir.join("yiye.sqlite3"), &seed)?);
-        let keys = domain::Keys::load_or_create(&key_dir(&config.data_dir), &config.issuer)
-            .map_err(StartError::Keys)?;
-        let sequences = db.sequences().await?;
-        let revoked = db.revoked().await?;
-        let revocations = domain::Revocations::sign(revoked, &keys).map_err(StartError::Keys)?;
-        Ok(Self(Arc::new(Inner {
-            catalog: domain::CatalogView::builtin(),
-            db,
-            keys: RwLock::new(Arc::new(keys)),
-            key_check: Mutex::new((Instant::now(), keyset_modified(&config.data_dir))),
-            revocations: RwLock::new(Arc::new(revocations)),
-            sequences: Mutex::new(sequences),
-            in_flight: Mutex::new(HashMap::new()),
-            config,
-        })))
+        let revocations = ledger.revocations().await?;
+        let keys = services::keys::KeyRing::open(key_dir, config.issuer.clone(), revocations)?;
+        Ok(Self {
+            services: Services::new(ledger, keys, config.clock),
+            config: Arc::new(config),
+        })
+    }
+
+    fn services(&self) -> &Services {
+        &self.services
     }
 
     fn dist_dir(&self) -> &Path {
-        &self.0.config.dist_dir
+        &self.config.dist_dir
     }
 
     fn admin_token(&self) -> Option<&str> {
-        self.0.config.admin_token.as_deref()
-    }
-
-    fn keys(&self) -> Arc<domain::Keys> {
-        self.0
-            .keys
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
-    }
-
-    fn revocations(&self) -> Arc<domain::Revocations> {
-        self.0
-            .revocations
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        self.config.admin_token.as_deref()
     }
 
     /// Every (application id, license number) in the ledger.
-    pub async fn ledger(&self) -> Result<Vec<(String, String)>, DbError> {
-        self.0.db.ledger().await
+    pub async fn ledger(&self) -> Result<Vec<(String, String)>, LedgerError> {
+        self.services.ledger().licenses().await
     }
 }
 
-fn keyset_modified(data_dir: &Path) -> Option<SystemTime> {
-    std::fs::metadata(key_dir(data_dir).join(signer::KeyStore::KEYSET_FILE))
-        .and_then(|m| m.modified())
-        .ok()
-}
-
-/// Where the signing keys live inside the data directory.
-pub fn key_dir(data_dir: &Path) -> PathBuf {
-    data_dir.join("keys")
-}
-
 pub fn app(state: AppState) -> Router {
+    // Every admin route sits behind one gate that runs before any extractor: nobody without
+    // the token learns anything, not even whether their body would parse.
+    let admin = Router::new()
+        .route("/api/admin/revocations", post(api::revoke))
+        .route("/api/admin/keys/reload", post(api::reload_keys))
+        .route("/api/admin/devices", post(api::enrol_device))
+        // Permit records carry personal data: departments fetch them with the admin token.
+        .route(
+            "/api/licenses/{number}/permits/{kind}",
+            get(api::permit_record),
+        )
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            web::require_admin,
+        ));
     Router::new()
         .route("/api/health", get(api::health))
         .route("/api/catalog", get(api::catalog))
         .route("/api/registry/{credit_code}", get(api::registry))
         .route("/api/applications", post(api::submit))
         .route("/api/applications/{id}", get(api::application))
-        .route(
-            "/api/licenses/{number}/permits/{kind}",
-            get(api::permit_record),
-        )
         .route("/api/keys", get(api::keys))
         .route("/api/revocations", get(api::revocations))
         .route("/api/verify", post(api::verify))
-        .route("/api/admin/revocations", post(api::revoke))
-        .route("/api/admin/keys/reload", post(api::reload_keys))
-        .route("/api/admin/devices", post(api::enrol_device))
         .route("/api/handover", post(api::hand_over))
+        .merge(admin)
         .route("/api", any(web::api_not_found))
         .route("/api/{*rest}", any(web::api_not_found))
         .fallback(web::static_files)

@@ -1,10 +1,13 @@
 //! `server`: the Yiye back end. Configuration by flags or environment.
 
+#![forbid(unsafe_code)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::Parser;
-use server::{AppState, Config, app};
+use server::{AppState, Clock, Config, Database, app};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
@@ -17,6 +20,12 @@ struct Args {
     /// Data directory: ledger database and signing keys.
     #[arg(long, env = "YIYE_DATA", default_value = "data")]
     data: PathBuf,
+    /// The ledger: `sqlite:PATH` (default: DATA/yiye.sqlite3) or `postgres://USER@HOST:PORT/DB`.
+    #[arg(long, env = "YIYE_DATABASE_URL")]
+    database: Option<Database>,
+    /// The signing keys' directory (default DATA/keys); several instances share one.
+    #[arg(long, env = "YIYE_KEYS")]
+    keys: Option<PathBuf>,
     /// The built web app to serve.
     #[arg(long, env = "YIYE_DIST", default_value = "dist")]
     dist: PathBuf,
@@ -44,9 +53,12 @@ async fn main() -> std::process::ExitCode {
     }
     let config = Config {
         data_dir: args.data,
+        database: args.database,
+        key_dir: args.keys,
         dist_dir: args.dist,
         admin_token,
         issuer: args.issuer,
+        clock: Clock::System,
     };
     match run(args.listen, config).await {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -132,7 +132,7 @@ pub async fn static_files(State(state): State<AppState>, req: Request) -> Respon
         let mut index = Request::new(Body::empty());
         *index.method_mut() = method;
         *index.headers_mut() = headers;
-        *index.uri_mut() = app_shell(&path).parse().expect("static URI");
+        *index.uri_mut() = axum::http::Uri::from_static(app_shell(&path));
         res = serve(dist, index).await;
         cache(&mut res, "index.html");
     } else {
@@ -184,7 +184,21 @@ fn is_hashed(name: &str) -> bool {
 }
 
 /// Constant-time comparison of a bearer token against the configured admin token.
-pub fn check_admin(state: &AppState, headers: &axum::http::HeaderMap) -> Result<(), AppError> {
+/// The one gate of every admin route, run as a route layer before any extractor: a request
+/// without the admin token is refused (503 while admin is off, 401 otherwise) before its body
+/// is read, let alone parsed.
+pub async fn require_admin(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    match check_admin(&state, request.headers()) {
+        Ok(()) => next.run(request).await,
+        Err(refusal) => refusal.into_response(),
+    }
+}
+
+fn check_admin(state: &AppState, headers: &axum::http::HeaderMap) -> Result<(), AppError> {
     let Some(expected) = state.admin_token() else {
         return Err(AppError::new(
             StatusCode::SERVICE_UNAVAILABLE,

@@ -1,4 +1,5 @@
-//! The API through `app()` without a socket (tower's `oneshot`), on a real SQLite file.
+//! The API through `app()` without a socket (tower's `oneshot`), on a real SQLite file and on
+//! a real PostgreSQL database: every test that touches the ledger runs on both (`on_both!`).
 
 mod common;
 
@@ -7,38 +8,139 @@ use std::path::Path;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::{ADMIN_TOKEN, TempDir, application};
+use common::{ADMIN_TOKEN, Backend, TempDir, application};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use server::{AppState, Config, app, key_dir};
 use tower::ServiceExt;
 
-async fn state(dir: &Path, token: Option<&str>) -> AppState {
-    let dist = dir.join("dist");
-    std::fs::create_dir_all(&dist).unwrap();
-    std::fs::write(
-        dist.join("index.html"),
-        "<!doctype html><title>Yiye</title>",
-    )
-    .unwrap();
-    std::fs::write(dist.join("frontend-0123456789abcdef.js"), "export {}").unwrap();
-    // What the build's post-build hook writes beside each asset (here: marker contents).
-    std::fs::write(dist.join("frontend-0123456789abcdef.js.br"), "brotli bytes").unwrap();
-    std::fs::write(dist.join("frontend-0123456789abcdef.js.gz"), "gzip bytes").unwrap();
-    std::fs::write(
-        dist.join("sw.js"),
-        "self.addEventListener('fetch', () => {})",
-    )
-    .unwrap();
-    AppState::open(Config {
-        data_dir: dir.join("data"),
-        dist_dir: dist,
-        admin_token: token.map(str::to_owned),
-        issuer: "yiye-test".into(),
-    })
-    .await
-    .unwrap()
+/// One test's ledger: a SQLite file in its temporary directory, or a database of its own on
+/// the test PostgreSQL cluster; the data directory (keys) is the temporary one either way.
+struct TestLedger {
+    root: std::path::PathBuf,
+    database: server::Database,
+    _temp: Option<TempDir>,
 }
+
+impl TestLedger {
+    /// `None` when PostgreSQL is asked for and there is no test cluster (outside scripts/test).
+    async fn new(tag: &str, backend: Backend) -> Option<Self> {
+        let temp = TempDir::new(tag);
+        let database = match backend {
+            Backend::Sqlite => server::Database::Sqlite(temp.0.join("data/yiye.sqlite3")),
+            Backend::Postgres => server::Database::Postgres(common::postgres_database(tag).await?),
+        };
+        Some(Self {
+            root: temp.0.clone(),
+            database,
+            _temp: Some(temp),
+        })
+    }
+
+    fn path(&self) -> &Path {
+        &self.root
+    }
+
+    async fn state(&self, token: Option<&str>) -> AppState {
+        self.state_at(token, server::Clock::System).await
+    }
+
+    async fn state_at(&self, token: Option<&str>, clock: server::Clock) -> AppState {
+        let dir = self.path();
+        let dist = dir.join("dist");
+        std::fs::create_dir_all(&dist).unwrap();
+        std::fs::write(
+            dist.join("index.html"),
+            "<!doctype html><title>Yiye</title>",
+        )
+        .unwrap();
+        std::fs::write(dist.join("frontend-0123456789abcdef.js"), "export {}").unwrap();
+        // What the build's post-build hook writes beside each asset (here: marker contents).
+        std::fs::write(dist.join("frontend-0123456789abcdef.js.br"), "brotli bytes").unwrap();
+        std::fs::write(dist.join("frontend-0123456789abcdef.js.gz"), "gzip bytes").unwrap();
+        std::fs::write(
+            dist.join("sw.js"),
+            "self.addEventListener('fetch', () => {})",
+        )
+        .unwrap();
+        AppState::open(Config {
+            data_dir: dir.join("data"),
+            dist_dir: dist,
+            admin_token: token.map(str::to_owned),
+            issuer: "yiye-test".into(),
+            key_dir: None,
+            database: Some(self.database.clone()),
+            clock,
+        })
+        .await
+        .unwrap()
+    }
+
+    /// What the ledger keeps of an application: its values, read straight from the database.
+    async fn stored_values(&self, id: &str) -> Value {
+        let body: String = match &self.database {
+            server::Database::Sqlite(path) => rusqlite::Connection::open(path)
+                .unwrap()
+                .query_row("SELECT body FROM applications WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })
+                .unwrap(),
+            server::Database::Postgres(url) => {
+                let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+                    .await
+                    .unwrap();
+                tokio::spawn(connection);
+                client
+                    .query_one("SELECT body FROM applications WHERE id = $1", &[&id])
+                    .await
+                    .unwrap()
+                    .get(0)
+            }
+        };
+        serde_json::from_str::<Value>(&body).unwrap()["values"].clone()
+    }
+}
+
+/// A SQLite-only state, for tests that do not touch the ledger's content.
+async fn state(dir: &Path, token: Option<&str>) -> AppState {
+    let ledger = TestLedger {
+        root: dir.to_path_buf(),
+        database: server::Database::Sqlite(dir.join("data/yiye.sqlite3")),
+        _temp: None,
+    };
+    ledger.state(token).await
+}
+
+/// `on_both!(name, …)`: each `async fn name(backend: Backend)` becomes the tests
+/// `name::sqlite` and `name::postgres` — the same test on both ledgers, not a copy.
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name(super::Backend::Sqlite).await
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    super::$name(super::Backend::Postgres).await
+                }
+            }
+        )*
+    };
+}
+
+on_both!(
+    intake_issues_a_verifiable_license_once,
+    invalid_fields_get_per_field_422s,
+    concurrent_sends_of_one_id_issue_one_license,
+    revocation_and_rotation,
+    registry_catalog_keys,
+    handed_over_applications_from_enrolled_devices_only,
+    values_the_form_derives_replace_contradicting_ones,
+    today_is_the_authoritys_day_not_the_utc_day,
+    two_servers_on_one_ledger_number_once_and_issue_once,
+);
 
 async fn send(app: &Router, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Value) {
     let res = app.clone().oneshot(req).await.unwrap();
@@ -68,10 +170,11 @@ fn get(path: &str) -> Request<Body> {
     Request::get(path).body(Body::empty()).unwrap()
 }
 
-#[tokio::test]
-async fn intake_issues_a_verifiable_license_once() {
-    let dir = TempDir::new("api-happy");
-    let app = app(state(&dir.0, Some(ADMIN_TOKEN)).await);
+async fn intake_issues_a_verifiable_license_once(backend: Backend) {
+    let Some(ledger) = TestLedger::new("api-happy", backend).await else {
+        return;
+    };
+    let app = app(ledger.state(Some(ADMIN_TOKEN)).await);
 
     let (status, _, first) = send(&app, post("/api/applications", &application("app-1", 0))).await;
     assert_eq!(status, StatusCode::CREATED, "{first}");
@@ -131,10 +234,11 @@ async fn intake_issues_a_verifiable_license_once() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
-#[tokio::test]
-async fn invalid_fields_get_per_field_422s() {
-    let dir = TempDir::new("api-422");
-    let app = app(state(&dir.0, None).await);
+async fn invalid_fields_get_per_field_422s(backend: Backend) {
+    let Some(ledger) = TestLedger::new("api-422", backend).await else {
+        return;
+    };
+    let app = app(ledger.state(None).await);
     let mut body = application("bad-1", 0);
     body["values"]["credit_code"] = json!("91110108551385O82Q");
     body["values"]["legal_rep_id_number"] = json!("110105194912310021");
@@ -180,10 +284,11 @@ async fn invalid_fields_get_per_field_422s() {
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
-#[tokio::test]
-async fn concurrent_sends_of_one_id_issue_one_license() {
-    let dir = TempDir::new("api-concurrent");
-    let state = state(&dir.0, None).await;
+async fn concurrent_sends_of_one_id_issue_one_license(backend: Backend) {
+    let Some(ledger) = TestLedger::new("api-concurrent", backend).await else {
+        return;
+    };
+    let state = ledger.state(None).await;
     let app = app(state.clone());
     let tasks: Vec<_> = (0..32)
         .map(|_| {
@@ -208,10 +313,11 @@ async fn concurrent_sends_of_one_id_issue_one_license() {
     assert_eq!(ledger, vec![("dup".to_owned(), numbers[0].clone())]);
 }
 
-#[tokio::test]
-async fn revocation_and_rotation() {
-    let dir = TempDir::new("api-revoke");
-    let app = app(state(&dir.0, Some(ADMIN_TOKEN)).await);
+async fn revocation_and_rotation(backend: Backend) {
+    let Some(ledger) = TestLedger::new("api-revoke", backend).await else {
+        return;
+    };
+    let app = app(ledger.state(Some(ADMIN_TOKEN)).await);
     let (_, _, a) = send(&app, post("/api/applications", &application("rev-a", 0))).await;
     let (_, _, b) = send(&app, post("/api/applications", &application("rev-b", 1))).await;
     let number_a = a["license"]["number"].as_str().unwrap();
@@ -266,7 +372,7 @@ async fn revocation_and_rotation() {
     // Rotate with the signer's key store (what `signer keygen --out` on the key dir does),
     // then reload: old licenses still verify, new ones carry the new key id.
     std::thread::sleep(std::time::Duration::from_millis(1100));
-    let mut store = signer::KeyStore::open(&key_dir(&dir.0.join("data"))).unwrap();
+    let mut store = signer::KeyStore::open(&key_dir(&ledger.path().join("data"))).unwrap();
     store.rotate(signer_now(), 60).unwrap();
     let (status, _, keys) = send(&app, admin_post("/api/admin/keys/reload", &json!({}))).await;
     assert_eq!(status, StatusCode::OK, "{keys}");
@@ -313,10 +419,11 @@ async fn admin_is_disabled_without_a_token() {
     assert_eq!(err["error"], "admin_disabled");
 }
 
-#[tokio::test]
-async fn registry_catalog_keys() {
-    let dir = TempDir::new("api-registry");
-    let app = app(state(&dir.0, None).await);
+async fn registry_catalog_keys(backend: Backend) {
+    let Some(ledger) = TestLedger::new("api-registry", backend).await else {
+        return;
+    };
+    let app = app(ledger.state(None).await);
     let (status, _, found) = send(&app, get("/api/registry/91310115L12TH3BJ31")).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
@@ -428,10 +535,11 @@ async fn static_files_and_headers() {
 
 /// Hand-over with no network: a device key signs the application into QR texts; once the
 /// device is enrolled, the desk's scan is issued exactly like an online submission.
-#[tokio::test]
-async fn handed_over_applications_from_enrolled_devices_only() {
-    let dir = TempDir::new("api-handover");
-    let app = app(state(&dir.0, Some(ADMIN_TOKEN)).await);
+async fn handed_over_applications_from_enrolled_devices_only(backend: Backend) {
+    let Some(ledger) = TestLedger::new("api-handover", backend).await else {
+        return;
+    };
+    let app = app(ledger.state(Some(ADMIN_TOKEN)).await);
     let device = signer::SigningKey::from_seed(&[0x42; 32], "icbc-pudong-03");
     let body = application("handover-1", 7);
     let signed = signer::sign_message(body.to_string().as_bytes(), &device).unwrap();
@@ -490,3 +598,223 @@ async fn handed_over_applications_from_enrolled_devices_only() {
         )
     );
 }
+
+async fn values_the_form_derives_replace_contradicting_ones(backend: Backend) {
+    let Some(ledger) = TestLedger::new("api-derived", backend).await else {
+        return;
+    };
+    let app = app(ledger.state(None).await);
+    let mut sent = application("derived-1", 0);
+    // The ID number 11010519491231002X says born 1949-12-31, female.
+    sent["values"]["legal_rep_birth_date"] = json!("1990-01-01");
+    sent["values"]["legal_rep_gender"] = json!("male");
+    let (status, _, answer) = send(&app, post("/api/applications", &sent)).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    let stored = ledger.stored_values("derived-1").await;
+    assert_eq!(stored["legal_rep_birth_date"], "1949-12-31");
+    assert_eq!(stored["legal_rep_gender"], "female");
+    // The same send again is the same application, not a conflict.
+    let (status, _, again) = send(&app, post("/api/applications", &sent)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(again["license"]["number"], answer["license"]["number"]);
+}
+
+async fn today_is_the_authoritys_day_not_the_utc_day(backend: Backend) {
+    // 2026-11-26T20:30Z: 04:30 on the 27th in Shanghai.
+    let now = catalog::Date::new(2026, 11, 26).unwrap().to_unix_days() * 86_400 + 20 * 3600 + 1800;
+    let today = catalog::Date::authority_day(now).unwrap();
+    let Some(ledger) = TestLedger::new("api-today", backend).await else {
+        return;
+    };
+    let app = app(ledger.state_at(None, server::Clock::Fixed(now)).await);
+    let with_lease_end = |id: &str, date: &str| {
+        let mut sent = application(id, 0);
+        sent["values"]["premises_ownership"] = json!("leased");
+        sent["values"]["lease_end_date"] = json!(date);
+        sent
+    };
+    let (status, _, answer) = send(
+        &app,
+        post(
+            "/api/applications",
+            &with_lease_end("today-27", "2026-11-27"),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    assert_eq!(
+        ledger.stored_values("today-27").await["application_date"],
+        "2026-11-27"
+    );
+
+    let refused = with_lease_end("today-26", "2026-11-26");
+    let (status, _, err) = send(&app, post("/api/applications", &refused)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    // The very words the browser shows: the catalog's, for the same day.
+    let catalog = catalog::Catalog::builtin();
+    let form = catalog
+        .merge(
+            "convenience_store",
+            &serde_json::from_value(refused["scope"].clone()).unwrap(),
+        )
+        .unwrap();
+    let values = catalog::complete_values(
+        &form,
+        &serde_json::from_value(refused["values"].clone()).unwrap(),
+        today,
+    );
+    let report = catalog::validate(&form, &values, today);
+    let browser = report.for_field("lease_end_date").next().unwrap();
+    assert_eq!(
+        err["fields"]["lease_end_date"]["en"],
+        browser.message.en.as_str()
+    );
+    assert_eq!(
+        err["fields"]["lease_end_date"]["zh"],
+        browser.message.zh.as_str()
+    );
+    assert!(browser.message.en.contains("cannot be before today"));
+}
+
+#[tokio::test]
+async fn admin_routes_refuse_before_reading_the_body() {
+    let bodies = ["", "{", "not json at all", r#"{"license_number": 7}"#, "[]"];
+    let routes = [
+        ("POST", "/api/admin/revocations"),
+        ("POST", "/api/admin/keys/reload"),
+        ("POST", "/api/admin/devices"),
+        ("GET", "/api/licenses/310115-2026-000001/permits/101"),
+    ];
+    for (token, expected, code) in [
+        (Some(ADMIN_TOKEN), StatusCode::UNAUTHORIZED, "unauthorized"),
+        (None, StatusCode::SERVICE_UNAVAILABLE, "admin_disabled"),
+    ] {
+        let dir = TempDir::new("api-admin-gate");
+        let app = app(state(&dir.0, token).await);
+        for (method, path) in routes {
+            for body in bodies {
+                for auth in [None, Some("Bearer wrong-token"), Some("Basic abc")] {
+                    let mut req = Request::builder()
+                        .method(method)
+                        .uri(path)
+                        .header(header::CONTENT_TYPE, "application/json");
+                    if let Some(auth) = auth {
+                        req = req.header(header::AUTHORIZATION, auth);
+                    }
+                    let req = req.body(Body::from(body)).unwrap();
+                    let (status, _, err) = send(&app, req).await;
+                    assert_eq!(status, expected, "{method} {path} {body:?} {auth:?}: {err}");
+                    assert_eq!(err["error"], code);
+                }
+            }
+        }
+    }
+}
+
+async fn two_servers_on_one_ledger_number_once_and_issue_once(backend: Backend) {
+    let Some(ledger) = TestLedger::new("api-two-servers", backend).await else {
+        return;
+    };
+    let first = app(ledger.state(None).await);
+    let second = app(ledger.state(None).await);
+    let mut sends = Vec::new();
+    for i in 0..24 {
+        let (a, b) = (first.clone(), second.clone());
+        sends.push(tokio::spawn(async move {
+            // Every id goes to both servers at once.
+            let body = application(&format!("two-{i}"), 0);
+            let (x, y) = tokio::join!(
+                send(&a, post("/api/applications", &body)),
+                send(&b, post("/api/applications", &body))
+            );
+            assert!(x.0.is_success() && y.0.is_success(), "{} {}", x.2, y.2);
+            assert_eq!(x.2["license"], y.2["license"]);
+            x.2["license"]["number"].as_str().unwrap().to_owned()
+        }));
+    }
+    let mut numbers = Vec::new();
+    for send in sends {
+        numbers.push(send.await.unwrap());
+    }
+    numbers.sort();
+    let year = &numbers[0][7..11];
+    let expected: Vec<String> = (1..=24)
+        .map(|seq| format!("310115-{year}-{seq:06}"))
+        .collect();
+    // Never reused, never skipped.
+    assert_eq!(numbers, expected);
+}
+
+/// 64 concurrent sends of 8 application ids, alternating between two servers on one ledger:
+/// exactly 8 licenses, numbered consecutively.
+async fn sixty_four_sends_of_eight_ids_on_two_servers(backend: Backend) {
+    let Some(ledger) = TestLedger::new("api-64-of-8", backend).await else {
+        return;
+    };
+    let servers = [app(ledger.state(None).await), app(ledger.state(None).await)];
+    let sends: Vec<_> = (0..64)
+        .map(|i| {
+            let server = servers[i % 2].clone();
+            let body = application(&format!("eight-{}", i % 8), 0);
+            tokio::spawn(async move { send(&server, post("/api/applications", &body)).await })
+        })
+        .collect();
+    let mut by_id = std::collections::BTreeMap::new();
+    for (i, sent) in sends.into_iter().enumerate() {
+        let (status, _, answer) = sent.await.unwrap();
+        assert!(status.is_success(), "{answer}");
+        let number = answer["license"]["number"].as_str().unwrap().to_owned();
+        let first = by_id.entry(i % 8).or_insert_with(|| number.clone());
+        assert_eq!(*first, number, "one id, one license");
+    }
+    let mut numbers: Vec<String> = by_id.into_values().collect();
+    numbers.sort();
+    let year = &numbers[0][7..11];
+    let expected: Vec<String> = (1..=8)
+        .map(|seq| format!("310115-{year}-{seq:06}"))
+        .collect();
+    assert_eq!(numbers, expected);
+    assert_eq!(ledger.state(None).await.ledger().await.unwrap().len(), 8);
+}
+
+on_both!(sixty_four_sends_of_eight_ids_on_two_servers);
+
+/// A revocation through one server is known at once to another on the same ledger, and both
+/// serve the very same signed list.
+async fn revocations_are_the_ledgers_not_an_instances(backend: Backend) {
+    let Some(ledger) = TestLedger::new("api-shared-revocations", backend).await else {
+        return;
+    };
+    let first = app(ledger.state(Some(ADMIN_TOKEN)).await);
+    let second = app(ledger.state(Some(ADMIN_TOKEN)).await);
+    let (_, _, before_first) = send(&first, get("/api/revocations")).await;
+    let (_, _, before_second) = send(&second, get("/api/revocations")).await;
+    assert_eq!(before_first, before_second);
+
+    let (status, _, issued) = send(
+        &first,
+        post("/api/applications", &application("shared-rev", 0)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{issued}");
+    let number = issued["license"]["number"].as_str().unwrap();
+    let qr = json!({ "qr_text": issued["license"]["qr_text"] });
+    let (_, _, verdict) = send(&second, post("/api/verify", &qr)).await;
+    assert_eq!(verdict["valid"], true, "{verdict}");
+
+    let revoke = json!({ "license_number": number, "reason": "false commitment" });
+    let (status, _, _) = send(&first, admin_post("/api/admin/revocations", &revoke)).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, _, verdict) = send(&second, post("/api/verify", &qr)).await;
+    assert_eq!(verdict["reason"], "revoked", "{verdict}");
+    let (_, _, from_first) = send(&first, get("/api/revocations")).await;
+    let (_, _, from_second) = send(&second, get("/api/revocations")).await;
+    assert_eq!(from_second["revoked"], json!([number]));
+    assert_eq!(
+        from_first, from_second,
+        "the same signed bytes from either instance"
+    );
+    assert_ne!(from_first["cose"], before_first["cose"]);
+}
+
+on_both!(revocations_are_the_ledgers_not_an_instances);

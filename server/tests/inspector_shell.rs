@@ -30,6 +30,9 @@ async fn inspector_navigations_fall_back_to_the_inspector_page() {
         dist_dir: dist,
         admin_token: None,
         issuer: "yiye-test".into(),
+        key_dir: None,
+        database: None,
+        clock: server::Clock::System,
     })
     .await
     .unwrap();

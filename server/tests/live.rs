@@ -1,5 +1,6 @@
-//! The `server` binary on a real socket with a real SQLite file: intake, idempotency under
-//! concurrency, revocation, rotation, a kill -9 in the middle of a burst, and hostile input.
+//! The `server` binary on a real socket with a real SQLite file (and, for the crash test, a real
+//! PostgreSQL database too): intake, idempotency under concurrency, revocation, rotation, a
+//! kill -9 in the middle of a burst, and hostile input.
 
 mod common;
 
@@ -7,7 +8,9 @@ use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use common::{ADMIN_TOKEN, Server, TempDir, application, raw_request, request, try_request};
+use common::{
+    ADMIN_TOKEN, Backend, Server, TempDir, application, raw_request, request, try_request,
+};
 use serde_json::{Value, json};
 
 #[test]
@@ -117,14 +120,32 @@ fn now() -> i64 {
         .as_secs() as i64
 }
 
-/// kill -9 during a burst; restart on the same file; resend what got no answer.
 #[test]
-fn crash_during_burst_loses_no_answered_license() {
+fn crash_during_burst_loses_no_answered_license_sqlite() {
+    crash_during_burst_loses_no_answered_license(Backend::Sqlite);
+}
+
+#[test]
+fn crash_during_burst_loses_no_answered_license_postgres() {
+    crash_during_burst_loses_no_answered_license(Backend::Postgres);
+}
+
+/// kill -9 of a server during a burst; another server on the same ledger (a restart on the
+/// SQLite file, the other instance on PostgreSQL) is sent everything again: every answered
+/// license is there unchanged, no number is used twice.
+fn crash_during_burst_loses_no_answered_license(backend: Backend) {
     const CLIENTS: usize = 6;
     const PER_CLIENT: usize = 150;
     let dir = TempDir::new("crash");
     let data = dir.0.join("data");
-    let mut server = Server::start(&data);
+    let database = match backend {
+        Backend::Sqlite => None,
+        Backend::Postgres => match common::postgres_database_blocking("crash") {
+            Some(url) => Some(url),
+            None => return,
+        },
+    };
+    let mut server = Server::start_on(&data, Some(ADMIN_TOKEN), database.as_deref());
     let addr = server.addr;
 
     let answered: Arc<Mutex<HashMap<String, String>>> = Arc::default();
@@ -169,7 +190,7 @@ fn crash_during_burst_loses_no_answered_license() {
         "the kill came too late to test anything"
     );
 
-    let server = Server::start(&data);
+    let server = Server::start_on(&data, Some(ADMIN_TOKEN), database.as_deref());
     let mut numbers = HashSet::new();
     for c in 0..CLIENTS {
         for i in 0..PER_CLIENT {
@@ -201,14 +222,18 @@ fn crash_during_burst_loses_no_answered_license() {
     }
     drop(server);
     // The ledger itself: one license per application, nothing else.
-    let conn = rusqlite::Connection::open(data.join("yiye.sqlite3")).unwrap();
-    let (licenses, distinct_apps): (i64, i64) = conn
-        .query_row(
-            "SELECT COUNT(*), COUNT(DISTINCT application_id) FROM licenses",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .unwrap();
+    const COUNTS: &str = "SELECT COUNT(*), COUNT(DISTINCT application_id) FROM licenses";
+    let (licenses, distinct_apps): (i64, i64) = match &database {
+        None => rusqlite::Connection::open(data.join("yiye.sqlite3"))
+            .unwrap()
+            .query_row(COUNTS, [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap(),
+        Some(url) => {
+            let mut client = postgres_client(url);
+            let row = client.query_one(COUNTS, &[]).unwrap();
+            (row.get(0), row.get(1))
+        }
+    };
     assert_eq!(licenses as usize, CLIENTS * PER_CLIENT);
     assert_eq!(distinct_apps, licenses);
     eprintln!(
@@ -216,6 +241,37 @@ fn crash_during_burst_loses_no_answered_license() {
         answered.len(),
         CLIENTS * PER_CLIENT - answered.len()
     );
+}
+
+/// A blocking PostgreSQL client for the test's final look at the ledger.
+fn postgres_client(url: &str) -> BlockingClient {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let client = runtime.block_on(async {
+        let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+            .await
+            .unwrap();
+        tokio::spawn(connection);
+        client
+    });
+    BlockingClient { runtime, client }
+}
+
+struct BlockingClient {
+    runtime: tokio::runtime::Runtime,
+    client: tokio_postgres::Client,
+}
+
+impl BlockingClient {
+    fn query_one(
+        &mut self,
+        sql: &str,
+        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    ) -> Result<tokio_postgres::Row, tokio_postgres::Error> {
+        self.runtime.block_on(self.client.query_one(sql, params))
+    }
 }
 
 fn raw(method: &str, path: &str, content_type: Option<&str>, body: &[u8]) -> Vec<u8> {

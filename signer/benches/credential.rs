@@ -43,9 +43,8 @@ const URL_BASE: &str = "https://yiye.example/i";
 
 fn main() {
     let key = common::key();
-    let keys = KeySet {
-        keys: vec![key.public_entry(None, 0)],
-    };
+    let keys =
+        KeySet::from_entries(vec![key.public_entry(None, 0)]).unwrap_or_else(|e| panic!("{e}"));
     let claims = common::samples().remove(0).1;
     let text = signer::issue(&claims, &key).unwrap_or_default();
     let cose = signer::to_cose(&text).unwrap_or_default();

@@ -268,6 +268,30 @@ impl<'a> Reader<'a> {
         Ok(Some(key))
     }
 
+    /// Reads past one item of the subset, as strictly as every other read: shortest heads,
+    /// valid UTF-8, integer map keys in deterministic order, arrays, maps and tags nested at
+    /// most `depth` deep.
+    pub fn skip(&mut self, depth: usize) -> Result<(), Malformed> {
+        match self.peek_major()? {
+            UINT | NINT => self.head().map(drop),
+            BYTES => self.bytes().map(drop),
+            TEXT => self.text().map(drop),
+            _ if depth == 0 => Err(structure("an item is nested too deeply")),
+            ARRAY => (0..self.array()?).try_for_each(|_| self.skip(depth - 1)),
+            MAP => {
+                let mut keys = self.map()?;
+                while self.key(&mut keys)?.is_some() {
+                    self.skip(depth - 1)?;
+                }
+                Ok(())
+            }
+            _ => {
+                self.tag()?;
+                self.skip(depth - 1)
+            }
+        }
+    }
+
     /// Fails unless the whole input was consumed.
     pub fn finish(&self) -> Result<(), Malformed> {
         if self.remaining() == 0 {

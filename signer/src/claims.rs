@@ -26,6 +26,12 @@ mod key {
     pub const PERMIT_NUMBER: i64 = 2;
     pub const PERMIT_VALID_UNTIL: i64 = 3;
     pub const PERMIT_SCOPE: i64 = 4;
+    /// Claims at or below this key are optional: signed, but a verifier that does not know
+    /// one reads past it. Every other unknown key is refused (README, "Growing the
+    /// credential").
+    pub const FIRST_OPTIONAL: i64 = -16;
+    /// How deeply an optional claim's value may nest arrays, maps and tags.
+    pub const OPTIONAL_DEPTH: usize = 8;
 }
 
 /// Everything a combined industry license QR code states. No personal ID number.
@@ -210,7 +216,8 @@ impl LicenseClaims {
                     }
                     permits = Some(list);
                 }
-                _ => return Err(structure("unknown claim")),
+                optional if optional <= key::FIRST_OPTIONAL => r.skip(key::OPTIONAL_DEPTH)?,
+                unknown => return Err(Malformed::UnsupportedClaim(format!("claim {unknown}"))),
             }
         }
         r.finish()?;
@@ -302,7 +309,11 @@ fn read_permit(
                 }
             }
             key::PERMIT_SCOPE => permit.scope = Some(compact::read_text(r)?),
-            _ => return Err(Malformed::Structure("unknown permit field")),
+            unknown => {
+                return Err(Malformed::UnsupportedClaim(format!(
+                    "permit field {unknown}"
+                )));
+            }
         }
     }
     if permit.scope.is_none()

@@ -9,6 +9,8 @@
 //!   check character is recomputed on decoding, so it costs nothing.
 //! * License number `DDDDDD-YYYY-SSSSSS`: one 54-bit integer in 7 bytes.
 
+use catalog::ids::{self, CreditCodeCheck};
+
 use crate::Malformed;
 use crate::cbor::{Reader, Str, Writer};
 use crate::charset::{BY_CHAR, CHARS};
@@ -136,43 +138,17 @@ pub fn read_text(r: &mut Reader) -> Result<String, Malformed> {
     }
 }
 
-/// GB 32100-2015 code characters: digits and capital letters except I, O, S, V, Z.
-const CREDIT_ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 const CREDIT_PACKED_LEN: usize = 11;
 
-fn credit_value(c: u8) -> Option<u32> {
-    CREDIT_ALPHABET
-        .iter()
-        .position(|&a| a == c)
-        .and_then(|p| u32::try_from(p).ok())
-}
-
-/// The GB 32100-2015 check character for the first 17 characters of a credit code.
-pub fn credit_code_check(first17: &[u8]) -> Option<u8> {
-    if first17.len() != 17 {
-        return None;
-    }
-    let mut weight = 1u32;
-    let mut sum = 0u32;
-    for &c in first17 {
-        sum += credit_value(c)? * weight;
-        weight = weight * 3 % 31;
-    }
-    CREDIT_ALPHABET
-        .get(((31 - sum % 31) % 31) as usize)
-        .copied()
-}
-
-/// Packs a well-formed credit code (valid check character) into 11 bytes.
+/// Packs a well-formed credit code (valid check character) into 11 bytes: its first 17
+/// characters as one base-31 number; the check character is recomputed when reading.
 fn pack_credit_code(code: &str) -> Option<[u8; CREDIT_PACKED_LEN]> {
-    let b = code.as_bytes();
-    let (first17, check) = (b.get(..17)?, b.get(17..)?);
-    if check != [credit_code_check(first17)?] {
+    if ids::check_credit_code(code) != CreditCodeCheck::Ok {
         return None;
     }
     let mut n: u128 = 0;
-    for &c in first17 {
-        n = n * 31 + u128::from(credit_value(c)?);
+    for &c in code.as_bytes().get(..17)? {
+        n = n * 31 + u128::from(ids::credit_code_value(c)?);
     }
     let bytes = n.to_be_bytes();
     let mut out = [0u8; CREDIT_PACKED_LEN];
@@ -202,23 +178,19 @@ pub fn read_credit_code(r: &mut Reader) -> Result<String, Malformed> {
             if b.len() != CREDIT_PACKED_LEN {
                 return Err(Malformed::Structure("packed credit code must be 11 bytes"));
             }
+            let out_of_range = Malformed::Structure("packed credit code out of range");
             let mut n = b.iter().fold(0u128, |n, &x| n << 8 | u128::from(x));
-            let mut digits = [0u8; 18];
-            for slot in digits.iter_mut().take(17).rev() {
-                *slot = CREDIT_ALPHABET
-                    .get((n % 31) as usize)
-                    .copied()
-                    .unwrap_or(b'0');
+            let mut first17 = ['0'; 17];
+            for slot in first17.iter_mut().rev() {
+                *slot = ids::credit_code_char((n % 31) as u32).unwrap_or('0');
                 n /= 31;
             }
             if n != 0 {
-                return Err(Malformed::Structure("packed credit code out of range"));
+                return Err(out_of_range);
             }
-            let check = credit_code_check(digits.get(..17).unwrap_or_default())
-                .ok_or(Malformed::Structure("packed credit code out of range"))?;
-            digits[17] = check;
-            String::from_utf8(digits.to_vec())
-                .map_err(|_| Malformed::Structure("packed credit code out of range"))
+            let mut code: String = first17.iter().collect();
+            code.push(ids::credit_code_check_char(&code).ok_or(out_of_range)?);
+            Ok(code)
         }
     }
 }
@@ -301,6 +273,40 @@ mod tests {
         (w.buf.len(), back)
     }
 
+    /// The text codes are part of the signed wire format: a changed table would make every
+    /// credential already issued read differently.
+    #[test]
+    fn charset_table_is_pinned() {
+        use sha2::{Digest, Sha256};
+        let bytes: Vec<u8> = CHARS.iter().flat_map(|c| c.to_be_bytes()).collect();
+        assert_eq!(
+            hex::encode(Sha256::digest(&bytes)),
+            "774981d7fc00b2b14fc429c58bdb836364d709865e5d6072bac0e328d01fee55"
+        );
+        assert!(
+            CHARS.len() <= usize::from(ESCAPE),
+            "the escape code must stay free"
+        );
+        assert!(
+            CHARS.iter().all(|c| !(0xd800..=0xdfff).contains(c)),
+            "a surrogate would need the escape"
+        );
+    }
+
+    #[test]
+    fn charset_encoding_is_sorted_and_the_exact_inverse_of_decoding() {
+        // code_of binary-searches BY_CHAR: strictly ascending also means no character twice.
+        assert!(BY_CHAR.windows(2).all(|w| w[0].0 < w[1].0));
+        assert_eq!(BY_CHAR.len(), CHARS.len());
+        for &(unit, code) in &BY_CHAR {
+            assert_eq!(CHARS.get(usize::from(code)), Some(&unit), "code {code}");
+        }
+        // With equal lengths, every code found from its character makes the two a bijection.
+        for (code, &unit) in CHARS.iter().enumerate() {
+            assert_eq!(code_of(unit).map(usize::from), Some(code), "U+{unit:04X}");
+        }
+    }
+
     #[test]
     fn chinese_text_is_packed() {
         let (len, back) = text_round_trip("上海浦东便利店有限公司");
@@ -336,25 +342,16 @@ mod tests {
     }
 
     #[test]
-    fn credit_code_check_character() {
-        // Published GB 32100 examples (Huawei, Alibaba Cloud Computing).
-        for code in ["914403001922038216", "91330106673959654P"] {
-            let b = code.as_bytes();
-            assert_eq!(credit_code_check(&b[..17]), Some(b[17]), "{code}");
-        }
-    }
-
-    #[test]
     fn credit_code_packs_to_11_bytes() {
         for code in [
             "914403001922038216",
             "91330106673959654P",
             "YYYYYYYYYYYYYYYYY0",
         ] {
-            let Some(expected_check) = credit_code_check(&code.as_bytes()[..17]) else {
+            let Some(check) = ids::credit_code_check_char(&code[..17]) else {
                 panic!("bad alphabet in {code}");
             };
-            let code = format!("{}{}", &code[..17], char::from(expected_check));
+            let code = format!("{}{check}", &code[..17]);
             let mut w = Writer::default();
             write_credit_code(&mut w, &code);
             assert_eq!(w.buf.len(), 12);

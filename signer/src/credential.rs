@@ -252,3 +252,196 @@ pub fn parse_url_form(text: &str) -> std::borrow::Cow<'_, str> {
         None => fragment.into(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cbor::Writer;
+    use crate::claims::{Address, PermitClaim};
+    use crate::cose;
+
+    const ISSUED: i64 = 1_777_593_600;
+    const UNTIL: i64 = ISSUED + 5 * 365 * 86_400;
+
+    fn claims() -> LicenseClaims {
+        LicenseClaims {
+            issuer: "310115".into(),
+            license_number: "310115-2026-000001".into(),
+            issued_at: ISSUED,
+            valid_from: ISSUED,
+            valid_until: UNTIL,
+            industry: 101,
+            permits: vec![PermitClaim {
+                kind: 2,
+                number: "310115-2026-000001-02".into(),
+                valid_until: UNTIL,
+                scope: Some("酒类零售".into()),
+            }],
+            business_name: "一叶便利店".into(),
+            credit_code: "91310115MA1H7GK2X0".into(),
+            address: Address {
+                division: 310_115,
+                detail: "张江路1号".into(),
+            },
+            legal_representative: "王芳".into(),
+        }
+    }
+
+    /// Today's payload with `extra` (encoded key-value pairs, after every claim of today in
+    /// deterministic order) added to its map, signed as a newer issuer would.
+    fn issued_with(extra: &[(i64, &[u8])]) -> (String, KeySet) {
+        let key = SigningKey::from_seed(&[3; 32], "310115");
+        let mut payload = claims().to_cbor();
+        // A map of fewer than 24 entries: the count is in the first byte.
+        if let Some(head) = payload.first_mut() {
+            *head += u8::try_from(extra.len()).unwrap_or(0);
+        }
+        for &(claim, value) in extra {
+            let mut w = Writer::default();
+            w.int(claim);
+            payload.extend_from_slice(&w.buf);
+            payload.extend_from_slice(value);
+        }
+        let keys =
+            KeySet::from_entries(vec![key.public_entry(None, 0)]).unwrap_or_else(|e| panic!("{e}"));
+        (cose::seal(LICENSE_PREFIX, &payload, &key), keys)
+    }
+
+    /// What the lifecycle work may add: {1: version, 2: supersedes (packed number), 3: index}.
+    fn lifecycle_value() -> Vec<u8> {
+        let mut w = Writer::default();
+        w.map(3);
+        w.int(1);
+        w.uint(2);
+        w.int(2);
+        w.bytes(&[0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07]);
+        w.int(3);
+        w.uint(70_000);
+        w.buf
+    }
+
+    #[test]
+    fn a_future_optional_claim_is_signed_and_read_past() {
+        let value = lifecycle_value();
+        let nested = [0x81, 0xd8, 0x20, 0x82, 0x63, b'a', b'b', b'c', 0x20];
+        for extra in [
+            &[(-16, &value[..])][..],
+            &[(-24, &[0x18, 0x2a][..])],
+            &[
+                (-16, &value[..]),
+                (-17, &[0x63, b'x', b'y', b'z']),
+                (-300, &nested),
+            ],
+        ] {
+            let (text, keys) = issued_with(extra);
+            let verdict = verify(&text, &keys, None, ISSUED);
+            assert_eq!(verdict.code(), "valid", "{extra:?}");
+            assert_eq!(verdict.claims, Some(claims()), "{extra:?}");
+            assert_eq!(decode_unverified(&text), Ok(claims()));
+        }
+    }
+
+    #[test]
+    fn an_unknown_claim_outside_the_optional_range_asks_for_an_update() {
+        for (claim, shown) in [(-8, "claim -8"), (-15, "claim -15")] {
+            let (text, keys) = issued_with(&[(claim, &[0x01])]);
+            let verdict = verify(&text, &keys, None, ISSUED);
+            let want = Malformed::UnsupportedClaim(shown.into());
+            assert_eq!(verdict.reason, Some(Reason::Malformed(want.clone())));
+            assert_eq!(verdict.code(), "malformed_unsupported_claim");
+            assert!(want.to_string().contains("update the app"));
+            assert_eq!(verdict.claims, None, "nothing of it is shown as read");
+        }
+        // A CWT-registered key this verifier does not know, e.g. 8 (cnf), just after cti.
+        let mut payload = claims().to_cbor();
+        let cti = payload.windows(2).position(|w| w == [0x07, 0x47]);
+        let at = cti.map_or(payload.len(), |i| i + 2 + 7);
+        payload.splice(at..at, [0x08, 0x01]);
+        if let Some(head) = payload.first_mut() {
+            *head += 1;
+        }
+        assert_eq!(
+            LicenseClaims::from_cbor(&payload),
+            Err(Malformed::UnsupportedClaim("claim 8".into()))
+        );
+        // Permit maps have no optional range: {1: kind, 4: scope} gains a field 5.
+        let mut payload = claims().to_cbor();
+        let permit = payload.windows(3).position(|w| w == [0x26, 0x81, 0xa2]);
+        if let Some(head) = permit.and_then(|i| payload.get_mut(i + 2)) {
+            *head += 1;
+        }
+        payload.extend_from_slice(&[0x05, 0x01]);
+        assert_eq!(
+            LicenseClaims::from_cbor(&payload),
+            Err(Malformed::UnsupportedClaim("permit field 5".into()))
+        );
+    }
+
+    #[test]
+    fn optional_claims_are_decoded_strictly() {
+        let value = lifecycle_value();
+        let refused = |extra: &[(i64, &[u8])], tail: &[u8]| {
+            let (text, keys) = issued_with(extra);
+            let mut cose_bytes = to_cose(&text).unwrap_or_default();
+            if !tail.is_empty() {
+                // Re-sign the payload with the tail after the map.
+                let sign1 = cose::parse(&cose_bytes).map(|s| s.payload.to_vec());
+                let mut payload = sign1.unwrap_or_default();
+                payload.extend_from_slice(tail);
+                let key = SigningKey::from_seed(&[3; 32], "310115");
+                cose_bytes =
+                    to_cose(&cose::seal(LICENSE_PREFIX, &payload, &key)).unwrap_or_default();
+            }
+            verify(&from_cose(&cose_bytes), &keys, None, ISSUED).reason
+        };
+        let cbor = |why| Some(Reason::Malformed(Malformed::Cbor(why)));
+        assert_eq!(
+            refused(&[(-16, &value), (-16, &value)], &[]),
+            cbor("duplicate map key")
+        );
+        assert_eq!(
+            refused(&[(-17, &value), (-16, &value)], &[]),
+            cbor("map keys not in deterministic order")
+        );
+        assert_eq!(
+            refused(&[(-16, &value)], &[0x00]),
+            cbor("trailing bytes after the item")
+        );
+        let deepest = [&[0x81; 8][..], &[0x00]].concat();
+        let (text, keys) = issued_with(&[(-16, &deepest)]);
+        assert_eq!(verify(&text, &keys, None, ISSUED).code(), "valid");
+        let too_deep = [&[0x81; 9][..], &[0x00]].concat();
+        for (bad, why) in [
+            (
+                &too_deep[..],
+                Malformed::Structure("an item is nested too deeply"),
+            ),
+            (
+                &[0x18, 0x01],
+                Malformed::Cbor("integer or length not in its shortest form"),
+            ),
+            (
+                &[0x9f, 0xff],
+                Malformed::Cbor("indefinite-length items are not allowed"),
+            ),
+            (
+                &[0xf9, 0x3c, 0x00],
+                Malformed::Structure("floats and simple values are not used"),
+            ),
+            (
+                &[0x61, 0xff],
+                Malformed::Cbor("text string is not valid UTF-8"),
+            ),
+            (
+                &[0xa1, 0x61, b'k', 0x00],
+                Malformed::Structure("map keys must be integers"),
+            ),
+        ] {
+            assert_eq!(
+                refused(&[(-16, bad)], &[]),
+                Some(Reason::Malformed(why)),
+                "{bad:02x?}"
+            );
+        }
+    }
+}

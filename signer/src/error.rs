@@ -24,6 +24,10 @@ pub enum Malformed {
     /// Well-formed CBOR that is not a credential of this format.
     #[error("unexpected structure: {0}")]
     Structure(&'static str),
+    /// A claim or permit field this verifier does not know and may not ignore: the credential
+    /// comes from a newer issuer (see "Growing the credential" in the README).
+    #[error("the license carries {0}, which this verifier does not know; update the app")]
+    UnsupportedClaim(String),
 }
 
 impl Malformed {
@@ -37,6 +41,7 @@ impl Malformed {
             Malformed::Compression(_) => "malformed_compression",
             Malformed::Cbor(_) => "malformed_cbor",
             Malformed::Structure(_) => "malformed_structure",
+            Malformed::UnsupportedClaim(_) => "malformed_unsupported_claim",
         }
     }
 }

@@ -234,7 +234,8 @@ impl PublicKeyEntry {
         Ok(entry)
     }
 
-    /// The parsed key; weak (small-order) keys are refused.
+    /// The parsed key; weak (small-order) keys and a kid not derived from the key are
+    /// refused.
     pub fn verifying_key(&self) -> Result<VerifyingKey, Error> {
         let mut bytes = [0u8; 32];
         hex::decode_to_slice(&self.public_key, &mut bytes).map_err(|_| {
@@ -243,16 +244,18 @@ impl PublicKeyEntry {
                 self.kid
             ))
         })?;
-        if let Some(key) = cached(&bytes) {
-            return Ok(key);
-        }
         let key = VerifyingKey::from_bytes(&bytes).map_err(|_| {
             Error::InvalidKey(format!("key {}: not a valid Ed25519 point", self.kid))
         })?;
         if key.is_weak() {
             return Err(Error::InvalidKey(format!("key {}: weak key", self.kid)));
         }
-        remember(bytes, key);
+        if hex::encode(kid_of(&bytes)) != self.kid {
+            return Err(Error::InvalidKey(format!(
+                "key {}: kid does not match the public key",
+                self.kid
+            )));
+        }
         Ok(key)
     }
 
@@ -262,41 +265,73 @@ impl PublicKeyEntry {
     }
 }
 
-/// Recently parsed keys: point decompression costs about a tenth of a verification, and a
-/// verifier checks many credentials against the same few keys.
-static PARSED: std::sync::Mutex<Vec<([u8; 32], VerifyingKey)>> = std::sync::Mutex::new(Vec::new());
-const PARSED_MAX: usize = 32;
-
-fn cached(bytes: &[u8; 32]) -> Option<VerifyingKey> {
-    let parsed = PARSED.lock().ok()?;
-    parsed.iter().find(|(b, _)| b == bytes).map(|&(_, k)| k)
+/// The public keys a verifier trusts; its JSON is exactly that of `GET /api/keys`.
+///
+/// Every key is parsed once, when the set is built or deserialized, and a set holding an
+/// unusable key is refused there: point decompression costs about a tenth of a verification,
+/// and a verifier checks many credentials against the same few keys.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "KeySetJson", try_from = "KeySetJson")]
+pub struct KeySet {
+    /// All keys, current and retired, as served.
+    entries: Vec<PublicKeyEntry>,
+    /// `parsed[i]` is `entries[i]`'s key.
+    parsed: Vec<VerifyingKey>,
 }
 
-fn remember(bytes: [u8; 32], key: VerifyingKey) {
-    if let Ok(mut parsed) = PARSED.lock() {
-        if parsed.len() >= PARSED_MAX {
-            parsed.remove(0);
-        }
-        parsed.push((bytes, key));
+/// The JSON form of a key set: `{"keys": [...]}`.
+#[derive(Serialize, Deserialize)]
+struct KeySetJson {
+    keys: Vec<PublicKeyEntry>,
+}
+
+impl From<KeySet> for KeySetJson {
+    fn from(set: KeySet) -> Self {
+        KeySetJson { keys: set.entries }
     }
 }
 
-/// The public keys a verifier trusts; exactly the JSON of `GET /api/keys`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct KeySet {
-    /// All keys, current and retired.
-    pub keys: Vec<PublicKeyEntry>,
+impl TryFrom<KeySetJson> for KeySet {
+    type Error = Error;
+
+    fn try_from(json: KeySetJson) -> Result<Self, Error> {
+        KeySet::from_entries(json.keys)
+    }
+}
+
+impl fmt::Debug for KeySet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("KeySet")
+            .field("keys", &self.entries)
+            .finish()
+    }
 }
 
 impl KeySet {
+    /// The set of these keys; refused if any key is unusable (not hex, not a valid or a
+    /// weak Ed25519 key, or a kid not derived from it).
+    pub fn from_entries(entries: Vec<PublicKeyEntry>) -> Result<Self, Error> {
+        let mut set = KeySet::default();
+        for entry in entries {
+            set.push(entry)?;
+        }
+        Ok(set)
+    }
+
+    /// Adds a key; refused, leaving the set as it was, if the key is unusable.
+    pub fn push(&mut self, entry: PublicKeyEntry) -> Result<(), Error> {
+        let key = entry.verifying_key()?;
+        self.entries.push(entry);
+        self.parsed.push(key);
+        Ok(())
+    }
+
     /// Parses and validates key set JSON.
     pub fn from_json(json: &str) -> Result<Self, Error> {
-        let set: KeySet = serde_json::from_str(json).map_err(|e| Error::Json {
+        serde_json::from_str(json).map_err(|e| Error::Json {
             what: "key set",
             detail: e.to_string(),
-        })?;
-        set.validate()?;
-        Ok(set)
+        })
     }
 
     /// Pretty JSON.
@@ -304,30 +339,29 @@ impl KeySet {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
 
-    /// Checks every key parses, is not weak, and has the kid derived from it.
-    pub fn validate(&self) -> Result<(), Error> {
-        for entry in &self.keys {
-            let key = entry.verifying_key()?;
-            if hex::encode(kid_of(&key.to_bytes())) != entry.kid {
-                return Err(Error::InvalidKey(format!(
-                    "key {}: kid does not match the public key",
-                    entry.kid
-                )));
-            }
-        }
-        Ok(())
+    /// All keys, current and retired.
+    pub fn entries(&self) -> &[PublicKeyEntry] {
+        &self.entries
     }
 
-    /// Entries (with parsed keys) whose kid is `kid`; unusable entries are skipped.
+    /// Ends the validity of the key `kid` at `not_after`; returns its entry, if the set has it.
+    #[cfg(unix)]
+    fn retire(&mut self, kid: &str, not_after: i64) -> Option<&PublicKeyEntry> {
+        let entry = self.entries.iter_mut().find(|e| e.kid == kid)?;
+        entry.not_after = Some(not_after);
+        Some(entry)
+    }
+
+    /// Entries with their parsed keys whose kid is `kid`.
     pub(crate) fn by_kid<'s>(
         &'s self,
         kid: &[u8],
-    ) -> impl Iterator<Item = (&'s PublicKeyEntry, VerifyingKey)> {
+    ) -> impl Iterator<Item = (&'s PublicKeyEntry, &'s VerifyingKey)> {
         let kid = hex::encode(kid);
-        self.keys
+        self.entries
             .iter()
-            .filter(move |e| e.kid == kid)
-            .filter_map(|e| e.verifying_key().ok().map(|k| (e, k)))
+            .zip(&self.parsed)
+            .filter(move |(e, _)| e.kid == kid)
     }
 }
 
@@ -369,7 +403,7 @@ mod store {
                 source: e,
             })?;
             let keys = KeySet::from_json(&json)?;
-            let current = keys.keys.iter().find(|e| e.kid == key.kid());
+            let current = keys.entries().iter().find(|e| e.kid == key.kid());
             if current.is_none_or(|e| e.not_after.is_some()) {
                 return Err(Error::InvalidKey(format!(
                     "{}: the private key {} is not the current key of {}; \
@@ -405,9 +439,7 @@ mod store {
                 source: e,
             })?;
             let key = SigningKey::generate(issuer)?;
-            let keys = KeySet {
-                keys: vec![key.public_entry(issuer_name, now)],
-            };
+            let keys = KeySet::from_entries(vec![key.public_entry(issuer_name, now)])?;
             let store = KeyStore {
                 dir: dir.to_owned(),
                 key,
@@ -439,14 +471,11 @@ mod store {
                 ));
             }
             let new = SigningKey::generate(self.key.issuer())?;
-            let mut issuer_name = None;
-            for entry in &mut self.keys.keys {
-                if entry.kid == self.key.kid() {
-                    entry.not_after = Some(now.saturating_add(grace_seconds));
-                    issuer_name = entry.issuer_name.clone();
-                }
-            }
-            self.keys.keys.push(new.public_entry(issuer_name, now));
+            let issuer_name = self
+                .keys
+                .retire(self.key.kid(), now.saturating_add(grace_seconds))
+                .and_then(|entry| entry.issuer_name.clone());
+            self.keys.push(new.public_entry(issuer_name, now))?;
             // Key set first: if the key write fails, `open` reports the mismatch instead
             // of signing with a key the verifiers do not have.
             self.write_key_set()?;

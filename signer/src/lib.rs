@@ -10,6 +10,8 @@
 //! typed [`Malformed`] reason, never a panic, and allocation is bounded by the input size.
 //! See `README.md` for the byte-level format.
 
+#![forbid(unsafe_code)]
+
 mod base43;
 mod base45;
 mod cbor;
@@ -27,7 +29,6 @@ mod revocation;
 mod time;
 
 pub use claims::{Address, LicenseClaims, PermitClaim, derived_permit_number};
-pub use compact::credit_code_check;
 pub use credential::{
     LICENSE_PREFIX, MAX_QR_TEXT_LEN, Reason, Verdict, decode_unverified, from_cose, issue,
     parse_url_form, to_cose, url_form, verify,

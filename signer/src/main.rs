@@ -1,5 +1,7 @@
 //! `signer`: key generation, issuing and verifying license QR codes from the command line.
 
+#![forbid(unsafe_code)]
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

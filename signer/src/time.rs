@@ -1,38 +1,8 @@
 //! Minimal strict RFC 3339 timestamps (no time crate: this must build for the browser).
 
+use catalog::Date;
+
 use crate::Error;
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
-fn days_in_month(y: i64, m: i64) -> i64 {
-    match m {
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
 
 /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` into Unix seconds (fraction dropped).
 /// `t`/`z` and a space separator are accepted as RFC 3339 allows; leap seconds are not.
@@ -50,12 +20,14 @@ pub fn parse_rfc3339(s: &str) -> Result<i64, Error> {
     if !(at(4, b"-") && at(7, b"-") && at(10, b"Tt ") && at(13, b":") && at(16, b":")) {
         return Err(bad());
     }
-    let (y, mo, d) = (num(0, 4)?, num(5, 2)?, num(8, 2)?);
+    let date = Date::new(
+        u16::try_from(num(0, 4)?).map_err(|_| bad())?,
+        u8::try_from(num(5, 2)?).map_err(|_| bad())?,
+        u8::try_from(num(8, 2)?).map_err(|_| bad())?,
+    )
+    .ok_or_else(bad)?;
     let (h, mi, sec) = (num(11, 2)?, num(14, 2)?, num(17, 2)?);
-    if !(1..=12).contains(&mo) || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 {
-        return Err(bad());
-    }
-    if sec > 59 {
+    if h > 23 || mi > 59 || sec > 59 {
         return Err(bad());
     }
     let mut i = 19;
@@ -81,29 +53,38 @@ pub fn parse_rfc3339(s: &str) -> Result<i64, Error> {
     } else {
         return Err(bad());
     };
-    Ok(days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + sec - offset)
+    Ok(date.to_unix_days() * 86_400 + h * 3600 + mi * 60 + sec - offset)
 }
 
-/// Formats Unix seconds as `YYYY-MM-DDTHH:MM:SSZ`.
-pub fn format_rfc3339(t: i64) -> String {
+/// Formats Unix seconds as `YYYY-MM-DDTHH:MM:SSZ`; `None` outside the years 1–9999.
+pub fn format_rfc3339(t: i64) -> Option<String> {
     let (days, secs) = (t.div_euclid(86_400), t.rem_euclid(86_400));
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+    let date = Date::from_unix_days(days)?;
+    Some(format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        date.year,
+        date.month,
+        date.day,
         secs / 3600,
         secs / 60 % 60,
         secs % 60
-    )
+    ))
 }
 
 /// `years` calendar years after `unix` (UTC), same time of day; 29 February becomes the 28th
-/// in a year without it. Used for validity periods ("5 years from issue").
+/// in a year without it. Used for validity periods ("5 years from issue"). Saturates outside
+/// the years 1–9999.
 pub fn add_years(unix: i64, years: i64) -> i64 {
-    let days = unix.div_euclid(86_400);
-    let secs = unix.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    let d = if m == 2 && d == 29 { 28 } else { d };
-    days_from_civil(y + years, m, d) * 86_400 + secs
+    let (days, secs) = (unix.div_euclid(86_400), unix.rem_euclid(86_400));
+    let moved = Date::from_unix_days(days).and_then(|date| {
+        let year = u16::try_from(i64::from(date.year).checked_add(years)?).ok()?;
+        Date::new(year, date.month, date.day).or_else(|| Date::new(year, date.month, 28))
+    });
+    match moved {
+        Some(date) => date.to_unix_days() * 86_400 + secs,
+        None if years < 0 => i64::MIN,
+        None => i64::MAX,
+    }
 }
 
 #[cfg(test)]
@@ -123,8 +104,12 @@ mod tests {
         for (text, t) in table {
             assert_eq!(parse_rfc3339(text).ok(), Some(t), "{text}");
         }
-        assert_eq!(format_rfc3339(1_777_622_400), "2026-05-01T08:00:00Z");
-        assert_eq!(format_rfc3339(-1), "1969-12-31T23:59:59Z");
+        assert_eq!(
+            format_rfc3339(1_777_622_400).as_deref(),
+            Some("2026-05-01T08:00:00Z")
+        );
+        assert_eq!(format_rfc3339(-1).as_deref(), Some("1969-12-31T23:59:59Z"));
+        assert_eq!(format_rfc3339(i64::MAX), None);
     }
 
     #[test]

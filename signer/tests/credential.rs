@@ -3,15 +3,17 @@
 mod common;
 
 use signer::{
-    Address, Error, KeySet, LicenseClaims, Malformed, PermitClaim, RevocationList, SigningKey,
+    Address, Error, KeySet, LicenseClaims, Malformed, PermitClaim, PublicKeyEntry, RevocationList,
+    SigningKey,
 };
 
 const NOW: i64 = common::ISSUED + 86_400;
 
 fn keys_for(key: &SigningKey) -> KeySet {
-    KeySet {
-        keys: vec![key.public_entry(Some("上海市浦东新区市场监督管理局".into()), 0)],
-    }
+    KeySet::from_entries(vec![
+        key.public_entry(Some("上海市浦东新区市场监督管理局".into()), 0),
+    ])
+    .unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn hex(s: &str) -> Vec<u8> {
@@ -98,7 +100,7 @@ fn rfc8032_test_vectors() {
         // A key set entry of the vector's public key is accepted.
         let entry = ours.public_entry(None, 0);
         assert_eq!(entry.public_key, public);
-        assert!(KeySet { keys: vec![entry] }.validate().is_ok());
+        assert!(KeySet::from_entries(vec![entry]).is_ok());
     }
 }
 
@@ -376,20 +378,37 @@ fn validity_verdicts() {
 
     let stranger = SigningKey::from_seed(&[7; 32], "310115");
     assert_eq!(code(&keys_for(&stranger), None, NOW), "unknown_key");
-    // Same kid, different key: the signature decides.
-    let mut forged = keys_for(&stranger);
-    forged.keys[0].kid = key.kid().to_owned();
-    assert_eq!(code(&forged, None, NOW), "signature_invalid");
+    // A kid that names a key the signer does not hold: the signature decides.
+    let kid_header = |kid: &str| [&[0x04, 0x44][..], &hex(kid)].concat();
+    let cose = signer::to_cose(&text).unwrap_or_default();
+    let at = cose
+        .windows(6)
+        .position(|w| w == kid_header(key.kid()))
+        .unwrap_or_else(|| panic!("no kid in {}", hex::encode(&cose)));
+    let mut relabelled = cose.clone();
+    relabelled.splice(at..at + 6, kid_header(stranger.kid()));
+    assert_eq!(
+        signer::verify(
+            &signer::from_cose(&relabelled),
+            &keys_for(&stranger),
+            None,
+            NOW
+        )
+        .code(),
+        "signature_invalid"
+    );
 
-    let mut late = keys_for(&key);
-    late.keys[0].not_before = common::ISSUED + 1;
+    let edited = |edit: fn(&mut PublicKeyEntry)| {
+        let mut entry = key.public_entry(None, 0);
+        edit(&mut entry);
+        KeySet::from_entries(vec![entry]).unwrap_or_else(|e| panic!("{e}"))
+    };
+    let late = edited(|e| e.not_before = common::ISSUED + 1);
     assert_eq!(code(&late, None, NOW), "key_not_valid_at_issue");
-    let mut retired = keys_for(&key);
-    retired.keys[0].not_after = Some(common::ISSUED - 1);
+    let retired = edited(|e| e.not_after = Some(common::ISSUED - 1));
     assert_eq!(code(&retired, None, NOW), "key_not_valid_at_issue");
 
-    let mut wrong_issuer = keys_for(&key);
-    wrong_issuer.keys[0].issuer = "320114".into();
+    let wrong_issuer = edited(|e| e.issuer = "320114".into());
     assert_eq!(code(&wrong_issuer, None, NOW), "issuer_mismatch");
 }
 
@@ -400,9 +419,8 @@ fn rotated_key_keeps_old_licenses_valid() {
     let rotation = common::ISSUED + 100;
     let mut old_entry = old.public_entry(None, 0);
     old_entry.not_after = Some(rotation);
-    let keys = KeySet {
-        keys: vec![old_entry, new.public_entry(None, rotation)],
-    };
+    let keys = KeySet::from_entries(vec![old_entry, new.public_entry(None, rotation)])
+        .unwrap_or_else(|e| panic!("{e}"));
     let old_text = signer::issue(&fixed_claims(), &old).unwrap_or_default();
     let mut later = fixed_claims();
     later.issued_at = rotation + 1;
@@ -456,9 +474,8 @@ fn revocation_list_is_signed() {
 #[test]
 fn device_messages() {
     let device = SigningKey::generate("device-7f3a").unwrap_or_else(|e| panic!("{e}"));
-    let keys = KeySet {
-        keys: vec![device.public_entry(None, 0)],
-    };
+    let keys =
+        KeySet::from_entries(vec![device.public_entry(None, 0)]).unwrap_or_else(|e| panic!("{e}"));
     let payload = r#"{"id":"0b8f","fields":{"name":"一叶便利店"}}"#.as_bytes();
     let text = signer::sign_message(payload, &device).unwrap_or_default();
     assert!(text.starts_with(signer::MESSAGE_PREFIX));
@@ -630,9 +647,9 @@ fn key_files_and_rotation() {
     let reopened = signer::KeyStore::open(&dir).unwrap_or_else(|e| panic!("{e}"));
     assert_ne!(reopened.signing_key().kid(), first);
     let set = reopened.key_set();
-    assert_eq!(set.keys.len(), 2);
-    assert_eq!(set.keys[0].not_after, Some(2060));
-    assert_eq!(set.keys[1].not_before, 2000);
+    assert_eq!(set.entries().len(), 2);
+    assert_eq!(set.entries()[0].not_after, Some(2060));
+    assert_eq!(set.entries()[1].not_before, 2000);
     // A server that has not yet re-read the directory signs with the old key: within the
     // grace that license verifies; after it, the old key signs nothing valid.
     let signed_at = |iat: i64| {
@@ -644,7 +661,7 @@ fn key_files_and_rotation() {
     };
     assert_eq!(signed_at(2060), "valid");
     assert_eq!(signed_at(2061), "key_not_valid_at_issue");
-    assert_eq!(set.keys[1].issuer_name.as_deref(), Some("浦东"));
+    assert_eq!(set.entries()[1].issuer_name.as_deref(), Some("浦东"));
 
     std::fs::set_permissions(&key_path, std::fs::Permissions::from_mode(0o644)).ok();
     let err = SigningKey::load(&key_path)
@@ -677,6 +694,68 @@ fn an_enrolled_public_key_gets_the_same_entry_as_its_private_key() {
 }
 
 #[test]
+fn a_key_set_keeps_its_json_and_refuses_unusable_keys_when_built() {
+    let (old, new) = (common::key(), SigningKey::from_seed(&[0x42; 32], "310115"));
+    // keyset.json and GET /api/keys exactly as written before key sets held parsed keys.
+    let json = format!(
+        r#"{{
+  "keys": [
+    {{
+      "kid": "{}",
+      "issuer": "310115",
+      "issuer_name": "浦东",
+      "public_key": "{}",
+      "not_before": 1000,
+      "not_after": 2060
+    }},
+    {{
+      "kid": "{}",
+      "issuer": "310115",
+      "public_key": "{}",
+      "not_before": 2000,
+      "not_after": null
+    }}
+  ]
+}}"#,
+        old.kid(),
+        hex::encode(old.public_key()),
+        new.kid(),
+        hex::encode(new.public_key()),
+    );
+    let set = KeySet::from_json(&json).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(set.to_json(), json);
+    assert_eq!(set.entries().len(), 2);
+    let compact: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
+    assert_eq!(serde_json::to_value(&set).ok(), Some(compact));
+
+    let wrong_kid = json.replacen(old.kid(), new.kid(), 1);
+    let not_hex = json.replacen(&hex::encode(old.public_key()), "zz", 1);
+    let weak = json.replacen(
+        &hex::encode(old.public_key()),
+        &format!("01{}", "00".repeat(31)),
+        1,
+    );
+    for (bad, why) in [
+        (wrong_kid, "kid does not match the public key"),
+        (not_hex, "public_key must be 64 hex digits"),
+        (weak, "weak key"),
+    ] {
+        let err = KeySet::from_json(&bad).err().map(|e| e.to_string());
+        assert!(err.as_deref().is_some_and(|e| e.contains(why)), "{err:?}");
+        // Deserializing directly (as the inspector does) refuses it too.
+        assert!(serde_json::from_str::<KeySet>(&bad).is_err(), "{why}");
+    }
+
+    let mut growing = KeySet::default();
+    let mut stray = new.public_entry(None, 0);
+    stray.kid = old.kid().to_owned();
+    assert!(growing.push(stray).is_err());
+    assert!(growing.entries().is_empty(), "a refused key is not added");
+    assert!(growing.push(old.public_entry(None, 0)).is_ok());
+    assert_eq!(growing.entries().len(), 1);
+}
+
+#[test]
 fn a_long_hand_over_splits_into_parts_that_join_in_any_order() {
     let device = signer::SigningKey::from_seed(&[7; 32], "device-7");
     let payload: Vec<u8> = (0..1500u32).map(|i| (i * 7919 % 251) as u8).collect();
@@ -701,14 +780,12 @@ fn a_long_hand_over_splits_into_parts_that_join_in_any_order() {
 
 #[test]
 fn validity_years_keep_the_calendar_date() {
-    let leap_day = signer::parse_rfc3339("2028-02-29T10:00:00Z").expect("time");
-    assert_eq!(
-        signer::format_rfc3339(signer::add_years(leap_day, 5)),
-        "2033-02-28T10:00:00Z"
-    );
-    let day = signer::parse_rfc3339("2026-11-22T00:00:00Z").expect("time");
-    assert_eq!(
-        signer::format_rfc3339(signer::add_years(day, 5)),
-        "2031-11-22T00:00:00Z"
-    );
+    let after = |from: &str, years: i64| {
+        let t = signer::parse_rfc3339(from).expect("time");
+        signer::format_rfc3339(signer::add_years(t, years)).expect("in range")
+    };
+    assert_eq!(after("2028-02-29T10:00:00Z", 5), "2033-02-28T10:00:00Z");
+    assert_eq!(after("2028-02-29T10:00:00Z", 4), "2032-02-29T10:00:00Z");
+    assert_eq!(after("2026-11-22T00:00:00Z", 5), "2031-11-22T00:00:00Z");
+    assert_eq!(signer::add_years(0, 10_000), i64::MAX);
 }

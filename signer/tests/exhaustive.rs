@@ -13,9 +13,8 @@ mod common;
 use signer::{KeySet, Reason, Verdict};
 
 fn keys() -> KeySet {
-    KeySet {
-        keys: vec![common::key().public_entry(None, 0)],
-    }
+    KeySet::from_entries(vec![common::key().public_entry(None, 0)])
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn rejected(v: &Verdict) -> bool {

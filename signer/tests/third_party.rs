@@ -58,9 +58,8 @@ fn pycose_verifies_with_public_key_only() {
         }
     };
     let keyset = std::env::temp_dir().join(format!("signer-keyset-{}.json", std::process::id()));
-    let set = signer::KeySet {
-        keys: vec![common::key().public_entry(None, 0)],
-    };
+    let set = signer::KeySet::from_entries(vec![common::key().public_entry(None, 0)])
+        .unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(&keyset, set.to_json()).unwrap_or_default();
     let out = Command::new(python)
         .arg(root.join("tests/third_party_verify.py"))

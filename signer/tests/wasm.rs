@@ -2,6 +2,8 @@
 //! signer verifies the same credentials with the same verdicts, renders QR codes, and makes
 //! device keys from the browser's CSPRNG (getrandom `wasm_js`).
 #![cfg(target_arch = "wasm32")]
+// Clippy's allow-expect-in-tests does not recognise #[wasm_bindgen_test] as a test.
+#![allow(clippy::expect_used)]
 
 mod common;
 
@@ -11,9 +13,8 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn key_set(issuer: &str) -> KeySet {
-    KeySet {
-        keys: vec![common::key_for(issuer).public_entry(None, 0)],
-    }
+    KeySet::from_entries(vec![common::key_for(issuer).public_entry(None, 0)])
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[wasm_bindgen_test]
@@ -43,7 +44,7 @@ fn verdicts_match_the_native_build() {
             "revoked"
         );
         assert_eq!(
-            signer::verify(&text, &KeySet { keys: vec![] }, None, during).code(),
+            signer::verify(&text, &KeySet::default(), None, during).code(),
             "unknown_key"
         );
     }
@@ -80,9 +81,8 @@ fn device_keys_come_from_the_browser_csprng() {
     let device = SigningKey::generate("device-1").expect("getrandom in the browser");
     let other = SigningKey::generate("device-1").expect("getrandom in the browser");
     assert_ne!(device.public_key(), other.public_key());
-    let keys = KeySet {
-        keys: vec![device.public_entry(None, 0)],
-    };
+    let keys =
+        KeySet::from_entries(vec![device.public_entry(None, 0)]).unwrap_or_else(|e| panic!("{e}"));
     let sealed = signer::sign_message(b"application", &device).expect("sign");
     assert_eq!(
         signer::verify_message(&sealed, &keys)

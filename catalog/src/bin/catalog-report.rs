@@ -1,5 +1,8 @@
 //! Prints the catalog's field-count report: `catalog-report` (table) or `catalog-report --json`.
 
+#![forbid(unsafe_code)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 fn main() {
     let report = catalog::Catalog::builtin().report();
     if std::env::args().any(|a| a == "--json") {

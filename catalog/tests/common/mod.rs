@@ -245,3 +245,23 @@ pub fn verdict_mismatches() -> Vec<String> {
 pub fn answers(pairs: &[(&str, ScopeAnswer)]) -> ScopeAnswers {
     pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
 }
+
+/// 2026-11-26T20:30Z: still the 26th in UTC, already 04:30 on the 27th in Shanghai.
+pub const LATE_EVENING_UTC: i64 = 20_783 * 86_400 + 20 * 3600 + 1800;
+
+/// The lease end date's finding (code, English words) for an application completed and
+/// validated at Unix time `now`, as browser and server both do it. (The establishment date is
+/// on no form, so the lease end date — not before today — stands in for a rule about today.)
+pub fn lease_end_finding(now: i64, lease_end: &str) -> Option<(catalog::IssueCode, String)> {
+    let form = full_form();
+    let today = Date::authority_day(now).expect("a real day");
+    let mut sent = valid_values(&form);
+    sent.insert("premises_ownership".into(), "leased".into());
+    sent.insert("lease_end_date".into(), lease_end.into());
+    let values = catalog::complete_values(&form, &sent, today);
+    let report = catalog::validate(&form, &values, today);
+    report
+        .for_field("lease_end_date")
+        .next()
+        .map(|i| (i.code, i.message.en.clone()))
+}

@@ -25,7 +25,7 @@ pub fn IssuerKey(props: &Props) -> Html {
         None => html! {},
         Some(Ok(set)) => html! {
             <ul>
-                { for set.keys.iter().map(|key| html! {
+                { for set.entries().iter().map(|key| html! {
                     <li><code>{ &key.kid }</code>{ " · " }{ &key.issuer }</li>
                 }) }
             </ul>

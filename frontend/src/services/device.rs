@@ -184,7 +184,7 @@ mod tests {
     fn keys_for(id: &str, public_key: &[u8; 32]) -> signer::KeySet {
         let entry = signer::PublicKeyEntry::for_public_key(&hex(public_key), id, 0)
             .unwrap_or_else(|e| panic!("{e}"));
-        signer::KeySet { keys: vec![entry] }
+        signer::KeySet::from_entries(vec![entry]).unwrap_or_else(|e| panic!("{e}"))
     }
 
     fn key_from(made: JsValue, id: &str) -> DeviceKey {

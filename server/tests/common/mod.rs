@@ -44,6 +44,11 @@ impl Server {
     }
 
     pub fn start_with(data: &Path, token: Option<&str>) -> Self {
+        Self::start_on(data, token, None)
+    }
+
+    /// With the ledger at `database` (`--database`), else the SQLite file in `data`.
+    pub fn start_on(data: &Path, token: Option<&str>, database: Option<&str>) -> Self {
         let dist = data.join("..").join("dist-for-tests");
         let _ = std::fs::create_dir_all(&dist);
         let _ = std::fs::write(
@@ -61,6 +66,10 @@ impl Server {
             .stderr(Stdio::inherit());
         if let Some(t) = token {
             cmd.env("YIYE_ADMIN_TOKEN", t);
+        }
+        cmd.env_remove("YIYE_DATABASE_URL");
+        if let Some(url) = database {
+            cmd.arg("--database").arg(url);
         }
         let mut child = cmd.spawn().expect("spawn server");
         let stdout = child.stdout.take().unwrap();
@@ -298,4 +307,51 @@ pub fn application_for(industry: &str, id: &str, seed: usize) -> Value {
         "scope": scope,
         "values": values,
     })
+}
+
+/// Which ledger a test runs against: the same test runs on both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A database of its own on the test PostgreSQL cluster (`scripts/test` starts one and sets
+/// `YIYE_TEST_POSTGRES_URL`), as a URL. Without a cluster: a panic under `scripts/test`
+/// (`YIYE_REQUIRE_POSTGRES`), else `None` and the PostgreSQL variant says it was skipped.
+pub async fn postgres_database(tag: &str) -> Option<String> {
+    let Ok(base) = std::env::var("YIYE_TEST_POSTGRES_URL") else {
+        assert!(
+            std::env::var_os("YIYE_REQUIRE_POSTGRES").is_none(),
+            "YIYE_TEST_POSTGRES_URL is not set: scripts/test starts a PostgreSQL cluster for these tests"
+        );
+        eprintln!("{tag}: no PostgreSQL test cluster (YIYE_TEST_POSTGRES_URL); skipped");
+        return None;
+    };
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let name = format!("t_{}_{}_{nanos}", tag.replace('-', "_"), std::process::id());
+    let (client, connection) = tokio_postgres::connect(&base, tokio_postgres::NoTls)
+        .await
+        .expect("connect to the test cluster");
+    let driver = tokio::spawn(connection);
+    client
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create a test database");
+    drop(client);
+    let _ = driver.await;
+    let (prefix, _) = base.rsplit_once('/').expect("a URL with a database");
+    Some(format!("{prefix}/{name}"))
+}
+
+/// [`postgres_database`] for tests without a runtime of their own.
+pub fn postgres_database_blocking(tag: &str) -> Option<String> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(postgres_database(tag))
 }

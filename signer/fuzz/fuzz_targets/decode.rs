@@ -7,7 +7,7 @@ use signer::{KeySet, RevocationList, SignedRevocationList, SigningKey};
 
 fuzz_target!(|data: &[u8]| {
     let key = SigningKey::from_seed(&[0x59; 32], "310115");
-    let keys = KeySet { keys: vec![key.public_entry(None, 0)] };
+    let keys = KeySet::from_entries(vec![key.public_entry(None, 0)]).unwrap_or_else(|e| panic!("{e}"));
     let text = String::from_utf8_lossy(data);
     let _ = signer::verify(&text, &keys, None, 1_777_593_600);
     let _ = signer::decode_unverified(&text);

@@ -2,7 +2,7 @@
 //! Shanghai Pudong (310115), Nanjing Yuhuatai (320114) and Nanchang Honggutan (360113).
 #![allow(dead_code)] // each test binary uses a different part
 
-use signer::{Address, LicenseClaims, PermitClaim, SigningKey, credit_code_check};
+use signer::{Address, LicenseClaims, PermitClaim, SigningKey};
 
 /// 2026-05-01T00:00:00Z.
 pub const ISSUED: i64 = 1_777_593_600;
@@ -21,7 +21,7 @@ pub fn key_for(issuer: &str) -> SigningKey {
 
 /// Completes 17 characters with the GB 32100 check character.
 pub fn credit(first17: &str) -> String {
-    let check = credit_code_check(first17.as_bytes()).map_or('?', char::from);
+    let check = catalog::ids::credit_code_check_char(first17).unwrap_or('?');
     format!("{first17}{check}")
 }
 

@@ -1,4 +1,4 @@
-//! The ledger: one SQLite file in WAL mode.
+//! The SQLite ledger: one file in WAL mode.
 //!
 //! Writes go through a single writer thread that commits in groups: it takes every job waiting
 //! in its channel (up to `MAX_BATCH`), runs them in one transaction and answers each job only
@@ -7,12 +7,17 @@
 //! is shared by the whole batch, which is what makes thousands of durable issuances per second
 //! possible. Reads use their own connections and never wait for the writer.
 
-use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use tokio::sync::{mpsc, oneshot};
+
+use super::{
+    Inserted, Ledger, LedgerError, LedgerFuture, MAX_SEQUENCE, NewApplication, REVOCATIONS_MARK,
+    Revocation, RevocationsAsOf, RevocationsMark, Revoked, SignNumbered, StoredApplication,
+    license_number,
+};
 
 const MAX_BATCH: usize = 2048;
 const READERS: usize = 4;
@@ -58,85 +63,52 @@ CREATE TABLE devices (
     enrolled_at INTEGER NOT NULL
 );
 "#,
+    r#"
+-- License numbers come from the database, advanced in the issuing transaction: every process
+-- on this file numbers from the same counter, and a rolled-back issuance gives its number back.
+CREATE TABLE license_counters (
+    division INTEGER NOT NULL,
+    year     INTEGER NOT NULL,
+    last_seq INTEGER NOT NULL,
+    PRIMARY KEY (division, year)
+);
+INSERT INTO license_counters (division, year, last_seq)
+    SELECT division, year, MAX(seq) FROM licenses GROUP BY division, year;
+"#,
+    r#"
+-- When the ledger began: the "as of" time of a revocation list with nothing revoked yet, the
+-- same for every process.
+CREATE TABLE ledger_meta (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    created_at INTEGER NOT NULL
+);
+INSERT INTO ledger_meta (id, created_at) VALUES (1, CAST(strftime('%s', 'now') AS INTEGER));
+"#,
 ];
 
-#[derive(Debug, thiserror::Error)]
-pub enum DbError {
-    #[error("sqlite: {0}")]
-    Sqlite(#[from] rusqlite::Error),
-    #[error("the ledger writer has stopped")]
-    WriterGone,
-    #[error("ledger write failed: {0}")]
-    Write(String),
-    #[error("could not start the ledger writer: {0}")]
-    Spawn(#[from] std::io::Error),
-    #[error("blocking task failed: {0}")]
-    Join(#[from] tokio::task::JoinError),
-}
-
-/// An application as stored, with the license issued for it.
-#[derive(Debug, Clone)]
-pub struct StoredApplication {
-    pub id: String,
-    pub content_hash: String,
-    pub industry: String,
-    pub received_at: i64,
-    pub license_number: String,
-    pub license: String,
-    pub revoked: Option<Revocation>,
-}
-
-#[derive(Debug, Clone)]
-pub struct Revocation {
-    pub reason: String,
-    pub revoked_at: i64,
-}
-
-/// Everything one issuance writes.
-#[derive(Debug)]
-pub struct NewLicense {
-    pub application_id: String,
-    pub content_hash: String,
-    pub industry: String,
-    pub body: String,
-    pub received_at: i64,
-    pub number: String,
-    pub division: u32,
-    pub year: i32,
-    pub seq: u32,
-    pub kid: String,
-    pub issued_at: i64,
-    pub qr_text: String,
-    pub license: String,
-}
-
-#[derive(Debug)]
-pub enum Inserted {
-    /// Committed to disk.
-    New,
-    /// The application id was already in the ledger (another process or a race): nothing written.
-    Existing(Box<StoredApplication>),
-}
-
-#[derive(Debug, PartialEq, Eq)]
-pub enum Revoked {
-    New,
-    Already,
-    UnknownLicense,
+impl From<rusqlite::Error> for LedgerError {
+    fn from(e: rusqlite::Error) -> Self {
+        LedgerError::Database(e.to_string())
+    }
 }
 
 enum Job {
-    Issue(Box<NewLicense>, oneshot::Sender<Result<Inserted, String>>),
+    Issue(
+        Box<NewApplication>,
+        SignNumbered,
+        oneshot::Sender<Result<Inserted, LedgerError>>,
+    ),
     Revoke {
         number: String,
         reason: String,
         at: i64,
-        reply: oneshot::Sender<Result<Revoked, String>>,
+        reply: oneshot::Sender<Result<Revoked, LedgerError>>,
     },
 }
 
-pub struct Db {
-    readers: Vec<Mutex<Connection>>,
+/// The ledger in one SQLite file: cheap to share (`Arc` inside).
+pub struct SqliteLedger {
+    readers: Arc<Vec<Mutex<Connection>>>,
     writer: mpsc::Sender<Job>,
 }
 
@@ -165,10 +137,10 @@ fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-impl Db {
+impl SqliteLedger {
     /// Opens (creating if needed) the ledger, runs migrations, seeds the registry when empty
     /// and starts the writer thread. Must be called inside a Tokio runtime.
-    pub fn open(path: &Path, registry_seed: &[(String, String)]) -> Result<Self, DbError> {
+    pub fn open(path: &Path, registry_seed: &[(String, String)]) -> Result<Self, LedgerError> {
         let mut conn = open(path)?;
         migrate(&mut conn)?;
         let seeded: i64 = conn.query_row("SELECT COUNT(*) FROM registry", [], |r| r.get(0))?;
@@ -189,75 +161,73 @@ impl Db {
         let (writer, rx) = mpsc::channel(MAX_BATCH * 4);
         std::thread::Builder::new()
             .name("ledger-writer".into())
-            .spawn(move || write_loop(conn, rx))?;
-        Ok(Self { readers, writer })
+            .spawn(move || write_loop(conn, rx))
+            .map_err(|e| LedgerError::Start(e.to_string()))?;
+        Ok(Self {
+            readers: Arc::new(readers),
+            writer,
+        })
     }
 
     /// Runs `f` on a free read connection on the blocking pool.
     async fn read<T: Send + 'static>(
-        self: &std::sync::Arc<Self>,
+        &self,
         f: impl FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
-    ) -> Result<T, DbError> {
-        let db = self.clone();
+    ) -> Result<T, LedgerError> {
+        let readers = self.readers.clone();
         tokio::task::spawn_blocking(move || {
-            let conn = db
-                .readers
+            let conn = readers
                 .iter()
                 .find_map(|m| m.try_lock().ok())
                 .unwrap_or_else(|| {
                     // All busy: wait for the first one. A poisoned lock only means another
                     // reader panicked; the connection itself is still usable.
-                    db.readers[0].lock().unwrap_or_else(|p| p.into_inner())
+                    readers[0].lock().unwrap_or_else(|p| p.into_inner())
                 });
-            f(&conn).map_err(DbError::from)
+            f(&conn).map_err(LedgerError::from)
         })
-        .await?
+        .await
+        .map_err(|e| LedgerError::Database(format!("reader task: {e}")))?
+    }
+}
+
+impl Ledger for SqliteLedger {
+    fn issue(&self, application: NewApplication, sign: SignNumbered) -> LedgerFuture<'_, Inserted> {
+        Box::pin(async move {
+            let (reply, rx) = oneshot::channel();
+            self.writer
+                .send(Job::Issue(Box::new(application), sign, reply))
+                .await
+                .map_err(|_| LedgerError::WriterGone)?;
+            rx.await.map_err(|_| LedgerError::WriterGone)?
+        })
     }
 
-    pub async fn issue(&self, license: NewLicense) -> Result<Inserted, DbError> {
-        let (reply, rx) = oneshot::channel();
-        self.writer
-            .send(Job::Issue(Box::new(license), reply))
-            .await
-            .map_err(|_| DbError::WriterGone)?;
-        rx.await
-            .map_err(|_| DbError::WriterGone)?
-            .map_err(DbError::Write)
+    fn revoke(&self, number: String, reason: String, at: i64) -> LedgerFuture<'_, Revoked> {
+        Box::pin(async move {
+            let (reply, rx) = oneshot::channel();
+            self.writer
+                .send(Job::Revoke {
+                    number,
+                    reason,
+                    at,
+                    reply,
+                })
+                .await
+                .map_err(|_| LedgerError::WriterGone)?;
+            rx.await.map_err(|_| LedgerError::WriterGone)?
+        })
     }
 
-    pub async fn revoke(
+    fn application(&self, id: String) -> LedgerFuture<'_, Option<StoredApplication>> {
+        Box::pin(self.read(move |c| application_by_id(c, &id)))
+    }
+
+    fn application_body(
         &self,
-        number: String,
-        reason: String,
-        at: i64,
-    ) -> Result<Revoked, DbError> {
-        let (reply, rx) = oneshot::channel();
-        self.writer
-            .send(Job::Revoke {
-                number,
-                reason,
-                at,
-                reply,
-            })
-            .await
-            .map_err(|_| DbError::WriterGone)?;
-        rx.await
-            .map_err(|_| DbError::WriterGone)?
-            .map_err(DbError::Write)
-    }
-
-    pub async fn application(
-        self: &std::sync::Arc<Self>,
-        id: String,
-    ) -> Result<Option<StoredApplication>, DbError> {
-        self.read(move |c| application_by_id(c, &id)).await
-    }
-
-    pub async fn application_body(
-        self: &std::sync::Arc<Self>,
         license_number: String,
-    ) -> Result<Option<(String, String)>, DbError> {
-        self.read(move |c| {
+    ) -> LedgerFuture<'_, Option<(String, String)>> {
+        Box::pin(self.read(move |c| {
             c.query_row(
                 "SELECT a.body, l.license FROM licenses l JOIN applications a ON a.id = l.application_id
                  WHERE l.number = ?1",
@@ -265,86 +235,80 @@ impl Db {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()
-        })
-        .await
+        }))
     }
 
-    pub async fn registry(
-        self: &std::sync::Arc<Self>,
-        credit_code: String,
-    ) -> Result<Option<String>, DbError> {
-        self.read(move |c| {
+    fn registry(&self, credit_code: String) -> LedgerFuture<'_, Option<String>> {
+        Box::pin(self.read(move |c| {
             c.query_row(
                 "SELECT record FROM registry WHERE credit_code = ?1",
                 [credit_code],
                 |r| r.get(0),
             )
             .optional()
-        })
-        .await
+        }))
     }
 
-    /// Enrols a device's public key (a `signer::PublicKeyEntry` as JSON). Enrolments are rare
-    /// admin acts, so they use a pooled connection; SQLite's lock orders them with the writer.
-    pub async fn enrol_device(
-        self: &std::sync::Arc<Self>,
+    /// Enrolments are rare admin acts, so they use a pooled connection; SQLite's lock orders
+    /// them with the writer.
+    fn enrol_device(
+        &self,
         kid: String,
         device_id: String,
         entry: String,
         at: i64,
-    ) -> Result<(), DbError> {
-        self.read(move |c| {
+    ) -> LedgerFuture<'_, ()> {
+        Box::pin(self.read(move |c| {
             c.execute(
                 "INSERT INTO devices (kid, device_id, entry, enrolled_at) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (kid) DO UPDATE SET device_id = ?2, entry = ?3",
-                rusqlite::params![kid, device_id, entry, at],
+                params![kid, device_id, entry, at],
             )
             .map(|_| ())
-        })
-        .await
+        }))
     }
 
-    /// Every enrolled device key, as `signer::PublicKeyEntry` JSON.
-    pub async fn device_entries(self: &std::sync::Arc<Self>) -> Result<Vec<String>, DbError> {
-        self.read(|c| {
+    fn device_entries(&self) -> LedgerFuture<'_, Vec<String>> {
+        Box::pin(self.read(|c| {
             let mut stmt = c.prepare("SELECT entry FROM devices ORDER BY enrolled_at, kid")?;
             stmt.query_map([], |r| r.get(0))?.collect()
-        })
-        .await
+        }))
     }
 
-    /// Revoked license numbers, oldest revocation first.
-    pub async fn revoked(self: &std::sync::Arc<Self>) -> Result<Vec<String>, DbError> {
-        self.read(|c| {
-            let mut stmt = c.prepare(
+    fn revocations_mark(&self) -> LedgerFuture<'_, RevocationsMark> {
+        Box::pin(self.read(|c| {
+            c.query_row(REVOCATIONS_MARK, [], |r| {
+                Ok(RevocationsMark {
+                    count: r.get(0)?,
+                    as_of: r.get(1)?,
+                })
+            })
+        }))
+    }
+
+    fn revocations(&self) -> LedgerFuture<'_, RevocationsAsOf> {
+        Box::pin(self.read(|c| {
+            let tx = c.unchecked_transaction()?;
+            let mark = tx.query_row(REVOCATIONS_MARK, [], |r| r.get(1))?;
+            let mut stmt = tx.prepare(
                 "SELECT license_number FROM revocations ORDER BY revoked_at, license_number",
             )?;
-            stmt.query_map([], |r| r.get(0))?.collect()
-        })
-        .await
+            let revoked = stmt
+                .query_map([], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            Ok(RevocationsAsOf {
+                revoked,
+                as_of: mark,
+            })
+        }))
     }
 
-    /// The highest sequence number used per (division, year), to continue numbering.
-    pub async fn sequences(
-        self: &std::sync::Arc<Self>,
-    ) -> Result<HashMap<(u32, i32), u32>, DbError> {
-        self.read(|c| {
-            let mut stmt =
-                c.prepare("SELECT division, year, MAX(seq) FROM licenses GROUP BY division, year")?;
-            stmt.query_map([], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?
-                .collect()
-        })
-        .await
-    }
-
-    /// Every (application id, license number) pair: for tests and audits.
-    pub async fn ledger(self: &std::sync::Arc<Self>) -> Result<Vec<(String, String)>, DbError> {
-        self.read(|c| {
+    fn licenses(&self) -> LedgerFuture<'_, Vec<(String, String)>> {
+        Box::pin(self.read(|c| {
             let mut stmt = c.prepare("SELECT application_id, number FROM licenses")?;
             stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
                 .collect()
-        })
-        .await
+        }))
     }
 }
 
@@ -381,12 +345,12 @@ fn application_by_id(c: &Connection, id: &str) -> rusqlite::Result<Option<Stored
 
 enum Reply {
     Issue(
-        oneshot::Sender<Result<Inserted, String>>,
-        Result<Inserted, String>,
+        oneshot::Sender<Result<Inserted, LedgerError>>,
+        Result<Inserted, LedgerError>,
     ),
     Revoke(
-        oneshot::Sender<Result<Revoked, String>>,
-        Result<Revoked, String>,
+        oneshot::Sender<Result<Revoked, LedgerError>>,
+        Result<Revoked, LedgerError>,
     ),
 }
 
@@ -428,8 +392,8 @@ fn run_batch(conn: &mut Connection, batch: Vec<Job>) -> BatchResult {
     let mut replies = Vec::with_capacity(batch.len());
     for job in batch {
         match job {
-            Job::Issue(lic, reply) => {
-                let r = insert_license(&mut tx, &lic).map_err(|e| e.to_string());
+            Job::Issue(application, sign, reply) => {
+                let r = insert_license(&mut tx, &application, sign);
                 replies.push(Reply::Issue(reply, r));
             }
             Job::Revoke {
@@ -438,7 +402,7 @@ fn run_batch(conn: &mut Connection, batch: Vec<Job>) -> BatchResult {
                 at,
                 reply,
             } => {
-                let r = insert_revocation(&tx, &number, &reason, at).map_err(|e| e.to_string());
+                let r = insert_revocation(&tx, &number, &reason, at).map_err(LedgerError::from);
                 replies.push(Reply::Revoke(reply, r));
             }
         }
@@ -450,8 +414,12 @@ fn run_batch(conn: &mut Connection, batch: Vec<Job>) -> BatchResult {
             let failed = replies
                 .into_iter()
                 .map(|r| match r {
-                    Reply::Issue(tx, _) => Reply::Issue(tx, Err(msg.clone())),
-                    Reply::Revoke(tx, _) => Reply::Revoke(tx, Err(msg.clone())),
+                    Reply::Issue(tx, _) => {
+                        Reply::Issue(tx, Err(LedgerError::Database(msg.clone())))
+                    }
+                    Reply::Revoke(tx, _) => {
+                        Reply::Revoke(tx, Err(LedgerError::Database(msg.clone())))
+                    }
                 })
                 .collect();
             Err((e, failed))
@@ -464,46 +432,68 @@ fn fail_all(e: rusqlite::Error, batch: Vec<Job>) -> (rusqlite::Error, Vec<Reply>
     let replies = batch
         .into_iter()
         .map(|job| match job {
-            Job::Issue(_, tx) => Reply::Issue(tx, Err(msg.clone())),
-            Job::Revoke { reply, .. } => Reply::Revoke(reply, Err(msg.clone())),
+            Job::Issue(_, _, tx) => Reply::Issue(tx, Err(LedgerError::Database(msg.clone()))),
+            Job::Revoke { reply, .. } => {
+                Reply::Revoke(reply, Err(LedgerError::Database(msg.clone())))
+            }
         })
         .collect();
     (e, replies)
 }
 
 /// One issuance inside the batch transaction, in its own savepoint so a failing job leaves
-/// the rest of the batch intact.
+/// the rest of the batch intact: the application row (or the one already there), the next
+/// number of its division and year, the license signed for that number.
 fn insert_license(
     tx: &mut rusqlite::Transaction<'_>,
-    l: &NewLicense,
-) -> rusqlite::Result<Inserted> {
+    a: &NewApplication,
+    sign: SignNumbered,
+) -> Result<Inserted, LedgerError> {
     let sp = tx.savepoint()?;
+    let outcome = number_and_sign(&sp, a, sign)?;
+    if matches!(outcome, Inserted::New(_)) {
+        sp.commit()?;
+    }
+    // Anything else drops the savepoint, which rolls it back: no number is used up.
+    Ok(outcome)
+}
+
+fn number_and_sign(
+    sp: &rusqlite::Savepoint<'_>,
+    a: &NewApplication,
+    sign: SignNumbered,
+) -> Result<Inserted, LedgerError> {
     let added = sp.execute(
         "INSERT INTO applications (id, content_hash, industry, body, received_at)
-         VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO NOTHING",
-        params![
-            l.application_id,
-            l.content_hash,
-            l.industry,
-            l.body,
-            l.received_at
-        ],
+             VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO NOTHING",
+        params![a.id, a.content_hash, a.industry, a.body, a.received_at],
     )?;
     if added == 0 {
-        let existing = application_by_id(&sp, &l.application_id)?
-            .ok_or(rusqlite::Error::QueryReturnedNoRows)?;
+        let existing = application_by_id(sp, &a.id)?
+            .ok_or_else(|| LedgerError::Database(format!("application {} has no license", a.id)))?;
         return Ok(Inserted::Existing(Box::new(existing)));
     }
+    let seq: i64 = sp.query_row(
+        "INSERT INTO license_counters (division, year, last_seq) VALUES (?1, ?2, 1)
+             ON CONFLICT (division, year) DO UPDATE SET last_seq = last_seq + 1
+             RETURNING last_seq",
+        params![a.division, a.year],
+        |r| r.get(0),
+    )?;
+    if seq > MAX_SEQUENCE {
+        return Ok(Inserted::NumbersExhausted);
+    }
+    let number = license_number(a.division, a.year, seq);
+    let signed = sign(&number)?;
     sp.execute(
         "INSERT INTO licenses (number, application_id, division, year, seq, kid, issued_at, qr_text, license)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
-            l.number, l.application_id, l.division, l.year, l.seq, l.kid, l.issued_at, l.qr_text,
-            l.license
+            number, a.id, a.division, a.year, seq, signed.kid, a.received_at, signed.qr_text,
+            signed.license
         ],
     )?;
-    sp.commit()?;
-    Ok(Inserted::New)
+    Ok(Inserted::New(signed))
 }
 
 fn insert_revocation(

@@ -1,0 +1,206 @@
+//! The contract between the server and the web apps: the JSON of `/api` as Rust types, used by
+//! both sides so the compiler sees every change to it. Pure (no HTTP, no DOM, no clock); it
+//! builds for wasm32 like `catalog` and `signer`.
+//!
+//! Field names are the README's documented JSON; keep them stable. Statuses are enums, never
+//! string literals.
+
+#![forbid(unsafe_code)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// The one bilingual text type (Chinese and English), the catalog's.
+pub use catalog::Text;
+
+/// `POST /api/applications`: an application as the browser's outbox sends it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApplicationRequest {
+    /// Client-generated, unique per application; the idempotency key.
+    pub id: String,
+    pub industry: String,
+    /// Business-scope answers: question id → `true`/`false` or a number.
+    #[serde(default)]
+    pub scope: catalog::ScopeAnswers,
+    /// Field id → text as typed.
+    #[serde(default)]
+    pub values: catalog::FormValues,
+}
+
+/// Where an application stands. Today every accepted application is issued at once; the
+/// review workflow adds the states before that.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicationStatus {
+    Received,
+    UnderReview,
+    CorrectionRequested,
+    Issued,
+    /// Issued, then revoked by the authority.
+    Revoked,
+    Rejected,
+    Withdrawn,
+}
+
+/// One permit of an issued license, as the applicant's license page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IssuedPermit {
+    /// Catalog permit code (the credential's permit kind).
+    pub kind: u16,
+    /// Catalog permit id.
+    pub id: String,
+    pub number: String,
+    pub name: Text,
+    pub department: Text,
+    pub valid_from: i64,
+    pub valid_until: i64,
+}
+
+/// A validation finding on one field: what is wrong and how to fix it, in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldIssue {
+    /// Machine-readable reason, e.g. `required`, `credit_code_check`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub code: String,
+    pub zh: String,
+    pub en: String,
+}
+
+impl FieldIssue {
+    pub fn new(code: &str, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        FieldIssue {
+            code: code.to_owned(),
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+
+    /// The message as one bilingual text.
+    pub fn text(&self) -> Text {
+        Text::new(self.zh.clone(), self.en.clone())
+    }
+}
+
+/// Findings by field id.
+pub type FieldIssues = BTreeMap<String, FieldIssue>;
+
+/// The combined license as issued (`POST /api/applications` → `license`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct License {
+    pub number: String,
+    /// The signing key's id.
+    pub kid: String,
+    /// Catalog industry id.
+    pub industry: String,
+    pub issued_at: i64,
+    pub valid_from: i64,
+    pub valid_until: i64,
+    pub permits: Vec<IssuedPermit>,
+    /// Exactly what the QR code carries, signed.
+    pub claims: signer::LicenseClaims,
+    pub qr_text: String,
+    /// Findings that did not stop issuance (e.g. a credit code the registry vouches for).
+    #[serde(default)]
+    pub warnings: FieldIssues,
+}
+
+/// `POST /api/applications` → 201 (or 200 for the same id again).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IssuedAnswer {
+    pub application_id: String,
+    pub status: ApplicationStatus,
+    pub license: License,
+}
+
+/// `GET /api/applications/{id}`: where an application stands, without personal data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrackingStatus {
+    pub application_id: String,
+    pub status: ApplicationStatus,
+    #[serde(default)]
+    pub industry: Option<String>,
+    #[serde(default)]
+    pub received_at: Option<i64>,
+    #[serde(default)]
+    pub license_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revocation_reason: Option<String>,
+}
+
+/// Every error answer: `{"error": code, "message": text, "fields": {...}}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: String,
+    pub message: String,
+    #[serde(default)]
+    pub fields: FieldIssues,
+}
+
+/// `POST /api/admin/revocations`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevokeRequest {
+    pub license_number: String,
+    pub reason: String,
+}
+
+/// `POST /api/verify`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerifyRequest {
+    pub qr_text: String,
+}
+
+/// `POST /api/admin/devices`: a device whose hand-over QR codes the authority will accept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrolRequest {
+    /// The device's own name for itself, e.g. "icbc-pudong-03".
+    pub device_id: String,
+    /// Ed25519 public key, 64 hex digits, as the device shows it.
+    pub public_key: String,
+}
+
+/// `POST /api/handover`: an application handed over with no network, as scanned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandOverRequest {
+    /// The QR texts: one `YYH1:` text, or every `YYHP:i/n:` part in any order.
+    pub qr_texts: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_are_snake_case_words() {
+        let words: Vec<String> = [
+            ApplicationStatus::Received,
+            ApplicationStatus::UnderReview,
+            ApplicationStatus::CorrectionRequested,
+            ApplicationStatus::Issued,
+            ApplicationStatus::Revoked,
+            ApplicationStatus::Rejected,
+            ApplicationStatus::Withdrawn,
+        ]
+        .iter()
+        .map(|s| serde_json::to_string(s).unwrap_or_default())
+        .collect();
+        assert_eq!(
+            words.join(" "),
+            r#""received" "under_review" "correction_requested" "issued" "revoked" "rejected" "withdrawn""#
+        );
+    }
+
+    #[test]
+    fn an_error_body_reads_with_or_without_field_codes() {
+        let body: ErrorBody = serde_json::from_str(
+            r#"{"error":"invalid_fields","message":"m","fields":{"a":{"zh":"甲","en":"A"},"b":{"code":"required","zh":"乙","en":"B"}}}"#,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(body.fields["a"].code, "");
+        assert_eq!(body.fields["b"].code, "required");
+        assert_eq!(body.fields["b"].text(), Text::new("乙", "B"));
+    }
+}

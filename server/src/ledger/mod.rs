@@ -1,0 +1,203 @@
+//! The ledger: what the authority has received and issued. Services talk to the [`Ledger`]
+//! trait only; SQLite ([`sqlite::SqliteLedger`], one machine) and PostgreSQL
+//! ([`postgres::PostgresLedger`], several instances on one database) implement it.
+//!
+//! The ledger owns what must hold across processes sharing one database: one license per
+//! application id (a unique key, checked in the issuing transaction) and license numbers from
+//! a counter per division and year advanced in that same transaction, so a number is never
+//! reused and never skipped by a rolled-back issuance.
+
+pub mod postgres;
+pub mod sqlite;
+
+use std::future::Future;
+use std::pin::Pin;
+
+/// What a ledger call returns, boxed so the trait can be used as `dyn Ledger`.
+pub type LedgerFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, LedgerError>> + Send + 'a>>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    #[error("database: {0}")]
+    Database(String),
+    #[error("the ledger writer has stopped")]
+    WriterGone,
+    #[error("could not start the ledger: {0}")]
+    Start(String),
+    #[error(transparent)]
+    Signing(#[from] SigningFailed),
+}
+
+/// Why a numbered license could not be signed; the issuance is rolled back with its number.
+#[derive(Debug, thiserror::Error)]
+pub enum SigningFailed {
+    #[error("signing the license failed: {0}")]
+    Signer(#[from] signer::Error),
+    #[error("encoding the license failed: {0}")]
+    Encoding(#[from] serde_json::Error),
+}
+
+/// An application as stored, with the license issued for it.
+#[derive(Debug, Clone)]
+pub struct StoredApplication {
+    pub id: String,
+    pub content_hash: String,
+    pub industry: String,
+    pub received_at: i64,
+    pub license_number: String,
+    pub license: String,
+    pub revoked: Option<Revocation>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Revocation {
+    pub reason: String,
+    pub revoked_at: i64,
+}
+
+/// An application about to be issued: everything but its license, which needs the number
+/// the ledger assigns.
+#[derive(Debug)]
+pub struct NewApplication {
+    pub id: String,
+    pub content_hash: String,
+    pub industry: String,
+    /// What the ledger keeps of the application (JSON).
+    pub body: String,
+    pub received_at: i64,
+    pub division: u32,
+    pub year: i32,
+}
+
+/// The license signed for a number.
+#[derive(Debug, Clone)]
+pub struct SignedLicense {
+    pub kid: String,
+    pub qr_text: String,
+    /// The license as answered (JSON).
+    pub license: String,
+}
+
+/// Builds and signs the license once the ledger has numbered it, inside the issuing
+/// transaction: a failure rolls the number back with everything else.
+pub type SignNumbered = Box<dyn FnOnce(&str) -> Result<SignedLicense, SigningFailed> + Send>;
+
+/// The highest sequence number of one division in one year: numbers are
+/// `DDDDDD-YYYY-NNNNNN`.
+pub const MAX_SEQUENCE: i64 = 999_999;
+
+/// A license number: division, year, sequence.
+pub fn license_number(division: u32, year: i32, seq: i64) -> String {
+    format!("{division:06}-{year:04}-{seq:06}")
+}
+
+#[derive(Debug)]
+pub enum Inserted {
+    /// Numbered, signed and committed to disk.
+    New(SignedLicense),
+    /// The application id was already in the ledger: nothing written.
+    Existing(Box<StoredApplication>),
+    /// No numbers left for this division this year: nothing written.
+    NumbersExhausted,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Revoked {
+    New,
+    Already,
+    UnknownLicense,
+}
+
+/// The content of the signed revocation list: made from the ledger alone, so every instance
+/// on one database signs the very same list (Ed25519 signatures are deterministic).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevocationsAsOf {
+    pub revoked: Vec<String>,
+    /// The latest revocation's time, or the ledger's creation before any.
+    pub as_of: i64,
+}
+
+/// Changes whenever a license is revoked: how many, and as of when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RevocationsMark {
+    pub count: i64,
+    pub as_of: i64,
+}
+
+/// Both backends' query for the mark (plain SQL both understand).
+const REVOCATIONS_MARK: &str =
+    "SELECT COUNT(*), COALESCE(MAX(revoked_at), (SELECT created_at FROM ledger_meta))
+     FROM revocations";
+
+pub trait Ledger: Send + Sync {
+    /// A registered enterprise's record (JSON), by credit code.
+    fn registry(&self, credit_code: String) -> LedgerFuture<'_, Option<String>>;
+    fn application(&self, id: String) -> LedgerFuture<'_, Option<StoredApplication>>;
+    /// The stored application (JSON) and its license (JSON), by license number.
+    fn application_body(
+        &self,
+        license_number: String,
+    ) -> LedgerFuture<'_, Option<(String, String)>>;
+    /// Records the application and its license, numbered and signed in one transaction, or
+    /// finds the application already there.
+    fn issue(&self, application: NewApplication, sign: SignNumbered) -> LedgerFuture<'_, Inserted>;
+    fn revoke(&self, number: String, reason: String, at: i64) -> LedgerFuture<'_, Revoked>;
+    /// A cheap mark that changes whenever a license is revoked.
+    fn revocations_mark(&self) -> LedgerFuture<'_, RevocationsMark>;
+    /// What the revocation list is made of, oldest revocation first.
+    fn revocations(&self) -> LedgerFuture<'_, RevocationsAsOf>;
+    /// Enrols (or re-enrols) a device key: a `signer::PublicKeyEntry` as JSON.
+    fn enrol_device(
+        &self,
+        kid: String,
+        device_id: String,
+        entry: String,
+        at: i64,
+    ) -> LedgerFuture<'_, ()>;
+    /// Every enrolled device key, as `signer::PublicKeyEntry` JSON.
+    fn device_entries(&self) -> LedgerFuture<'_, Vec<String>>;
+    /// Every (application id, license number) pair: for tests and audits.
+    fn licenses(&self) -> LedgerFuture<'_, Vec<(String, String)>>;
+}
+
+/// Where the ledger lives: `sqlite:PATH` or `postgres://…` (`--database`, `YIYE_DATABASE_URL`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Database {
+    Sqlite(std::path::PathBuf),
+    Postgres(String),
+}
+
+impl std::str::FromStr for Database {
+    type Err = String;
+
+    fn from_str(url: &str) -> Result<Self, String> {
+        if let Some(path) = url.strip_prefix("sqlite:") {
+            let path = path.strip_prefix("//").unwrap_or(path);
+            if path.is_empty() {
+                return Err("sqlite: needs a file path, e.g. sqlite:data/yiye.sqlite3".into());
+            }
+            Ok(Database::Sqlite(path.into()))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Database::Postgres(url.to_owned()))
+        } else {
+            Err("the database URL must start with sqlite: or postgres://".into())
+        }
+    }
+}
+
+impl Database {
+    /// Opens the ledger, migrating it and seeding the registry when empty.
+    pub async fn open(
+        &self,
+        registry_seed: &[(String, String)],
+    ) -> Result<std::sync::Arc<dyn Ledger>, LedgerError> {
+        Ok(match self {
+            Database::Sqlite(path) => {
+                std::sync::Arc::new(sqlite::SqliteLedger::open(path, registry_seed)?)
+            }
+            Database::Postgres(url) => {
+                std::sync::Arc::new(postgres::PostgresLedger::open(url, registry_seed).await?)
+            }
+        })
+    }
+}

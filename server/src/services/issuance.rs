@@ -1,0 +1,344 @@
+//! Intake and issuance: an application (online or handed over by QR) becomes exactly one
+//! license; tracking; one department's view; revocation; device enrolment; registry look-up.
+
+use contract::{
+    ApplicationRequest, ApplicationStatus, EnrolRequest, FieldIssue, HandOverRequest, IssuedPermit,
+    License, RevokeRequest, TrackingStatus,
+};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use signer::LicenseClaims;
+
+use super::catalog::{Prepared, check_credit_code, license_year, registry_values};
+use super::keys::Keys;
+use super::{ServiceError, Services};
+use crate::ledger::{
+    Inserted, NewApplication, Revoked, SignedLicense, SigningFailed, StoredApplication,
+};
+
+/// How long a license runs when none of its permits has a fixed validity (filings only).
+const DEFAULT_VALIDITY_YEARS: u8 = 5;
+
+const MAX_ID_LEN: usize = 64;
+
+/// What an issuance answers: the license JSON exactly as stored, so a repeated send gets the
+/// very same bytes.
+pub struct IssuedAnswer {
+    /// A new license (201) rather than one issued before (200).
+    pub new: bool,
+    pub application_id: String,
+    pub status: ApplicationStatus,
+    pub license_json: String,
+}
+
+fn check_id(id: &str) -> Result<(), ServiceError> {
+    let ok = !id.is_empty()
+        && id.len() <= MAX_ID_LEN
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if ok {
+        return Ok(());
+    }
+    Err(ServiceError::bad_request(
+        "invalid_id",
+        "the application id must be 1 to 64 characters of A-Z, a-z, 0-9, - and _",
+    )
+    .on_field(
+        "id",
+        FieldIssue::new(
+            "",
+            "申请编号须为1至64位字母、数字、- 或 _",
+            "the id must be 1 to 64 letters, digits, - or _",
+        ),
+    ))
+}
+
+fn status_of(stored: &StoredApplication) -> ApplicationStatus {
+    if stored.revoked.is_some() {
+        ApplicationStatus::Revoked
+    } else {
+        ApplicationStatus::Issued
+    }
+}
+
+/// Builds and signs the license for a prepared application under its number.
+///
+/// Each permit runs for its catalog validity from the issue time; the combined license runs
+/// until its last permit ends, and permits without a fixed validity (filings, one-off
+/// approvals) run with the license. Each permit carries its own end date in the claims.
+fn sign_license(
+    p: &Prepared,
+    number: &str,
+    now: i64,
+    keys: &Keys,
+) -> Result<SignedLicense, SigningFailed> {
+    let longest = p
+        .permits
+        .iter()
+        .filter_map(|x| x.validity_years)
+        .max()
+        .unwrap_or(DEFAULT_VALIDITY_YEARS);
+    let valid_until = signer::add_years(now, i64::from(longest));
+    let permits: Vec<signer::PermitClaim> = p
+        .permits
+        .iter()
+        .map(|permit| signer::PermitClaim {
+            kind: permit.kind,
+            number: signer::derived_permit_number(number, permit.kind),
+            valid_until: permit
+                .validity_years
+                .map_or(valid_until, |y| signer::add_years(now, i64::from(y))),
+            scope: None,
+        })
+        .collect();
+    let claims = LicenseClaims {
+        issuer: keys.issuer().to_owned(),
+        license_number: number.to_owned(),
+        issued_at: now,
+        valid_from: now,
+        valid_until,
+        industry: p.industry_code,
+        permits,
+        business_name: p.business_name.clone(),
+        credit_code: p.credit_code.clone(),
+        address: signer::Address {
+            division: p.division,
+            detail: p.address_detail.clone(),
+        },
+        legal_representative: p.legal_representative.clone(),
+    };
+    let (kid, qr_text) = keys.sign(&claims)?;
+    let permits = p
+        .permits
+        .iter()
+        .zip(&claims.permits)
+        .map(|(info, c)| IssuedPermit {
+            kind: c.kind,
+            id: info.id.clone(),
+            number: c.number.clone(),
+            name: info.name.clone(),
+            department: info.department.clone(),
+            valid_from: now,
+            valid_until: c.valid_until,
+        })
+        .collect();
+    let license = License {
+        number: number.to_owned(),
+        kid: kid.clone(),
+        industry: p.industry.clone(),
+        issued_at: now,
+        valid_from: now,
+        valid_until,
+        permits,
+        claims,
+        qr_text: qr_text.clone(),
+        warnings: p.warnings.clone(),
+    };
+    let license = serde_json::to_string(&license)?;
+    Ok(SignedLicense {
+        kid,
+        qr_text,
+        license,
+    })
+}
+
+impl Services {
+    /// One path for every way an application arrives (online, or handed over by QR): the
+    /// same id gives the same license, however often and however concurrently it is sent.
+    pub async fn submit(&self, req: ApplicationRequest) -> Result<IssuedAnswer, ServiceError> {
+        check_id(&req.id)?;
+        let now = self.now();
+        let today = catalog::Date::authority_day(now).ok_or_else(|| {
+            ServiceError::internal("clock", "the clock is outside years 1 to 9999")
+        })?;
+        // Never trust the browser: complete, merge and validate again with the catalog.
+        let prepared = self.catalog().prepare(&req, today)?;
+        let hash = hex::encode(Sha256::digest(prepared.canonical.as_bytes()));
+        if let Some(existing) = self.ledger().application(req.id.clone()).await? {
+            return repeat(existing, &hash);
+        }
+        let keys = self.signing_keys().await;
+        let application = NewApplication {
+            id: req.id.clone(),
+            content_hash: hash.clone(),
+            industry: prepared.industry.clone(),
+            body: prepared.record.clone(),
+            received_at: now,
+            division: prepared.division,
+            year: license_year(now),
+        };
+        let sign = Box::new(move |number: &str| sign_license(&prepared, number, now, &keys));
+        match self.ledger().issue(application, sign).await? {
+            Inserted::New(signed) => Ok(IssuedAnswer {
+                new: true,
+                application_id: req.id,
+                status: ApplicationStatus::Issued,
+                license_json: signed.license,
+            }),
+            Inserted::Existing(existing) => repeat(*existing, &hash),
+            Inserted::NumbersExhausted => Err(ServiceError::NumbersExhausted),
+        }
+    }
+
+    /// Where an application stands; no personal data.
+    pub async fn tracking(&self, id: String) -> Result<TrackingStatus, ServiceError> {
+        check_id(&id)?;
+        let found = self
+            .ledger()
+            .application(id)
+            .await?
+            .ok_or(ServiceError::NotFound("no application with this id"))?;
+        Ok(TrackingStatus {
+            status: status_of(&found),
+            application_id: found.id,
+            industry: Some(found.industry),
+            received_at: Some(found.received_at),
+            license_number: Some(found.license_number),
+            revoked_at: found.revoked.as_ref().map(|r| r.revoked_at),
+            revocation_reason: found.revoked.map(|r| r.reason),
+        })
+    }
+
+    /// One department's view of a license's permit, with the values of that permit's form.
+    pub async fn permit_record(&self, number: String, kind: &str) -> Result<Value, ServiceError> {
+        let kind: u16 = kind.parse().map_err(|_| {
+            ServiceError::bad_request("invalid_permit", "the permit kind must be a number")
+        })?;
+        if number.len() > 32 {
+            return Err(ServiceError::NotFound("no license with this number"));
+        }
+        let (body, license) = self
+            .ledger()
+            .application_body(number)
+            .await?
+            .ok_or(ServiceError::NotFound("no license with this number"))?;
+        self.catalog().permit_record(&body, &license, kind)
+    }
+
+    /// Revokes a license; `Ok(true)` when this call revoked it, `Ok(false)` when it already was.
+    pub async fn revoke(&self, req: RevokeRequest) -> Result<bool, ServiceError> {
+        if req.reason.trim().is_empty() || req.reason.chars().count() > 500 {
+            return Err(ServiceError::bad_request(
+                "invalid_reason",
+                "a revocation needs a reason of 1 to 500 characters",
+            )
+            .on_field(
+                "reason",
+                FieldIssue::new(
+                    "",
+                    "请填写撤销原因（不超过500字）",
+                    "give a reason (up to 500 characters)",
+                ),
+            ));
+        }
+        if req.license_number.len() > 32 {
+            return Err(ServiceError::NotFound("no license with this number"));
+        }
+        let outcome = self
+            .ledger()
+            .revoke(req.license_number.clone(), req.reason, self.now())
+            .await?;
+        match outcome {
+            Revoked::UnknownLicense => Err(ServiceError::NotFound("no license with this number")),
+            Revoked::Already => Ok(false),
+            Revoked::New => {
+                tracing::info!(license = %req.license_number, "license revoked");
+                Ok(true)
+            }
+        }
+    }
+
+    /// Enrols a device whose hand-over QR codes the authority will accept.
+    pub async fn enrol_device(
+        &self,
+        req: EnrolRequest,
+    ) -> Result<signer::PublicKeyEntry, ServiceError> {
+        let device_ok = (1..=32).contains(&req.device_id.len())
+            && req
+                .device_id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if !device_ok {
+            return Err(ServiceError::bad_request(
+                "invalid_device_id",
+                "device_id must be 1 to 32 characters of A-Z, a-z, 0-9, - and _",
+            ));
+        }
+        let now = self.now();
+        let entry = signer::PublicKeyEntry::for_public_key(&req.public_key, &req.device_id, now)
+            .map_err(|e| ServiceError::bad_request("invalid_public_key", e.to_string()))?;
+        let json =
+            serde_json::to_string(&entry).map_err(|e| ServiceError::internal("device entry", e))?;
+        self.ledger()
+            .enrol_device(entry.kid.clone(), req.device_id, json, now)
+            .await?;
+        tracing::info!(kid = %entry.kid, "device enrolled");
+        Ok(entry)
+    }
+
+    /// An application handed over with no network: QR codes signed by an enrolled device's
+    /// key, scanned at a connected desk. Verified with the signer, then treated exactly like
+    /// an online submission (same id → same license).
+    pub async fn hand_over(&self, req: HandOverRequest) -> Result<IssuedAnswer, ServiceError> {
+        let refused =
+            |code: &'static str, message: String| ServiceError::unprocessable(code, message);
+        let text = signer::join_message(&req.qr_texts)
+            .map_err(|e| refused("handover_incomplete", e.to_string()))?;
+        let mut devices = signer::KeySet::default();
+        for entry in self.ledger().device_entries().await? {
+            let entry = serde_json::from_str(&entry)
+                .map_err(|e| ServiceError::internal("device entry", e))?;
+            devices
+                .push(entry)
+                .map_err(|e| ServiceError::internal("device entry", e))?;
+        }
+        let message = signer::verify_message(&text, &devices).map_err(|e| match e {
+            signer::Error::UnknownKey { .. } => ServiceError::DeviceNotEnrolled,
+            signer::Error::SignatureInvalid => refused(
+                "handover_signature_invalid",
+                "the hand-over's signature does not verify: it was altered or misread; scan it again".into(),
+            ),
+            other => refused("handover_malformed", format!("not a readable hand-over: {other}")),
+        })?;
+        let application: ApplicationRequest =
+            serde_json::from_slice(&message.payload).map_err(|e| {
+                refused(
+                    "handover_malformed",
+                    format!("the signed content is not an application: {e}"),
+                )
+            })?;
+        tracing::info!(device = %message.kid, "application handed over by QR");
+        self.submit(application).await
+    }
+
+    /// A registered enterprise's pre-fill values, by credit code.
+    pub async fn registry(&self, code: &str) -> Result<Value, ServiceError> {
+        let code = code.trim().to_ascii_uppercase();
+        check_credit_code(&code)?;
+        let record = self
+            .ledger()
+            .registry(code.clone())
+            .await?
+            .ok_or(ServiceError::NotFound(
+                "no registered enterprise with this credit code",
+            ))?;
+        let record: Value = serde_json::from_str(&record)
+            .map_err(|e| ServiceError::internal("registry record", e))?;
+        let values = registry_values(&record);
+        Ok(json!({ "credit_code": code, "values": values, "record": record }))
+    }
+}
+
+/// The same id again: the same license if the content is the same, a conflict otherwise.
+fn repeat(existing: StoredApplication, hash: &str) -> Result<IssuedAnswer, ServiceError> {
+    if existing.content_hash != hash {
+        return Err(ServiceError::IdConflict);
+    }
+    Ok(IssuedAnswer {
+        new: false,
+        status: status_of(&existing),
+        application_id: existing.id,
+        license_json: existing.license,
+    })
+}

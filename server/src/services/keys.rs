@@ -1,0 +1,262 @@
+//! The signing keys, the signed revocation list, and verification.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant, SystemTime};
+
+use contract::FieldIssue;
+use serde::Serialize;
+use signer::{KeySet, KeyStore, LicenseClaims, RevocationList, SignedRevocationList, Verdict};
+
+use super::{ServiceError, Services};
+use crate::ledger::{RevocationsAsOf, RevocationsMark};
+
+/// The signing keys: the current private key and every public key.
+pub struct Keys {
+    store: KeyStore,
+}
+
+impl Keys {
+    /// Opens the key directory, creating a development key on first start (mode 0600).
+    pub fn load_or_create(dir: &Path, issuer: &str) -> Result<Self, signer::Error> {
+        KeyStore::create_or_open_dev(dir, issuer).map(|store| Self { store })
+    }
+
+    pub fn issuer(&self) -> &str {
+        self.store.signing_key().issuer()
+    }
+
+    pub fn key_set(&self) -> &KeySet {
+        self.store.key_set()
+    }
+
+    /// Signs claims; gives the key id and the QR text.
+    pub fn sign(&self, claims: &LicenseClaims) -> Result<(String, String), signer::Error> {
+        let key = self.store.signing_key();
+        let qr = signer::issue(claims, key)?;
+        Ok((key.kid().to_owned(), qr))
+    }
+}
+
+/// The current revocation list, both as checked by `verify` and as signed for clients, with
+/// what it was made from: the ledger's mark and the signing key.
+pub struct Revocations {
+    list: RevocationList,
+    signed: SignedRevocationList,
+    mark: RevocationsMark,
+    kid: String,
+}
+
+/// `GET /api/revocations`.
+#[derive(Serialize)]
+pub struct RevocationsBody<'a> {
+    issuer: &'a str,
+    issued_at: i64,
+    revoked: &'a [String],
+    cose: &'a str,
+}
+
+impl Revocations {
+    /// Signs the list as of the ledger's state: the same ledger and key give the same bytes
+    /// on every instance.
+    pub fn sign(content: RevocationsAsOf, keys: &Keys) -> Result<Self, signer::Error> {
+        let mark = RevocationsMark {
+            count: i64::try_from(content.revoked.len()).unwrap_or(i64::MAX),
+            as_of: content.as_of,
+        };
+        let list = RevocationList {
+            issuer: keys.issuer().to_owned(),
+            issued_at: content.as_of,
+            revoked: content.revoked,
+        };
+        let key = keys.store.signing_key();
+        let signed = list.sign(key)?;
+        Ok(Self {
+            list,
+            signed,
+            mark,
+            kid: key.kid().to_owned(),
+        })
+    }
+
+    pub fn body(&self) -> RevocationsBody<'_> {
+        RevocationsBody {
+            issuer: &self.list.issuer,
+            issued_at: self.list.issued_at,
+            revoked: &self.list.revoked,
+            cose: &self.signed.cose,
+        }
+    }
+}
+
+/// The keys in use and the list signed with them, swapped together when the key directory
+/// changes.
+pub struct KeyRing {
+    dir: PathBuf,
+    issuer: String,
+    keys: RwLock<Arc<Keys>>,
+    revocations: RwLock<Arc<Revocations>>,
+    /// When the key set file was last looked at, and its modification time then.
+    checked: Mutex<(Instant, Option<SystemTime>)>,
+}
+
+/// How often the key directory is looked at for a rotation by `signer keygen`.
+const KEY_CHECK_INTERVAL: Duration = Duration::from_secs(1);
+
+impl KeyRing {
+    pub fn open(
+        dir: PathBuf,
+        issuer: String,
+        revocations: RevocationsAsOf,
+    ) -> Result<Self, signer::Error> {
+        let keys = Keys::load_or_create(&dir, &issuer)?;
+        let revocations = Revocations::sign(revocations, &keys)?;
+        let modified = keyset_modified(&dir);
+        Ok(Self {
+            dir,
+            issuer,
+            keys: RwLock::new(Arc::new(keys)),
+            revocations: RwLock::new(Arc::new(revocations)),
+            checked: Mutex::new((Instant::now(), modified)),
+        })
+    }
+
+    pub fn current(&self) -> Arc<Keys> {
+        self.keys.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    fn cached_revocations(&self) -> Arc<Revocations> {
+        self.revocations
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Whether the key set file changed since the last look, looking at most once a second.
+    fn rotated(&self) -> bool {
+        let mut seen = self.checked.lock().unwrap_or_else(|p| p.into_inner());
+        if seen.0.elapsed() < KEY_CHECK_INTERVAL {
+            return false;
+        }
+        seen.0 = Instant::now();
+        let modified = keyset_modified(&self.dir);
+        let changed = modified != seen.1;
+        seen.1 = modified;
+        changed
+    }
+
+    /// Forget the last look, so the next one reloads.
+    fn recheck(&self) {
+        self.checked.lock().unwrap_or_else(|p| p.into_inner()).1 = None;
+    }
+
+    fn install(&self, keys: Keys, revocations: Revocations) {
+        *self.keys.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(keys);
+        *self.revocations.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(revocations);
+    }
+}
+
+fn keyset_modified(dir: &Path) -> Option<SystemTime> {
+    std::fs::metadata(dir.join(KeyStore::KEYSET_FILE))
+        .and_then(|m| m.modified())
+        .ok()
+}
+
+/// `POST /api/verify`: the verdict on a QR text that is a credential, valid or not.
+#[derive(Serialize)]
+pub struct VerifyOutcome {
+    pub valid: bool,
+    pub reason: &'static str,
+    pub message: String,
+    pub kid: Option<String>,
+    pub issuer_name: Option<String>,
+    pub claims: Option<LicenseClaims>,
+}
+
+/// Longest QR text accepted; a version-40 QR holds 4,296 alphanumeric characters.
+const MAX_QR_LEN: usize = 4296;
+
+impl Services {
+    /// Re-reads the key directory and re-signs the revocation list with the current key.
+    pub async fn reload_keys(&self) -> Result<(), ServiceError> {
+        let ring = self.keys();
+        let keys = Keys::load_or_create(&ring.dir, &ring.issuer)
+            .map_err(|e| ServiceError::internal("key reload", e))?;
+        let content = self.ledger().revocations().await?;
+        let revocations = Revocations::sign(content, &keys)
+            .map_err(|e| ServiceError::internal("revocation signing", e))?;
+        ring.install(keys, revocations);
+        tracing::info!("signing keys reloaded");
+        Ok(())
+    }
+
+    /// The signed revocation list as the ledger stands now. Another instance may have revoked
+    /// a license since this one last looked: a cheap mark says whether to sign it anew.
+    pub async fn revocations(&self) -> Result<Arc<Revocations>, ServiceError> {
+        let mark = self.ledger().revocations_mark().await?;
+        let ring = self.keys();
+        let cached = ring.cached_revocations();
+        let keys = ring.current();
+        if cached.mark == mark && cached.kid == keys.store.signing_key().kid() {
+            return Ok(cached);
+        }
+        let content = self.ledger().revocations().await?;
+        let fresh = Arc::new(
+            Revocations::sign(content, &keys)
+                .map_err(|e| ServiceError::internal("revocation signing", e))?,
+        );
+        *ring.revocations.write().unwrap_or_else(|p| p.into_inner()) = fresh.clone();
+        Ok(fresh)
+    }
+
+    /// The keys to sign with. `signer keygen` rotation retires the old key at once, so a
+    /// rotation by the CLI takes effect within a second even without the admin route. A failed
+    /// reload (e.g. caught between the CLI's two writes) keeps the old keys and is retried.
+    pub async fn signing_keys(&self) -> Arc<Keys> {
+        if self.keys().rotated() && self.reload_keys().await.is_err() {
+            self.keys().recheck();
+        }
+        self.keys().current()
+    }
+
+    /// Verifies a QR text against the keys and the ledger's revocations now. Text that is not
+    /// a credential at all is refused (422).
+    pub async fn verify(&self, qr_text: &str) -> Result<VerifyOutcome, ServiceError> {
+        if qr_text.len() > MAX_QR_LEN {
+            return Err(ServiceError::bad_request(
+                "malformed_qr",
+                "the QR text is longer than any QR code can hold",
+            ));
+        }
+        let text = signer::parse_url_form(qr_text.trim());
+        let keys = self.keys().current();
+        let revocations = self.revocations().await?;
+        let verdict: Verdict =
+            signer::verify(&text, keys.key_set(), Some(&revocations.list), self.now());
+        let code = verdict.code();
+        let message = verdict
+            .reason
+            .as_ref()
+            .map_or_else(|| "genuine and in force".to_owned(), |r| r.message());
+        if code.starts_with("malformed") {
+            return Err(
+                ServiceError::unprocessable("malformed_qr", message.clone()).on_field(
+                    "qr_text",
+                    FieldIssue::new(
+                        code,
+                        "这不是可读的许可证二维码,请重新扫描",
+                        format!("not a readable license QR code ({message}): scan it again"),
+                    ),
+                ),
+            );
+        }
+        Ok(VerifyOutcome {
+            valid: verdict.is_valid(),
+            reason: code,
+            message,
+            kid: verdict.kid,
+            issuer_name: verdict.issuer_name,
+            claims: verdict.claims,
+        })
+    }
+}

@@ -1,0 +1,129 @@
+//! The domain: everything the handlers ask for, free of HTTP and SQL. Each service returns a
+//! [`ServiceError`] the HTTP edge (`crate::error`) maps to a status and the JSON error body.
+
+pub mod catalog;
+pub mod issuance;
+pub mod keys;
+
+use std::sync::Arc;
+
+use contract::{FieldIssue, FieldIssues};
+
+use crate::clock::Clock;
+use crate::ledger::{Ledger, LedgerError};
+
+/// What went wrong, as the domain sees it. The HTTP edge picks the status from the variant.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// The request is well-formed but its content cannot be accepted (422).
+    #[error("{message}")]
+    Unprocessable {
+        code: &'static str,
+        message: String,
+        fields: FieldIssues,
+    },
+    /// The request itself is malformed (400).
+    #[error("{message}")]
+    BadRequest {
+        code: &'static str,
+        message: String,
+        fields: FieldIssues,
+    },
+    #[error("{0}")]
+    NotFound(&'static str),
+    /// The same application id arrived with different content (409).
+    #[error("an application with this id but different content was already received")]
+    IdConflict,
+    /// A hand-over signed by a device nobody enrolled (403).
+    #[error("the hand-over was signed by a device that is not enrolled")]
+    DeviceNotEnrolled,
+    /// No license numbers left for a division this year (503).
+    #[error("no license numbers left for this division this year")]
+    NumbersExhausted,
+    /// Ours, not the client's: logged, never shown.
+    #[error("{context}: {detail}")]
+    Internal {
+        context: &'static str,
+        detail: String,
+    },
+}
+
+impl ServiceError {
+    pub fn unprocessable(code: &'static str, message: impl Into<String>) -> Self {
+        ServiceError::Unprocessable {
+            code,
+            message: message.into(),
+            fields: FieldIssues::new(),
+        }
+    }
+
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        ServiceError::BadRequest {
+            code,
+            message: message.into(),
+            fields: FieldIssues::new(),
+        }
+    }
+
+    /// The same error with one field's finding.
+    pub fn on_field(mut self, field: impl Into<String>, issue: FieldIssue) -> Self {
+        if let ServiceError::Unprocessable { fields, .. }
+        | ServiceError::BadRequest { fields, .. } = &mut self
+        {
+            fields.insert(field.into(), issue);
+        }
+        self
+    }
+
+    pub fn internal(context: &'static str, detail: impl std::fmt::Display) -> Self {
+        ServiceError::Internal {
+            context,
+            detail: detail.to_string(),
+        }
+    }
+}
+
+impl From<LedgerError> for ServiceError {
+    fn from(e: LedgerError) -> Self {
+        ServiceError::internal("ledger", e)
+    }
+}
+
+/// Everything the services share: cheap to clone.
+#[derive(Clone)]
+pub struct Services(Arc<Inner>);
+
+struct Inner {
+    ledger: Arc<dyn Ledger>,
+    catalog: catalog::CatalogView,
+    keys: keys::KeyRing,
+    clock: Clock,
+}
+
+impl Services {
+    pub fn new(ledger: Arc<dyn Ledger>, keys: keys::KeyRing, clock: Clock) -> Self {
+        Services(Arc::new(Inner {
+            ledger,
+            catalog: catalog::CatalogView::builtin(),
+            keys,
+            clock,
+        }))
+    }
+
+    pub fn ledger(&self) -> &dyn Ledger {
+        self.0.ledger.as_ref()
+    }
+
+    pub fn catalog(&self) -> &catalog::CatalogView {
+        &self.0.catalog
+    }
+
+    pub fn keys(&self) -> &keys::KeyRing {
+        &self.0.keys
+    }
+
+    /// Unix seconds now, from the configured clock.
+    pub fn now(&self) -> i64 {
+        self.0.clock.now()
+    }
+}
