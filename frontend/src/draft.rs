@@ -3,14 +3,8 @@
 //! (as a record of its own, `services/records.rs`), and pure logic so it can be tested without
 //! a browser page.
 
-use std::fmt;
-use std::marker::PhantomData;
-
 use catalog::{Catalog, FormValues, MergedForm, ScopeAnswer, ScopeAnswers, Text, is_automatic};
-use serde::de::{MapAccess, Visitor};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-use crate::license::IssuedLicense;
+use contract::{FieldMap, License};
 
 /// Where a value shown in the form came from, so the form can mark it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,90 +13,6 @@ pub enum Origin {
     Registry,
     /// The applicant's profile saved on this device from an earlier application.
     Profile,
-}
-
-/// A few values by field id, in a Vec sorted by field id. In JSON an object, exactly as the
-/// `BTreeMap` it replaces (drafts kept on devices still load): a BTreeMap per value type added
-/// its own copy of the B-tree code to the wasm.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FieldMap<V>(Vec<(String, V)>);
-
-impl<V> Default for FieldMap<V> {
-    fn default() -> Self {
-        FieldMap(Vec::new())
-    }
-}
-
-impl<V> FieldMap<V> {
-    pub fn new() -> Self {
-        FieldMap::default()
-    }
-
-    fn position(&self, field: &str) -> Result<usize, usize> {
-        self.0.binary_search_by(|(id, _)| id.as_str().cmp(field))
-    }
-
-    pub fn get(&self, field: &str) -> Option<&V> {
-        let i = self.position(field).ok()?;
-        Some(&self.0[i].1)
-    }
-
-    pub fn contains_key(&self, field: &str) -> bool {
-        self.position(field).is_ok()
-    }
-
-    pub fn insert(&mut self, field: String, value: V) {
-        match self.position(&field) {
-            Ok(i) => self.0[i].1 = value,
-            Err(i) => self.0.insert(i, (field, value)),
-        }
-    }
-
-    pub fn remove(&mut self, field: &str) {
-        if let Ok(i) = self.position(field) {
-            self.0.remove(i);
-        }
-    }
-
-    pub fn clear(&mut self) {
-        self.0.clear();
-    }
-
-    /// In field id order.
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &V)> {
-        self.0.iter().map(|(id, value)| (id, value))
-    }
-}
-
-impl<V: Serialize> Serialize for FieldMap<V> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(self.iter())
-    }
-}
-
-impl<'de, V: Deserialize<'de>> Deserialize<'de> for FieldMap<V> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct MapVisitor<V>(PhantomData<V>);
-
-        impl<'de, V: Deserialize<'de>> Visitor<'de> for MapVisitor<V> {
-            type Value = FieldMap<V>;
-
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a map")
-            }
-
-            // A repeated key keeps its last value, as in a BTreeMap.
-            fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
-                let mut map = FieldMap::new();
-                while let Some((field, value)) = access.next_entry()? {
-                    map.insert(field, value);
-                }
-                Ok(map)
-            }
-        }
-
-        deserializer.deserialize_map(MapVisitor(PhantomData))
-    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -116,7 +26,7 @@ pub struct Draft {
     /// Field errors the server answered with (422), in both languages, shown on their fields
     /// until edited.
     pub server_errors: FieldMap<Text>,
-    pub license: Option<IssuedLicense>,
+    pub license: Option<License>,
     /// Milliseconds since the epoch of the last change, for listing drafts.
     pub updated_at: f64,
 }

@@ -96,8 +96,13 @@ texts! {
     TRACKING_LINK = "跟踪链接", "Tracking link";
     TRACKING_QR = "跟踪链接二维码", "QR code of the tracking link";
     STATUS = "状态", "Status";
+    STATUS_RECEIVED = "已受理", "Received";
+    STATUS_UNDER_REVIEW = "审核中", "Under review";
+    STATUS_CORRECTION_REQUESTED = "需补正", "Corrections requested";
     STATUS_ISSUED = "已发证", "Issued";
     STATUS_REVOKED = "已撤销", "Revoked";
+    STATUS_REJECTED = "不予许可", "Rejected";
+    STATUS_WITHDRAWN = "已撤回", "Withdrawn";
     STATUS_UNKNOWN = "查询中", "Checking";
     STATUS_OFFLINE = "离线：显示上次查询的状态", "Offline: showing the last known status";
     STATUS_UNAVAILABLE = "暂时无法查询状态（离线？），请稍后再试。", "The status cannot be checked right now (offline?). Try again later.";

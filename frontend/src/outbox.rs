@@ -5,7 +5,7 @@
 //! per application id, so sending again is always safe.
 
 use catalog::{FormValues, ScopeAnswers};
-use serde::Serialize;
+use contract::ApplicationRequest;
 
 /// The longest wait between two tries: a clerk offline for hours still sends within minutes of
 /// the network coming back (and at once on the `online` event).
@@ -26,14 +26,6 @@ pub struct OutboxEntry {
     pub next_try_at: f64,
     /// Why the last try failed, for the status line.
     pub last_error: Option<String>,
-}
-
-#[derive(Serialize)]
-struct Application<'a> {
-    id: &'a str,
-    industry: &'a str,
-    scope: &'a ScopeAnswers,
-    values: &'a FormValues,
 }
 
 impl OutboxEntry {
@@ -59,11 +51,11 @@ impl OutboxEntry {
     /// The application as the server takes it: the body of `POST /api/applications`, and what
     /// a hand-over signs. One serializer for both keeps one copy of its code in the wasm.
     pub fn application_json(&self) -> serde_json::Result<String> {
-        serde_json::to_string(&Application {
-            id: &self.id,
-            industry: &self.industry,
-            scope: &self.scope,
-            values: &self.values,
+        serde_json::to_string(&ApplicationRequest {
+            id: self.id.clone(),
+            industry: self.industry.clone(),
+            scope: self.scope.clone(),
+            values: self.values.clone(),
         })
     }
 

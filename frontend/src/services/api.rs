@@ -4,12 +4,11 @@
 use std::fmt;
 
 use catalog::{FormValues, Text};
+use contract::{ErrorBody, FieldIssues, FieldMap, IssuedAnswer, TrackingStatus};
 use gloo::net::http::{Request, Response};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use crate::draft::FieldMap;
-use crate::license::{IssuedAnswer, TrackingStatus};
 use crate::outbox::OutboxEntry;
 
 /// Why an API call did not give an answer the app can use.
@@ -52,16 +51,8 @@ impl fmt::Display for ApiError {
     }
 }
 
-#[derive(Deserialize)]
-struct ErrorBody {
-    error: String,
-    message: String,
-    #[serde(default)]
-    fields: FieldMap<Text>,
-}
-
-/// The server's error answer, and the per-field messages it carries (422).
-async fn error_from(response: Response) -> (ApiError, FieldMap<Text>) {
+/// The server's error answer, and the per-field findings it carries (422).
+async fn error_from(response: Response) -> (ApiError, FieldIssues) {
     let status = response.status();
     match response.json::<ErrorBody>().await {
         Ok(body) => (
@@ -78,7 +69,7 @@ async fn error_from(response: Response) -> (ApiError, FieldMap<Text>) {
                 code: "http_error".into(),
                 message: response.status_text(),
             },
-            FieldMap::new(),
+            FieldIssues::new(),
         ),
     }
 }
@@ -157,7 +148,15 @@ pub async fn submit(entry: &OutboxEntry) -> Result<SubmitOutcome, ApiError> {
         200 | 201 => Ok(SubmitOutcome::Issued(Box::new(parse(
             &read_text(response).await?,
         )?))),
-        422 => Ok(SubmitOutcome::NeedsChanges(error_from(response).await.1)),
+        422 => {
+            let findings = error_from(response).await.1;
+            Ok(SubmitOutcome::NeedsChanges(
+                findings
+                    .iter()
+                    .map(|(field, issue)| (field.clone(), issue.text()))
+                    .collect(),
+            ))
+        }
         _ => Err(error_from(response).await.0),
     }
 }

@@ -14,10 +14,10 @@
 //! maps and `{"zh","en"}`, the same everywhere in the workspace.
 
 use catalog::{FormValues, ScopeAnswers, Text};
+use contract::{FieldIssues, FieldMap, IssuedPermit, License};
 use serde::{Deserialize, Serialize};
 
-use crate::draft::{Draft, FieldMap, Origin};
-use crate::license::{IssuedLicense, IssuedPermit};
+use crate::draft::{Draft, Origin};
 use crate::outbox::OutboxEntry;
 
 /// The version this app writes.
@@ -187,7 +187,7 @@ impl From<DraftRecordV1> for Draft {
             values: record.values,
             origins,
             server_errors: record.server_errors,
-            license: record.license.map(IssuedLicense::from),
+            license: record.license.map(License::from),
             updated_at: record.updated_at,
         }
     }
@@ -211,8 +211,8 @@ impl From<OriginV1> for Origin {
     }
 }
 
-impl From<&IssuedLicense> for LicenseRecordV1 {
-    fn from(license: &IssuedLicense) -> LicenseRecordV1 {
+impl From<&License> for LicenseRecordV1 {
+    fn from(license: &License) -> LicenseRecordV1 {
         let claims = &license.claims;
         LicenseRecordV1 {
             number: license.number.clone(),
@@ -264,10 +264,10 @@ impl From<&IssuedLicense> for LicenseRecordV1 {
     }
 }
 
-impl From<LicenseRecordV1> for IssuedLicense {
-    fn from(record: LicenseRecordV1) -> IssuedLicense {
+impl From<LicenseRecordV1> for License {
+    fn from(record: LicenseRecordV1) -> License {
         let claims = record.claims;
-        IssuedLicense {
+        License {
             number: record.number,
             kid: record.kid,
             industry: record.industry,
@@ -313,6 +313,9 @@ impl From<LicenseRecordV1> for IssuedLicense {
                 legal_representative: claims.legal_representative,
             },
             qr_text: record.qr_text,
+            // Not kept: the license page does not show them, and the server already accepted
+            // the application despite them.
+            warnings: FieldIssues::new(),
         }
     }
 }

@@ -18,13 +18,13 @@ use std::cell::{Cell, RefCell};
 use std::future::Future;
 
 use catalog::FormValues;
+use contract::TrackingStatus;
 use gloo::storage::{SessionStorage, Storage};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 use yew::Callback;
 
 use crate::draft::Draft;
-use crate::license::TrackingStatus;
 use crate::outbox::OutboxEntry;
 use crate::services::idb::{self, Db, Error, Store};
 use crate::services::records::{self, DraftRecordV1, OutboxRecordV1, Unreadable};
