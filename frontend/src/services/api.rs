@@ -104,9 +104,17 @@ async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
     parse(&get_text(path).await?)
 }
 
-/// The issuing authority's public key set (`GET /api/keys`).
-pub async fn fetch_key_set() -> Result<signer::KeySet, ApiError> {
-    get_json("/api/keys").await
+/// `GET /api/keys` (`signer::KeySet`'s JSON) read as its entries only. The applicant app shows
+/// the keys and never verifies with them: a `KeySet` parses every key as a curve point when
+/// it is read, which put Ed25519 field arithmetic into this wasm.
+#[derive(Deserialize)]
+struct KeyEntries {
+    keys: Vec<signer::PublicKeyEntry>,
+}
+
+/// The issuing authority's public keys, current and retired (`GET /api/keys`).
+pub async fn fetch_issuer_keys() -> Result<Vec<signer::PublicKeyEntry>, ApiError> {
+    Ok(get_json::<KeyEntries>("/api/keys").await?.keys)
 }
 
 #[derive(Deserialize)]
