@@ -196,6 +196,16 @@ mod tests {
     }
 
     #[test]
+    fn a_tracking_status_reads_without_the_fields_added_later() {
+        let status: TrackingStatus = serde_json::from_str(
+            r#"{"application_id":"a","status":"revoked","license_number":"n","received_at":1,"revoked_at":2}"#,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(status.status, ApplicationStatus::Revoked);
+        assert_eq!((status.industry, status.revocation_reason), (None, None));
+    }
+
+    #[test]
     fn an_error_body_reads_with_or_without_field_codes() {
         let body: ErrorBody = serde_json::from_str(
             r#"{"error":"invalid_fields","message":"m","fields":{"a":{"zh":"甲","en":"A"},"b":{"code":"required","zh":"乙","en":"B"}}}"#,

@@ -95,6 +95,22 @@ mod tests {
     }
 
     #[test]
+    fn the_application_json_keeps_its_fields_in_order() {
+        // Hand-overs sign these bytes: the field order is part of what was signed.
+        let entry = OutboxEntry::new(
+            "a".into(),
+            "bookstore".into(),
+            [("sells_food".to_owned(), catalog::ScopeAnswer::YesNo(true))].into(),
+            [("phone".to_owned(), "13812345678".to_owned())].into(),
+            0.0,
+        );
+        assert_eq!(
+            entry.application_json().unwrap(),
+            r#"{"id":"a","industry":"bookstore","scope":{"sells_food":true},"values":{"phone":"13812345678"}}"#
+        );
+    }
+
+    #[test]
     fn a_failed_try_waits_before_the_next() {
         let mut entry = OutboxEntry::new(
             "a".into(),
