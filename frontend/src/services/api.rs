@@ -157,6 +157,7 @@ pub async fn submit(entry: &OutboxEntry) -> Result<SubmitOutcome, ApiError> {
             &read_text(response).await?,
         )?))),
         422 => {
+            // The draft shows and keeps each finding's words, not its code.
             let findings = error_from(response).await.1;
             Ok(SubmitOutcome::NeedsChanges(
                 findings
