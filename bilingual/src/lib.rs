@@ -2,6 +2,8 @@
 //! English, chosen once per device — whoever switched in one app sees the same language in
 //! the other — with `<html lang>` kept in step for screen readers.
 
+#![forbid(unsafe_code)]
+
 use gloo::storage::{LocalStorage, Storage};
 use serde::{Deserialize, Serialize};
 use yew::prelude::*;
@@ -28,29 +30,30 @@ impl Lang {
             Lang::En => Lang::Zh,
         }
     }
-
-    /// The Chinese or the English of a catalog text.
-    pub fn pick(self, text: &catalog::Text) -> &str {
-        match self {
-            Lang::Zh => &text.zh,
-            Lang::En => &text.en,
-        }
-    }
 }
 
-/// A piece of interface text in both languages.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Text {
-    pub zh: &'static str,
-    pub en: &'static str,
+/// A piece of interface text in both languages: the workspace's one bilingual type,
+/// `catalog::Text`, over static strings.
+pub type Text = catalog::Text<&'static str>;
+
+/// Picks the interface language's half of a `catalog::Text`: `TABLE_ENTRY.get(lang)` gives a
+/// `&'static str`, `field.label.get(lang)` a `&str` borrowed from the field.
+pub trait InLang<'a> {
+    fn get(self, lang: Lang) -> &'a str;
 }
 
-impl Text {
-    pub fn get(self, lang: Lang) -> &'static str {
+impl<'a> InLang<'a> for catalog::Text<&'a str> {
+    fn get(self, lang: Lang) -> &'a str {
         match lang {
             Lang::Zh => self.zh,
             Lang::En => self.en,
         }
+    }
+}
+
+impl<'a> InLang<'a> for &'a catalog::Text {
+    fn get(self, lang: Lang) -> &'a str {
+        self.borrowed().get(lang)
     }
 }
 

@@ -5,13 +5,26 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// A text in Chinese and English.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Text {
+/// A text in Chinese and English, in JSON `{"zh": …, "en": …}`: the one bilingual type of the
+/// workspace. Owned (`Text`) for catalog data and messages; the web apps' interface tables
+/// are `Text<&'static str>` (`bilingual::Text`), and [`Text::borrowed`] lends either as
+/// `Text<&str>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Text<S = String> {
     /// Simplified Chinese.
-    pub zh: String,
+    pub zh: S,
     /// English.
-    pub en: String,
+    pub en: S,
+}
+
+impl<S: AsRef<str>> Text<S> {
+    /// Both languages borrowed.
+    pub fn borrowed(&self) -> Text<&str> {
+        Text {
+            zh: self.zh.as_ref(),
+            en: self.en.as_ref(),
+        }
+    }
 }
 
 impl Text {
@@ -86,6 +99,16 @@ pub struct ChoiceOption {
     pub zh: String,
     /// English label.
     pub en: String,
+}
+
+impl ChoiceOption {
+    /// The label as a [`Text`] (kept as two plain fields in JSON, next to the value).
+    pub fn label(&self) -> Text<&str> {
+        Text {
+            zh: &self.zh,
+            en: &self.en,
+        }
+    }
 }
 
 /// Time rule for date fields.
@@ -316,6 +339,16 @@ pub struct Division {
     pub zh: String,
     /// English name.
     pub en: String,
+}
+
+impl Division {
+    /// The name as a [`Text`] (kept as two plain fields in JSON, next to the code).
+    pub fn name(&self) -> Text<&str> {
+        Text {
+            zh: &self.zh,
+            en: &self.en,
+        }
+    }
 }
 
 /// One answer to a scope question: JSON `true`/`false` or a number. (Deserialized by hand:

@@ -8,11 +8,11 @@ use crate::components::{
 };
 use crate::draft::Draft;
 use crate::hooks::{use_clerk_mode, use_large_text, use_service_worker, use_storage_health};
-use crate::i18n;
+use crate::i18n::{self, InLang};
 use crate::outbox::OutboxEntry;
 use crate::services::api::{self, ApiError};
 use crate::services::storage;
-use crate::state::{Action, AppState, Page};
+use crate::state::{Action, AppState, Page, Timed};
 
 #[function_component]
 pub fn App() -> Html {
@@ -31,9 +31,15 @@ pub fn App() -> Html {
             storage::remember_current(&draft.id);
         }
     });
+    // Every action is stamped here, when it happens: the reducer reads no clock.
     let dispatch = {
         let state = state.dispatcher();
-        Callback::from(move |action| state.dispatch(action))
+        Callback::from(move |action| {
+            state.dispatch(Timed {
+                action,
+                at: js_sys::Date::now(),
+            })
+        })
     };
     let go = dispatch.reform(Action::Go);
     {
@@ -185,6 +191,11 @@ pub fn App() -> Html {
                 if let (Some(warning), Page::Drafts | Page::Sending) = (storage.warning, &state.page) {
                     <p class="notice no-print" role="status">{ warning.get(lang) }</p>
                 }
+                if let (1.., Page::Start | Page::Drafts | Page::Sending) = (storage.unreadable, &state.page) {
+                    <p class="notice no-print" role="status">
+                        { i18n::UNREADABLE_BEFORE.get(lang) }{ storage.unreadable }{ i18n::UNREADABLE_AFTER.get(lang) }
+                    </p>
+                }
                 { for back }
                 { main }
             </main>
@@ -248,12 +259,13 @@ fn queue(draft: &Draft, dispatch: &Callback<Action>) {
     else {
         return;
     };
+    let now = js_sys::Date::now();
     let entry = OutboxEntry::new(
         draft.id.clone(),
         industry,
         draft.scope.clone(),
-        draft.complete_values(&form, crate::today()),
-        js_sys::Date::now(),
+        draft.complete_values(&form, crate::authority_day_at(now)),
+        now,
     );
     let (draft, dispatch) = (draft.clone(), dispatch.clone());
     wasm_bindgen_futures::spawn_local(async move {

@@ -1,18 +1,13 @@
 //! One application as the applicant builds it: industry, scope answers, field values, and
-//! where each pre-filled value came from. Plain data (serde) so it can be kept on the device
-//! after every change, and pure logic so it can be tested without a browser page.
+//! where each pre-filled value came from. Plain data, kept on the device after every change
+//! (as a record of its own, `services/records.rs`), and pure logic so it can be tested without
+//! a browser page.
 
-use std::fmt;
-use std::marker::PhantomData;
-
-use catalog::{Catalog, FormValues, MergedForm, ScopeAnswer, ScopeAnswers, is_automatic};
-use serde::de::{MapAccess, Visitor};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-use crate::license::IssuedLicense;
+use catalog::{Catalog, FormValues, MergedForm, ScopeAnswer, ScopeAnswers, Text, is_automatic};
+use contract::{FieldMap, License};
 
 /// Where a value shown in the form came from, so the form can mark it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Origin {
     /// The enterprise registry, looked up by credit code.
     Registry,
@@ -20,115 +15,19 @@ pub enum Origin {
     Profile,
 }
 
-/// A message in both languages, as the server's 422 answers carry per field.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldMessage {
-    pub zh: String,
-    pub en: String,
-}
-
-/// A few values by field id, in a Vec sorted by field id. In JSON an object, exactly as the
-/// `BTreeMap` it replaces (drafts kept on devices still load): a BTreeMap per value type added
-/// its own copy of the B-tree code to the wasm.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FieldMap<V>(Vec<(String, V)>);
-
-impl<V> Default for FieldMap<V> {
-    fn default() -> Self {
-        FieldMap(Vec::new())
-    }
-}
-
-impl<V> FieldMap<V> {
-    pub fn new() -> Self {
-        FieldMap::default()
-    }
-
-    fn position(&self, field: &str) -> Result<usize, usize> {
-        self.0.binary_search_by(|(id, _)| id.as_str().cmp(field))
-    }
-
-    pub fn get(&self, field: &str) -> Option<&V> {
-        let i = self.position(field).ok()?;
-        Some(&self.0[i].1)
-    }
-
-    pub fn contains_key(&self, field: &str) -> bool {
-        self.position(field).is_ok()
-    }
-
-    pub fn insert(&mut self, field: String, value: V) {
-        match self.position(&field) {
-            Ok(i) => self.0[i].1 = value,
-            Err(i) => self.0.insert(i, (field, value)),
-        }
-    }
-
-    pub fn remove(&mut self, field: &str) {
-        if let Ok(i) = self.position(field) {
-            self.0.remove(i);
-        }
-    }
-
-    pub fn clear(&mut self) {
-        self.0.clear();
-    }
-
-    /// In field id order.
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &V)> {
-        self.0.iter().map(|(id, value)| (id, value))
-    }
-}
-
-impl<V: Serialize> Serialize for FieldMap<V> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(self.iter())
-    }
-}
-
-impl<'de, V: Deserialize<'de>> Deserialize<'de> for FieldMap<V> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct MapVisitor<V>(PhantomData<V>);
-
-        impl<'de, V: Deserialize<'de>> Visitor<'de> for MapVisitor<V> {
-            type Value = FieldMap<V>;
-
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a map")
-            }
-
-            // A repeated key keeps its last value, as in a BTreeMap.
-            fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
-                let mut map = FieldMap::new();
-                while let Some((field, value)) = access.next_entry()? {
-                    map.insert(field, value);
-                }
-                Ok(map)
-            }
-        }
-
-        deserializer.deserialize_map(MapVisitor(PhantomData))
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Draft {
     /// Client-generated; the server issues exactly one license per id.
     pub id: String,
     pub industry: Option<String>,
-    #[serde(default)]
     pub scope: ScopeAnswers,
-    #[serde(default)]
     pub values: FormValues,
-    #[serde(default)]
     pub origins: FieldMap<Origin>,
-    /// Field errors the server answered with (422), shown on their fields until edited.
-    #[serde(default)]
-    pub server_errors: FieldMap<FieldMessage>,
-    #[serde(default)]
-    pub license: Option<IssuedLicense>,
+    /// Field errors the server answered with (422), in both languages, shown on their fields
+    /// until edited.
+    pub server_errors: FieldMap<Text>,
+    pub license: Option<License>,
     /// Milliseconds since the epoch of the last change, for listing drafts.
-    #[serde(default)]
     pub updated_at: f64,
 }
 
@@ -243,49 +142,12 @@ mod tests {
     fn editing_a_prefilled_value_removes_its_mark_and_its_server_error() {
         let mut draft = Draft::new("a".into(), 0.0);
         draft.prefill(&values(&[("legal_rep_name", "张三")]), Origin::Profile);
-        draft.server_errors.insert(
-            "legal_rep_name".into(),
-            FieldMessage {
-                zh: "错".into(),
-                en: "wrong".into(),
-            },
-        );
+        draft
+            .server_errors
+            .insert("legal_rep_name".into(), Text::new("错", "wrong"));
         draft.set_value("legal_rep_name", "李四".into());
         assert_eq!(draft.origins, FieldMap::new());
         assert_eq!(draft.server_errors, FieldMap::new());
-    }
-
-    #[test]
-    fn field_maps_keep_the_json_object_shape() {
-        let mut draft = Draft::new("a".into(), 0.0);
-        draft.prefill(
-            &values(&[("phone", "13812345678"), ("business_name", "书店")]),
-            Origin::Profile,
-        );
-        let message = FieldMessage {
-            zh: "错".into(),
-            en: "wrong".into(),
-        };
-        draft.server_errors.insert("phone".into(), message.clone());
-        let json = serde_json::to_value(&draft).unwrap_or_default();
-        assert_eq!(
-            json["origins"],
-            serde_json::json!({ "business_name": "Profile", "phone": "Profile" })
-        );
-        assert_eq!(
-            json["server_errors"],
-            serde_json::json!({ "phone": { "zh": "错", "en": "wrong" } })
-        );
-        let stored = r#"{"id":"b","industry":null,"origins":{"z":"Registry","a":"Profile","z":"Profile"},"server_errors":{"x":{"zh":"错","en":"wrong"}}}"#;
-        let loaded: Draft = serde_json::from_str(stored).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(
-            loaded.origins.iter().collect::<Vec<_>>(),
-            [
-                (&"a".to_owned(), &Origin::Profile),
-                (&"z".to_owned(), &Origin::Profile)
-            ]
-        );
-        assert_eq!(loaded.server_errors.get("x"), Some(&message));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Interface language: zh-CN and English, switchable and remembered on the device.
 
 use bilingual::texts;
-pub use bilingual::{Lang, Text};
+pub use bilingual::{InLang, Lang, Text};
 
 texts! {
     APP_NAME = "一业一证", "Yiye — one industry, one license";
@@ -21,6 +21,8 @@ texts! {
     STORAGE_NEARLY_FULL = "本设备的存储空间快用完了：请先提交已填好的申请，或删除不需要的草稿。", "This device's storage is nearly full: send finished applications or delete drafts you no longer need.";
     STORAGE_WRITE_FAILED = "本设备未能保存您最近的修改（存储空间已满或被浏览器禁止）。请不要关闭此页面，腾出空间或尽快提交。", "This device could not save your latest changes (storage is full or blocked by the browser). Keep this page open, free some space or send the application soon.";
     STORAGE_FALLBACK = "此浏览器不提供 IndexedDB（隐私模式？）：申请改存于容量较小的本地存储中。请尽快提交。", "This browser offers no IndexedDB (private mode?): applications are kept in its smaller local storage instead. Send them soon.";
+    UNREADABLE_BEFORE = "本设备上有 ", "Saved applications on this device that could not be read: ";
+    UNREADABLE_AFTER = " 份保存的申请无法读取（可能由其他版本的应用保存）。它们仍保留在设备上，没有被删除。", ". They are still kept on the device, not deleted (another version of this app may have saved them).";
     CLERK_MODE = "窗口代办模式", "Clerk mode";
     LARGE_TEXT = "大字模式", "Large text";
     UPDATE_READY = "新版本已就绪。重新加载后，您填写的内容会保留。", "A new version is ready. Your answers are kept when you reload.";
@@ -94,8 +96,13 @@ texts! {
     TRACKING_LINK = "跟踪链接", "Tracking link";
     TRACKING_QR = "跟踪链接二维码", "QR code of the tracking link";
     STATUS = "状态", "Status";
+    STATUS_RECEIVED = "已受理", "Received";
+    STATUS_UNDER_REVIEW = "审核中", "Under review";
+    STATUS_CORRECTION_REQUESTED = "需补正", "Corrections requested";
     STATUS_ISSUED = "已发证", "Issued";
     STATUS_REVOKED = "已撤销", "Revoked";
+    STATUS_REJECTED = "不予许可", "Rejected";
+    STATUS_WITHDRAWN = "已撤回", "Withdrawn";
     STATUS_UNKNOWN = "查询中", "Checking";
     STATUS_OFFLINE = "离线：显示上次查询的状态", "Offline: showing the last known status";
     STATUS_UNAVAILABLE = "暂时无法查询状态（离线？），请稍后再试。", "The status cannot be checked right now (offline?). Try again later.";

@@ -3,6 +3,8 @@
 //! Only this crate knows the DOM. Domain rules come from `catalog` and `signer`, compiled
 //! to wasm32, so the browser checks exactly what the server checks.
 
+#![forbid(unsafe_code)]
+
 mod app;
 mod components;
 mod draft;
@@ -29,7 +31,12 @@ fn main() {
 /// Today as the issuing authority counts it (its civil date, not this device's time zone), so
 /// the browser's verdicts on dates are the server's.
 pub fn today() -> catalog::Date {
-    let unix = (js_sys::Date::now() / 1000.0) as i64;
+    authority_day_at(js_sys::Date::now())
+}
+
+/// The authority's civil date at `ms` since the epoch (a time an action carries).
+pub fn authority_day_at(ms: f64) -> catalog::Date {
+    let unix = (ms / 1000.0).floor() as i64;
     catalog::Date::authority_day(unix).unwrap_or(catalog::Date {
         year: 1970,
         month: 1,

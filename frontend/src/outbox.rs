@@ -5,14 +5,14 @@
 //! per application id, so sending again is always safe.
 
 use catalog::{FormValues, ScopeAnswers};
-use serde::{Deserialize, Serialize};
+use contract::ApplicationRequest;
 
 /// The longest wait between two tries: a clerk offline for hours still sends within minutes of
 /// the network coming back (and at once on the `online` event).
 pub const MAX_BACKOFF_MS: f64 = 5.0 * 60.0 * 1000.0;
 const FIRST_BACKOFF_MS: f64 = 2_000.0;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct OutboxEntry {
     /// The application id (the draft's id).
     pub id: String,
@@ -25,16 +25,7 @@ pub struct OutboxEntry {
     /// Not before this instant (ms since the epoch).
     pub next_try_at: f64,
     /// Why the last try failed, for the status line.
-    #[serde(default)]
     pub last_error: Option<String>,
-}
-
-#[derive(Serialize)]
-struct Application<'a> {
-    id: &'a str,
-    industry: &'a str,
-    scope: &'a ScopeAnswers,
-    values: &'a FormValues,
 }
 
 impl OutboxEntry {
@@ -60,11 +51,11 @@ impl OutboxEntry {
     /// The application as the server takes it: the body of `POST /api/applications`, and what
     /// a hand-over signs. One serializer for both keeps one copy of its code in the wasm.
     pub fn application_json(&self) -> serde_json::Result<String> {
-        serde_json::to_string(&Application {
-            id: &self.id,
-            industry: &self.industry,
-            scope: &self.scope,
-            values: &self.values,
+        serde_json::to_string(&ApplicationRequest {
+            id: self.id.clone(),
+            industry: self.industry.clone(),
+            scope: self.scope.clone(),
+            values: self.values.clone(),
         })
     }
 
@@ -101,6 +92,22 @@ mod tests {
         assert_eq!(backoff(8), 256_000.0);
         assert_eq!(backoff(9), MAX_BACKOFF_MS);
         assert_eq!(backoff(u32::MAX), MAX_BACKOFF_MS);
+    }
+
+    #[test]
+    fn the_application_json_keeps_its_fields_in_order() {
+        // Hand-overs sign these bytes: the field order is part of what was signed.
+        let entry = OutboxEntry::new(
+            "a".into(),
+            "bookstore".into(),
+            [("sells_food".to_owned(), catalog::ScopeAnswer::YesNo(true))].into(),
+            [("phone".to_owned(), "13812345678".to_owned())].into(),
+            0.0,
+        );
+        assert_eq!(
+            entry.application_json().unwrap(),
+            r#"{"id":"a","industry":"bookstore","scope":{"sells_food":true},"values":{"phone":"13812345678"}}"#
+        );
     }
 
     #[test]

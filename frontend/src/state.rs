@@ -1,4 +1,6 @@
-//! Application state: one `Reducible` struct changed only through `Action`s.
+//! Application state: one `Reducible` struct changed only through `Action`s, each with the
+//! time it happened ([`Timed`]): the reducer never reads a clock, so it can be driven with any
+//! time in a test.
 
 use std::rc::Rc;
 
@@ -130,12 +132,18 @@ pub enum Action {
     Answered(String, Result<SubmitOutcome, ApiError>),
 }
 
-impl Reducible for AppState {
-    type Action = Action;
+/// An action and when it happened (ms since the epoch), read from the clock where it was
+/// dispatched: a change to the draft is stamped with it.
+pub struct Timed {
+    pub action: Action,
+    pub at: f64,
+}
 
-    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+impl Reducible for AppState {
+    type Action = Timed;
+
+    fn reduce(self: Rc<Self>, Timed { action, at: now }: Timed) -> Rc<Self> {
         let mut next = (*self).clone();
-        let now = js_sys::Date::now();
         match action {
             Action::Go(page) => next.page = page,
             Action::NewApplication { id, profile } => {
@@ -227,5 +235,56 @@ fn resume_page(draft: &Draft) -> Page {
         Page::Scope
     } else {
         Page::Form
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use catalog::Catalog;
+    use wasm_bindgen_test::{wasm_bindgen_test as test, wasm_bindgen_test_configure};
+
+    use super::*;
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    /// 2026-11-26T20:30Z: still the 26th in UTC, already 04:30 on the 27th for the authority.
+    const EVENING_UTC: f64 = 1_795_725_000_000.0;
+    const MINUTE: f64 = 60_000.0;
+
+    fn reduce(state: Rc<AppState>, action: Action, at: f64) -> Rc<AppState> {
+        state.reduce(Timed { action, at })
+    }
+
+    #[test]
+    fn changes_are_stamped_with_the_time_their_action_carries() {
+        let state = Rc::new(AppState::new(Page::Start, 0.0));
+        let state = reduce(
+            state,
+            Action::NewApplication {
+                id: "a".into(),
+                profile: FormValues::new(),
+            },
+            EVENING_UTC,
+        );
+        assert_eq!(state.draft.updated_at, EVENING_UTC);
+        let state = reduce(
+            state,
+            Action::ChooseIndustry("bookstore".into()),
+            EVENING_UTC + MINUTE,
+        );
+        assert_eq!(state.draft.updated_at, EVENING_UTC + MINUTE);
+        // Moving between pages changes nothing in the application.
+        let state = reduce(state, Action::Go(Page::Form), EVENING_UTC + 2.0 * MINUTE);
+        assert_eq!(state.draft.updated_at, EVENING_UTC + MINUTE);
+
+        // Sent at that moment, the application is dated the authority's day, not UTC's.
+        let form = state.draft.form(Catalog::builtin());
+        let form = form.unwrap_or_else(|| panic!("a bookstore merges"));
+        let today = crate::authority_day_at(state.draft.updated_at);
+        let values = state.draft.complete_values(&form, today);
+        assert_eq!(
+            values.get("application_date").map(String::as_str),
+            Some("2026-11-27")
+        );
     }
 }

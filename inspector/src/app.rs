@@ -2,7 +2,7 @@ use bilingual::{LangSwitch, use_stored_lang};
 use yew::prelude::*;
 
 use crate::components::{HistoryList, OtherWays, Scanner, TrustStatus, VerdictView};
-use crate::i18n;
+use crate::i18n::{self, InLang};
 use crate::services::{history, trust};
 use crate::state::{Action, InspectorState, Screen};
 

@@ -2,7 +2,7 @@
 //! applicant app, so a person who switched there sees the same language here.
 
 use bilingual::texts;
-pub use bilingual::{Lang, Text};
+pub use bilingual::{InLang, Lang, Text};
 use signer::{Malformed, Reason};
 
 texts! {

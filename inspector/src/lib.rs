@@ -2,5 +2,7 @@
 //! (`src/worker.rs`) runs. Compiled natively too, so the decoder benchmark (`inspector-bench`)
 //! measures exactly the code the browser runs.
 
+#![forbid(unsafe_code)]
+
 pub mod decode;
 pub mod message;

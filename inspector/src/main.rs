@@ -4,6 +4,8 @@
 //! Its own bundle (`Trunk.inspector.toml`, served under /inspect/), so applicants never
 //! download the scanner.
 
+#![forbid(unsafe_code)]
+
 mod app;
 mod components;
 mod i18n;

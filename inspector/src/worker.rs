@@ -9,6 +9,8 @@
 //! * worker → page: `{id, text, ms}`, `text` the QR text or `null`, `ms` the time spent on the
 //!   picture (greyscale and decoding).
 
+#![forbid(unsafe_code)]
+
 use inspector::decode::{self, Luma};
 use inspector::message::{get, object};
 use js_sys::Uint8Array;

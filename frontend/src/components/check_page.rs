@@ -1,10 +1,9 @@
 use catalog::{Catalog, FieldKind, MergedField, ScopeAnswer};
 use yew::prelude::*;
 
-use crate::components::field_input::text;
 use crate::components::summary_row::summary_row;
 use crate::draft::Draft;
-use crate::i18n::{self, Lang};
+use crate::i18n::{self, InLang, Lang};
 use catalog::is_automatic;
 
 /// Check your answers: everything once more, each with a "Change" link, then send. (A
@@ -32,10 +31,7 @@ pub fn check_page(
                     format!("{n} {}", question.unit.as_deref().unwrap_or_default())
                 }
             };
-            Some(format!(
-                "{}: {answer}",
-                text(lang, &question.label.zh, &question.label.en)
-            ))
+            Some(format!("{}: {answer}", question.label.get(lang)))
         })
         .collect();
     let row = |field: &MergedField| {
@@ -44,7 +40,7 @@ pub fn check_page(
         if value.trim().is_empty() && !field.required {
             return html! {};
         }
-        let label = text(lang, &field.def.label.zh, &field.def.label.en).to_owned();
+        let label = field.def.label.get(lang).to_owned();
         let on_change = on_change.clone();
         html! {
             <div class="summary-row">
@@ -67,8 +63,8 @@ pub fn check_page(
             .map(row)
             .collect();
         html! {
-            <section aria-label={text(lang, &section.title.zh, &section.title.en).to_owned()}>
-                <h2>{ text(lang, &section.title.zh, &section.title.en) }</h2>
+            <section aria-label={section.title.get(lang).to_owned()}>
+                <h2>{ section.title.get(lang) }</h2>
                 <dl class="summary-list">{ for rows }</dl>
             </section>
         }
@@ -78,9 +74,9 @@ pub fn check_page(
         <section key="check" aria-labelledby="check-heading">
             <h1 id="check-heading">{ i18n::CHECK_HEADING.get(lang) }</h1>
             <dl class="summary-list">
-                { summary_row(i18n::INDUSTRY_LABEL.get(lang), text(lang, &form.industry.name.zh, &form.industry.name.en).into()) }
+                { summary_row(i18n::INDUSTRY_LABEL.get(lang), form.industry.name.get(lang).into()) }
                 { summary_row(i18n::SCOPE_LABEL.get(lang), scope.iter().map(|s| html! { <div>{ s }</div> }).collect()) }
-                { summary_row(i18n::PERMITS_HEADING.get(lang), form.permits.iter().map(|p| html! { <div>{ text(lang, &p.name.zh, &p.name.en) }</div> }).collect()) }
+                { summary_row(i18n::PERMITS_HEADING.get(lang), form.permits.iter().map(|p| html! { <div>{ p.name.get(lang) }</div> }).collect()) }
             </dl>
             { for sections }
             <button type="button" class="primary" onclick={Callback::from(move |_| on_submit.emit(()))}>
@@ -101,7 +97,7 @@ fn display_value(lang: Lang, field: &MergedField, value: &str) -> String {
                     .options
                     .iter()
                     .find(|o| o.value == v.trim())
-                    .map_or(v.trim(), |o| text(lang, &o.zh, &o.en))
+                    .map_or(v.trim(), |o| o.label().get(lang))
             })
             .collect::<Vec<_>>()
             .join("、"),

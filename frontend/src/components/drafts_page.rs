@@ -1,9 +1,8 @@
 use catalog::Catalog;
 use yew::prelude::*;
 
-use crate::components::field_input::text;
 use crate::draft::Draft;
-use crate::i18n::{self, Lang};
+use crate::i18n::{self, InLang, Lang};
 
 /// Applications saved on this device, newest first: resume or delete (after confirming).
 /// `queued`: ids of applications waiting in the outbox. (A function, like `start_page`.)
@@ -20,7 +19,7 @@ pub fn drafts_page(
             .industry
             .as_deref()
             .and_then(|i| catalog.industry(i))
-            .map_or(i18n::DRAFT_UNTITLED.get(lang).to_owned(), |i| text(lang, &i.name.zh, &i.name.en).to_owned());
+            .map_or(i18n::DRAFT_UNTITLED.get(lang).to_owned(), |i| i.name.get(lang).to_owned());
         let name = draft.values.get("business_name").cloned().unwrap_or_default();
         let issued = draft.license.is_some();
         let status = if issued {

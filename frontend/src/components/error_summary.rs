@@ -1,7 +1,7 @@
 use yew::prelude::*;
 
-use crate::components::form_page::focus_element;
-use crate::i18n::{self, Lang};
+use crate::components::focus::focus_element;
+use crate::i18n::{self, InLang, Lang};
 
 pub struct SummaryItem {
     /// DOM id of the field's input; `None` for a field the form fills itself (no input to

@@ -3,7 +3,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::draft::Origin;
-use crate::i18n::{self, Lang};
+use crate::i18n::{self, InLang, Lang};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -34,7 +34,7 @@ pub fn FieldInput(props: &Props) -> Html {
     let mut described_by = Vec::new();
     let hint = def.hint.as_ref().map(|h| {
         described_by.push(hint_id.clone());
-        html! { <div id={hint_id.clone()} class="hint">{ text(lang, &h.zh, &h.en) }</div> }
+        html! { <div id={hint_id.clone()} class="hint">{ h.get(lang) }</div> }
     });
     let origin = props.origin.map(|origin| {
         let label = match origin {
@@ -57,7 +57,7 @@ pub fn FieldInput(props: &Props) -> Html {
     });
     let describedby = (!described_by.is_empty()).then(|| described_by.join(" "));
     let invalid = props.error.is_some().then_some("true");
-    let label_text = text(lang, &def.label.zh, &def.label.en);
+    let label_text = def.label.get(lang);
     let optional = (!props.field.required).then(|| i18n::OPTIONAL.get(lang));
     let unit = def.unit.clone();
 
@@ -77,7 +77,7 @@ pub fn FieldInput(props: &Props) -> Html {
                     <option value="" selected={props.value.is_empty()}>{ i18n::SELECT_PLACEHOLDER.get(lang) }</option>
                     { for def.options.iter().map(|o| html! {
                         <option value={o.value.clone()} selected={*props.value == *o.value}>
-                            { text(lang, &o.zh, &o.en) }
+                            { o.label().get(lang) }
                         </option>
                     }) }
                 </select>
@@ -101,7 +101,7 @@ pub fn FieldInput(props: &Props) -> Html {
             let options: Vec<(&str, &str)> = def
                 .options
                 .iter()
-                .map(|o| (o.value.as_str(), text(lang, &o.zh, &o.en)))
+                .map(|o| (o.value.as_str(), o.label().get(lang)))
                 .collect();
             return choice_group(
                 props,
@@ -214,13 +214,5 @@ fn input_attributes(
         FieldKind::Integer | FieldKind::PostalCode => ("text", Some("numeric"), None),
         _ if id == "business_name" => ("text", None, Some("organization")),
         _ => ("text", None, Some("off")),
-    }
-}
-
-/// Picks a catalog text in the interface language.
-pub fn text<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
-    match lang {
-        Lang::Zh => zh,
-        Lang::En => en,
     }
 }

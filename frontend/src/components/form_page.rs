@@ -4,9 +4,10 @@ use catalog::{Catalog, MergedField};
 use yew::prelude::*;
 
 use crate::components::error_summary::{ERROR_SUMMARY_ID, SummaryItem, error_summary};
-use crate::components::field_input::{FieldInput, input_id, text};
+use crate::components::field_input::{FieldInput, input_id};
+use crate::components::focus::focus_element;
 use crate::draft::Draft;
-use crate::i18n::{self, Lang};
+use crate::i18n::{self, InLang, Lang};
 use crate::state::Lookup;
 use catalog::is_automatic;
 
@@ -54,19 +55,16 @@ pub fn FormPage(props: &Props) -> Html {
     for issue in &report.errors {
         errors
             .entry(issue.field.clone())
-            .or_insert_with(|| text(lang, &issue.message.zh, &issue.message.en).to_owned());
+            .or_insert_with(|| issue.message.get(lang).to_owned());
     }
     for (field, message) in props.draft.server_errors.iter() {
-        errors.insert(
-            field.clone(),
-            text(lang, &message.zh, &message.en).to_owned(),
-        );
+        errors.insert(field.clone(), message.get(lang).to_owned());
     }
     let mut warnings: BTreeMap<String, String> = BTreeMap::new();
     for issue in &report.warnings {
         warnings
             .entry(issue.field.clone())
-            .or_insert_with(|| text(lang, &issue.message.zh, &issue.message.en).to_owned());
+            .or_insert_with(|| issue.message.get(lang).to_owned());
     }
     let shown = |field: &MergedField| !is_automatic(field.def.prefill);
     // Errors in form order, so the summary reads like the page. Errors on fields the form
@@ -134,7 +132,7 @@ pub fn FormPage(props: &Props) -> Html {
         let heading_id = format!("section-{}", section.id.replace('.', "-"));
         html! {
             <section class="form-section" aria-labelledby={heading_id.clone()}>
-                <h2 id={heading_id}>{ text(lang, &section.title.zh, &section.title.en) }</h2>
+                <h2 id={heading_id}>{ section.title.get(lang) }</h2>
                 { for fields }
             </section>
         }
@@ -149,7 +147,7 @@ pub fn FormPage(props: &Props) -> Html {
                 { error_summary(lang, &summary) }
             }
             <h1 id="form-heading">{ i18n::FORM_HEADING.get(lang) }</h1>
-            <p class="lead">{ text(lang, &form.industry.name.zh, &form.industry.name.en) }</p>
+            <p class="lead">{ form.industry.name.get(lang) }</p>
             <p class="counter" aria-live="polite">
                 { i18n::COUNTER_BEFORE.get(lang) }<strong>{ to_type }</strong>
                 { i18n::COUNTER_MIDDLE.get(lang) }<strong>{ separate }</strong>{ i18n::COUNTER_AFTER.get(lang) }
@@ -163,16 +161,5 @@ pub fn FormPage(props: &Props) -> Html {
                 { i18n::CONTINUE.get(lang) }
             </button>
         </section>
-    }
-}
-
-/// Moves the keyboard focus (and the view) to an element, as error links and "Change" do.
-pub fn focus_element(id: &str) {
-    use wasm_bindgen::JsCast;
-    if let Some(element) = gloo::utils::document().get_element_by_id(id) {
-        element.scroll_into_view();
-        if let Ok(element) = element.dyn_into::<web_sys::HtmlElement>() {
-            let _ = element.focus();
-        }
     }
 }

@@ -2,7 +2,7 @@ use yew::prelude::*;
 
 use crate::components::qr_code::QrCode;
 use crate::components::summary_row::summary_row;
-use crate::i18n::{self, Lang};
+use crate::i18n::{self, InLang, Lang};
 use crate::outbox::OutboxEntry;
 use crate::services::device::{self, DeviceError};
 

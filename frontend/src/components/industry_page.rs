@@ -2,8 +2,7 @@ use catalog::Catalog;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::components::field_input::text;
-use crate::i18n::{self, Lang};
+use crate::i18n::{self, InLang, Lang};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -56,9 +55,9 @@ pub fn IndustryPage(props: &Props) -> Html {
                         <li>
                             <button type="button" class="choice" aria-current={current.then_some("true")}
                                 onclick={Callback::from(move |_| on_choose.emit(id.clone()))}>
-                                <span class="choice-title">{ text(lang, &industry.name.zh, &industry.name.en) }</span>
+                                <span class="choice-title">{ industry.name.get(lang) }</span>
                                 <span class="choice-hint" lang={lang.other().tag()}>
-                                    { text(lang.other(), &industry.name.zh, &industry.name.en) }
+                                    { industry.name.get(lang.other()) }
                                 </span>
                             </button>
                         </li>

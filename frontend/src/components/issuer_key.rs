@@ -1,6 +1,6 @@
 use yew::prelude::*;
 
-use crate::i18n::{self, Lang};
+use crate::i18n::{self, InLang, Lang};
 use crate::services::api::{self, ApiError};
 
 #[derive(Properties, PartialEq)]
@@ -12,20 +12,20 @@ pub struct Props {
 /// that the app and the API work together.
 #[function_component]
 pub fn IssuerKey(props: &Props) -> Html {
-    let key_set = use_state(|| None::<Result<signer::KeySet, ApiError>>);
+    let keys = use_state(|| None::<Result<Vec<signer::PublicKeyEntry>, ApiError>>);
     {
-        let key_set = key_set.clone();
+        let keys = keys.clone();
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
-                key_set.set(Some(api::fetch_key_set().await));
+                keys.set(Some(api::fetch_issuer_keys().await));
             });
         });
     }
-    let body = match &*key_set {
+    let body = match &*keys {
         None => html! {},
-        Some(Ok(set)) => html! {
+        Some(Ok(keys)) => html! {
             <ul>
-                { for set.entries().iter().map(|key| html! {
+                { for keys.iter().map(|key| html! {
                     <li><code>{ &key.kid }</code>{ " · " }{ &key.issuer }</li>
                 }) }
             </ul>

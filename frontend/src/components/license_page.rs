@@ -1,12 +1,12 @@
 use catalog::Catalog;
+use contract::License;
 use yew::prelude::*;
 
-use crate::components::field_input::text;
 use crate::components::qr_code::{QrCode, svg_data_url};
 use crate::components::summary_row::summary_row;
 use crate::components::track_page::TrackingStatusView;
-use crate::i18n::{self, Lang};
-use crate::license::{IssuedLicense, china_date};
+use crate::i18n::{self, InLang, Lang};
+use crate::license::china_date;
 
 /// The combined license: laid out for A4 printing (see the print stylesheet), the same QR
 /// large on screen, a download of the QR as SVG, and where to track the application. (A
@@ -14,7 +14,7 @@ use crate::license::{IssuedLicense, china_date};
 pub fn license_page(
     lang: Lang,
     application_id: &AttrValue,
-    license: &IssuedLicense,
+    license: &License,
     on_new: &Callback<()>,
 ) -> Html {
     let claims = &license.claims;
@@ -22,12 +22,12 @@ pub fn license_page(
     let place = |code: u32| {
         catalog
             .division(code)
-            .map(|d| text(lang, &d.zh, &d.en).to_owned())
+            .map(|d| d.name().get(lang).to_owned())
             .unwrap_or_else(|| code.to_string())
     };
     let industry = catalog
         .industry(&license.industry)
-        .map(|i| text(lang, &i.name.zh, &i.name.en).to_owned())
+        .map(|i| i.name.get(lang).to_owned())
         .unwrap_or_default();
     let issuer = claims
         .issuer
@@ -76,9 +76,9 @@ pub fn license_page(
                     <tbody>
                         { for license.permits.iter().map(|p| html! {
                             <tr>
-                                <th scope="row">{ text(lang, &p.name.zh, &p.name.en) }</th>
+                                <th scope="row">{ p.name.get(lang) }</th>
                                 <td>{ &p.number }</td>
-                                <td>{ text(lang, &p.department.zh, &p.department.en) }</td>
+                                <td>{ p.department.get(lang) }</td>
                                 <td>{ format!("{} – {}", china_date(p.valid_from), china_date(p.valid_until)) }</td>
                             </tr>
                         }) }

@@ -5,6 +5,7 @@ mod check_page;
 mod drafts_page;
 mod error_summary;
 pub mod field_input;
+mod focus;
 mod form_page;
 mod hand_over;
 mod industry_page;

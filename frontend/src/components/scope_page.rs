@@ -3,9 +3,8 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::components::error_summary::{ERROR_SUMMARY_ID, SummaryItem, error_summary};
-use crate::components::field_input::text;
-use crate::components::form_page::focus_element;
-use crate::i18n::{self, Lang};
+use crate::components::focus::focus_element;
+use crate::i18n::{self, InLang, Lang};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -38,10 +37,7 @@ pub fn ScopePage(props: &Props) -> Html {
         .filter_map(|q| catalog.question(q))
         .filter_map(|q| {
             let problem = q.problem(props.answers.get(&q.id))?;
-            Some((
-                q.id.clone(),
-                text(lang, &problem.zh, &problem.en).to_owned(),
-            ))
+            Some((q.id.clone(), problem.get(lang).to_owned()))
         })
         .collect();
     let show_problems = *attempts > 0;
@@ -57,8 +53,8 @@ pub fn ScopePage(props: &Props) -> Html {
     };
     let questions = industry.questions.iter().filter_map(|q| catalog.question(q)).map(|question| {
         let id = format!("scope-{}", question.id);
-        let label = text(lang, &question.label.zh, &question.label.en);
-        let hint = question.hint.as_ref().map(|h| html! { <div class="hint">{ text(lang, &h.zh, &h.en) }</div> });
+        let label = question.label.get(lang);
+        let hint = question.hint.as_ref().map(|h| html! { <div class="hint">{ h.get(lang) }</div> });
         match question.kind {
             QuestionKind::YesNo => {
                 let current = match props.answers.get(&question.id) {
@@ -140,7 +136,7 @@ pub fn ScopePage(props: &Props) -> Html {
                 { error_summary(lang, &items) }
             }
             <h1 id="scope-heading">{ i18n::SCOPE_HEADING.get(lang) }</h1>
-            <p class="lead">{ text(lang, &industry.name.zh, &industry.name.en) }</p>
+            <p class="lead">{ industry.name.get(lang) }</p>
             <p>{ i18n::SCOPE_INTRO.get(lang) }</p>
             { for questions }
             <section aria-labelledby="permits-heading" aria-live="polite" class="panel">
@@ -148,8 +144,8 @@ pub fn ScopePage(props: &Props) -> Html {
                 <ul class="permit-list">
                     { for permits.iter().map(|p| html! {
                         <li>
-                            <strong>{ text(lang, &p.name.zh, &p.name.en) }</strong>
-                            <span class="muted">{ format!(" — {} ", i18n::DEPARTMENT.get(lang)) }{ text(lang, &p.department.zh, &p.department.en) }</span>
+                            <strong>{ p.name.get(lang) }</strong>
+                            <span class="muted">{ format!(" — {} ", i18n::DEPARTMENT.get(lang)) }{ p.department.get(lang) }</span>
                         </li>
                     }) }
                 </ul>

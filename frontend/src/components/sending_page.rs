@@ -1,7 +1,7 @@
 use yew::prelude::*;
 
 use crate::components::hand_over::HandOver;
-use crate::i18n::{self, Lang};
+use crate::i18n::{self, InLang, Lang};
 use crate::outbox::OutboxEntry;
 use crate::state::Sending;
 

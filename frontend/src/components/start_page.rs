@@ -1,6 +1,6 @@
 use yew::prelude::*;
 
-use crate::i18n::{self, Lang, Text};
+use crate::i18n::{self, InLang, Lang, Text};
 use crate::state::Page;
 
 /// The three things people come here for: apply, continue a draft, check a license. (A

@@ -1,8 +1,9 @@
+use contract::{ApplicationStatus, TrackingStatus};
 use yew::prelude::*;
 
 use crate::components::summary_row::summary_row;
-use crate::i18n::{self, Lang};
-use crate::license::{TrackingStatus, china_date};
+use crate::i18n::{self, InLang, Lang};
+use crate::license::china_date;
 use crate::services::api::{self, ApiError};
 use crate::services::storage;
 
@@ -35,10 +36,14 @@ pub fn TrackingStatusView(props: &Props) -> Html {
     let body = match &*status {
         None => html! { <p>{ i18n::STATUS_UNKNOWN.get(lang) }</p> },
         Some((Some(known), error)) => {
-            let label = if known.status == "revoked" {
-                i18n::STATUS_REVOKED
-            } else {
-                i18n::STATUS_ISSUED
+            let label = match known.status {
+                ApplicationStatus::Received => i18n::STATUS_RECEIVED,
+                ApplicationStatus::UnderReview => i18n::STATUS_UNDER_REVIEW,
+                ApplicationStatus::CorrectionRequested => i18n::STATUS_CORRECTION_REQUESTED,
+                ApplicationStatus::Issued => i18n::STATUS_ISSUED,
+                ApplicationStatus::Revoked => i18n::STATUS_REVOKED,
+                ApplicationStatus::Rejected => i18n::STATUS_REJECTED,
+                ApplicationStatus::Withdrawn => i18n::STATUS_WITHDRAWN,
             };
             html! {
                 <>

@@ -3,7 +3,7 @@ use wasm_bindgen_futures::JsFuture;
 use yew::prelude::*;
 
 use crate::i18n::{self, Text};
-use crate::services::storage::{self, Problem};
+use crate::services::storage::{self, Health, Problem};
 
 /// Share of the quota above which the user is warned that the device is nearly full.
 const NEARLY_FULL: f64 = 0.8;
@@ -16,40 +16,51 @@ pub struct StorageHealth {
     /// Saved applications are at risk (no IndexedDB, not persistent, nearly full): said where
     /// saved applications are shown.
     pub warning: Option<Text>,
+    /// Saved applications this version could not read (kept on the device): said where saved
+    /// applications are shown.
+    pub unreadable: u32,
 }
 
 /// Asks the browser to keep this site's storage (drafts, the outbox) even when space runs
 /// short, and says so when it refuses or when the quota is nearly used up: browsers treat
 /// site storage as temporary unless told otherwise. Also says when a write failed or when
-/// IndexedDB is missing and the app fell back to localStorage.
+/// IndexedDB is missing and the app fell back to localStorage, and how many saved applications
+/// could not be read.
 #[hook]
 pub fn use_storage_health() -> StorageHealth {
     let quota = use_state(|| None::<Text>);
-    let problem = use_state(|| None::<Problem>);
+    let health = use_state(|| Health {
+        problem: None,
+        unreadable: 0,
+    });
     {
-        let (quota, problem) = (quota.setter(), problem.setter());
+        let (quota, health) = (quota.setter(), health.setter());
         use_effect_with((), move |_| {
-            problem.set(storage::watch_problem(Callback::from({
-                let problem = problem.clone();
-                move |now| problem.set(now)
+            health.set(storage::watch_health(Callback::from({
+                let health = health.clone();
+                move |now| health.set(now)
             })));
             wasm_bindgen_futures::spawn_local(async move {
                 quota.set(check().await);
             });
         });
     }
-    match *problem {
+    let unreadable = health.unreadable;
+    match health.problem {
         Some(Problem::WriteFailed) => StorageHealth {
             failing: Some(i18n::STORAGE_WRITE_FAILED),
             warning: *quota,
+            unreadable,
         },
         Some(Problem::Fallback) => StorageHealth {
             failing: None,
             warning: Some(i18n::STORAGE_FALLBACK),
+            unreadable,
         },
         None => StorageHealth {
             failing: None,
             warning: *quota,
+            unreadable,
         },
     }
 }

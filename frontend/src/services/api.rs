@@ -3,13 +3,12 @@
 
 use std::fmt;
 
-use catalog::FormValues;
+use catalog::{FormValues, Text};
+use contract::{ErrorBody, FieldIssues, FieldMap, IssuedAnswer, TrackingStatus};
 use gloo::net::http::{Request, Response};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use crate::draft::{FieldMap, FieldMessage};
-use crate::license::{IssuedAnswer, TrackingStatus};
 use crate::outbox::OutboxEntry;
 
 /// Why an API call did not give an answer the app can use.
@@ -52,16 +51,8 @@ impl fmt::Display for ApiError {
     }
 }
 
-#[derive(Deserialize)]
-struct ErrorBody {
-    error: String,
-    message: String,
-    #[serde(default)]
-    fields: FieldMap<FieldMessage>,
-}
-
-/// The server's error answer, and the per-field messages it carries (422).
-async fn error_from(response: Response) -> (ApiError, FieldMap<FieldMessage>) {
+/// The server's error answer, and the per-field findings it carries (422).
+async fn error_from(response: Response) -> (ApiError, FieldIssues) {
     let status = response.status();
     match response.json::<ErrorBody>().await {
         Ok(body) => (
@@ -78,7 +69,7 @@ async fn error_from(response: Response) -> (ApiError, FieldMap<FieldMessage>) {
                 code: "http_error".into(),
                 message: response.status_text(),
             },
-            FieldMap::new(),
+            FieldIssues::new(),
         ),
     }
 }
@@ -113,9 +104,17 @@ async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
     parse(&get_text(path).await?)
 }
 
-/// The issuing authority's public key set (`GET /api/keys`).
-pub async fn fetch_key_set() -> Result<signer::KeySet, ApiError> {
-    get_json("/api/keys").await
+/// `GET /api/keys` (`signer::KeySet`'s JSON) read as its entries only. The applicant app shows
+/// the keys and never verifies with them: a `KeySet` parses every key as a curve point when
+/// it is read, which put Ed25519 field arithmetic into this wasm.
+#[derive(Deserialize)]
+struct KeyEntries {
+    keys: Vec<signer::PublicKeyEntry>,
+}
+
+/// The issuing authority's public keys, current and retired (`GET /api/keys`).
+pub async fn fetch_issuer_keys() -> Result<Vec<signer::PublicKeyEntry>, ApiError> {
+    Ok(get_json::<KeyEntries>("/api/keys").await?.keys)
 }
 
 #[derive(Deserialize)]
@@ -137,7 +136,7 @@ pub async fn lookup_registry(credit_code: &str) -> Result<Option<FormValues>, Ap
 pub enum SubmitOutcome {
     Issued(Box<IssuedAnswer>),
     /// 422: the fields to fix, with messages in both languages.
-    NeedsChanges(FieldMap<FieldMessage>),
+    NeedsChanges(FieldMap<Text>),
 }
 
 /// Sends an application (`POST /api/applications`). Sending the same id again is safe: the
@@ -157,7 +156,16 @@ pub async fn submit(entry: &OutboxEntry) -> Result<SubmitOutcome, ApiError> {
         200 | 201 => Ok(SubmitOutcome::Issued(Box::new(parse(
             &read_text(response).await?,
         )?))),
-        422 => Ok(SubmitOutcome::NeedsChanges(error_from(response).await.1)),
+        422 => {
+            // The draft shows and keeps each finding's words, not its code.
+            let findings = error_from(response).await.1;
+            Ok(SubmitOutcome::NeedsChanges(
+                findings
+                    .iter()
+                    .map(|(field, issue)| (field.clone(), issue.text()))
+                    .collect(),
+            ))
+        }
         _ => Err(error_from(response).await.0),
     }
 }

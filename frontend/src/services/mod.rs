@@ -3,4 +3,5 @@
 pub mod api;
 pub mod device;
 pub mod idb;
+mod records;
 pub mod storage;

@@ -9,21 +9,25 @@
 //! after a short pause in typing (and at once, journalled synchronously too, when the tab is
 //! hidden or closing), outbox entries awaited, because an entry must leave the outbox only
 //! once the server has answered. Storage can be full, disabled or missing (some private
-//! modes): the app then still works, and [`watch_problem`] lets the page say so.
+//! modes): the app then still works, and [`watch_health`] lets the page say so.
+//!
+//! Drafts and outbox entries are stored as versioned records (`services/records.rs`). One this
+//! version cannot read stays on the device untouched, and the page says how many there are.
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;
 
 use catalog::FormValues;
+use contract::TrackingStatus;
 use gloo::storage::{SessionStorage, Storage};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 use yew::Callback;
 
 use crate::draft::Draft;
-use crate::license::TrackingStatus;
 use crate::outbox::OutboxEntry;
 use crate::services::idb::{self, Db, Error, Store};
+use crate::services::records::{self, DraftRecordV1, OutboxRecordV1, Unreadable};
 
 const DATABASE: &str = "yiye";
 const PROFILE: &str = "profile";
@@ -46,6 +50,15 @@ pub struct DeviceSeed {
 }
 
 /// What the page should tell the user about storage.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Health {
+    pub problem: Option<Problem>,
+    /// Saved drafts and outbox entries this version of the app could not read: left on the
+    /// device as they were, not deleted.
+    pub unreadable: u32,
+}
+
+/// Why the device is not keeping what it should, or not as well as it should.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Problem {
     /// The last write failed (storage full or refused): recent changes are not kept.
@@ -100,6 +113,16 @@ fn find_draft<'a>(drafts: &'a [Draft], id: &str) -> Option<&'a Draft> {
     drafts.iter().find(|d| d.id == id)
 }
 
+/// The records of a store read with `read`, and how many could not be read.
+fn read_all<T>(records: &[String], read: fn(&str) -> Result<T, Unreadable>) -> (Vec<T>, u32) {
+    let mut unreadable = 0;
+    let read = records
+        .iter()
+        .filter_map(|json| read(json).map_err(|Unreadable| unreadable += 1).ok())
+        .collect();
+    (read, unreadable)
+}
+
 /// The drafts sorted by id, one per id (the last of any with the same id).
 fn by_id(drafts: Vec<Draft>) -> Vec<Draft> {
     let mut sorted = Vec::with_capacity(drafts.len());
@@ -113,7 +136,9 @@ thread_local! {
     static DEVICE: RefCell<Device> = RefCell::default();
     static FALLBACK: Cell<bool> = const { Cell::new(false) };
     static WRITE_FAILED: Cell<bool> = const { Cell::new(false) };
-    static WATCHER: RefCell<Option<Callback<Option<Problem>>>> = const { RefCell::new(None) };
+    /// Drafts and outbox entries the last full read could not parse.
+    static UNREADABLE: Cell<u32> = const { Cell::new(0) };
+    static WATCHER: RefCell<Option<Callback<Health>>> = const { RefCell::new(None) };
 }
 
 /// Opens the device's storage and loads what the pages need; run once before rendering.
@@ -131,8 +156,15 @@ pub async fn open() {
     let profile = db.get(Store::Device, PROFILE).await.ok().flatten();
     let clerk_mode = db.get(Store::Device, CLERK_MODE).await.ok().flatten();
     let key = db.get(Store::Device, DEVICE_KEY).await.ok().flatten();
-    let drafts = db.all(Store::Drafts).await.unwrap_or_default();
-    let outbox = db.all(Store::Outbox).await.unwrap_or_default();
+    let (drafts, unreadable_drafts) = read_all(
+        &db.all_json(Store::Drafts).await.unwrap_or_default(),
+        records::read_draft,
+    );
+    let (outbox, unreadable_entries) = read_all(
+        &db.all_json(Store::Outbox).await.unwrap_or_default(),
+        records::read_outbox_entry,
+    );
+    set_unreadable(unreadable_drafts + unreadable_entries);
     DEVICE.with_borrow_mut(|device| {
         *device = Device {
             db: Some(db),
@@ -157,9 +189,28 @@ pub async fn open() {
 }
 
 /// Calls `watcher` whenever what should be said about storage changes; returns what holds now.
-pub fn watch_problem(watcher: Callback<Option<Problem>>) -> Option<Problem> {
+pub fn watch_health(watcher: Callback<Health>) -> Health {
     WATCHER.set(Some(watcher));
-    problem()
+    health()
+}
+
+fn health() -> Health {
+    Health {
+        problem: problem(),
+        unreadable: UNREADABLE.get(),
+    }
+}
+
+fn tell_watcher() {
+    if let Some(watcher) = WATCHER.with_borrow(Clone::clone) {
+        watcher.emit(health());
+    }
+}
+
+fn set_unreadable(count: u32) {
+    if UNREADABLE.replace(count) != count {
+        tell_watcher();
+    }
 }
 
 fn problem() -> Option<Problem> {
@@ -175,10 +226,8 @@ fn problem() -> Option<Problem> {
 /// Records whether the latest write succeeded and tells the page if that changes anything.
 fn report(written: bool) {
     let failed = !written;
-    if WRITE_FAILED.replace(failed) != failed
-        && let Some(watcher) = WATCHER.with_borrow(Clone::clone)
-    {
-        watcher.emit(problem());
+    if WRITE_FAILED.replace(failed) != failed {
+        tell_watcher();
     }
 }
 
@@ -226,10 +275,11 @@ fn write_drafts(closing: bool) {
             .collect()
     });
     for draft in waiting {
+        let record = DraftRecordV1::from(&draft);
         if closing {
-            idb::journal(Store::Drafts, &draft.id, &draft);
+            idb::journal(Store::Drafts, &draft.id, &record);
         }
-        write(|db| db.put(Store::Drafts, &draft.id, &draft));
+        write(|db| db.put(Store::Drafts, &draft.id, &record));
     }
 }
 
@@ -241,13 +291,18 @@ pub async fn save_draft_now(draft: &Draft) {
         device.db.clone()
     });
     match db {
-        Some(db) => report(db.put(Store::Drafts, &draft.id, draft).await.is_ok()),
+        Some(db) => report(
+            db.put(Store::Drafts, &draft.id, &DraftRecordV1::from(draft))
+                .await
+                .is_ok(),
+        ),
         None => report(false),
     }
 }
 
 /// The latest copy of one draft: this tab's if it has unsaved changes, else the device's
-/// (another tab may have changed or made it).
+/// (another tab may have changed or made it). None when the device's copy cannot be read: it
+/// is left as it is, never written over.
 async fn draft(id: &str) -> Option<Draft> {
     let (db, unsaved) = DEVICE.with_borrow(|device| {
         (
@@ -256,9 +311,9 @@ async fn draft(id: &str) -> Option<Draft> {
         )
     });
     if let (Some(db), false) = (db, unsaved)
-        && let Ok(stored) = db.get::<Draft>(Store::Drafts, id).await
+        && let Ok(stored) = db.get_json(Store::Drafts, id).await
     {
-        return stored;
+        return stored.and_then(|json| records::read_draft(&json).ok());
     }
     DEVICE.with_borrow(|device| find_draft(&device.drafts, id).cloned())
 }
@@ -378,12 +433,17 @@ pub async fn load_outbox() -> Vec<OutboxEntry> {
     let Some(db) = db() else {
         return outbox();
     };
-    let (Ok(mut entries), drafts) = (
-        db.all::<OutboxEntry>(Store::Outbox).await,
-        db.all::<Draft>(Store::Drafts).await,
+    let (Ok(entries), drafts) = (
+        db.all_json(Store::Outbox).await,
+        db.all_json(Store::Drafts).await,
     ) else {
         return outbox();
     };
+    let (mut entries, unreadable_entries) = read_all(&entries, records::read_outbox_entry);
+    let drafts = drafts.map(|drafts| read_all(&drafts, records::read_draft));
+    if let Ok((_, unreadable_drafts)) = &drafts {
+        set_unreadable(unreadable_entries + unreadable_drafts);
+    }
     DEVICE.with_borrow_mut(|device| {
         for entry in &device.outbox {
             if device.unsaved_outbox.contains(&entry.id) {
@@ -391,7 +451,7 @@ pub async fn load_outbox() -> Vec<OutboxEntry> {
             }
         }
         device.outbox = entries;
-        if let Ok(drafts) = drafts {
+        if let Ok((drafts, _)) = drafts {
             let mut drafts = by_id(drafts);
             for id in &device.unsaved_drafts {
                 if let Some(draft) = find_draft(&device.drafts, id) {
@@ -412,7 +472,10 @@ pub async fn enqueue(entry: OutboxEntry) {
         device.db.clone()
     });
     let written = match db {
-        Some(db) => db.put(Store::Outbox, &entry.id, &entry).await.is_ok(),
+        Some(db) => db
+            .put(Store::Outbox, &entry.id, &OutboxRecordV1::from(&entry))
+            .await
+            .is_ok(),
         None => false,
     };
     DEVICE.with_borrow_mut(|device| {
@@ -431,7 +494,10 @@ pub async fn requeue(entry: OutboxEntry) {
     let (db, unsaved) =
         DEVICE.with_borrow(|device| (device.db.clone(), device.unsaved_outbox.contains(&entry.id)));
     match db {
-        Some(db) if !unsaved => match db.replace(Store::Outbox, &entry.id, &entry).await {
+        Some(db) if !unsaved => match db
+            .replace(Store::Outbox, &entry.id, &OutboxRecordV1::from(&entry))
+            .await
+        {
             Ok(true) => {
                 DEVICE.with_borrow_mut(|device| put_entry(&mut device.outbox, entry));
                 report(true);
@@ -496,12 +562,10 @@ mod tests {
         save_draft(&draft);
         // In memory at once, on the device within the pause.
         assert_eq!(find_draft(&drafts(), "storage-test"), Some(&draft));
-        assert_eq!(
-            db.get::<Draft>(Store::Drafts, "storage-test").await,
-            Ok(None)
-        );
+        assert_eq!(db.get_json(Store::Drafts, "storage-test").await, Ok(None));
         sleep(DRAFT_DEBOUNCE_MS as i32 + 200).await;
-        assert_eq!(db.get(Store::Drafts, "storage-test").await, Ok(Some(draft)));
+        let stored = db.get_json(Store::Drafts, "storage-test").await.unwrap();
+        assert_eq!(records::read_draft(&stored.unwrap()), Ok(draft));
 
         let entry = OutboxEntry::new(
             "storage-test".into(),
@@ -511,21 +575,50 @@ mod tests {
             0.0,
         );
         enqueue(entry.clone()).await;
-        assert!(
-            db.get::<OutboxEntry>(Store::Outbox, "storage-test")
-                .await
-                .unwrap()
-                .is_some()
+        let stored = db.get_json(Store::Outbox, "storage-test").await.unwrap();
+        assert_eq!(
+            records::read_outbox_entry(&stored.unwrap()),
+            Ok(entry.clone())
         );
         // Another tab had the server's answer and took the entry out; this tab's failed try
         // must not bring it back.
         db.delete(Store::Outbox, "storage-test").await.unwrap();
         requeue(entry).await;
-        assert_eq!(
-            db.get::<OutboxEntry>(Store::Outbox, "storage-test").await,
-            Ok(None)
-        );
+        assert_eq!(db.get_json(Store::Outbox, "storage-test").await, Ok(None));
         assert!(outbox().is_empty());
         assert_eq!(problem(), None);
+    }
+
+    #[test]
+    async fn records_this_version_cannot_read_are_kept_and_counted() {
+        open().await;
+        let db = db().unwrap();
+        let damaged = r#"{"id":"storage-damaged","values":["not","a","map"]}"#;
+        let newer = r#"{"v":99,"id":"storage-newer","industry":"bookstore"}"#;
+        let raw = |json: &str| serde_json::from_str::<serde_json::Value>(json).unwrap();
+        db.put(Store::Drafts, "storage-damaged", &raw(damaged))
+            .await
+            .unwrap();
+        db.put(Store::Outbox, "storage-newer", &raw(newer))
+            .await
+            .unwrap();
+        let before = health().unreadable;
+        load_outbox().await;
+        assert_eq!(health().unreadable, before + 2);
+        assert!(find_draft(&drafts(), "storage-damaged").is_none());
+        assert!(outbox().iter().all(|e| e.id != "storage-newer"));
+        // Still on the device, as they were.
+        let kept = db.get_json(Store::Drafts, "storage-damaged").await.unwrap();
+        assert_eq!(kept.map(|json| raw(&json)), Some(raw(damaged)));
+        assert!(
+            db.get_json(Store::Outbox, "storage-newer")
+                .await
+                .unwrap()
+                .is_some()
+        );
+        db.delete(Store::Drafts, "storage-damaged").await.unwrap();
+        db.delete(Store::Outbox, "storage-newer").await.unwrap();
+        load_outbox().await;
+        assert_eq!(health().unreadable, before);
     }
 }

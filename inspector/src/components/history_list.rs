@@ -3,7 +3,7 @@
 use yew::prelude::*;
 
 use super::local_time;
-use crate::i18n::{self, Lang};
+use crate::i18n::{self, InLang, Lang};
 use crate::services::history::Entry;
 
 #[derive(Properties, PartialEq)]

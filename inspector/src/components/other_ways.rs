@@ -6,7 +6,7 @@ use web_sys::{HtmlInputElement, HtmlTextAreaElement, ImageBitmap, ImageData};
 use yew::prelude::*;
 
 use super::scanner::{new_canvas, reader_failed_message};
-use crate::i18n::{self, Lang};
+use crate::i18n::{self, InLang, Lang};
 use crate::services::decoder::Decoder;
 
 /// Photos are drawn at most this wide or high: plenty of pixels per module for a code that

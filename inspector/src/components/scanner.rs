@@ -16,7 +16,7 @@ use web_sys::{
 };
 use yew::prelude::*;
 
-use crate::i18n::{self, Lang};
+use crate::i18n::{self, InLang, Lang};
 use crate::services::decoder::{Decoder, describe};
 
 /// Time between reads: a code is found within a fraction of a second. A frame is sent to the

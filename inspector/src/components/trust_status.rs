@@ -5,7 +5,7 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::local_time;
-use crate::i18n::{self, Lang};
+use crate::i18n::{self, InLang, Lang};
 use crate::services::trust::Trust;
 
 const AGE_CHOICES: [u32; 6] = [6, 12, 24, 48, 72, 168];

@@ -6,7 +6,7 @@ use signer::{LicenseClaims, Reason};
 use yew::prelude::*;
 
 use super::local_date;
-use crate::i18n::{self, Lang};
+use crate::i18n::{self, InLang, Lang};
 use crate::state::Check;
 
 #[derive(Properties, PartialEq)]
@@ -67,17 +67,11 @@ fn license_facts(lang: Lang, claims: &LicenseClaims, issuer_name: Option<&str>) 
     let catalog = Catalog::builtin();
     let industry = catalog.industry_by_code(claims.industry).map_or_else(
         || claims.industry.to_string(),
-        |i| lang.pick(&i.name).to_owned(),
+        |i| i.name.get(lang).to_owned(),
     );
     let division = catalog
         .division(claims.address.division)
-        .map(|d| {
-            if lang == Lang::Zh {
-                d.zh.clone()
-            } else {
-                d.en.clone()
-            }
-        })
+        .map(|d| d.name().get(lang).to_owned())
         .unwrap_or_else(|| claims.address.division.to_string());
     let issuer = issuer_name.unwrap_or(&claims.issuer);
     html! {
@@ -97,8 +91,8 @@ fn license_facts(lang: Lang, claims: &LicenseClaims, issuer_name: Option<&str>) 
             <ul class="permits">
                 { for claims.permits.iter().map(|permit| {
                     let known = catalog.permit_by_code(permit.kind);
-                    let name = known.map_or(i18n::UNKNOWN_PERMIT.get(lang), |p| lang.pick(&p.name));
-                    let department = known.map(|p| lang.pick(&p.department).to_owned());
+                    let name = known.map_or(i18n::UNKNOWN_PERMIT.get(lang), |p| p.name.get(lang));
+                    let department = known.map(|p| p.department.get(lang).to_owned());
                     let lapsed = permit.valid_until * 1000 <= js_sys::Date::now() as i64;
                     html! {
                         <li class={classes!(lapsed.then_some("lapsed"))}>

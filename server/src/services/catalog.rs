@@ -248,9 +248,7 @@ impl CatalogView {
         let text = |id: &str| values.get(id).map_or("", |v| v.trim()).to_owned();
         let mut errors = FieldIssues::new();
         for issue in &report.errors {
-            errors
-                .entry(issue.field.clone())
-                .or_insert_with(|| issue_of(issue));
+            errors.insert_if_absent(issue.field.clone(), || issue_of(issue));
         }
         // The license needs these whatever the industry's forms ask.
         for id in [
@@ -261,7 +259,7 @@ impl CatalogView {
             LEGAL_REP,
         ] {
             if text(id).is_empty() {
-                errors.entry(id.to_owned()).or_insert_with(|| {
+                errors.insert_if_absent(id.to_owned(), || {
                     FieldIssue::new(
                         "required",
                         "颁发许可证需要此项",
