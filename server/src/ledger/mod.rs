@@ -80,7 +80,7 @@ pub struct SignedLicense {
 
 /// Builds and signs the license once the ledger has numbered it, inside the issuing
 /// transaction: a failure rolls the number back with everything else.
-pub type SignNumbered = Box<dyn FnOnce(&str) -> Result<SignedLicense, SigningFailed> + Send>;
+pub type SignNumbered = Box<dyn FnOnce(&str) -> Result<SignedLicense, SigningFailed> + Send + Sync>;
 
 /// The highest sequence number of one division in one year: numbers are
 /// `DDDDDD-YYYY-NNNNNN`.

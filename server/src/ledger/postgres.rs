@@ -1,14 +1,23 @@
 //! The PostgreSQL ledger, for several stateless server instances on one database.
 //!
 //! Durable before answering: PostgreSQL's `synchronous_commit` (on by default, and required
-//! here) makes every COMMIT wait for its WAL flush. Concurrency comes from a pool of
-//! connections, each issuance its own transaction; PostgreSQL groups concurrent commits into
-//! one flush itself. One license per application id is the `applications` primary key (a
-//! second insert of the same id waits for the first transaction, then finds its row); numbers
-//! come from `license_counters`, whose row stays locked until COMMIT. Every statement is
-//! prepared (and cached per connection).
+//! here) makes every COMMIT wait for its WAL flush. One license per application id is the
+//! `applications` primary key (a second insert of the same id, from any instance, waits for
+//! the first transaction, then finds its row); numbers come from `license_counters`, whose row
+//! stays locked until COMMIT.
+//!
+//! That lock would let one division's issuances through one fsync at a time (measured: about
+//! 500 licenses/s, p99 over 400 ms, one transaction per issuance). So issuances are grouped
+//! as in the SQLite writer: each instance's writer takes every issuance waiting (up to
+//! `MAX_BATCH`) into one transaction of a handful of set-wise statements — the applications,
+//! one counter step per division and year, the licenses — and answers them all after COMMIT.
+//! Rows are written in key order, so two instances' batches never deadlock. Every statement is
+//! prepared (and cached per connection); reads and other writes use the pool.
 
-use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Transaction};
+use std::collections::BTreeMap;
+
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use tokio::sync::{mpsc, oneshot};
 use tokio_postgres::NoTls;
 
 use super::{
@@ -21,8 +30,10 @@ mod embedded {
     refinery::embed_migrations!("migrations/postgres");
 }
 
-/// Connections per instance: enough for the commits of a burst to be grouped.
-const POOL_SIZE: usize = 32;
+/// Connections per instance, for reads and the writer.
+const POOL_SIZE: usize = 16;
+/// Most issuances in one transaction.
+const MAX_BATCH: usize = 1024;
 
 /// Taken while migrating, so instances starting together migrate one after the other.
 const MIGRATION_LOCK: i64 = 0x5969_7965_4c65_6467; // "YiyeLedg"
@@ -41,6 +52,14 @@ impl From<deadpool_postgres::PoolError> for LedgerError {
 
 pub struct PostgresLedger {
     pool: Pool,
+    writer: mpsc::Sender<IssueJob>,
+}
+
+/// One issuance waiting for the writer.
+struct IssueJob {
+    application: NewApplication,
+    sign: SignNumbered,
+    reply: oneshot::Sender<Result<Inserted, LedgerError>>,
 }
 
 /// Division codes are six digits: they fit PostgreSQL's INTEGER.
@@ -110,7 +129,9 @@ impl PostgresLedger {
             .max_size(POOL_SIZE)
             .build()
             .map_err(|e| LedgerError::Start(e.to_string()))?;
-        Ok(Self { pool })
+        let (writer, jobs) = mpsc::channel(MAX_BATCH * 4);
+        tokio::spawn(write_loop(pool.clone(), jobs));
+        Ok(Self { pool, writer })
     }
 
     async fn client(&self) -> Result<deadpool_postgres::Object, LedgerError> {
@@ -118,13 +139,13 @@ impl PostgresLedger {
     }
 }
 
-const APPLICATION_BY_ID: &str =
+/// An application with its license and revocation; the caller adds the WHERE clause.
+const APPLICATION_COLUMNS: &str =
     "SELECT a.id, a.content_hash, a.industry, a.received_at, l.number, l.license,
             r.reason, r.revoked_at
      FROM applications a
      JOIN licenses l ON l.application_id = a.id
-     LEFT JOIN revocations r ON r.license_number = l.number
-     WHERE a.id = $1";
+     LEFT JOIN revocations r ON r.license_number = l.number";
 
 fn stored(row: &tokio_postgres::Row) -> StoredApplication {
     let reason: Option<String> = row.get(6);
@@ -142,83 +163,298 @@ fn stored(row: &tokio_postgres::Row) -> StoredApplication {
     }
 }
 
-/// The application row, the next number of its division and year, the license signed for
-/// that number — or the application already there. Dropping the transaction without COMMIT
-/// rolls everything back, the counter included.
-async fn number_and_sign(
-    tx: &Transaction<'_>,
-    a: &NewApplication,
-    sign: SignNumbered,
-) -> Result<Inserted, LedgerError> {
+/// Takes every issuance waiting, writes them in one transaction, answers them after COMMIT.
+async fn write_loop(pool: Pool, mut jobs: mpsc::Receiver<IssueJob>) {
+    while let Some(first) = jobs.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let size = batch.len();
+        let (replies, outcome) = split(batch);
+        match issue_batch(&pool, outcome).await {
+            Ok(results) => {
+                for (reply, result) in replies.into_iter().zip(results) {
+                    let _ = reply.send(Ok(result));
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, size, "ledger batch failed; nothing from it was answered as issued");
+                let message = e.to_string();
+                for reply in replies {
+                    let _ = reply.send(Err(LedgerError::Database(message.clone())));
+                }
+            }
+        }
+    }
+}
+
+type Reply = oneshot::Sender<Result<Inserted, LedgerError>>;
+
+fn split(batch: Vec<IssueJob>) -> (Vec<Reply>, Vec<(NewApplication, SignNumbered)>) {
+    batch
+        .into_iter()
+        .map(|j| (j.reply, (j.application, j.sign)))
+        .unzip()
+}
+
+/// What became of one job of a batch, before the answer is put together.
+enum Outcome {
+    /// Numbered, to be signed.
+    Numbered(String, i64),
+    /// The id was in the ledger before this batch.
+    Existing,
+    /// The same id as an earlier job of this batch (its index).
+    SameAs(usize),
+    NumbersExhausted,
+}
+
+/// The batch in one transaction: every application row (in id order), one counter step per
+/// division and year (in that order), every license; then COMMIT.
+async fn issue_batch(
+    pool: &Pool,
+    jobs: Vec<(NewApplication, SignNumbered)>,
+) -> Result<Vec<Inserted>, LedgerError> {
+    let mut client = pool.get().await?;
+    let tx = client.transaction().await?;
+
+    // The first job of each id inserts it; later ones of the same id get its answer.
+    let mut first_of: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut outcomes: Vec<Option<Outcome>> = Vec::with_capacity(jobs.len());
+    for (i, (a, _)) in jobs.iter().enumerate() {
+        match first_of.get(a.id.as_str()) {
+            Some(&first) => outcomes.push(Some(Outcome::SameAs(first))),
+            None => {
+                first_of.insert(&a.id, i);
+                outcomes.push(None);
+            }
+        }
+    }
+    let firsts: Vec<usize> = first_of.values().copied().collect(); // in id order
+    let column = |f: &dyn Fn(&NewApplication) -> String| -> Vec<String> {
+        firsts.iter().map(|&i| f(&jobs[i].0)).collect()
+    };
     let insert = tx
         .prepare_cached(
             "INSERT INTO applications (id, content_hash, industry, body, received_at)
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING",
+             SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])
+             ON CONFLICT (id) DO NOTHING RETURNING id",
         )
         .await?;
-    let added = tx
-        .execute(
+    let received: Vec<i64> = firsts.iter().map(|&i| jobs[i].0.received_at).collect();
+    let added: std::collections::HashSet<String> = tx
+        .query(
             &insert,
-            &[&a.id, &a.content_hash, &a.industry, &a.body, &a.received_at],
+            &[
+                &column(&|a| a.id.clone()),
+                &column(&|a| a.content_hash.clone()),
+                &column(&|a| a.industry.clone()),
+                &column(&|a| a.body.clone()),
+                &received,
+            ],
         )
-        .await?;
-    if added == 0 {
-        let select = tx.prepare_cached(APPLICATION_BY_ID).await?;
-        let row = tx
-            .query_opt(&select, &[&a.id])
-            .await?
-            .ok_or_else(|| LedgerError::Database(format!("application {} has no license", a.id)))?;
-        return Ok(Inserted::Existing(Box::new(stored(&row))));
+        .await?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+
+    // Numbers: one counter step per division and year, in key order.
+    let mut wanting: BTreeMap<(i32, i32), Vec<usize>> = BTreeMap::new();
+    for &i in &firsts {
+        let a = &jobs[i].0;
+        if added.contains(&a.id) {
+            wanting
+                .entry((db_division(a.division)?, a.year))
+                .or_default()
+                .push(i);
+        } else {
+            outcomes[i] = Some(Outcome::Existing);
+        }
     }
-    let division = db_division(a.division)?;
     let counter = tx
         .prepare_cached(
-            "INSERT INTO license_counters (division, year, last_seq) VALUES ($1, $2, 1)
-             ON CONFLICT (division, year) DO UPDATE SET last_seq = license_counters.last_seq + 1
+            "INSERT INTO license_counters (division, year, last_seq) VALUES ($1, $2, $3)
+             ON CONFLICT (division, year) DO UPDATE SET last_seq = license_counters.last_seq + $3
              RETURNING last_seq",
         )
         .await?;
-    let seq: i64 = tx.query_one(&counter, &[&division, &a.year]).await?.get(0);
-    if seq > MAX_SEQUENCE {
-        return Ok(Inserted::NumbersExhausted);
+    for ((division, year), members) in &wanting {
+        let count = i64::try_from(members.len()).unwrap_or(i64::MAX);
+        let last: i64 = tx
+            .query_one(&counter, &[division, year, &count])
+            .await?
+            .get(0);
+        for (seq, &i) in (last - count + 1..).zip(members) {
+            let a = &jobs[i].0;
+            outcomes[i] = Some(if seq > MAX_SEQUENCE {
+                Outcome::NumbersExhausted
+            } else {
+                Outcome::Numbered(license_number(a.division, a.year, seq), seq)
+            });
+        }
     }
-    let number = license_number(a.division, a.year, seq);
-    let signed = sign(&number)?;
-    let license = tx
-        .prepare_cached(
-            "INSERT INTO licenses (number, application_id, division, year, seq, kid, issued_at, qr_text, license)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+
+    // Sign, then write every license in one statement.
+    let mut results: Vec<Option<Inserted>> = (0..jobs.len()).map(|_| None).collect();
+    let mut rows = LicenseRows::default();
+    let mut existing_ids = Vec::new();
+    // What a repeat of a new application within this batch is answered with.
+    let mut issued_here: Vec<Option<StoredApplication>> = (0..jobs.len()).map(|_| None).collect();
+    for (i, (a, sign)) in jobs.into_iter().enumerate() {
+        match outcomes[i].take() {
+            Some(Outcome::Numbered(number, seq)) => {
+                let signed = sign(&number)?;
+                rows.push(&a, &number, seq, &signed)?;
+                issued_here[i] = Some(StoredApplication {
+                    id: a.id,
+                    content_hash: a.content_hash,
+                    industry: a.industry,
+                    received_at: a.received_at,
+                    license_number: number,
+                    license: signed.license.clone(),
+                    revoked: None,
+                });
+                results[i] = Some(Inserted::New(signed));
+                existing_ids.push(None);
+            }
+            Some(Outcome::Existing) => existing_ids.push(Some(a.id)),
+            Some(Outcome::SameAs(first)) => existing_ids.push(Some(format!("\u{0}{first}"))),
+            Some(Outcome::NumbersExhausted) | None => {
+                results[i] = Some(Inserted::NumbersExhausted);
+                existing_ids.push(None);
+            }
+        }
+    }
+    if !rows.number.is_empty() {
+        let insert = tx
+            .prepare_cached(
+                "INSERT INTO licenses (number, application_id, division, year, seq, kid, issued_at, qr_text, license)
+                 SELECT * FROM UNNEST($1::text[], $2::text[], $3::int[], $4::int[], $5::bigint[],
+                                      $6::text[], $7::bigint[], $8::text[], $9::text[])",
+            )
+            .await?;
+        tx.execute(
+            &insert,
+            &[
+                &rows.number,
+                &rows.application_id,
+                &rows.division,
+                &rows.year,
+                &rows.seq,
+                &rows.kid,
+                &rows.issued_at,
+                &rows.qr_text,
+                &rows.license,
+            ],
         )
         .await?;
-    tx.execute(
-        &license,
-        &[
-            &number,
-            &a.id,
-            &division,
-            &a.year,
-            &seq,
-            &signed.kid,
-            &a.received_at,
-            &signed.qr_text,
-            &signed.license,
-        ],
-    )
-    .await?;
-    Ok(Inserted::New(signed))
+    }
+    let before: Vec<String> = existing_ids
+        .iter()
+        .flatten()
+        .filter(|id| !id.starts_with('\u{0}'))
+        .cloned()
+        .collect();
+    let mut found = BTreeMap::new();
+    if !before.is_empty() {
+        let select = tx
+            .prepare_cached(&format!("{APPLICATION_COLUMNS} WHERE a.id = ANY($1)"))
+            .await?;
+        for row in tx.query(&select, &[&before]).await? {
+            let stored = stored(&row);
+            found.insert(stored.id.clone(), stored);
+        }
+    }
+    // Returns once the commit's WAL record is flushed (synchronous_commit).
+    tx.commit().await?;
+
+    let mut answers = Vec::with_capacity(results.len());
+    for (i, id) in existing_ids.into_iter().enumerate() {
+        let answer = match (results[i].take(), id) {
+            (Some(done), _) => done,
+            (None, Some(id)) => match id.strip_prefix('\u{0}') {
+                Some(first) => same_as(&answers, &issued_here, first)?,
+                None => Inserted::Existing(Box::new(found.remove(&id).ok_or_else(|| {
+                    LedgerError::Database(format!("application {id} has no license"))
+                })?)),
+            },
+            (None, None) => Inserted::NumbersExhausted,
+        };
+        answers.push(answer);
+    }
+    Ok(answers)
+}
+
+/// The answer for a repeat, within one batch, of an earlier job's id: that job's license as
+/// the ledger now holds it.
+fn same_as(
+    answers: &[Inserted],
+    issued_here: &[Option<StoredApplication>],
+    first: &str,
+) -> Result<Inserted, LedgerError> {
+    let first: usize = first
+        .parse()
+        .map_err(|_| LedgerError::Database("batch index".into()))?;
+    Ok(match (answers.get(first), issued_here.get(first)) {
+        (Some(Inserted::New(_)), Some(Some(stored))) => {
+            Inserted::Existing(Box::new(stored.clone()))
+        }
+        (Some(Inserted::Existing(stored)), _) => Inserted::Existing(stored.clone()),
+        _ => Inserted::NumbersExhausted,
+    })
+}
+
+/// The columns of the licenses of one batch, for one UNNEST insert.
+#[derive(Default)]
+struct LicenseRows {
+    number: Vec<String>,
+    application_id: Vec<String>,
+    division: Vec<i32>,
+    year: Vec<i32>,
+    seq: Vec<i64>,
+    kid: Vec<String>,
+    issued_at: Vec<i64>,
+    qr_text: Vec<String>,
+    license: Vec<String>,
+}
+
+impl LicenseRows {
+    fn push(
+        &mut self,
+        a: &NewApplication,
+        number: &str,
+        seq: i64,
+        signed: &super::SignedLicense,
+    ) -> Result<(), LedgerError> {
+        self.number.push(number.to_owned());
+        self.application_id.push(a.id.clone());
+        self.division.push(db_division(a.division)?);
+        self.year.push(a.year);
+        self.seq.push(seq);
+        self.kid.push(signed.kid.clone());
+        self.issued_at.push(a.received_at);
+        self.qr_text.push(signed.qr_text.clone());
+        self.license.push(signed.license.clone());
+        Ok(())
+    }
 }
 
 impl Ledger for PostgresLedger {
     fn issue(&self, application: NewApplication, sign: SignNumbered) -> LedgerFuture<'_, Inserted> {
         Box::pin(async move {
-            let mut client = self.client().await?;
-            let tx = client.transaction().await?;
-            let outcome = number_and_sign(&tx, &application, sign).await?;
-            if matches!(outcome, Inserted::New(_)) {
-                // Returns once the commit's WAL record is flushed (synchronous_commit).
-                tx.commit().await?;
-            }
-            Ok(outcome)
+            let (reply, answer) = oneshot::channel();
+            self.writer
+                .send(IssueJob {
+                    application,
+                    sign,
+                    reply,
+                })
+                .await
+                .map_err(|_| LedgerError::WriterGone)?;
+            answer.await.map_err(|_| LedgerError::WriterGone)?
         })
     }
 
@@ -251,7 +487,9 @@ impl Ledger for PostgresLedger {
     fn application(&self, id: String) -> LedgerFuture<'_, Option<StoredApplication>> {
         Box::pin(async move {
             let client = self.client().await?;
-            let select = client.prepare_cached(APPLICATION_BY_ID).await?;
+            let select = client
+                .prepare_cached(&format!("{APPLICATION_COLUMNS} WHERE a.id = $1"))
+                .await?;
             Ok(client
                 .query_opt(&select, &[&id])
                 .await?
