@@ -14,10 +14,31 @@ use common::{
 use serde_json::{Value, json};
 
 #[test]
-fn live_intake_concurrency_revocation_rotation() {
+fn live_intake_concurrency_revocation_rotation_sqlite() {
+    live_intake_concurrency_revocation_rotation(Backend::Sqlite);
+}
+
+#[test]
+fn live_intake_concurrency_revocation_rotation_postgres() {
+    live_intake_concurrency_revocation_rotation(Backend::Postgres);
+}
+
+/// A fresh ledger of `backend` for a test binary's server: `None` is the SQLite file in its
+/// data directory; `Err(())` means PostgreSQL was asked for and there is no test cluster.
+fn fresh_database(backend: Backend, tag: &str) -> Result<Option<String>, ()> {
+    match backend {
+        Backend::Sqlite => Ok(None),
+        Backend::Postgres => common::postgres_database_blocking(tag).map(Some).ok_or(()),
+    }
+}
+
+fn live_intake_concurrency_revocation_rotation(backend: Backend) {
+    let Ok(database) = fresh_database(backend, "live") else {
+        return;
+    };
     let dir = TempDir::new("live");
     let data = dir.0.join("data");
-    let server = Server::start(&data);
+    let server = Server::start_on(&data, Some(ADMIN_TOKEN), database.as_deref());
 
     // Development key created on first start, owner-only.
     let key = server::key_dir(&data).join(signer::KeyStore::KEY_FILE);
@@ -138,12 +159,8 @@ fn crash_during_burst_loses_no_answered_license(backend: Backend) {
     const PER_CLIENT: usize = 150;
     let dir = TempDir::new("crash");
     let data = dir.0.join("data");
-    let database = match backend {
-        Backend::Sqlite => None,
-        Backend::Postgres => match common::postgres_database_blocking("crash") {
-            Some(url) => Some(url),
-            None => return,
-        },
+    let Ok(database) = fresh_database(backend, "crash") else {
+        return;
     };
     let mut server = Server::start_on(&data, Some(ADMIN_TOKEN), database.as_deref());
     let addr = server.addr;
