@@ -352,6 +352,17 @@ impl Catalog {
                     continue;
                 };
                 for def in permit.fields.iter().filter_map(|f| self.field_def(f)) {
+                    // A field the scope page fills must have its question asked, or the
+                    // applicant can never give it (the form does not show it).
+                    if def.prefill == Some(Prefill::Scope)
+                        && let Some(q) = &def.from
+                        && !i.questions.iter().any(|asked| asked == q)
+                    {
+                        problems.push(format!(
+                            "{}: {} ({}) is answered by the question {q}, which {} does not ask",
+                            i.id, def.id, permit.id, i.id
+                        ));
+                    }
                     if def.prefill == Some(Prefill::Industry) {
                         let preset_ok = i.presets.get(&def.id).is_some_and(|v| {
                             v.split(',')

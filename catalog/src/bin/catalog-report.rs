@@ -1,10 +1,20 @@
 //! Prints the catalog's field-count report: `catalog-report` (table) or `catalog-report --json`.
+//! Checks the data first (`Catalog::problems`, e.g. a field no applicant can reach): a problem
+//! is printed with the industry and field it concerns, and the exit status is 1.
 
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 fn main() {
-    let report = catalog::Catalog::builtin().report();
+    let catalog = catalog::Catalog::builtin();
+    let problems = catalog.problems();
+    if !problems.is_empty() {
+        for problem in &problems {
+            eprintln!("catalog data: {problem}");
+        }
+        std::process::exit(1);
+    }
+    let report = catalog.report();
     if std::env::args().any(|a| a == "--json") {
         match serde_json::to_string_pretty(&report) {
             Ok(json) => println!("{json}"),
