@@ -378,6 +378,24 @@ impl Catalog {
                 }
             }
         }
+        // Two questions the applicant sees with the same label cannot be told apart (nor by a
+        // screen reader, which reads the label alone).
+        for i in &self.industries {
+            let Ok(form) = self.merge(&i.id, &i.full_scope(self)) else {
+                continue;
+            };
+            let mut labels = BTreeSet::new();
+            for f in form.fields().filter(|f| !is_automatic(f.def.prefill)) {
+                for label in [&f.def.label.zh, &f.def.label.en] {
+                    if !labels.insert(label.as_str()) {
+                        problems.push(format!(
+                            "{}: two questions are labelled \"{label}\" (one is {})",
+                            i.id, f.def.id
+                        ));
+                    }
+                }
+            }
+        }
         let mut division_codes = BTreeSet::new();
         for d in &self.divisions {
             if !(100_000..=999_999).contains(&d.code) || !division_codes.insert(d.code) {
