@@ -298,17 +298,17 @@ async fn issue_batch(
     }
 
     // Sign, then write every license in one statement.
-    let mut results: Vec<Option<Inserted>> = (0..jobs.len()).map(|_| None).collect();
+    let mut pending = Vec::with_capacity(jobs.len());
     let mut rows = LicenseRows::default();
-    let mut existing_ids = Vec::new();
-    // What a repeat of a new application within this batch is answered with.
-    let mut issued_here: Vec<Option<StoredApplication>> = (0..jobs.len()).map(|_| None).collect();
+    // Each job's application as the ledger holds it once this batch commits, where known:
+    // what a repeat of its id in the same batch is answered with.
+    let mut held: Vec<Option<StoredApplication>> = (0..jobs.len()).map(|_| None).collect();
     for (i, (a, sign)) in jobs.into_iter().enumerate() {
-        match outcomes[i].take() {
+        pending.push(match outcomes[i].take() {
             Some(Outcome::Numbered(number, seq)) => {
                 let signed = sign(&number)?;
                 rows.push(&a, &number, seq, &signed)?;
-                issued_here[i] = Some(StoredApplication {
+                held[i] = Some(StoredApplication {
                     id: a.id,
                     content_hash: a.content_hash,
                     industry: a.industry,
@@ -317,16 +317,12 @@ async fn issue_batch(
                     license: signed.license.clone(),
                     revoked: None,
                 });
-                results[i] = Some(Inserted::New(signed));
-                existing_ids.push(None);
+                Pending::Done(Inserted::New(signed))
             }
-            Some(Outcome::Existing) => existing_ids.push(Some(a.id)),
-            Some(Outcome::SameAs(first)) => existing_ids.push(Some(format!("\u{0}{first}"))),
-            Some(Outcome::NumbersExhausted) | None => {
-                results[i] = Some(Inserted::NumbersExhausted);
-                existing_ids.push(None);
-            }
-        }
+            Some(Outcome::Existing) => Pending::InLedger(a.id),
+            Some(Outcome::SameAs(first)) => Pending::SameAs(first),
+            Some(Outcome::NumbersExhausted) | None => Pending::Done(Inserted::NumbersExhausted),
+        });
     }
     if !rows.number.is_empty() {
         let insert = tx
@@ -352,11 +348,12 @@ async fn issue_batch(
         )
         .await?;
     }
-    let before: Vec<String> = existing_ids
+    let before: Vec<&str> = pending
         .iter()
-        .flatten()
-        .filter(|id| !id.starts_with('\u{0}'))
-        .cloned()
+        .filter_map(|p| match p {
+            Pending::InLedger(id) => Some(id.as_str()),
+            _ => None,
+        })
         .collect();
     let mut found = BTreeMap::new();
     if !before.is_empty() {
@@ -371,40 +368,38 @@ async fn issue_batch(
     // Returns once the commit's WAL record is flushed (synchronous_commit).
     tx.commit().await?;
 
-    let mut answers = Vec::with_capacity(results.len());
-    for (i, id) in existing_ids.into_iter().enumerate() {
-        let answer = match (results[i].take(), id) {
-            (Some(done), _) => done,
-            (None, Some(id)) => match id.strip_prefix('\u{0}') {
-                Some(first) => same_as(&answers, &issued_here, first)?,
-                None => Inserted::Existing(Box::new(found.remove(&id).ok_or_else(|| {
+    let mut answers = Vec::with_capacity(pending.len());
+    for (i, p) in pending.into_iter().enumerate() {
+        answers.push(match p {
+            Pending::Done(done) => done,
+            Pending::InLedger(id) => {
+                let stored = found.remove(&id).ok_or_else(|| {
                     LedgerError::Database(format!("application {id} has no license"))
-                })?)),
-            },
-            (None, None) => Inserted::NumbersExhausted,
-        };
-        answers.push(answer);
+                })?;
+                held[i] = Some(stored.clone());
+                Inserted::Existing(Box::new(stored))
+            }
+            // The earlier job of the same id comes first, so its row is known by now (none if
+            // it found no number).
+            Pending::SameAs(first) => held
+                .get(first)
+                .cloned()
+                .flatten()
+                .map_or(Inserted::NumbersExhausted, |s| {
+                    Inserted::Existing(Box::new(s))
+                }),
+        });
     }
     Ok(answers)
 }
 
-/// The answer for a repeat, within one batch, of an earlier job's id: that job's license as
-/// the ledger now holds it.
-fn same_as(
-    answers: &[Inserted],
-    issued_here: &[Option<StoredApplication>],
-    first: &str,
-) -> Result<Inserted, LedgerError> {
-    let first: usize = first
-        .parse()
-        .map_err(|_| LedgerError::Database("batch index".into()))?;
-    Ok(match (answers.get(first), issued_here.get(first)) {
-        (Some(Inserted::New(_)), Some(Some(stored))) => {
-            Inserted::Existing(Box::new(stored.clone()))
-        }
-        (Some(Inserted::Existing(stored)), _) => Inserted::Existing(stored.clone()),
-        _ => Inserted::NumbersExhausted,
-    })
+/// A job's answer once the batch commits.
+enum Pending {
+    Done(Inserted),
+    /// Its id was in the ledger before this batch.
+    InLedger(String),
+    /// A repeat of an earlier job's id in this batch (that job's index).
+    SameAs(usize),
 }
 
 /// The columns of the licenses of one batch, for one UNNEST insert.
