@@ -71,7 +71,13 @@ pub fn App() -> Html {
                 })
             };
             let queued: Vec<_> = storage::outbox().into_iter().map(|e| e.id).collect();
-            let on_resume = dispatch.reform(|draft| Action::Resume(Box::new(draft)));
+            let on_resume = {
+                let queued = queued.clone();
+                dispatch.reform(move |draft: Draft| Action::Resume {
+                    queued: queued.contains(&draft.id),
+                    draft: Box::new(draft),
+                })
+            };
             drafts_page(lang, &storage::drafts(), &queued, &on_resume, &on_delete)
         }
         Page::Industry => html! {
@@ -131,7 +137,21 @@ pub fn App() -> Html {
             let entry = storage::outbox()
                 .into_iter()
                 .find(|e| e.id == state.draft.id);
-            html! { <SendingPage {lang} sending={state.sending.clone()} {entry} {on_retry} /> }
+            let on_withdraw = {
+                let dispatch = dispatch.clone();
+                let queued = entry.is_some();
+                Callback::from(move |id: String| {
+                    if queued && !gloo::dialogs::confirm(i18n::WITHDRAW_CONFIRM.get(lang)) {
+                        return;
+                    }
+                    let dispatch = dispatch.clone();
+                    wasm_bindgen_futures::spawn_local(async move {
+                        storage::dequeue(&id).await;
+                        dispatch.emit(Action::Withdrawn);
+                    });
+                })
+            };
+            html! { <SendingPage {lang} sending={state.sending.clone()} {entry} {on_retry} {on_withdraw} id={state.draft.id.clone()} /> }
         }
         Page::License => match &state.draft.license {
             Some(license) => license_page(
@@ -187,8 +207,9 @@ pub fn App() -> Html {
                 if let Some(failing) = storage.failing {
                     <p class="notice no-print" role="alert">{ failing.get(lang) }</p>
                 }
-                // Where saved applications are shown: there the warning is actionable.
-                if let (Some(warning), Page::Drafts | Page::Sending) = (storage.warning, &state.page) {
+                // Only where unsent applications are shown, and only while some are unsent:
+                // there the warning is true and actionable.
+                if let (Some(warning), true) = (storage.warning, unsent_on_page(&state)) {
                     <p class="notice no-print" role="status">{ warning.get(lang) }</p>
                 }
                 if let (1.., Page::Start | Page::Drafts | Page::Sending) = (storage.unreadable, &state.page) {
@@ -213,8 +234,25 @@ fn initial_state() -> AppState {
         .pathname()
         .unwrap_or_default();
     match (Page::from_path(&path), storage::current_draft()) {
-        (Page::Start, Some(draft)) => AppState::resume(draft, now),
+        (Page::Start, Some(draft)) => {
+            let queued = storage::outbox().iter().any(|e| e.id == draft.id);
+            AppState::resume(draft, queued, now)
+        }
         (page, _) => AppState::new(page, now),
+    }
+}
+
+/// Whether the page shows applications that are not sent yet: a draft still in progress on
+/// the list of saved ones, or the open one after a try that failed.
+fn unsent_on_page(state: &AppState) -> bool {
+    match &state.page {
+        Page::Drafts => storage::drafts()
+            .iter()
+            .any(|d| d.license.is_none() && !d.values.is_empty()),
+        Page::Sending => storage::outbox()
+            .iter()
+            .any(|e| e.id == state.draft.id && e.attempts > 0),
+        _ => false,
     }
 }
 
@@ -319,8 +357,9 @@ fn flush_outbox(dispatch: Callback<Action>) {
             let outcome = api::submit(&entry).await;
             match outcome {
                 Err(error) if error.is_transient() => {
-                    entry.failed(js_sys::Date::now(), error.to_string());
-                    let (id, attempts, why) = (entry.id.clone(), entry.attempts, error.to_string());
+                    let why = error.failure_key().to_owned();
+                    entry.failed(js_sys::Date::now(), why.clone());
+                    let (id, attempts) = (entry.id.clone(), entry.attempts);
                     storage::requeue(entry).await;
                     dispatch.emit(Action::SendFailed { id, attempts, why });
                 }

@@ -118,4 +118,29 @@ texts! {
     DRAFT_UNTITLED = "尚未选择行业", "No industry chosen yet";
     DRAFT_ISSUED = "已发证", "License issued";
     DRAFT_IN_PROGRESS = "填写中", "In progress";
+
+    // The outbox in plain words: why the last try failed, what happens next.
+    WHY_OFFLINE = "这台设备现在连不上服务器（没有网络或网络中断）。", "This device cannot reach the server right now (no network, or the connection dropped).";
+    WHY_SERVER_BUSY = "服务器暂时无法处理（繁忙或维护中）。", "The server cannot take it right now (busy or under maintenance).";
+    WHY_UNREADABLE = "服务器的答复无法读取：请重新载入页面以更新本应用。", "The server's answer could not be read: reload the page to update this app.";
+    NEXT_TRY_BEFORE = "会在 ", "It is tried again by itself at ";
+    NEXT_TRY_AFTER = " 左右自动重试；网络恢复时会立即发送。", ", and at once when the network comes back.";
+    REFUSED_CONFLICT = "这个申请编号已被另一份内容不同的申请使用。请撤回后修改，作为新申请重新发送。", "This application's number was already used for a different application. Withdraw it, edit it, and send it again as a new application.";
+    REFUSED_TOO_LARGE = "申请内容超过了服务器接受的大小。请撤回后缩短较长的内容再发送。", "The application is larger than the server accepts. Withdraw it, shorten the longest answers and send it again.";
+    REFUSED_OTHER = "服务器不接受这份申请的格式，可能是本应用版本过旧：请重新载入页面后再试，仍不行请联系窗口工作人员。", "The server does not accept this application's format; this app may be out of date. Reload the page and try again, or ask a clerk at the service desk.";
+    QUEUED_READ_ONLY = "这份申请已经提交，正在等待发送，不能再修改。如需修改，请先撤回。", "This application has been sent and is waiting to go out; it can no longer be edited. To change it, withdraw it first.";
+    EDIT_APPLICATION = "修改申请", "Edit the application";
+    WITHDRAW_EDIT = "撤回并修改", "Withdraw and edit";
+    WITHDRAW_CONFIRM = "撤回这份申请并继续修改？撤回后需要重新提交。如果它刚刚已送达服务器，许可证仍会签发。", "Withdraw this application to edit it? You will need to send it again. If it reached the server a moment ago, the license is still issued.";
+}
+
+/// Why an outbox entry was not sent yet, from the key its last try left ([`crate::services::api::ApiError::failure_key`]).
+/// Older entries kept the browser's own text: they read as "not sent yet" only.
+pub fn why_not_sent(key: &str) -> Option<Text> {
+    match key {
+        "offline" => Some(WHY_OFFLINE),
+        "server_unavailable" => Some(WHY_SERVER_BUSY),
+        "unreadable" => Some(WHY_UNREADABLE),
+        _ => None,
+    }
 }

@@ -65,7 +65,8 @@ pub struct AppState {
 /// Where an application in the outbox stands.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Sending {
-    /// Queued; no answer yet. `last_error` says why the last try failed.
+    /// Queued; no answer yet. `last_error` says why the last try failed: a key of
+    /// `ApiError::failure_key`.
     Waiting {
         attempts: u32,
         last_error: Option<String>,
@@ -78,9 +79,14 @@ pub enum Sending {
 }
 
 impl AppState {
-    /// Picks up a saved application where it was left.
-    pub fn resume(draft: Draft, now: f64) -> AppState {
-        let page = resume_page(&draft);
+    /// Picks up a saved application where it was left; one waiting in the outbox (`queued`)
+    /// opens read-only, as waiting to be sent.
+    pub fn resume(draft: Draft, queued: bool, now: f64) -> AppState {
+        let page = if queued && draft.license.is_none() {
+            Page::Sending
+        } else {
+            resume_page(&draft)
+        };
         AppState {
             draft,
             ..AppState::new(page, now)
@@ -106,7 +112,11 @@ pub enum Action {
         id: String,
         profile: FormValues,
     },
-    Resume(Box<Draft>),
+    Resume {
+        draft: Box<Draft>,
+        /// It waits in the outbox: it opens read-only.
+        queued: bool,
+    },
     ChooseIndustry(String),
     Answer(String, Option<ScopeAnswer>),
     SetValue(String, String),
@@ -122,6 +132,8 @@ pub enum Action {
     /// "Send" on the check page: the application goes into the outbox.
     Queue,
     SendStarted(String),
+    /// "Withdraw and edit": the application left the outbox; it is checked and edited again.
+    Withdrawn,
     /// A try for this application id got no answer; it stays in the outbox.
     SendFailed {
         id: String,
@@ -151,7 +163,7 @@ impl Reducible for AppState {
                 next.draft = Draft::new(id, now);
                 next.draft.prefill(&profile, Origin::Profile);
             }
-            Action::Resume(draft) => next = AppState::resume(*draft, now),
+            Action::Resume { draft, queued } => next = AppState::resume(*draft, queued, now),
             Action::ChooseIndustry(industry) => {
                 next.draft.choose_industry(&industry);
                 next.page = Page::Scope;
@@ -180,6 +192,10 @@ impl Reducible for AppState {
                 next.focus = Some(field);
             }
             Action::FocusDone => next.focus = None,
+            Action::Withdrawn => {
+                next.sending = None;
+                next.page = Page::Check;
+            }
             Action::Queue => {
                 next.page = Page::Sending;
                 next.sending = Some(Sending::Waiting {
@@ -253,6 +269,35 @@ mod tests {
 
     fn reduce(state: Rc<AppState>, action: Action, at: f64) -> Rc<AppState> {
         state.reduce(Timed { action, at })
+    }
+
+    #[test]
+    fn a_queued_application_reopens_read_only_until_withdrawn() {
+        let mut draft = Draft::new("a".into(), EVENING_UTC);
+        draft.choose_industry("bookstore");
+        draft.set_value("business_name", "Page One".into());
+        let state = Rc::new(AppState::new(Page::Start, 0.0));
+        let queued = reduce(
+            state.clone(),
+            Action::Resume {
+                draft: Box::new(draft.clone()),
+                queued: true,
+            },
+            EVENING_UTC,
+        );
+        assert_eq!(queued.page, Page::Sending);
+        let withdrawn = reduce(queued, Action::Withdrawn, EVENING_UTC + MINUTE);
+        assert_eq!((&withdrawn.page, &withdrawn.sending), (&Page::Check, &None));
+        // Not queued, the same draft opens where it was left: its form.
+        let resumed = reduce(
+            state,
+            Action::Resume {
+                draft: Box::new(draft),
+                queued: false,
+            },
+            EVENING_UTC,
+        );
+        assert_eq!(resumed.page, Page::Form);
     }
 
     #[test]

@@ -24,15 +24,15 @@ function licensesInLedger(applicationId) {
 
 /** Opens the app controlled by its service worker, and fills a bookstore application up to
  *  the check-your-answers page. */
-async function bookstoreReadyToSend() {
-  const page = await openApp(browser, server.url, { lang: 'en' });
+async function bookstoreReadyToSend({ lang = 'en', viewport } = {}) {
+  const page = await openApp(browser, server.url, { lang, viewport });
   await page.evaluate(() => navigator.serviceWorker.ready);
   await page.reload();
   await page.getByRole('heading', { level: 1 }).first().waitFor();
-  await chooseIndustry(page, catalog, 'bookstore', 'en');
-  await answerScope(page, catalog, { sells_food: false, has_outdoor_sign: false, floor_area_m2: 120 }, 'en');
-  await page.getByRole('button', { name: T.en.continue, exact: true }).click();
-  await completeForm(page, catalog, { lang: 'en' });
+  await chooseIndustry(page, catalog, 'bookstore', lang);
+  await answerScope(page, catalog, { sells_food: false, has_outdoor_sign: false, floor_area_m2: 120 }, lang);
+  await page.getByRole('button', { name: T[lang].continue, exact: true }).click();
+  await completeForm(page, catalog, { lang });
   const id = await page.evaluate(() => sessionStorage.getItem('yiye.current')).then(JSON.parse);
   return { page, id };
 }
@@ -90,3 +90,68 @@ test('server failures and a connection dropped after the commit still give exact
   await page.context().close();
 });
 
+
+/** What the outbox says, in each language (frontend/src/i18n.rs). */
+const OUTBOX = {
+  zh: {
+    heading: '申请已放入发件箱', offline: '这台设备现在连不上服务器', nextTry: /会在 \d\d:\d\d 左右自动重试/,
+    readOnly: '不能再修改', withdraw: '撤回并修改', mayClear: '此浏览器可能在空间不足时清除',
+  },
+  en: {
+    heading: 'Your application is in the outbox', offline: 'This device cannot reach the server',
+    nextTry: /It is tried again by itself at \d\d:\d\d/, readOnly: 'can no longer be edited',
+    withdraw: 'Withdraw and edit', mayClear: 'This browser may clear applications',
+  },
+};
+
+for (const [lang, viewport] of [['en', undefined], ['zh', { width: 390, height: 844 }]]) {
+  test(`offline (${lang}, ${viewport ? 'phone' : 'desktop'}): plain words, read-only once queued, withdrawn only on request`, async () => {
+    const o = OUTBOX[lang];
+    const { page, id } = await bookstoreReadyToSend({ lang, viewport });
+    const context = page.context();
+    await goOffline(context);
+    await page.getByRole('button', { name: T[lang].send }).click();
+    await page.getByRole('heading', { name: o.heading }).waitFor();
+    await page.getByText(o.offline).waitFor({ timeout: 15_000 });
+    await page.getByText(o.nextTry).waitFor();
+    // Headless Chromium refuses persistent storage to a site without engagement: with an
+    // application unsent, the warning is true here, and said.
+    await page.getByText(o.mayClear).waitFor();
+    // No raw browser or library text reaches the page.
+    const text = await page.locator('main').innerText();
+    for (const raw of ['TypeError', 'Failed to fetch', 'network:', 'unreadable answer']) {
+      assert.ok(!text.includes(raw), `no "${raw}" on the page:\n${text}`);
+    }
+
+    // Reloaded (still offline), the application opens as waiting to be sent, not as a form.
+    await page.reload();
+    await page.getByRole('heading', { name: o.heading }).waitFor();
+    await page.getByText(o.readOnly).waitFor();
+    assert.equal(await page.getByRole('textbox').count(), 0, 'nothing to type into: it was sent');
+    assert.equal(Object.keys(await stored(page, 'outbox')).length, 1);
+
+    // "Withdraw and edit" is an explicit choice, confirmed; cancelled, nothing changes.
+    page.once('dialog', (dialog) => dialog.dismiss());
+    await page.getByRole('button', { name: o.withdraw }).click();
+    await page.getByText(o.readOnly).waitFor();
+    assert.equal(Object.keys(await stored(page, 'outbox')).length, 1);
+    page.once('dialog', (dialog) => dialog.accept());
+    await page.getByRole('button', { name: o.withdraw }).click();
+    await page.getByRole('heading', { name: T[lang].check, level: 1 }).waitFor();
+    await waitFor(async () => Object.keys(await stored(page, 'outbox')).length === 0);
+
+    // Back online, sent again from the check page: one license, and no storage warning for
+    // someone whose applications have all gone out.
+    await goOnline(context);
+    await page.getByRole('button', { name: T[lang].send }).click();
+    await page.getByRole('heading', { name: T[lang].license, level: 1 }).waitFor({ timeout: 20_000 });
+    assert.equal(licensesInLedger(id), 1);
+    const fresh = await context.newPage();
+    await fresh.goto(server.url);
+    await fresh.getByRole('button', { name: T[lang].continueSaved }).click();
+    await fresh.getByRole('heading', { name: T[lang].drafts }).waitFor();
+    await fresh.waitForTimeout(300);
+    assert.equal(await fresh.getByText(o.mayClear).count(), 0, 'no storage warning when nothing is at risk');
+    await context.close();
+  });
+}

@@ -35,11 +35,10 @@ pub fn HandOver(props: &Props) -> Html {
     }
     let (device_id, public_key, parts) = match &*signed {
         None => return html! { <p role="status">{ i18n::HANDOVER_SIGNING.get(lang) }</p> },
-        Some(Err(error)) => {
+        Some(Err(_)) => {
             return html! {
                 <div class="notice" role="status">
                     <p>{ i18n::HANDOVER_UNAVAILABLE.get(lang) }</p>
-                    <p class="muted">{ error.to_string() }</p>
                 </div>
             };
         }

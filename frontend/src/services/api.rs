@@ -37,6 +37,27 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// Why a try failed, as a stable key the outbox keeps with the entry (never raw browser
+    /// text: that reaches no page). See [`crate::i18n::why_not_sent`].
+    pub fn failure_key(&self) -> &'static str {
+        match self {
+            ApiError::Network(_) => "offline",
+            ApiError::Server { .. } => "server_unavailable",
+            ApiError::Unreadable(_) => "unreadable",
+        }
+    }
+
+    /// What a refusal means for the applicant, in plain words.
+    pub fn refusal(&self) -> crate::i18n::Text {
+        match self {
+            ApiError::Server { status: 409, .. } => crate::i18n::REFUSED_CONFLICT,
+            ApiError::Server { status: 413, .. } => crate::i18n::REFUSED_TOO_LARGE,
+            _ => crate::i18n::REFUSED_OTHER,
+        }
+    }
+}
+
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
