@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, launchBrowser } from './harness.mjs';
+import { startServer, launchBrowser, ROOT } from './harness.mjs';
 import {
   issueLicense, alteredText, revoke, signerIssue, strangerKey, qrSvg, cameraFrame, writeY4m,
 } from './inspector-helpers.mjs';
@@ -120,6 +120,16 @@ async function contentStyles(region) {
   }));
 }
 
+const AXE = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
+
+/** axe's WCAG 2.2 A/AA violations on the page as it is (greyed text must keep its contrast). */
+async function axeViolations(page, what) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ path: AXE });
+  const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+  const results = await page.evaluate((values) => window.axe.run(document, { runOnly: { type: 'tag', values } }), tags);
+  return results.violations.map((v) => `${what}: ${v.id} ${v.help} ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(', ')}`);
+}
+
 /** The page fits the screen: nothing wider than a 390 px phone. */
 async function assertNoSideways(page) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
@@ -131,8 +141,10 @@ test('forged, altered or unknown-issuer content is struck through and greyed, ne
   try {
     for (const setup of SETUPS) {
       const t = T[setup.lang];
-      const { context, page, errors } = await openInspector(browser, setup);
+      // The CSP forbids injected scripts; axe is a test tool, so this context bypasses it.
+      const { context, page, errors } = await openInspector(browser, setup, { bypassCSP: true });
       const where = `${setup.lang} ${setup.viewport.width}px`;
+      const violations = [];
 
       // Valid: the green banner with its mark, the content plain.
       let verdict = await paste(page, setup.lang, texts.valid);
@@ -164,6 +176,7 @@ test('forged, altered or unknown-issuer content is struck through and greyed, ne
         }
         assert.deepEqual(await greenElements(page), [], `${where} ${name}: nothing green`);
         await assertNoSideways(page);
+        violations.push(...await axeViolations(page, `${where} ${name}`));
       }
 
       // Revoked: genuine, so not struck, but greyed and never green.
@@ -174,6 +187,8 @@ test('forged, altered or unknown-issuer content is struck through and greyed, ne
       await region.getByText(revokedName).waitFor();
       for (const fact of await contentStyles(region)) assert.equal(fact.color, GREY, `${where} revoked: ${fact.text}`);
       assert.deepEqual(await greenElements(page), [], `${where} revoked: nothing green`);
+      violations.push(...await axeViolations(page, `${where} revoked`));
+      assert.deepEqual(violations, []);
       assert.deepEqual(errors, []);
       await context.close();
     }
