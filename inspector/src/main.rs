@@ -16,9 +16,11 @@ fn main() {
     // One service worker (scripts/service-worker.mjs) keeps both apps on the device; the
     // inspector registers it too, so it starts offline for someone who never opened the
     // applicant app. Without service workers the inspector still works online.
-    let _ = gloo::utils::window()
-        .navigator()
-        .service_worker()
-        .register("/sw.js");
+    // Browsers give no service worker to a page over plain http (other than localhost):
+    // calling it there would stop the app before the camera problem could be said.
+    let window = gloo::utils::window();
+    if window.is_secure_context() {
+        let _ = window.navigator().service_worker().register("/sw.js");
+    }
     yew::Renderer::<app::App>::new().render();
 }

@@ -26,9 +26,44 @@ pub struct Check {
     pub at: f64,
 }
 
+/// How far what a scanned code says can be relied on: the one rule for the verdict's
+/// styling and for what the history keeps and shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Standing {
+    /// Genuine and in force.
+    Valid,
+    /// Signed by a known issuer and checked, but not in force (expired, not yet valid,
+    /// revoked): what it says is true, and it permits nothing.
+    NotInForce,
+    /// Forged, altered, from an unknown issuer or unreadable: nothing in it may be relied on.
+    Unverified,
+}
+
+impl Standing {
+    /// From a verdict's stable code (`"valid"` or a reason's code), as the history stores it;
+    /// an unknown code (from a newer version) is unverified.
+    pub fn of_code(code: &str) -> Standing {
+        match code {
+            "valid" => Standing::Valid,
+            "expired" | "not_yet_valid" | "revoked" => Standing::NotInForce,
+            _ => Standing::Unverified,
+        }
+    }
+}
+
 impl Check {
+    pub fn standing(&self) -> Standing {
+        Standing::of_code(self.verdict.code())
+    }
+
+    /// What the history keeps: the verdict's code always, what the license says only when
+    /// its signature was checked (a forged code's business name is not worth keeping).
     pub fn history_entry(&self) -> Entry {
-        let claims = self.verdict.claims.as_ref();
+        let claims = self
+            .verdict
+            .claims
+            .as_ref()
+            .filter(|_| self.standing() != Standing::Unverified);
         Entry {
             at: self.at,
             verdict: self.verdict.code().to_owned(),
@@ -104,5 +139,36 @@ impl Reducible for InspectorState {
             Action::SetMaxAge(hours) => next.max_age_hours = hours,
         }
         Rc::new(next)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use signer::{Malformed, Reason};
+
+    use super::Standing;
+
+    #[test]
+    fn only_signature_checked_verdicts_are_relied_on() {
+        let not_in_force = [Reason::Expired, Reason::NotYetValid, Reason::Revoked];
+        for reason in &not_in_force {
+            assert_eq!(Standing::of_code(reason.code()), Standing::NotInForce);
+        }
+        let unverified = [
+            Reason::SignatureInvalid,
+            Reason::UnknownKey,
+            Reason::IssuerMismatch,
+            Reason::KeyNotValidAtIssue,
+            Reason::Malformed(Malformed::Cbor("x")),
+            Reason::Malformed(Malformed::Prefix("YY1:")),
+        ];
+        for reason in &unverified {
+            assert_eq!(Standing::of_code(reason.code()), Standing::Unverified);
+        }
+        assert_eq!(Standing::of_code("valid"), Standing::Valid);
+        assert_eq!(
+            Standing::of_code("a_code_of_a_newer_app"),
+            Standing::Unverified
+        );
     }
 }

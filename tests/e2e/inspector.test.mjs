@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { startServer, launchBrowser, goOffline, DIST } from './harness.mjs';
 import {
-  issueLicense, signerIssue, strangerKey, qrSvg, cameraFrame, writeY4m,
+  issueLicense, alteredText, signerIssue, strangerKey, qrSvg, cameraFrame, writeY4m,
 } from './inspector-helpers.mjs';
 
 const ADMIN_TOKEN = 'inspector-e2e-admin-token';
@@ -46,7 +46,7 @@ before(async () => {
   validText = valid.qr_text;
   const texts = {
     valid: valid.qr_text,
-    altered: await altered(valid.qr_text),
+    altered: await alteredText(server.url, valid.qr_text),
     expired: signerIssue(keyFile, expiredClaims),
     revoked: revoked.qr_text,
     unknown_key: signerIssue(strangerKey(valid.claims.issuer), valid.claims),
@@ -66,22 +66,6 @@ after(async () => {
   await server?.stop();
   if (work) rmSync(work, { recursive: true, force: true });
 });
-
-/** The QR text with one base45 character of the signature changed: what the server says is
- *  `signature_invalid` (a change elsewhere may be plain malformed). */
-async function altered(text) {
-  const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
-  for (let at = text.length - 6; at > text.length - 60; at -= 1) {
-    const swapped = alphabet[(alphabet.indexOf(text[at]) + 1) % 10];
-    const candidate = text.slice(0, at) + swapped + text.slice(at + 1);
-    const answer = await fetch(`${server.url}/api/verify`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ qr_text: candidate }),
-    });
-    if (answer.status === 200 && (await answer.json()).reason === 'signature_invalid') return candidate;
-  }
-  throw new Error('no single-character change gave signature_invalid');
-}
 
 /** The decoder worker's files, which the first load does not fetch (scripts/bundle-size). */
 const DECODER_FILES = ['qr-decoder-worker.js', 'qr-decoder.js', 'qr-decoder_bg.wasm'];

@@ -1,10 +1,12 @@
-//! The checks made on this device, newest first.
+//! The checks made on this device, newest first, in plain words: the verdict, when, and what
+//! the license says when its signature was checked.
 
 use yew::prelude::*;
 
-use super::local_time;
+use super::local_time_in;
 use crate::i18n::{self, InLang, Lang};
 use crate::services::history::Entry;
+use crate::state::Standing;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -24,25 +26,40 @@ pub fn HistoryList(props: &Props) -> Html {
                 <p>{ i18n::HISTORY_EMPTY.get(lang) }</p>
             } else {
                 <ul class="history">
-                    { for props.entries.iter().map(|entry| {
-                        let valid = entry.verdict == "valid";
-                        html! {
-                            <li>
-                                <span class={if valid { "ok" } else { "bad" }}>
-                                    { if valid { i18n::VALID.get(lang) } else { i18n::INVALID.get(lang) } }
-                                </span>
-                                { " " }{ local_time(entry.at) }{ " · " }
-                                { entry.business_name.clone().unwrap_or_else(|| i18n::UNREADABLE_ENTRY.get(lang).to_owned()) }
-                                { " " }<code>{ entry.license_number.clone().unwrap_or_default() }</code>
-                                if !valid { { " (" }<code>{ &entry.verdict }</code>{ ")" } }
-                            </li>
-                        }
-                    }) }
+                    { for props.entries.iter().map(|entry| history_entry(lang, entry)) }
                 </ul>
                 <button type="button" class="warning" onclick={props.on_clear.reform(|_| ())}>
                     { i18n::HISTORY_CLEAR.get(lang) }
                 </button>
             }
         </section>
+    }
+}
+
+fn history_entry(lang: Lang, entry: &Entry) -> Html {
+    let standing = Standing::of_code(&entry.verdict);
+    // Earlier versions kept the business name of forged codes too: it is not shown.
+    let license = match (standing, &entry.business_name) {
+        (Standing::Unverified, _) => {
+            html! { <span class="muted">{ i18n::UNVERIFIED_ENTRY.get(lang) }</span> }
+        }
+        (_, Some(name)) => html! {
+            <>
+                { name }
+                if let Some(number) = &entry.license_number {
+                    { " " }<code>{ number }</code>
+                }
+            </>
+        },
+        (_, None) => html! { <span class="muted">{ i18n::UNREADABLE_ENTRY.get(lang) }</span> },
+    };
+    html! {
+        <li>
+            <span class={if standing == Standing::Valid { "ok" } else { "bad" }}>
+                { i18n::verdict_label(&entry.verdict).get(lang) }
+            </span>
+            { " · " }{ local_time_in(lang, entry.at) }
+            <div>{ license }</div>
+        </li>
     }
 }

@@ -5,7 +5,7 @@ use wasm_bindgen_futures::{JsFuture, spawn_local};
 use web_sys::{HtmlInputElement, HtmlTextAreaElement, ImageBitmap, ImageData};
 use yew::prelude::*;
 
-use super::scanner::{new_canvas, reader_failed_message};
+use super::scanner::{console_warn, new_canvas, reader_failed_message};
 use crate::i18n::{self, InLang, Lang};
 use crate::services::decoder::Decoder;
 
@@ -67,7 +67,7 @@ pub fn OtherWays(props: &Props) -> Html {
                 <p class="error-message" role="alert">{
                     match why {
                         PhotoFailed::NoCode => i18n::PHOTO_FAILED.get(lang).to_owned(),
-                        PhotoFailed::Reader(why) => reader_failed_message(lang, why),
+                        PhotoFailed::Reader => reader_failed_message(lang),
                     }
                 }</p>
             }
@@ -86,16 +86,20 @@ enum PhotoFailed {
     /// No readable code in it (or not a picture the browser can open).
     NoCode,
     /// The decoder worker could not load or stopped working.
-    Reader(String),
+    Reader,
 }
 
 async fn read_photo(file: &web_sys::File) -> Result<String, PhotoFailed> {
     let image = draw_photo(file).await.ok_or(PhotoFailed::NoCode)?;
+    let reader_failed = |why: String| {
+        console_warn("QR reader", &why);
+        PhotoFailed::Reader
+    };
     let read = Decoder::shared()
-        .map_err(PhotoFailed::Reader)?
+        .map_err(reader_failed)?
         .read(&image)
         .await
-        .map_err(PhotoFailed::Reader)?;
+        .map_err(reader_failed)?;
     read.text.ok_or(PhotoFailed::NoCode)
 }
 

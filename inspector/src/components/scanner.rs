@@ -33,7 +33,50 @@ pub struct Props {
 enum Camera {
     Starting,
     Running { torch: Option<bool> },
-    Failed(String),
+    Failed(Problem),
+}
+
+/// Why the camera cannot be used, as far as the person holding the phone can act on it. The
+/// browser's own error text never reaches the page (it goes to the console).
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Problem {
+    /// The person or the browser's settings refused this page the camera.
+    Refused,
+    /// No camera on this device (or none that can film).
+    Missing,
+    /// Another app holds the camera.
+    InUse,
+    /// Not a secure context (http:// other than localhost): browsers give such pages no camera.
+    Insecure,
+    Unknown,
+}
+
+impl Problem {
+    /// From the DOMException `getUserMedia` rejects with.
+    fn of(error: &JsValue) -> Problem {
+        let name = Reflect::get(error, &"name".into())
+            .ok()
+            .and_then(|name| name.as_string())
+            .unwrap_or_default();
+        match name.as_str() {
+            // Older Chromium and Firefox names next to the standard ones.
+            "NotAllowedError" | "PermissionDeniedError" | "SecurityError" => Problem::Refused,
+            "NotFoundError" | "DevicesNotFoundError" | "OverconstrainedError" => Problem::Missing,
+            "NotReadableError" | "TrackStartError" | "AbortError" => Problem::InUse,
+            _ => Problem::Unknown,
+        }
+    }
+
+    /// What happened and what to do next.
+    fn texts(self) -> (i18n::Text, i18n::Text) {
+        match self {
+            Problem::Refused => (i18n::CAMERA_REFUSED, i18n::CAMERA_REFUSED_NEXT),
+            Problem::Missing => (i18n::CAMERA_MISSING, i18n::CAMERA_MISSING_NEXT),
+            Problem::InUse => (i18n::CAMERA_IN_USE, i18n::CAMERA_IN_USE_NEXT),
+            Problem::Insecure => (i18n::CAMERA_INSECURE, i18n::CAMERA_INSECURE_NEXT),
+            Problem::Unknown => (i18n::CAMERA_UNKNOWN, i18n::CAMERA_UNKNOWN_NEXT),
+        }
+    }
 }
 
 /// Mean decode time of the frames read so far, for the reader line (and the tests).
@@ -50,8 +93,10 @@ pub fn Scanner(props: &Props) -> Html {
     let camera = use_state(|| Camera::Starting);
     let native = use_memo((), |_| barcode_detector().is_some());
     let times = use_state(FrameTimes::default);
-    let reader_failed = use_state(|| None::<String>);
+    let reader_failed = use_state(|| false);
     let track = use_mut_ref(|| None::<MediaStreamTrack>);
+    // Counts "Try the camera again": each one starts the camera afresh.
+    let attempt = use_state(|| 0_u32);
     {
         let (video, camera, times, track, reader_failed) = (
             video.clone(),
@@ -62,13 +107,16 @@ pub fn Scanner(props: &Props) -> Html {
         );
         let on_text = props.on_text.clone();
         let native = *native;
-        use_effect_with((), move |_| {
+        use_effect_with(*attempt, move |_| {
             // The decoder loads while the camera starts (not needed with a BarcodeDetector).
             let decoder = if native {
                 None
             } else {
                 Decoder::shared()
-                    .inspect_err(|why| reader_failed.set(Some(why.clone())))
+                    .inspect_err(|why| {
+                        console_warn("QR reader", why);
+                        reader_failed.set(true);
+                    })
                     .ok()
             };
             let stopped = Rc::new(Cell::new(false));
@@ -117,18 +165,34 @@ pub fn Scanner(props: &Props) -> Html {
             }
         })
     };
+    let retry = {
+        let (camera, attempt) = (camera.clone(), attempt.clone());
+        Callback::from(move |_| {
+            camera.set(Camera::Starting);
+            attempt.set(attempt.wrapping_add(1));
+        })
+    };
     let status = match &*camera {
         Camera::Starting => html! { <p role="status">{ i18n::CAMERA_STARTING.get(lang) }</p> },
-        Camera::Failed(why) => html! {
-            <p class="error-message" role="alert">{ i18n::CAMERA_FAILED.get(lang) }{ why }</p>
-        },
+        Camera::Failed(problem) => {
+            let (what, next) = problem.texts();
+            html! {
+                <div class="camera-problem" role="alert" data-problem={format!("{problem:?}")}>
+                    <p class="error-message">{ what.get(lang) }</p>
+                    <p>{ next.get(lang) }</p>
+                    // Reloading is the only remedy of an insecure address.
+                    if *problem != Problem::Insecure {
+                        <button type="button" onclick={retry}>{ i18n::CAMERA_RETRY.get(lang) }</button>
+                    }
+                </div>
+            }
+        }
         Camera::Running { .. } => html! {},
     };
-    let reader_status = match &*reader_failed {
-        Some(why) => {
-            html! { <p class="error-message" role="alert">{ reader_failed_message(lang, why) }</p> }
-        }
-        None => html! {},
+    let reader_status = if *reader_failed {
+        html! { <p class="error-message" role="alert">{ reader_failed_message(lang) }</p> }
+    } else {
+        html! {}
     };
     let torch = match &*camera {
         Camera::Running { torch: Some(on) } => html! {
@@ -156,7 +220,7 @@ pub fn Scanner(props: &Props) -> Html {
         <section aria-labelledby="scan-heading">
             <h1 id="scan-heading">{ i18n::SCAN_HEADING.get(lang) }</h1>
             <p>{ i18n::SCAN_HINT.get(lang) }</p>
-            <div class="scanner">
+            <div class={classes!("scanner", matches!(*camera, Camera::Failed(_)).then_some("off"))}>
                 <video ref={video} muted=true autoplay=true playsinline=true aria-hidden="true" />
                 <div class="aim"></div>
             </div>
@@ -168,20 +232,32 @@ pub fn Scanner(props: &Props) -> Html {
     }
 }
 
-/// "The QR reader could not be loaded: … Paste …": the decoder worker is gone.
-pub fn reader_failed_message(lang: Lang, why: &str) -> String {
+/// "The QR reader could not be loaded. Paste …": the decoder worker is gone.
+pub fn reader_failed_message(lang: Lang) -> String {
     format!(
-        "{}{why} {}",
+        "{} {}",
         i18n::READER_FAILED.get(lang),
         i18n::READER_FAILED_HINT.get(lang)
     )
 }
 
-async fn start(video: &NodeRef) -> Result<(MediaStream, MediaStreamTrack), String> {
-    let devices = gloo::utils::window()
+/// The browser's own words about a failure, for whoever debugs it; never on the page.
+pub fn console_warn(what: &str, why: &str) {
+    web_sys::console::warn_2(&what.into(), &why.into());
+}
+
+async fn start(video: &NodeRef) -> Result<(MediaStream, MediaStreamTrack), Problem> {
+    let window = gloo::utils::window();
+    if !window.is_secure_context() {
+        return Err(Problem::Insecure);
+    }
+    // Missing on browsers without camera access at all.
+    let devices = window
         .navigator()
         .media_devices()
-        .map_err(describe)?;
+        .ok()
+        .filter(|devices| !AsRef::<JsValue>::as_ref(devices).is_undefined())
+        .ok_or(Problem::Unknown)?;
     let constraints = MediaStreamConstraints::new();
     let video_constraints = object(&[
         ("facingMode", JsValue::from("environment")),
@@ -189,16 +265,18 @@ async fn start(video: &NodeRef) -> Result<(MediaStream, MediaStreamTrack), Strin
         ("height", object(&[("ideal", JsValue::from(720))]).into()),
     ]);
     constraints.set_video(&video_constraints);
+    let refused = |error: JsValue| {
+        console_warn("camera", &describe(error.clone()));
+        Problem::of(&error)
+    };
     let promise = devices
         .get_user_media_with_constraints(&constraints)
-        .map_err(describe)?;
+        .map_err(refused)?;
     let stream: MediaStream = JsFuture::from(promise)
         .await
-        .map_err(describe)?
+        .map_err(refused)?
         .unchecked_into();
-    let element = video
-        .cast::<HtmlVideoElement>()
-        .ok_or_else(|| "no video element".to_owned())?;
+    let element = video.cast::<HtmlVideoElement>().ok_or(Problem::Unknown)?;
     element.set_src_object(Some(&stream));
     // Autoplay is allowed for muted video; a refusal only delays the first frame, and play()
     // is rejected when a verdict removes the video first. Awaiting the promise handles both,
@@ -212,7 +290,7 @@ async fn start(video: &NodeRef) -> Result<(MediaStream, MediaStreamTrack), Strin
         .get_video_tracks()
         .get(0)
         .dyn_into::<MediaStreamTrack>()
-        .map_err(|_| "the camera gave no video".to_owned())?;
+        .map_err(|_| Problem::Unknown)?;
     Ok((stream, track))
 }
 
@@ -223,7 +301,7 @@ struct Reader {
     times: UseStateHandle<FrameTimes>,
     /// The decoder worker; `None` with a BarcodeDetector (or when it could not start).
     decoder: Option<Decoder>,
-    failed: UseStateHandle<Option<String>>,
+    failed: UseStateHandle<bool>,
 }
 
 /// Reads a frame every `FRAME_INTERVAL_MS` until a code is found or the scanner goes away.
@@ -295,7 +373,10 @@ fn read_frames(video: NodeRef, reader: Reader) -> Interval {
                     busy.set(false);
                 }
                 // The reader is gone: `busy` stays set, so no further frames are sent.
-                Err(why) => failed.set(Some(why)),
+                Err(why) => {
+                    console_warn("QR reader", &why);
+                    failed.set(true);
+                }
             }
         });
     })

@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use super::local_date;
 use crate::i18n::{self, InLang, Lang};
-use crate::state::Check;
+use crate::state::{Check, Standing};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -20,6 +20,7 @@ pub struct Props {
 pub fn VerdictView(props: &Props) -> Html {
     let lang = props.lang;
     let verdict = &props.check.verdict;
+    let standing = props.check.standing();
     let (class, title, explanation) = match &verdict.reason {
         None => ("valid", i18n::VALID, i18n::VALID_HINT),
         Some(Reason::UnknownKey) if props.check.without_keys => {
@@ -27,35 +28,31 @@ pub fn VerdictView(props: &Props) -> Html {
         }
         Some(reason) => ("invalid", i18n::INVALID, i18n::reason(reason)),
     };
-    // Content is shown for genuine licenses (valid, expired, revoked, …); for a signature
-    // that did not verify it is shown only under a warning.
-    let trusted = !matches!(
-        verdict.reason,
-        Some(
-            Reason::Malformed(_)
-                | Reason::UnknownKey
-                | Reason::SignatureInvalid
-                | Reason::IssuerMismatch
-                | Reason::KeyNotValidAtIssue
-        )
-    );
+    // What the code says, under a heading that tells how far it can be relied on: in force;
+    // genuine but not in force (greyed); or not verified at all (struck through and greyed).
+    // The heading names the region, so a screen reader says it before the content.
+    let (standing_class, heading) = match standing {
+        Standing::Valid => ("in-force", i18n::IN_FORCE),
+        Standing::NotInForce => ("not-in-force", i18n::NOT_IN_FORCE),
+        Standing::Unverified => ("unverified", i18n::NOT_TRUSTED),
+    };
     let content = verdict.claims.as_ref().map(|claims| {
         html! {
-            <>
-                if !trusted {
-                    <p class="error-message">{ i18n::NOT_TRUSTED.get(lang) }</p>
-                }
+            <section class={classes!("license-content", standing_class)} aria-labelledby="content-heading">
+                <h2 id="content-heading" class="content-heading">{ heading.get(lang) }</h2>
                 { license_facts(lang, claims, verdict.issuer_name.as_deref()) }
-            </>
+            </section>
         }
     });
+    // Green stays the mark of a valid license only.
+    let again_class = classes!("again", (standing == Standing::Valid).then_some("primary"));
     html! {
         <section aria-labelledby="verdict-heading">
             <div class={classes!("verdict", class)} role="alert" data-verdict={verdict.code()}>
                 <h1 id="verdict-heading">{ title.get(lang) }</h1>
                 <p>{ explanation.get(lang) }</p>
             </div>
-            <button type="button" class="primary" onclick={props.on_again.reform(|_| ())}>
+            <button type="button" class={again_class} onclick={props.on_again.reform(|_| ())}>
                 { i18n::SCAN_AGAIN.get(lang) }
             </button>
             { for content }
