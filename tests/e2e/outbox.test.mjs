@@ -5,8 +5,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { goOffline, goOnline, waitFor } from './harness.mjs';
-import { startApp, stopApp, openApp, chooseIndustry, answerScope, completeForm, stored, T } from './applicant-helpers.mjs';
+import { goOffline, goOnline, waitFor, launchBrowser } from './harness.mjs';
+import { startApp, stopApp, openApp, chooseIndustry, answerScope, completeForm, sendApplication, stored, T } from './applicant-helpers.mjs';
 
 let server;
 let browser;
@@ -155,3 +155,20 @@ for (const [lang, viewport] of [['en', undefined], ['zh', { width: 390, height: 
     await context.close();
   });
 }
+
+test('over plain http, where browsers give no service worker, the app still starts and sends', async () => {
+  // yiye.test is this server over http: not a secure context (127.0.0.1 would be one).
+  const insecure = await launchBrowser(['--host-resolver-rules=MAP yiye.test 127.0.0.1']);
+  try {
+    const page = await openApp(insecure, server.url.replace('127.0.0.1', 'yiye.test'), { lang: 'en' });
+    assert.equal(await page.evaluate(() => window.isSecureContext), false);
+    await chooseIndustry(page, catalog, 'bookstore', 'en');
+    await answerScope(page, catalog, { sells_food: false, has_outdoor_sign: false, floor_area_m2: 120 }, 'en');
+    await page.getByRole('button', { name: T.en.continue, exact: true }).click();
+    await completeForm(page, catalog, { lang: 'en' });
+    await sendApplication(page, 'en');
+    assert.deepEqual(page.errors, [], 'no script errors');
+  } finally {
+    await insecure.close();
+  }
+});

@@ -33,7 +33,13 @@ pub fn use_service_worker() -> (bool, Callback<()>) {
 }
 
 async fn register() -> Option<ServiceWorkerRegistration> {
-    let container = gloo::utils::window().navigator().service_worker();
+    // Over plain http (other than localhost) the browser has no service worker: touching it
+    // would throw out of the task queue every other task (the outbox) runs on.
+    let window = gloo::utils::window();
+    if !window.is_secure_context() {
+        return None;
+    }
+    let container = window.navigator().service_worker();
     let registration = JsFuture::from(container.register("/sw.js")).await.ok()?;
     registration.dyn_into().ok()
 }
