@@ -5,9 +5,9 @@
 //!
 //! Messages (the page's side is `services/qr_encoder.rs`):
 //! * worker → page, once loaded: `{ready: true}`;
-//! * page → worker: `{id, text}`;
-//! * worker → page: `{id, svg}`, `svg` the SVG document or `null` when the text does not fit
-//!   in a QR code (the only way `render_svg` fails).
+//! * page → worker: `{text}`;
+//! * worker → page: `{text, svg}`, `svg` the SVG document or `null` when the text does not
+//!   fit in a QR code (the only way `render_svg` fails).
 
 #![forbid(unsafe_code)]
 
@@ -32,7 +32,7 @@ fn main() {
         let svg = signer::render_svg(&text)
             .ok()
             .map_or(JsValue::NULL, |image| JsValue::from(image.svg));
-        let answer = object(&[("id", get(&request, "id")), ("svg", svg)]);
+        let answer = object(&[("text", JsValue::from(text)), ("svg", svg)]);
         // Posting a plain object to the page that created this worker cannot fail.
         let _ = reply.post_message(&answer);
     });

@@ -57,6 +57,13 @@ pub fn draw(text: &str, done: Callback<Drawn>) {
                 worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
             });
             encoder.worker = Some(worker);
+            // A new worker after a failure: the codes that could not be drawn are drawn too
+            // (one "try again" redraws the page's codes and the download link).
+            let mut texts: Vec<String> = encoder.waiting.iter().map(|(t, _)| t.clone()).collect();
+            texts.sort();
+            texts.dedup();
+            encoder.queued = texts;
+            return Some(());
         }
         if encoder.ready {
             encoder.post(text);
@@ -157,8 +164,8 @@ fn on_error(event: Event) {
     fail();
 }
 
-/// The worker is gone (it could not load, or it crashed): whoever waits hears so, and the
-/// next drawing starts a new worker.
+/// The worker is gone (it could not load, or it crashed): whoever waits hears so and keeps
+/// waiting; the next drawing starts a new worker, which draws their texts too.
 fn fail() {
     let waiting = ENCODER.with(|encoder| {
         let mut encoder = encoder.borrow_mut();
@@ -167,7 +174,7 @@ fn fail() {
         }
         encoder.ready = false;
         encoder.queued.clear();
-        std::mem::take(&mut encoder.waiting)
+        encoder.waiting.clone()
     });
     for (_, done) in waiting {
         done.emit(Drawn::Unavailable);
