@@ -59,9 +59,13 @@ pub fn draw(text: &str, done: Callback<Drawn>) {
             encoder.worker = Some(worker);
             // A new worker after a failure: the codes that could not be drawn are drawn too
             // (one "try again" redraws the page's codes and the download link).
-            let mut texts: Vec<String> = encoder.waiting.iter().map(|(t, _)| t.clone()).collect();
-            texts.sort();
-            texts.dedup();
+            // Each text once; no sort: a sort of strings is kilobytes of wasm.
+            let mut texts: Vec<String> = Vec::new();
+            for (text, _) in &encoder.waiting {
+                if !texts.contains(text) {
+                    texts.push(text.clone());
+                }
+            }
             encoder.queued = texts;
             return Some(());
         }
