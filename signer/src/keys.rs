@@ -14,7 +14,11 @@ use crate::Error;
 const KID_LEN: usize = 4;
 
 pub(crate) fn kid_of(public: &[u8; 32]) -> [u8; KID_LEN] {
-    let digest = Sha256::digest(public);
+    kid_of_digest(&Sha256::digest(public).into())
+}
+
+/// The key id from SHA-256(public key) hashed elsewhere (the browser's Web Crypto).
+pub(crate) fn kid_of_digest(digest: &[u8; 32]) -> [u8; KID_LEN] {
     let mut kid = [0u8; KID_LEN];
     kid.copy_from_slice(digest.get(..KID_LEN).unwrap_or(&[0; KID_LEN]));
     kid

@@ -1,7 +1,7 @@
 //! Generic signed messages, e.g. an application handed over offline as a QR code signed
 //! with a device key. Same envelope as a license, different prefix.
 
-use crate::keys::{KeySet, SigningKey, kid_of};
+use crate::keys::{KeySet, SigningKey, kid_of, kid_of_digest};
 use crate::{Error, cose};
 
 /// Prefix of a version 1 signed message QR text.
@@ -38,7 +38,18 @@ pub struct UnsignedMessage {
 impl UnsignedMessage {
     /// `payload` to be signed by the Ed25519 key whose public key is `public_key`.
     pub fn new(payload: &[u8], public_key: &[u8; 32]) -> Self {
-        let (protected, to_be_signed) = cose::to_be_signed(&kid_of(public_key), payload);
+        Self::with_kid(payload, &kid_of(public_key))
+    }
+
+    /// As [`UnsignedMessage::new`], for a caller that hashed the public key itself:
+    /// `key_digest` is SHA-256(public key). The browser hashes with Web Crypto, so the
+    /// applicant's wasm carries no SHA-256 either.
+    pub fn for_key_digest(payload: &[u8], key_digest: &[u8; 32]) -> Self {
+        Self::with_kid(payload, &kid_of_digest(key_digest))
+    }
+
+    fn with_kid(payload: &[u8], kid: &[u8]) -> Self {
+        let (protected, to_be_signed) = cose::to_be_signed(kid, payload);
         UnsignedMessage {
             protected,
             payload: payload.to_vec(),

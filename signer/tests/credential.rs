@@ -2,6 +2,7 @@
 
 mod common;
 
+use sha2::{Digest, Sha256};
 use signer::{
     Address, Error, KeySet, LicenseClaims, Malformed, PermitClaim, PublicKeyEntry, RevocationList,
     SigningKey,
@@ -507,6 +508,12 @@ fn detached_device_signature() {
     let payload = r#"{"id":"0b8f","values":{"business_name":"一叶便利店"}}"#.as_bytes();
 
     let unsigned = signer::UnsignedMessage::new(payload, &device.public_key());
+    // The browser's way: the public key hashed outside the crate (Web Crypto), same message.
+    let digest: [u8; 32] = Sha256::digest(device.public_key()).into();
+    assert_eq!(
+        signer::UnsignedMessage::for_key_digest(payload, &digest),
+        unsigned
+    );
     let signature = outside.sign(unsigned.to_be_signed()).to_bytes();
     let cose = unsigned.seal(&signature);
     // sign_message keeps the zlib form only when it is shorter.

@@ -93,7 +93,8 @@ for (const journey of JOURNEYS) {
       await row.getByRole('cell', { name: permit.department[lang], exact: true }).waitFor();
     }
     const qr = page.getByRole('img', { name: t.qr });
-    assert.ok(await qr.isVisible());
+    // Drawn by the QR encoder's worker, fetched when the license page first shows.
+    await qr.waitFor();
     // Printed: the license and its QR, and nothing of the navigation or the screen-only parts.
     await page.emulateMedia({ media: 'print' });
     assert.ok(await page.getByRole('article').isVisible(), 'the license prints');

@@ -43,8 +43,10 @@ test('a signed hand-over read from screenshots is issued; unenrolled and altered
   // Read every QR code of the sequence off the screen, as a desk's scanner would.
   const codes = page.getByRole('img', { name: /^Hand-over QR code \d+ \/ \d+$/ });
   await codes.first().waitFor(); // Web Crypto signs asynchronously
-  const count = await codes.count();
+  // Each code is drawn by the QR encoder's worker as its answer comes: wait for the last.
+  const count = Number((await codes.first().getAttribute('aria-label')).match(/\/ (\d+)$/)[1]);
   assert.ok(count >= 1);
+  await codes.nth(count - 1).waitFor();
   const texts = [];
   for (let i = 0; i < count; i++) {
     const file = join(shots, `part-${i}.png`);

@@ -2,7 +2,7 @@ use catalog::Catalog;
 use contract::License;
 use yew::prelude::*;
 
-use crate::components::qr_code::{QrCode, svg_data_url};
+use crate::components::qr_code::{QrCode, QrDownload};
 use crate::components::summary_row::summary_row;
 use crate::components::track_page::TrackingStatusView;
 use crate::i18n::{self, InLang, Lang};
@@ -42,7 +42,6 @@ pub fn license_page(
             .unwrap_or_default(),
         application_id
     );
-    let download = svg_data_url(&license.qr_text);
     let print = Callback::from(|_| {
         let _ = gloo::utils::window().print();
     });
@@ -87,9 +86,9 @@ pub fn license_page(
             </article>
             <div class="no-print actions">
                 <button type="button" class="primary" onclick={print}>{ i18n::PRINT.get(lang) }</button>
-                { for download.map(|href| html! {
-                    <a class="button" {href} download={format!("license-{}.svg", license.number)}>{ i18n::DOWNLOAD_SVG.get(lang) }</a>
-                }) }
+                <QrDownload text={license.qr_text.clone()} file={format!("license-{}.svg", license.number)}>
+                    { i18n::DOWNLOAD_SVG.get(lang) }
+                </QrDownload>
             </div>
             <section class="no-print panel" aria-labelledby="tracking-heading">
                 <h2 id="tracking-heading">{ i18n::TRACKING_HEADING.get(lang) }</h2>

@@ -1,7 +1,8 @@
 // The device key for offline hand-over, held by Web Crypto: the private key is made
 // non-extractable, so no script (this app's included) can ever read it, and it is kept in
 // IndexedDB as a CryptoKey object. Ed25519 in Web Crypto: Chromium 137+, Safari 17+,
-// Firefox 129+. Compression with the browser's own zlib. services/device.rs is the Rust side.
+// Firefox 129+. Compression with the browser's own zlib, the key id's hash with its own
+// SHA-256. services/device.rs is the Rust side.
 
 const ED25519 = 'Ed25519';
 
@@ -39,4 +40,9 @@ export async function sign(privateKey, bytes) {
 export async function zlib(bytes) {
   const stream = new Blob([bytes]).stream().pipeThrough(new CompressionStream('deflate'));
   return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/** SHA-256 of `bytes`: the key id is its first bytes (the signer's kid_of). */
+export async function sha256(bytes) {
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
 }

@@ -1,9 +1,9 @@
 //! This device's own Ed25519 key, for handing applications over as signed QR codes when
 //! there is no network at all. Web Crypto makes and holds it (`device.js`): the private key is
 //! non-extractable, so neither this app nor any script can read it, and the wasm carries no
-//! Ed25519 or zlib code. Kept in IndexedDB as a CryptoKey; an administrator enrols its public
-//! key at the authority once. It is not the authority's signing key, which never comes near a
-//! browser.
+//! Ed25519, SHA-256 or zlib code. Kept in IndexedDB as a CryptoKey; an administrator enrols its
+//! public key at the authority once. It is not the authority's signing key, which never comes
+//! near a browser.
 
 use std::fmt;
 
@@ -23,6 +23,8 @@ extern "C" {
     fn sign(private_key: &JsValue, bytes: &[u8]) -> Result<js_sys::Promise, JsValue>;
     #[wasm_bindgen(catch)]
     fn zlib(bytes: &[u8]) -> Result<js_sys::Promise, JsValue>;
+    #[wasm_bindgen(catch)]
+    fn sha256(bytes: &[u8]) -> Result<js_sys::Promise, JsValue>;
 }
 
 /// Why hand-over cannot sign here, in words for the page.
@@ -91,7 +93,12 @@ impl DeviceKey {
     /// `payload` as a signed hand-over text (`YYH1:` + base45), zlib-compressed when that
     /// is shorter, exactly as the signer crate would seal it.
     pub async fn sign(&self, payload: &[u8]) -> Result<String, DeviceError> {
-        let unsigned = signer::UnsignedMessage::new(payload, &self.public_key);
+        // The key id's hash by Web Crypto too: SHA-256 in wasm is kilobytes of unrolled rounds.
+        let digest: [u8; 32] = Uint8Array::new(&JsFuture::from(sha256(&self.public_key)?).await?)
+            .to_vec()
+            .try_into()
+            .map_err(|_| DeviceError("the browser's SHA-256 is not 32 bytes".to_owned()))?;
+        let unsigned = signer::UnsignedMessage::for_key_digest(payload, &digest);
         let signature = JsFuture::from(sign(&self.private_key, unsigned.to_be_signed())?).await?;
         let signature: [u8; 64] = Uint8Array::new(&signature)
             .to_vec()
