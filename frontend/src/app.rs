@@ -90,9 +90,9 @@ pub fn App() -> Html {
             let on_value = {
                 let dispatch = dispatch.clone();
                 Callback::from(move |(field, value): (String, String)| {
-                    let code = value.trim().to_ascii_uppercase();
-                    // A wrong check character only warns (early, real codes fail it): such
-                    // enterprises are looked up and pre-filled like any other.
+                    let code = catalog::normalise(catalog::FieldKind::CreditCode, &value);
+                    // A code failing its check character is looked up too: the registry's
+                    // answer decides whether it is an early, real code (catalog::Context).
                     let lookup = field == CREDIT_CODE
                         && ids::check_credit_code(&code) != ids::CreditCodeCheck::BadFormat;
                     dispatch.emit(Action::SetValue(field, value));
