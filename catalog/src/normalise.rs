@@ -11,50 +11,40 @@ use crate::FieldKind;
 /// hyphens, landlines (0…) without spaces but with their hyphens (area code, extension).
 pub fn normalise(kind: FieldKind, raw: &str) -> String {
     let trimmed = raw.trim();
-    match kind {
+    // (drop spaces, drop hyphens, upper-case): one pass for every kind, kept small for the
+    // browser's wasm.
+    let (spaces, hyphens, upper) = match kind {
         FieldKind::Text
         | FieldKind::Choice
         | FieldKind::MultiChoice
         | FieldKind::Division
-        | FieldKind::YesNo => trimmed.to_owned(),
-        FieldKind::CreditCode | FieldKind::IdNumber => half_width(trimmed)
-            .chars()
-            .filter(|c| !c.is_whitespace() && *c != '-')
-            .map(|c| c.to_ascii_uppercase())
-            .collect(),
-        FieldKind::Phone => {
-            let compact: String = half_width(trimmed)
-                .chars()
-                .filter(|c| !c.is_whitespace())
-                .collect();
-            if compact.starts_with('0') {
-                compact
-            } else {
-                compact.replace('-', "")
-            }
-        }
-        FieldKind::PostalCode => half_width(trimmed)
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect(),
+        | FieldKind::YesNo => return trimmed.to_owned(),
+        FieldKind::CreditCode | FieldKind::IdNumber => (true, true, true),
+        // A landline's hyphens part area code, number and extension; a mobile's are noise.
+        FieldKind::Phone => (true, !trimmed.starts_with(['0', '０']), false),
+        FieldKind::PostalCode => (true, false, false),
         FieldKind::Email
         | FieldKind::Date
         | FieldKind::Number
         | FieldKind::Integer
-        | FieldKind::TimeRange => half_width(trimmed).trim().to_owned(),
-    }
+        | FieldKind::TimeRange => (false, false, false),
+    };
+    trimmed
+        .chars()
+        .map(half_width)
+        .filter(|c| !(spaces && c.is_whitespace() || hyphens && *c == '-'))
+        .map(|c| if upper { c.to_ascii_uppercase() } else { c })
+        .collect()
 }
 
-/// Full-width forms (U+FF01–U+FF5E) and the ideographic space as their ASCII counterparts:
-/// what a Chinese input method produces in its full-width mode.
-fn half_width(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '\u{3000}' => ' ',
-            _ => c,
-        })
-        .collect()
+/// A full-width form (U+FF01–U+FF5E) or the ideographic space as its ASCII counterpart: what
+/// a Chinese input method produces in its full-width mode.
+fn half_width(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        _ => c,
+    }
 }
 
 #[cfg(test)]

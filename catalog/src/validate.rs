@@ -141,21 +141,21 @@ impl IssueCode {
             ),
             IssueCode::CreditCodeCheck => (
                 format!(
-                    "{l_zh}的最后一位按前17位计算应为{},企业登记信息中也没有这个代码:可能有字符输错,请对照营业执照逐位核对。",
+                    "{l_zh}的最后一位应为{},企业登记信息中也没有这个代码:可能有字符输错,请对照营业执照核对。",
                     detail.expected
                 ),
                 format!(
-                    "{l_en}: from the first 17 characters the last one should be {}, and the enterprise registry does not know this code, so a character is probably mistyped. Compare it character by character with the business licence.",
+                    "{l_en}: the last character should be {}, and the enterprise registry does not know this code: a character is probably mistyped. Check it against the business licence.",
                     detail.expected
                 ),
             ),
             IssueCode::CreditCodeEarly => (
                 format!(
-                    "{l_zh}的最后一位与计算结果({})不同,但企业登记信息中有这个代码(早期赋予的代码),可以继续。",
+                    "{l_zh}的最后一位不是计算所得的{},但企业登记信息中有这个早期代码,可以继续。",
                     detail.expected
                 ),
                 format!(
-                    "{l_en}: the last character differs from the computed one ({}), but the enterprise registry holds this code (an early code), so you can go on.",
+                    "{l_en}: the last character is not the computed {}, but the enterprise registry knows this early code, so you can go on.",
                     detail.expected
                 ),
             ),
@@ -620,15 +620,10 @@ pub fn is_email(s: &str) -> bool {
 /// `120平方米`, `12 people`; areas also `120㎡`, `120m2`).
 fn parse_number(raw: &str, unit: Option<&Text>, integer: bool) -> Option<f64> {
     let mut s = raw.trim();
-    let area: &[&str] = match unit {
-        Some(u) if u.en == "m²" => &["㎡", "m2"],
-        _ => &[],
-    };
-    let named = unit
-        .into_iter()
-        .flat_map(|u| [u.zh.as_str(), u.en.as_str()]);
-    for suffix in named.chain(area.iter().copied()) {
-        if let Some(rest) = s.strip_suffix(suffix) {
+    let (zh, en) = unit.map_or(("", ""), |u| (u.zh.as_str(), u.en.as_str()));
+    let (m2, m2_ascii) = if en == "m²" { ("㎡", "m2") } else { ("", "") };
+    for suffix in [zh, en, m2, m2_ascii] {
+        if let Some(rest) = s.strip_suffix(suffix).filter(|_| !suffix.is_empty()) {
             s = rest.trim_end();
             break;
         }

@@ -629,7 +629,13 @@ async fn a_wrong_check_character_passes_only_for_a_registered_code(backend: Back
     assert_eq!(status, StatusCode::CREATED, "{answer}");
     let warning = &answer["license"]["warnings"]["credit_code"];
     assert_eq!(warning["code"], "credit_code_early", "{answer}");
-    assert!(warning["en"].as_str().unwrap().contains("(P)"), "{warning}");
+    assert!(
+        warning["en"]
+            .as_str()
+            .unwrap()
+            .contains("not the computed P"),
+        "{warning}"
+    );
 
     // Typed as people type it (lower case, spaces): the code, normalised, on the license.
     let mut typed = application("check-typed", 0);
