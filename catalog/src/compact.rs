@@ -488,6 +488,11 @@ mod tests {
             Text::new("酒", "Liquor"),
             "03 e9 85 92  06 4c 69 71 75 6f 72",
         );
+        // A unit in both languages (层 is three UTF-8 bytes), as fields carry it.
+        check(
+            Some(Text::new("层", "floors")),
+            "01  03 e5 b1 82  06 66 6c 6f 6f 72 73",
+        );
         // Unit variants by position: FieldKind::Phone is the fourth.
         check(FieldKind::Phone, "03");
         check(FormField::Shared("x".into()), "00  01 78");

@@ -2,8 +2,8 @@
 //! [`complete_values`] before validating it, so what the ledger keeps never contradicts what
 //! the form derives, and a value the browser showed is the value the server stores.
 
-use crate::ids;
 use crate::{Date, FieldKind, FormValues, MergedForm, Prefill};
+use crate::{ids, normalise};
 
 /// Whether the form fills a field with this pre-fill itself (industry presets, scope answers,
 /// values derived from another field, the application date): the applicant never types it.
@@ -14,11 +14,11 @@ pub fn is_automatic(prefill: Option<Prefill>) -> bool {
     )
 }
 
-/// `sent` (field id → text as typed) completed with what the form fills itself: industry
-/// presets and scope answers, the sex and birth date derived from a valid resident ID number,
-/// and `today` (the authority's civil date) as the application date. A value sent for a field
-/// the form fills itself is replaced, never kept; values for fields the form does not have
-/// are dropped.
+/// `sent` (field id → text as typed) [`normalise`]d and completed with what the form fills
+/// itself: industry presets and scope answers, the sex and birth date derived from a valid
+/// resident ID number, and `today` (the authority's civil date) as the application date. A
+/// value sent for a field the form fills itself is replaced, never kept; values for fields
+/// the form does not have are dropped.
 pub fn complete_values(form: &MergedForm, sent: &FormValues, today: Date) -> FormValues {
     let mut values = form.preset_values();
     for field in form.fields() {
@@ -26,7 +26,7 @@ pub fn complete_values(form: &MergedForm, sent: &FormValues, today: Date) -> For
             continue;
         }
         if let Some(value) = sent.get(&field.def.id) {
-            values.insert(field.def.id.clone(), value.clone());
+            values.insert(field.def.id.clone(), normalise(field.def.kind, value));
         }
     }
     for field in form.fields() {

@@ -1,6 +1,7 @@
 //! A calendar date, and "today" as the issuing authority's civil date. Pure: the time is
 //! always passed in, never read from a clock.
 
+use crate::Text;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -134,6 +135,26 @@ const fn parse_minutes(text: &str) -> i64 {
     if negative { -value } else { value }
 }
 
+/// English month abbreviations, as in "27 Nov 2026".
+const MONTHS_EN: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+impl Date {
+    /// The date as a reader writes it: "2026年11月27日", "27 Nov 2026" (the ISO form stays
+    /// for data, [`fmt::Display`]).
+    pub fn words(self) -> Text {
+        let month = MONTHS_EN
+            .get(usize::from(self.month).wrapping_sub(1))
+            .copied()
+            .unwrap_or_default();
+        Text::new(
+            format!("{}年{}月{}日", self.year, self.month, self.day),
+            format!("{} {month} {}", self.day, self.year),
+        )
+    }
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
@@ -151,6 +172,19 @@ mod tests {
             assert_eq!(date.to_unix_days(), days, "{date}");
         }
         assert_eq!(Date::new(2026, 11, 27).unwrap().to_unix_days(), 20_784);
+    }
+
+    #[test]
+    fn dates_in_words_follow_the_language() {
+        for (date, zh, en) in [
+            ((2026, 11, 27), "2026年11月27日", "27 Nov 2026"),
+            ((2027, 1, 5), "2027年1月5日", "5 Jan 2027"),
+            ((2028, 2, 29), "2028年2月29日", "29 Feb 2028"),
+            ((1999, 12, 31), "1999年12月31日", "31 Dec 1999"),
+        ] {
+            let words = Date::new(date.0, date.1, date.2).unwrap().words();
+            assert_eq!((words.zh.as_str(), words.en.as_str()), (zh, en));
+        }
     }
 
     #[test]

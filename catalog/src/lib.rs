@@ -13,6 +13,7 @@ pub mod date;
 pub mod ids;
 mod merge;
 mod model;
+mod normalise;
 pub mod number;
 mod report;
 pub mod validate;
@@ -21,8 +22,9 @@ pub use complete::{complete_values, is_automatic};
 pub use date::{AUTHORITY_UTC_OFFSET, Date};
 pub use merge::{FormCounts, IndustryRef, MergedField, MergedForm, PermitRef, Section};
 pub use model::*;
+pub use normalise::normalise;
 pub use report::{CatalogReport, IndustryReport, ReportAverages};
-pub use validate::{Issue, IssueCode, Severity, ValidationReport, validate};
+pub use validate::{Context, Issue, IssueCode, Severity, ValidationReport, validate};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;

@@ -155,9 +155,9 @@ pub struct FieldDef {
     /// Conditional requirement (makes an optional-looking field required).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_if: Option<RequiredIf>,
-    /// Unit shown after numbers (m², 万元, 人 …).
+    /// Unit shown after numbers, in the interface language (平方米 / m², 万元 / ×10,000 yuan …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unit: Option<String>,
+    pub unit: Option<Text>,
     /// Smallest allowed number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min: Option<f64>,
@@ -270,9 +270,9 @@ pub struct ScopeQuestion {
     /// Help text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hint: Option<Text>,
-    /// Unit of numeric answers.
+    /// Unit of numeric answers, in both languages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unit: Option<String>,
+    pub unit: Option<Text>,
     /// Smallest numeric answer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min: Option<f64>,
@@ -411,4 +411,4 @@ pub struct Catalog {
 }
 
 /// Version of the built-in data; bump on any change to `data/`.
-pub const BUILTIN_VERSION: &str = "2026.11.3";
+pub const BUILTIN_VERSION: &str = "2026.11.4";

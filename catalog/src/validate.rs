@@ -27,8 +27,11 @@ pub enum IssueCode {
     TooLong,
     /// Credit code not 18 characters of the credit-code alphabet.
     CreditCodeFormat,
-    /// Credit code check character does not match (warning).
+    /// Credit code check character does not match, and the registry does not know the code.
     CreditCodeCheck,
+    /// Credit code check character does not match, but the registry knows the code: an
+    /// early, real code (warning).
+    CreditCodeEarly,
     /// A 15-digit registration number instead of a credit code (warning).
     CreditCodeLegacy,
     /// Resident ID not 17 digits plus digit or X.
@@ -67,12 +70,13 @@ pub enum IssueCode {
 
 impl IssueCode {
     /// Every code, for exhaustive tests and documentation.
-    pub const ALL: [IssueCode; 22] = [
+    pub const ALL: [IssueCode; 23] = [
         IssueCode::Required,
         IssueCode::RequiredIf,
         IssueCode::TooLong,
         IssueCode::CreditCodeFormat,
         IssueCode::CreditCodeCheck,
+        IssueCode::CreditCodeEarly,
         IssueCode::CreditCodeLegacy,
         IssueCode::ResidentIdFormat,
         IssueCode::ResidentIdCheck,
@@ -95,7 +99,7 @@ impl IssueCode {
     /// Whether the code blocks submission.
     pub fn severity(self) -> Severity {
         match self {
-            IssueCode::CreditCodeCheck | IssueCode::CreditCodeLegacy => Severity::Warning,
+            IssueCode::CreditCodeEarly | IssueCode::CreditCodeLegacy => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -137,20 +141,28 @@ impl IssueCode {
             ),
             IssueCode::CreditCodeCheck => (
                 format!(
-                    "{l_zh}的校验位与计算结果({})不符,请核对营业执照;若执照上的代码确实如此,可确认后继续。",
+                    "{l_zh}的最后一位应为{},企业登记信息中也没有这个代码:可能有字符输错,请对照营业执照核对。",
                     detail.expected
                 ),
                 format!(
-                    "{l_en}: the last character does not match the computed check character ({}). Check the business licence; if the licence really shows this code, confirm and continue.",
+                    "{l_en}: the last character should be {}, and the enterprise registry does not know this code: a character is probably mistyped. Check it against the business licence.",
+                    detail.expected
+                ),
+            ),
+            IssueCode::CreditCodeEarly => (
+                format!(
+                    "{l_zh}的最后一位不是计算所得的{},但企业登记信息中有这个早期代码,可以继续。",
+                    detail.expected
+                ),
+                format!(
+                    "{l_en}: the last character is not the computed {}, but the enterprise registry knows this early code, so you can go on.",
                     detail.expected
                 ),
             ),
             IssueCode::CreditCodeLegacy => (
+                format!("{l_zh}是15位旧注册号,请尽量填写18位统一社会信用代码;尚未换照的可以继续。"),
                 format!(
-                    "{l_zh}是15位旧注册号,请尽量填写18位统一社会信用代码;如尚未换照,可确认后继续。"
-                ),
-                format!(
-                    "{l_en} is an old 15-digit registration number: enter the 18-character credit code if you have one, otherwise confirm and continue."
+                    "{l_en} is an old 15-digit registration number: enter the 18-character credit code if you have one; if the licence has not been renewed yet, you can go on."
                 ),
             ),
             IssueCode::ResidentIdFormat => (
@@ -255,8 +267,8 @@ pub struct Detail {
     pub min: Option<f64>,
     /// Allowed maximum.
     pub max: Option<f64>,
-    /// Unit.
-    pub unit: Option<String>,
+    /// Unit, in both languages.
+    pub unit: Option<Text>,
     /// Maximum text length.
     pub max_len: usize,
     /// Label of the field that makes this one required.
@@ -267,28 +279,26 @@ impl Detail {
     fn unit_zh(&self) -> String {
         self.unit
             .as_ref()
-            .map_or(String::new(), |u| format!("(单位:{u})"))
+            .map_or(String::new(), |u| format!("(单位:{})", u.zh))
     }
     fn unit_en(&self) -> String {
         self.unit
             .as_ref()
-            .map_or(String::new(), |u| format!(" (in {u})"))
+            .map_or(String::new(), |u| format!(" (in {})", u.en))
     }
-    fn bounds(&self) -> (String, String, String) {
+    fn bounds(&self) -> (String, String) {
         let show = |v: Option<f64>| v.map_or("…".to_string(), crate::number::format);
-        (
-            show(self.min),
-            show(self.max),
-            self.unit.clone().unwrap_or_default(),
-        )
+        (show(self.min), show(self.max))
     }
     fn range_zh(&self) -> String {
-        let (lo, hi, u) = self.bounds();
-        format!("{lo}至{hi}{u}")
+        let (lo, hi) = self.bounds();
+        let unit = self.unit.as_ref().map_or("", |u| u.zh.as_str());
+        format!("{lo}至{hi}{unit}")
     }
     fn range_en(&self) -> String {
-        let (lo, hi, u) = self.bounds();
-        format!("{lo} and {hi} {u}").trim_end().to_string()
+        let (lo, hi) = self.bounds();
+        let unit = self.unit.as_ref().map_or("", |u| u.en.as_str());
+        format!("{lo} and {hi} {unit}").trim_end().to_string()
     }
 }
 
@@ -329,9 +339,30 @@ impl ValidationReport {
     }
 }
 
+/// What validation needs to know from outside the form, found by the caller (the catalog reads
+/// no clock and asks no registry): the same facts give the same verdict in browser and server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Context {
+    /// The authority's civil date, for rules relative to today.
+    pub today: Date,
+    /// Whether the enterprise registry holds the credit code in the values. A code failing
+    /// its GB 32100 check character is accepted only then: some early, real codes fail it.
+    pub credit_code_registered: bool,
+}
+
+impl Context {
+    /// `today`, with a credit code the registry does not know (or was not asked about).
+    pub fn on(today: Date) -> Context {
+        Context {
+            today,
+            credit_code_registered: false,
+        }
+    }
+}
+
 /// Validates `values` (field id → text as typed, already [`crate::complete_values`]d) against
-/// the merged form, with `today` (the authority's civil date) for rules relative to today.
-pub fn validate(form: &MergedForm, values: &FormValues, today: Date) -> ValidationReport {
+/// the merged form, in `context` (today's date, what the registry knows).
+pub fn validate(form: &MergedForm, values: &FormValues, context: Context) -> ValidationReport {
     let mut report = ValidationReport::default();
     for field in form.fields() {
         let value = values.get(&field.def.id).map_or("", |v| v.trim());
@@ -341,7 +372,7 @@ pub fn validate(form: &MergedForm, values: &FormValues, today: Date) -> Validati
                 None => continue,
             }
         } else {
-            match check_value(field, value, values, today) {
+            match check_value(field, value, values, context) {
                 Some(found) => found,
                 None => continue,
             }
@@ -390,9 +421,10 @@ fn check_value(
     field: &MergedField,
     value: &str,
     values: &FormValues,
-    today: Date,
+    context: Context,
 ) -> Option<(IssueCode, Detail)> {
     let def = &field.def;
+    let today = context.today;
     let plain = |code| Some((code, Detail::default()));
     match def.kind {
         FieldKind::Text => {
@@ -410,7 +442,11 @@ fn check_value(
         FieldKind::CreditCode => match ids::check_credit_code(value) {
             CreditCodeCheck::Ok => None,
             CreditCodeCheck::BadCheckChar { expected } => Some((
-                IssueCode::CreditCodeCheck,
+                if context.credit_code_registered {
+                    IssueCode::CreditCodeEarly
+                } else {
+                    IssueCode::CreditCodeCheck
+                },
                 Detail {
                     expected,
                     ..Detail::default()
@@ -470,7 +506,7 @@ fn check_value(
                 unit: def.unit.clone(),
                 ..Detail::default()
             };
-            let Some(number) = parse_number(value, def.unit.as_deref(), integer) else {
+            let Some(number) = parse_number(value, def.unit.as_ref(), integer) else {
                 let code = if integer {
                     IssueCode::IntegerFormat
                 } else {
@@ -580,16 +616,14 @@ pub fn is_email(s: &str) -> bool {
     local_ok && domain_ok
 }
 
-/// Parses `123`, `85.5`, optionally followed by the unit (`120 m²`, `120㎡`, `120m2`).
-fn parse_number(raw: &str, unit: Option<&str>, integer: bool) -> Option<f64> {
+/// Parses `123`, `85.5`, optionally followed by the unit in either language (`120 m²`,
+/// `120平方米`, `12 people`; areas also `120㎡`, `120m2`).
+fn parse_number(raw: &str, unit: Option<&Text>, integer: bool) -> Option<f64> {
     let mut s = raw.trim();
-    let suffixes: &[&str] = match unit {
-        Some("m²") => &["m²", "㎡", "m2", "平方米"],
-        Some(u) => &[u][..],
-        None => &[],
-    };
-    for suffix in suffixes {
-        if let Some(rest) = s.strip_suffix(suffix) {
+    let (zh, en) = unit.map_or(("", ""), |u| (u.zh.as_str(), u.en.as_str()));
+    let (m2, m2_ascii) = if en == "m²" { ("㎡", "m2") } else { ("", "") };
+    for suffix in [zh, en, m2, m2_ascii] {
+        if let Some(rest) = s.strip_suffix(suffix).filter(|_| !suffix.is_empty()) {
             s = rest.trim_end();
             break;
         }

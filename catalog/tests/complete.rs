@@ -3,7 +3,7 @@
 
 mod common;
 
-use catalog::{Date, IssueCode, complete_values, validate};
+use catalog::{Context, Date, IssueCode, complete_values, validate};
 
 #[test]
 fn derived_values_replace_contradicting_ones() {
@@ -16,7 +16,7 @@ fn derived_values_replace_contradicting_ones() {
     let values = complete_values(&form, &sent, common::today());
     assert_eq!(values["legal_rep_birth_date"], "1949-12-31");
     assert_eq!(values["legal_rep_gender"], "female");
-    assert!(validate(&form, &values, common::today()).is_valid());
+    assert!(validate(&form, &values, Context::on(common::today())).is_valid());
 }
 
 #[test]
@@ -49,4 +49,21 @@ fn today_is_the_day_in_china_whatever_the_utc_day() {
         common::lease_end_finding(now, "2026-11-26").expect("a date before today is refused");
     assert_eq!(code, IssueCode::DateInPast);
     assert!(message.contains("cannot be before today"), "{message}");
+}
+
+#[test]
+fn typed_values_are_normalised_before_the_rules() {
+    let form = common::full_form();
+    let mut sent = common::valid_values(&form);
+    sent.insert("credit_code".into(), " 9111 0108 5513 8508 2q ".into());
+    sent.insert("contact_phone".into(), "１３８ １２３４ ５６７８".into());
+    sent.insert("legal_rep_id_number".into(), "110105 19491231 002x".into());
+    sent.insert("business_name".into(), " 上海（浦东）便利店 ".into());
+    let values = complete_values(&form, &sent, common::today());
+    assert_eq!(values["credit_code"], common::VALID_CREDIT_CODES[0]);
+    assert_eq!(values["contact_phone"], "13812345678");
+    assert_eq!(values["legal_rep_id_number"], common::VALID_RESIDENT_ID);
+    assert_eq!(values["business_name"], "上海（浦东）便利店");
+    let report = validate(&form, &values, Context::on(common::today()));
+    assert!(report.is_valid(), "{:?}", report.errors);
 }

@@ -3,7 +3,7 @@
 mod common;
 
 use catalog::ids::{self, CreditCodeCheck, ResidentIdCheck};
-use common::{VALID_CREDIT_CODES, VALID_RESIDENT_ID, WARN_CREDIT_CODE, today};
+use common::{EARLY_CREDIT_CODE, VALID_CREDIT_CODES, VALID_RESIDENT_ID, today};
 
 const CREDIT_ALPHABET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 /// Characters people mistype into codes: excluded letters, lower case, punctuation.
@@ -15,7 +15,7 @@ fn domain_examples_pass_or_warn_as_documented() {
         assert_eq!(ids::check_credit_code(code), CreditCodeCheck::Ok, "{code}");
     }
     assert!(matches!(
-        ids::check_credit_code(WARN_CREDIT_CODE),
+        ids::check_credit_code(EARLY_CREDIT_CODE),
         CreditCodeCheck::BadCheckChar { .. }
     ));
     assert_eq!(

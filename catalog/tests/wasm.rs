@@ -20,7 +20,7 @@ fn identifier_examples_hold_in_wasm() {
         assert_eq!(ids::check_credit_code(code), CreditCodeCheck::Ok);
     }
     assert!(matches!(
-        ids::check_credit_code(common::WARN_CREDIT_CODE),
+        ids::check_credit_code(common::EARLY_CREDIT_CODE),
         CreditCodeCheck::BadCheckChar { .. }
     ));
     assert_eq!(
@@ -40,7 +40,7 @@ fn builtin_catalog_merges_every_industry_in_wasm() {
     // Today is passed in: the same verdicts in the browser as on the server.
     let form = common::full_form();
     let values = catalog::complete_values(&form, &common::valid_values(&form), common::today());
-    assert!(catalog::validate(&form, &values, common::today()).is_valid());
+    assert!(catalog::validate(&form, &values, catalog::Context::on(common::today())).is_valid());
 }
 
 #[wasm_bindgen_test]

@@ -43,8 +43,11 @@ pub fn App() -> Html {
     };
     let go = dispatch.reform(Action::Go);
     {
-        let dispatch = dispatch.clone();
-        use_effect_with((), move |_| start_outbox(dispatch));
+        let (dispatch, draft) = (dispatch.clone(), state.draft.clone());
+        use_effect_with((), move |_| {
+            look_up_again(&draft, &dispatch);
+            start_outbox(dispatch)
+        });
     }
 
     let main = match &state.page {
@@ -72,10 +75,13 @@ pub fn App() -> Html {
             };
             let queued: Vec<_> = storage::outbox().into_iter().map(|e| e.id).collect();
             let on_resume = {
-                let queued = queued.clone();
-                dispatch.reform(move |draft: Draft| Action::Resume {
-                    queued: queued.contains(&draft.id),
-                    draft: Box::new(draft),
+                let (queued, dispatch) = (queued.clone(), dispatch.clone());
+                Callback::from(move |draft: Draft| {
+                    dispatch.emit(Action::Resume {
+                        queued: queued.contains(&draft.id),
+                        draft: Box::new(draft.clone()),
+                    });
+                    look_up_again(&draft, &dispatch);
                 })
             };
             drafts_page(lang, &storage::drafts(), &queued, &on_resume, &on_delete)
@@ -96,9 +102,9 @@ pub fn App() -> Html {
             let on_value = {
                 let dispatch = dispatch.clone();
                 Callback::from(move |(field, value): (String, String)| {
-                    let code = value.trim().to_ascii_uppercase();
-                    // A wrong check character only warns (early, real codes fail it): such
-                    // enterprises are looked up and pre-filled like any other.
+                    let code = catalog::normalise(catalog::FieldKind::CreditCode, &value);
+                    // A code failing its check character is looked up too: the registry's
+                    // answer decides whether it is an early, real code (catalog::Context).
                     let lookup = field == CREDIT_CODE
                         && ids::check_credit_code(&code) != ids::CreditCodeCheck::BadFormat;
                     dispatch.emit(Action::SetValue(field, value));
@@ -289,6 +295,18 @@ fn look_up_registry(credit_code: String, dispatch: Callback<Action>) {
         };
         dispatch.emit(Action::LookupDone(answer));
     });
+}
+
+/// An application picked up again (reload, "Resume") asks the registry about its credit code
+/// once more: the answer decides whether an early code failing its check character passes
+/// (`catalog::Context`), and the form says where its values came from.
+fn look_up_again(draft: &Draft, dispatch: &Callback<Action>) {
+    let code = draft.values.get(CREDIT_CODE).map_or(String::new(), |v| {
+        catalog::normalise(catalog::FieldKind::CreditCode, v)
+    });
+    if draft.license.is_none() && ids::check_credit_code(&code) != ids::CreditCodeCheck::BadFormat {
+        look_up_registry(code, dispatch.clone());
+    }
 }
 
 /// "Send": the application goes into the outbox on the device, then out as soon as it can.

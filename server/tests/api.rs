@@ -8,7 +8,7 @@ use std::path::Path;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::{ADMIN_TOKEN, Backend, TempDir, application};
+use common::{ADMIN_TOKEN, Backend, TempDir, application, seed_enterprise};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use server::{AppState, Config, app, key_dir};
@@ -140,6 +140,7 @@ on_both!(
     values_the_form_derives_replace_contradicting_ones,
     today_is_the_authoritys_day_not_the_utc_day,
     two_servers_on_one_ledger_number_once_and_issue_once,
+    a_wrong_check_character_passes_only_for_a_registered_code,
 );
 
 async fn send(app: &Router, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Value) {
@@ -599,6 +600,58 @@ async fn handed_over_applications_from_enrolled_devices_only(backend: Backend) {
     );
 }
 
+async fn a_wrong_check_character_passes_only_for_a_registered_code(backend: Backend) {
+    let Some(ledger) = TestLedger::new("api-check-char", backend).await else {
+        return;
+    };
+    let app = app(ledger.state(None).await);
+    // Well formed, check character X where the first 17 characters call for 1; not registered.
+    let mut unknown = application("check-unknown", 0);
+    unknown["values"]["credit_code"] = json!("91310115L12TH3BJ3X");
+    let (status, _, err) = send(&app, post("/api/applications", &unknown)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    let issue = &err["fields"]["credit_code"];
+    assert_eq!(issue["code"], "credit_code_check", "{err}");
+    assert!(
+        issue["en"].as_str().unwrap().contains("should be 1"),
+        "{issue}"
+    );
+    assert!(issue["zh"].as_str().unwrap().contains("应为1"), "{issue}");
+    let (status, _, _) = send(&app, get("/api/applications/check-unknown")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // The seed's early code (its check character would be P) is registered: issued, with
+    // a warning that says why it passed.
+    let early = seed_enterprise(30);
+    assert_eq!(early["credit_code"], "913101011322095278");
+    let registered = application("check-registered", 30);
+    let (status, _, answer) = send(&app, post("/api/applications", &registered)).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    let warning = &answer["license"]["warnings"]["credit_code"];
+    assert_eq!(warning["code"], "credit_code_early", "{answer}");
+    assert!(
+        warning["en"]
+            .as_str()
+            .unwrap()
+            .contains("not the computed P"),
+        "{warning}"
+    );
+
+    // Typed as people type it (lower case, spaces): the code, normalised, on the license.
+    let mut typed = application("check-typed", 0);
+    typed["values"]["credit_code"] = json!(" 91310115l12th 3bj31 ");
+    let (status, _, answer) = send(&app, post("/api/applications", &typed)).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    assert_eq!(
+        answer["license"]["claims"]["credit_code"],
+        "91310115L12TH3BJ31"
+    );
+    assert_eq!(
+        ledger.stored_values("check-typed").await["credit_code"],
+        "91310115L12TH3BJ31"
+    );
+}
+
 async fn values_the_form_derives_replace_contradicting_ones(backend: Backend) {
     let Some(ledger) = TestLedger::new("api-derived", backend).await else {
         return;
@@ -663,7 +716,7 @@ async fn today_is_the_authoritys_day_not_the_utc_day(backend: Backend) {
         &serde_json::from_value(refused["values"].clone()).unwrap(),
         today,
     );
-    let report = catalog::validate(&form, &values, today);
+    let report = catalog::validate(&form, &values, catalog::Context::on(today));
     let browser = report.for_field("lease_end_date").next().unwrap();
     assert_eq!(
         err["fields"]["lease_end_date"]["en"],

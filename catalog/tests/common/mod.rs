@@ -2,7 +2,7 @@
 //! to exactly the same expectations.
 #![allow(dead_code)] // each test binary uses a different part
 
-use catalog::{Catalog, Date, FormValues, MergedForm, ScopeAnswer, ScopeAnswers};
+use catalog::{Catalog, Context, Date, FormValues, MergedForm, ScopeAnswer, ScopeAnswers};
 
 /// Credit codes that must pass (DOMAIN.md).
 pub const VALID_CREDIT_CODES: [&str; 4] = [
@@ -11,8 +11,9 @@ pub const VALID_CREDIT_CODES: [&str; 4] = [
     "52410000663412719U",
     "91350100M000100Y43",
 ];
-/// A real early code that fails its check character: must warn, not block.
-pub const WARN_CREDIT_CODE: &str = "91350100M0001TGQXM";
+/// A real early code that fails its check character (its check character would be `1`): an
+/// error, unless the registry knows it.
+pub const EARLY_CREDIT_CODE: &str = "91350100M0001TGQXM";
 /// Resident ID that must pass (DOMAIN.md).
 pub const VALID_RESIDENT_ID: &str = "11010519491231002X";
 
@@ -195,7 +196,7 @@ pub const REQUIRED_IF: &[(&str, &str, &str, &str)] = &[
 /// The code reported for `field` (errors first), or "" when none. `values` are validated as
 /// given: the tables hold for automatic fields too, whatever filled them.
 pub fn code_for(form: &MergedForm, values: &FormValues, field: &str) -> String {
-    let report = catalog::validate(form, values, today());
+    let report = catalog::validate(form, values, Context::on(today()));
     report
         .for_field(field)
         .next()
@@ -213,7 +214,7 @@ pub fn verdict_mismatches() -> Vec<String> {
     let form = full_form();
     let base = catalog::complete_values(&form, &valid_values(&form), today());
     let mut mismatches = Vec::new();
-    let baseline = catalog::validate(&form, &base, today());
+    let baseline = catalog::validate(&form, &base, Context::on(today()));
     if !baseline.is_valid() || !baseline.warnings.is_empty() {
         mismatches.push(format!("baseline not clean: {baseline:?}"));
     }
@@ -259,7 +260,7 @@ pub fn lease_end_finding(now: i64, lease_end: &str) -> Option<(catalog::IssueCod
     sent.insert("premises_ownership".into(), "leased".into());
     sent.insert("lease_end_date".into(), lease_end.into());
     let values = catalog::complete_values(&form, &sent, today);
-    let report = catalog::validate(&form, &values, today);
+    let report = catalog::validate(&form, &values, Context::on(today));
     report
         .for_field("lease_end_date")
         .next()

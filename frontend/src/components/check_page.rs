@@ -28,7 +28,8 @@ pub fn check_page(
                 ScopeAnswer::YesNo(false) => i18n::NO.get(lang).to_owned(),
                 ScopeAnswer::Number(n) => {
                     let n = catalog::number::format(*n);
-                    format!("{n} {}", question.unit.as_deref().unwrap_or_default())
+                    let unit = question.unit.as_ref().map_or("", |u| u.get(lang));
+                    format!("{n} {unit}")
                 }
             };
             Some(format!("{}: {answer}", question.label.get(lang)))
@@ -106,8 +107,10 @@ fn display_value(lang: Lang, field: &MergedField, value: &str) -> String {
             "no" => i18n::NO.get(lang).to_owned(),
             other => other.to_owned(),
         },
+        FieldKind::Date => catalog::Date::parse(value)
+            .map_or_else(|| value.to_owned(), |d| d.words().get(lang).to_owned()),
         _ => match &field.def.unit {
-            Some(unit) => format!("{value} {unit}"),
+            Some(unit) => format!("{value} {}", unit.get(lang)),
             None => value.to_owned(),
         },
     }

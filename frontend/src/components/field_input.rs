@@ -59,7 +59,7 @@ pub fn FieldInput(props: &Props) -> Html {
     let invalid = props.error.is_some().then_some("true");
     let label_text = def.label.get(lang);
     let optional = (!props.field.required).then(|| i18n::OPTIONAL.get(lang));
-    let unit = def.unit.clone();
+    let unit = def.unit.as_ref().map(|u| u.get(lang).to_owned());
 
     let field_id = def.id.clone();
     let on_change = props.on_change.clone();
@@ -118,15 +118,28 @@ pub fn FieldInput(props: &Props) -> Html {
         }
         kind => {
             let (input_type, input_mode, autocomplete) = input_attributes(kind, &def.id);
-            let oninput = Callback::from(move |e: InputEvent| {
-                emit(e.target_unchecked_into::<HtmlInputElement>().value());
+            let oninput = {
+                let emit = emit.clone();
+                Callback::from(move |e: InputEvent| {
+                    emit(e.target_unchecked_into::<HtmlInputElement>().value());
+                })
+            };
+            // Leaving the field: what was typed becomes what the rules check (upper case,
+            // half-width, no spaces in codes), shown as such. Unchanged values are not sent
+            // again (a credit code would be looked up twice).
+            let onchange = Callback::from(move |e: Event| {
+                let typed = e.target_unchecked_into::<HtmlInputElement>().value();
+                let normal = catalog::normalise(kind, &typed);
+                if normal != typed {
+                    emit(normal);
+                }
             });
             html! {
                 <div class="input-with-unit">
                     <input id={id.clone()} name={def.id.clone()} type={input_type} inputmode={input_mode}
                         autocomplete={autocomplete} value={props.value.clone()}
                         maxlength={def.max_len.map(|n| n.to_string())}
-                        aria-describedby={describedby.clone()} aria-invalid={invalid} {oninput} />
+                        aria-describedby={describedby.clone()} aria-invalid={invalid} {oninput} {onchange} />
                     { for unit.map(|u| html! { <span class="unit">{ u }</span> }) }
                 </div>
             }

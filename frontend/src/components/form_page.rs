@@ -50,7 +50,12 @@ pub fn FormPage(props: &Props) -> Html {
     };
     let today = crate::today();
     let values = props.draft.complete_values(&form, today);
-    let report = catalog::validate(&form, &values, today);
+    // The look-up follows the credit code as typed: "found" is about the code in the form.
+    let context = catalog::Context {
+        today,
+        credit_code_registered: props.lookup == Lookup::Found,
+    };
+    let report = catalog::validate(&form, &values, context);
     let mut errors: BTreeMap<String, String> = BTreeMap::new();
     for issue in &report.errors {
         errors

@@ -59,7 +59,7 @@ pub fn license_page(
                         { row(i18n::ADDRESS, format!("{} {}", place(claims.address.division), claims.address.detail)) }
                         { row(i18n::LEGAL_REP, claims.legal_representative.clone()) }
                         { row(i18n::INDUSTRY_LABEL, industry) }
-                        { row(i18n::VALIDITY, format!("{} – {}", china_date(license.valid_from), china_date(license.valid_until))) }
+                        { row(i18n::VALIDITY, format!("{} – {}", china_date(license.valid_from, lang), china_date(license.valid_until, lang))) }
                         { row(i18n::ISSUER, issuer) }
                     </dl>
                     <QrCode class="license-qr" text={license.qr_text.clone()} label={i18n::QR_LABEL.get(lang)} />
@@ -78,7 +78,7 @@ pub fn license_page(
                                 <th scope="row">{ p.name.get(lang) }</th>
                                 <td>{ &p.number }</td>
                                 <td>{ p.department.get(lang) }</td>
-                                <td>{ format!("{} – {}", china_date(p.valid_from), china_date(p.valid_until)) }</td>
+                                <td>{ format!("{} – {}", china_date(p.valid_from, lang), china_date(p.valid_until, lang)) }</td>
                             </tr>
                         }) }
                     </tbody>

@@ -89,7 +89,8 @@ pub fn ScopePage(props: &Props) -> Html {
                 let (on_answer, qid) = (props.on_answer.clone(), question.id.clone());
                 let oninput = Callback::from(move |e: InputEvent| {
                     let raw = e.target_unchecked_into::<HtmlInputElement>().value();
-                    on_answer.emit((qid.clone(), catalog::number::parse(raw.trim()).map(ScopeAnswer::Number)));
+                    let typed = catalog::normalise(catalog::FieldKind::Number, &raw);
+                    on_answer.emit((qid.clone(), catalog::number::parse(&typed).map(ScopeAnswer::Number)));
                 });
                 let error_id = format!("{id}-error");
                 let error = problem_of(&question.id);
@@ -103,7 +104,7 @@ pub fn ScopePage(props: &Props) -> Html {
                         <div class="input-with-unit">
                             <input id={id} type="text" inputmode="decimal" {value} {oninput}
                                 aria-invalid={invalid} aria-describedby={describedby} />
-                            { for question.unit.clone().map(|u| html! { <span class="unit">{ u }</span> }) }
+                            { for question.unit.as_ref().map(|u| html! { <span class="unit">{ u.get(lang) }</span> }) }
                         </div>
                     </div>
                 }

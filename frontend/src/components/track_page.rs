@@ -51,7 +51,7 @@ pub fn TrackingStatusView(props: &Props) -> Html {
                     <dl class="summary-list">
                         { summary_row(i18n::STATUS.get(lang), label.get(lang).into()) }
                         { for known.license_number.as_ref().map(|n| summary_row(i18n::LICENSE_NUMBER.get(lang), n.into())) }
-                        { for known.revoked_at.map(|t| summary_row(i18n::STATUS_REVOKED.get(lang), china_date(t).into())) }
+                        { for known.revoked_at.map(|t| summary_row(i18n::STATUS_REVOKED.get(lang), china_date(t, lang).into())) }
                     </dl>
                 </>
             }

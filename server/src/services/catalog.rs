@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
-use catalog::{Catalog, CatalogError, Date, MergedForm, ScopeAnswers};
+use catalog::{Catalog, CatalogError, Context, Date, MergedForm, ScopeAnswers};
 use contract::{ApplicationRequest, FieldIssue, FieldIssues, License, Text};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -34,7 +34,7 @@ pub fn registry_values(record: &Value) -> Value {
 
 /// A credit code the registry can be asked about: 18 characters of the GB 32100-2015
 /// alphabet. A wrong check character does not refuse the look-up — some early, real codes
-/// fail it, and those enterprises deserve their pre-fill too (the form warns instead).
+/// fail it, and the registry's answer is what decides whether such a code is accepted.
 pub fn check_credit_code(code: &str) -> Result<(), ServiceError> {
     match catalog::ids::check_credit_code(code) {
         catalog::ids::CreditCodeCheck::BadFormat => Err(ServiceError::bad_request(
@@ -139,9 +139,14 @@ impl CatalogView {
         &self.etag
     }
 
-    /// Merges the industry's forms for the scope answers and validates the values, exactly as
-    /// the browser did; every problem comes back as a 422 with per-field messages.
-    pub fn prepare(&self, req: &ApplicationRequest, today: Date) -> Result<Prepared, ServiceError> {
+    /// Merges the industry's forms for the scope answers and validates the values in
+    /// `context`, exactly as the browser did; every problem comes back as a 422 with
+    /// per-field messages.
+    pub fn prepare(
+        &self,
+        req: &ApplicationRequest,
+        context: Context,
+    ) -> Result<Prepared, ServiceError> {
         // The scope page's own rule (a given number must be in range); the server does not
         // insist on an answer older clients may not have sent.
         for (qid, answer) in &req.scope {
@@ -159,7 +164,7 @@ impl CatalogView {
             }
         }
         let form = self.merged(&req.industry, &req.scope)?;
-        self.check(req, &form, today)
+        self.check(req, &form, context)
     }
 
     /// The merged form for an industry and scope, from a small cache: merging clones every
@@ -214,7 +219,7 @@ impl CatalogView {
         &self,
         req: &ApplicationRequest,
         cached: &Form,
-        today: Date,
+        context: Context,
     ) -> Result<Prepared, ServiceError> {
         let form = &cached.merged;
         // Dictionary entries this form does not ask (pre-fill sends the whole registry record)
@@ -243,8 +248,8 @@ impl CatalogView {
         // What the form fills itself (presets, values derived from the ID number, the
         // application date) replaces whatever was sent for it: the ledger never holds a
         // value that contradicts the one the form derives.
-        let values = catalog::complete_values(form, &req.values, today);
-        let report = catalog::validate(form, &values, today);
+        let values = catalog::complete_values(form, &req.values, context.today);
+        let report = catalog::validate(form, &values, context);
         let text = |id: &str| values.get(id).map_or("", |v| v.trim()).to_owned();
         let mut errors = FieldIssues::new();
         for issue in &report.errors {

@@ -152,8 +152,13 @@ impl Services {
         let today = catalog::Date::authority_day(now).ok_or_else(|| {
             ServiceError::internal("clock", "the clock is outside years 1 to 9999")
         })?;
-        // Never trust the browser: complete, merge and validate again with the catalog.
-        let prepared = self.catalog().prepare(&req, today)?;
+        // Never trust the browser: complete, merge and validate again with the catalog, with
+        // what this server's registry knows.
+        let context = catalog::Context {
+            today,
+            credit_code_registered: self.knows_early_credit_code(&req).await?,
+        };
+        let prepared = self.catalog().prepare(&req, context)?;
         let hash = hex::encode(Sha256::digest(prepared.canonical.as_bytes()));
         if let Some(existing) = self.ledger().application(req.id.clone()).await? {
             return repeat(existing, &hash);
@@ -312,9 +317,28 @@ impl Services {
         self.submit(application).await
     }
 
+    /// Whether the application's credit code fails its check character and the registry holds
+    /// it: the one case the registry's answer changes the verdict, so the only one asked.
+    async fn knows_early_credit_code(
+        &self,
+        req: &ApplicationRequest,
+    ) -> Result<bool, ServiceError> {
+        let Some(code) = req.values.get("credit_code") else {
+            return Ok(false);
+        };
+        let code = catalog::normalise(catalog::FieldKind::CreditCode, code);
+        if !matches!(
+            catalog::ids::check_credit_code(&code),
+            catalog::ids::CreditCodeCheck::BadCheckChar { .. }
+        ) {
+            return Ok(false);
+        }
+        Ok(self.ledger().registry(code).await?.is_some())
+    }
+
     /// A registered enterprise's pre-fill values, by credit code.
     pub async fn registry(&self, code: &str) -> Result<Value, ServiceError> {
-        let code = code.trim().to_ascii_uppercase();
+        let code = catalog::normalise(catalog::FieldKind::CreditCode, code);
         check_credit_code(&code)?;
         let record = self
             .ledger()
