@@ -142,7 +142,11 @@ pub fn App() -> Html {
             ),
             None => html! {},
         },
-        Page::Track(id) => track_page(lang, id.clone().into()),
+        Page::Track(id) => track_page(
+            lang,
+            id.clone().into(),
+            &dispatch.reform(|draft| Action::Resume(Box::new(draft))),
+        ),
         Page::Inspect => {
             // The inspector is its own bundle under /inspect/ (applicants never download the
             // scanner): a full page load, not a route of this app.

@@ -84,7 +84,7 @@ texts! {
     LICENSE_NUMBER = "许可证编号", "License number";
     BUSINESS_NAME = "名称", "Business name";
     CREDIT_CODE = "统一社会信用代码", "Unified social credit code";
-    ADDRESS = "经营场所", "Business address";
+    ADDRESS = "经营场所", "Business premises";
     LEGAL_REP = "法定代表人（负责人）", "Legal representative";
     VALIDITY = "有效期", "Valid";
     ISSUER = "发证机关", "Issued by";
@@ -118,4 +118,13 @@ texts! {
     DRAFT_UNTITLED = "尚未选择行业", "No industry chosen yet";
     DRAFT_ISSUED = "已发证", "License issued";
     DRAFT_IN_PROGRESS = "填写中", "In progress";
+
+    // The license says what is true; tracking worth opening (issue #15, findings 6 and 7).
+    // A permit the catalog gives no validity (a filing, a one-off approval): Chinese
+    // certificates print "长期有效" in the validity box for "no end date" (as 营业执照 and ID
+    // cards print "长期"); "无有效期限" would read as "has no validity".
+    NO_FIXED_TERM = "长期有效", "No fixed term";
+    RECEIVED_ON = "受理日期", "Received";
+    ISSUED_ON = "发证日期", "Issued";
+    VIEW_LICENSE = "查看许可证", "View the license";
 }

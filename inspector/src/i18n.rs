@@ -40,10 +40,10 @@ texts! {
     LICENSE_NUMBER = "许可证编号", "License number";
     BUSINESS_NAME = "名称", "Business name";
     CREDIT_CODE = "统一社会信用代码", "Unified social credit code";
-    ADDRESS = "地址", "Address";
+    ADDRESS = "经营场所", "Business premises";
     LEGAL_REP = "法定代表人", "Legal representative";
     INDUSTRY = "行业", "Industry";
-    ISSUER = "签发机关", "Issued by";
+    ISSUER = "发证机关", "Issued by";
     VALIDITY = "有效期", "Valid";
     PERMITS = "包含的许可", "Permits covered";
     PERMIT_NUMBER = "编号", "Number";
@@ -66,6 +66,9 @@ texts! {
     HISTORY_CLEAR = "清除记录", "Clear history";
     HISTORY_NOTE = "记录只保存在本机上。", "The history is kept on this device only.";
     UNREADABLE_ENTRY = "（无法读取）", "(unreadable)";
+    // A permit without an end date (a filing, a one-off approval), worded as Chinese
+    // certificates print it (see the applicant's i18n.rs).
+    NO_FIXED_TERM = "长期有效", "No fixed term";
 }
 
 /// The reason a license is not valid, in plain words.

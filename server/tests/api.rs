@@ -210,16 +210,30 @@ async fn intake_issues_a_verifiable_license_once(backend: Backend) {
     assert_eq!(tracked["issued_at"], license["issued_at"]);
     assert!(tracked["received_at"].is_i64());
     let tracked_permits = tracked["permits"].as_array().unwrap();
-    assert_eq!(tracked_permits.len(), license["permits"].as_array().unwrap().len());
-    for (t, p) in tracked_permits.iter().zip(license["permits"].as_array().unwrap()) {
+    assert_eq!(
+        tracked_permits.len(),
+        license["permits"].as_array().unwrap().len()
+    );
+    for (t, p) in tracked_permits
+        .iter()
+        .zip(license["permits"].as_array().unwrap())
+    {
         assert_eq!((&t["id"], &t["department"]), (&p["id"], &p["department"]));
         assert_eq!(t["status"], "issued");
     }
     let sent = application("app-1", 0);
     let tracked_text = tracked.to_string();
-    for personal in ["legal_rep_name", "legal_rep_id_number", "legal_rep_phone", "contact_phone"] {
+    for personal in [
+        "legal_rep_name",
+        "legal_rep_id_number",
+        "legal_rep_phone",
+        "contact_phone",
+    ] {
         let value = sent["values"][personal].as_str().unwrap();
-        assert!(!tracked_text.contains(value), "{personal} in {tracked_text}");
+        assert!(
+            !tracked_text.contains(value),
+            "{personal} in {tracked_text}"
+        );
     }
     let (status, _, _) = send(&app, get("/api/applications/nope")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
@@ -302,12 +316,16 @@ async fn the_license_says_what_is_true(backend: Backend) {
             .permit(permit["id"].as_str().unwrap())
             .unwrap()
             .validity_years;
-        let want = years.map(|y| signer::add_years(license["issued_at"].as_i64().unwrap(), i64::from(y)));
+        let want =
+            years.map(|y| signer::add_years(license["issued_at"].as_i64().unwrap(), i64::from(y)));
         assert_eq!(permit["valid_until"].as_i64(), want, "{permit}");
         assert_eq!(claim["valid_until"].as_i64(), want, "{claim}");
         open_ended += usize::from(years.is_none());
     }
-    assert!(open_ended > 0, "the convenience store has a permit without a fixed term");
+    assert!(
+        open_ended > 0,
+        "the convenience store has a permit without a fixed term"
+    );
 
     // "Issued by": the configured authority, on the license and with the keys.
     assert_eq!(license["issued_by"]["zh"], server_authority().zh);
