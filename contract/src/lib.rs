@@ -147,14 +147,12 @@ pub struct TrackingStatus {
     pub permits: Vec<TrackedPermit>,
 }
 
-/// One permit of a tracked application.
+/// One permit of a tracked application: the catalog names it and its department (the apps
+/// have the catalog; the answer stays small).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrackedPermit {
     /// Catalog permit id.
     pub id: String,
-    pub name: Text,
-    /// The department that grants it.
-    pub department: Text,
     pub status: ApplicationStatus,
 }
 

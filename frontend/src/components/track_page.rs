@@ -54,17 +54,25 @@ pub fn TrackingStatusView(props: &Props) -> Html {
     let body = match &*status {
         None => html! { <p>{ i18n::STATUS_UNKNOWN.get(lang) }</p> },
         Some((Some(known), error)) => {
-            let detailed = props.detailed;
+            let catalog = Catalog::builtin();
+            // Rows only the tracking page shows (the license page shows all that itself).
             let row = |label: i18n::Text, value: Option<String>| {
                 value
-                    .filter(|_| detailed)
+                    .filter(|_| props.detailed)
                     .map(|v| summary_row(label.get(lang), v.into()))
             };
             let industry = known.industry.as_deref().map(|id| {
-                Catalog::builtin()
+                catalog
                     .industry(id)
                     .map_or(id, |i| i.name.get(lang))
                     .to_owned()
+            });
+            // Each permit: its name, the department that grants it (from the catalog), its state.
+            let permits = known.permits.iter().map(|p| {
+                let (name, department) = catalog
+                    .permit(&p.id)
+                    .map_or((p.id.as_str(), ""), |c| (c.name.get(lang), c.department.get(lang)));
+                html! { <li>{ format!("{name} — {department} · {}", status_text(p.status).get(lang)) }</li> }
             });
             html! {
                 <>
@@ -78,17 +86,8 @@ pub fn TrackingStatusView(props: &Props) -> Html {
                         { for known.license_number.as_ref().map(|n| summary_row(i18n::LICENSE_NUMBER.get(lang), n.into())) }
                         { for known.revoked_at.map(|t| summary_row(i18n::STATUS_REVOKED.get(lang), china_date(t).into())) }
                     </dl>
-                    if detailed && !known.permits.is_empty() {
-                        <h2>{ i18n::PERMITS_HEADING.get(lang) }</h2>
-                        <ul class="tracked-permits">
-                            { for known.permits.iter().map(|p| html! {
-                                <li>
-                                    <strong>{ p.name.get(lang) }</strong>
-                                    <div>{ i18n::DEPARTMENT.get(lang) }{ ": " }{ p.department.get(lang) }</div>
-                                    <div>{ i18n::STATUS.get(lang) }{ ": " }{ status_text(p.status).get(lang) }</div>
-                                </li>
-                            }) }
-                        </ul>
+                    if props.detailed {
+                        <ul aria-label={i18n::PERMITS_HEADING.get(lang)}>{ for permits }</ul>
                     }
                 </>
             }

@@ -206,12 +206,7 @@ impl Services {
             permits: license
                 .permits
                 .into_iter()
-                .map(|p| TrackedPermit {
-                    id: p.id,
-                    name: p.name,
-                    department: p.department,
-                    status,
-                })
+                .map(|p| TrackedPermit { id: p.id, status })
                 .collect(),
         })
     }
