@@ -21,6 +21,9 @@ const PARTS = ['catalog', 'credential', 'server', 'bundles', 'browser'];
 const REFERENCE = {
   eu_dcc_median_qr_version_q: 18, // EU Digital COVID Certificate, median QR version at level Q
 };
+/** The QR budget of a server-issued license at level Q (issue 15; asserted by the server test
+ *  `every_industrys_license_fits_the_qr_budget`). */
+const QR_BUDGET = { median: 13, max: 14 };
 
 const HELP = `Usage: bench/run [--quick] [--skip PARTS] [--only PARTS] [--no-build] [--json FILE]
 
@@ -507,6 +510,11 @@ function render(r) {
     rows.push(['**max**', ...keys.map((k) => n(max(col(k))))]);
     rows.push(['reference (not measured): EU COVID certificate median', '', '', '', REFERENCE.eu_dcc_median_qr_version_q, '', '', '']);
     table(['industry', 'permits', 'COSE bytes', 'QR text chars', 'QR version', `URL form chars`, 'URL QR version', 'versions the URL adds'], rows);
+    const versions = col('qr_version_q');
+    const within = median(versions) <= QR_BUDGET.median && max(versions) <= QR_BUDGET.max;
+    lines.push(`QR version over all ${ls.length} industries (premises address in the credential): median `
+      + `${n(median(versions), 1)}, max ${n(max(versions))}; budget median ≤ ${QR_BUDGET.median}, `
+      + `max ≤ ${QR_BUDGET.max} — ${within ? 'met' : 'MISSED'}.`, '');
     lines.push(`URL form: \`${r.server.url_base.toUpperCase()}#YY1:<the same bytes in base43>\` (signer::url_form).`, '');
   }
   if (status('credential')) {

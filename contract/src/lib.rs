@@ -57,7 +57,9 @@ pub struct IssuedPermit {
     pub name: Text,
     pub department: Text,
     pub valid_from: i64,
-    pub valid_until: i64,
+    /// `None`: no fixed term (the catalog gives the permit no validity: a filing, a one-off
+    /// approval). Licenses issued before this was possible carry the license's end.
+    pub valid_until: Option<i64>,
 }
 
 /// A validation finding on one field: what is wrong and how to fix it, in both languages.
@@ -106,6 +108,10 @@ pub struct License {
     /// Findings that did not stop issuance (e.g. a credit code the registry vouches for).
     #[serde(default)]
     pub warnings: FieldIssues,
+    /// The issuing authority's name as configured when it issued (`--authority-name-zh/-en`),
+    /// for "Issued by"; absent on licenses issued before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issued_by: Option<Text>,
 }
 
 /// `POST /api/applications` → 201 (or 200 for the same id again).
@@ -131,6 +137,23 @@ pub struct TrackingStatus {
     pub revoked_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revocation_reason: Option<String>,
+    /// The business the application is for (the license's name; never a person's data).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub business_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issued_at: Option<i64>,
+    /// Each permit the application combines, with its department and where it stands.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub permits: Vec<TrackedPermit>,
+}
+
+/// One permit of a tracked application: the catalog names it and its department (the apps
+/// have the catalog; the answer stays small).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrackedPermit {
+    /// Catalog permit id.
+    pub id: String,
+    pub status: ApplicationStatus,
 }
 
 /// Every error answer: `{"error": code, "message": text, "fields": {...}}`.

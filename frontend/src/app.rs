@@ -168,7 +168,14 @@ pub fn App() -> Html {
             ),
             None => html! {},
         },
-        Page::Track(id) => track_page(lang, id.clone().into()),
+        Page::Track(id) => track_page(
+            lang,
+            id.clone().into(),
+            &dispatch.reform(|draft| Action::Resume {
+                draft: Box::new(draft),
+                queued: false,
+            }),
+        ),
         Page::Inspect => {
             // The inspector is its own bundle under /inspect/ (applicants never download the
             // scanner): a full page load, not a route of this app.

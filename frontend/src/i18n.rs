@@ -84,7 +84,7 @@ texts! {
     LICENSE_NUMBER = "许可证编号", "License number";
     BUSINESS_NAME = "名称", "Business name";
     CREDIT_CODE = "统一社会信用代码", "Unified social credit code";
-    ADDRESS = "经营场所", "Business address";
+    ADDRESS = "经营场所", "Business premises";
     LEGAL_REP = "法定代表人（负责人）", "Legal representative";
     VALIDITY = "有效期", "Valid";
     ISSUER = "发证机关", "Issued by";
@@ -132,6 +132,14 @@ texts! {
     EDIT_APPLICATION = "修改申请", "Edit the application";
     WITHDRAW_EDIT = "撤回并修改", "Withdraw and edit";
     WITHDRAW_CONFIRM = "撤回这份申请并继续修改？撤回后需要重新提交。如果它刚刚已送达服务器，许可证仍会签发。", "Withdraw this application to edit it? You will need to send it again. If it reached the server a moment ago, the license is still issued.";
+    // The license says what is true; tracking worth opening (issue #15, findings 6 and 7).
+    // A permit the catalog gives no validity (a filing, a one-off approval): Chinese
+    // certificates print "长期有效" in the validity box for "no end date" (as 营业执照 and ID
+    // cards print "长期"); "无有效期限" would read as "has no validity".
+    NO_FIXED_TERM = "长期有效", "No fixed term";
+    RECEIVED_ON = "受理日期", "Received";
+    ISSUED_ON = "发证日期", "Issued";
+    VIEW_LICENSE = "查看许可证", "View the license";
 }
 
 /// Why an outbox entry was not sent yet, from the key its last try left ([`crate::services::api::ApiError::failure_key`]).

@@ -50,10 +50,10 @@ texts! {
     LICENSE_NUMBER = "许可证编号", "License number";
     BUSINESS_NAME = "名称", "Business name";
     CREDIT_CODE = "统一社会信用代码", "Unified social credit code";
-    ADDRESS = "地址", "Address";
+    ADDRESS = "经营场所", "Business premises";
     LEGAL_REP = "法定代表人", "Legal representative";
     INDUSTRY = "行业", "Industry";
-    ISSUER = "签发机关", "Issued by";
+    ISSUER = "发证机关", "Issued by";
     VALIDITY = "有效期", "Valid";
     PERMITS = "包含的许可", "Permits covered";
     PERMIT_NUMBER = "编号", "Number";
@@ -89,6 +89,9 @@ texts! {
     SHORT_NOT_YIYE = "不是一业一证二维码", "Not a Yiye license code";
     SHORT_UPDATE_APP = "需要更新本应用", "This app needs updating";
     SHORT_UNREADABLE = "无法读取", "Unreadable";
+    // A permit without an end date (a filing, a one-off approval), worded as Chinese
+    // certificates print it (see the applicant's i18n.rs).
+    NO_FIXED_TERM = "长期有效", "No fixed term";
 }
 
 /// A verdict in a few plain words, from its stable code (`"valid"` or a reason's code): what

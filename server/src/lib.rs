@@ -48,8 +48,11 @@ pub struct Config {
     pub dist_dir: PathBuf,
     /// Bearer token for `/api/admin/*`; `None` disables those routes.
     pub admin_token: Option<String>,
-    /// Issuer name written into licenses and revocation lists.
+    /// Issuer id written into licenses and revocation lists (short: it is in every QR).
     pub issuer: String,
+    /// The issuing authority's display name, Chinese and English: "Issued by" on licenses,
+    /// and the name `/api/keys` gives the issuer's keys.
+    pub authority_name: contract::Text,
     /// Where "now" comes from: the system clock, or a fixed instant in tests.
     pub clock: Clock,
 }
@@ -116,7 +119,12 @@ impl AppState {
             }
         }
         let revocations = ledger.revocations().await?;
-        let keys = services::keys::KeyRing::open(key_dir, config.issuer.clone(), revocations)?;
+        let keys = services::keys::KeyRing::open(
+            key_dir,
+            config.issuer.clone(),
+            config.authority_name.clone(),
+            revocations,
+        )?;
         Ok(Self {
             services: Services::new(ledger, keys, config.clock),
             config: Arc::new(config),

@@ -32,6 +32,20 @@ struct Args {
     /// Issuer id of the development key created on first start (it is in every QR: keep it short).
     #[arg(long, env = "YIYE_ISSUER", default_value = "yiye-dev")]
     issuer: String,
+    /// The issuing authority's name in Chinese, printed as 发证机关 and given with its keys.
+    #[arg(
+        long,
+        env = "YIYE_AUTHORITY_NAME_ZH",
+        default_value = "浦东新区行政审批局（开发）"
+    )]
+    authority_name_zh: String,
+    /// The issuing authority's name in English ("Issued by").
+    #[arg(
+        long,
+        env = "YIYE_AUTHORITY_NAME_EN",
+        default_value = "Pudong New Area Administrative Approval Bureau (development)"
+    )]
+    authority_name_en: String,
 }
 
 #[tokio::main]
@@ -58,6 +72,7 @@ async fn main() -> std::process::ExitCode {
         dist_dir: args.dist,
         admin_token,
         issuer: args.issuer,
+        authority_name: contract::Text::new(args.authority_name_zh, args.authority_name_en),
         clock: Clock::System,
     };
     match run(args.listen, config).await {

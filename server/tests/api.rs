@@ -68,6 +68,7 @@ impl TestLedger {
             dist_dir: dist,
             admin_token: token.map(str::to_owned),
             issuer: "yiye-test".into(),
+            authority_name: server_authority(),
             key_dir: None,
             database: Some(self.database.clone()),
             clock,
@@ -141,6 +142,7 @@ on_both!(
     today_is_the_authoritys_day_not_the_utc_day,
     two_servers_on_one_ledger_number_once_and_issue_once,
     a_wrong_check_character_passes_only_for_a_registered_code,
+    the_license_says_what_is_true,
 );
 
 async fn send(app: &Router, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Value) {
@@ -198,11 +200,42 @@ async fn intake_issues_a_verifiable_license_once(backend: Backend) {
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(conflict["error"], "id_conflict");
 
-    // Tracking.
+    // Tracking: the business, its industry, each permit with its department, the dates, and
+    // nothing about people.
     let (status, _, tracked) = send(&app, get("/api/applications/app-1")).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(tracked["status"], "issued");
     assert_eq!(tracked["license_number"], number);
+    assert_eq!(tracked["industry"], "convenience_store");
+    assert_eq!(tracked["business_name"], license["claims"]["business_name"]);
+    assert_eq!(tracked["issued_at"], license["issued_at"]);
+    assert!(tracked["received_at"].is_i64());
+    let tracked_permits = tracked["permits"].as_array().unwrap();
+    assert_eq!(
+        tracked_permits.len(),
+        license["permits"].as_array().unwrap().len()
+    );
+    for (t, p) in tracked_permits
+        .iter()
+        .zip(license["permits"].as_array().unwrap())
+    {
+        assert_eq!(t["id"], p["id"]);
+        assert_eq!(t["status"], "issued");
+    }
+    let sent = application("app-1", 0);
+    let tracked_text = tracked.to_string();
+    for personal in [
+        "legal_rep_name",
+        "legal_rep_id_number",
+        "legal_rep_phone",
+        "contact_phone",
+    ] {
+        let value = sent["values"][personal].as_str().unwrap();
+        assert!(
+            !tracked_text.contains(value),
+            "{personal} in {tracked_text}"
+        );
+    }
     let (status, _, _) = send(&app, get("/api/applications/nope")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
@@ -233,6 +266,100 @@ async fn intake_issues_a_verifiable_license_once(backend: Backend) {
     );
     let (status, _, _) = send(&app, get(&format!("/api/licenses/{number}/permits/102"))).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+fn server_authority() -> contract::Text {
+    contract::Text::new("测试行政审批局", "Test Administrative Approval Bureau")
+}
+
+/// The license states where the business operates (the premises address typed), each
+/// permit's own term or none, and the authority by its configured name.
+async fn the_license_says_what_is_true(backend: Backend) {
+    let Some(ledger) = TestLedger::new("api-true", backend).await else {
+        return;
+    };
+    let app = app(ledger.state(None).await);
+    let sent = application("truth-1", 0);
+    let (premises, registered) = (
+        sent["values"]["premises_address"].as_str().unwrap(),
+        sent["values"]["address_detail"].as_str().unwrap(),
+    );
+    assert_ne!(premises, registered);
+    let (status, _, answer) = send(&app, post("/api/applications", &sent)).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    let license = &answer["license"];
+    let qr = license["qr_text"].as_str().unwrap();
+    let (_, _, verdict) = send(&app, post("/api/verify", &json!({ "qr_text": qr }))).await;
+    assert_eq!(verdict["valid"], true, "{verdict}");
+    for claims in [&license["claims"], &verdict["claims"]] {
+        assert_eq!(claims["address"]["detail"], premises, "{claims}");
+        assert_eq!(claims["address"]["division"], 310_115);
+    }
+    // A premises line that names another district is in that district.
+    let mut elsewhere = application("truth-2", 1);
+    elsewhere["values"]["premises_address"] = "上海市徐汇区漕溪北路88号1层".into();
+    let (status, _, answer) = send(&app, post("/api/applications", &elsewhere)).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    let address = &answer["license"]["claims"]["address"];
+    assert_eq!(address["division"], 310_104);
+    assert_eq!(address["detail"], "漕溪北路88号1层");
+
+    // Each permit: the catalog's validity, or no end at all.
+    let catalog = catalog::Catalog::builtin();
+    let mut open_ended = 0;
+    for (permit, claim) in license["permits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(license["claims"]["permits"].as_array().unwrap())
+    {
+        let years = catalog
+            .permit(permit["id"].as_str().unwrap())
+            .unwrap()
+            .validity_years;
+        let want =
+            years.map(|y| signer::add_years(license["issued_at"].as_i64().unwrap(), i64::from(y)));
+        assert_eq!(permit["valid_until"].as_i64(), want, "{permit}");
+        assert_eq!(claim["valid_until"].as_i64(), want, "{claim}");
+        open_ended += usize::from(years.is_none());
+    }
+    assert!(
+        open_ended > 0,
+        "the convenience store has a permit without a fixed term"
+    );
+
+    // "Issued by": the configured authority, on the license and with the keys.
+    assert_eq!(license["issued_by"]["zh"], server_authority().zh);
+    assert_eq!(license["issued_by"]["en"], server_authority().en);
+    assert_eq!(verdict["issuer_name"], server_authority().zh);
+    let (_, _, keys) = send(&app, get("/api/keys")).await;
+    for key in keys["keys"].as_array().unwrap() {
+        assert_eq!(key["issuer_name"], server_authority().zh, "{key}");
+        assert_eq!(key["issuer_name_en"], server_authority().en, "{key}");
+    }
+}
+
+/// With the premises address in it, a server-issued license of every industry stays a small
+/// QR code: at ECC level Q, median version at most 13, none above 14 (`bench/run` prints the
+/// same licenses' sizes).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_industrys_license_fits_the_qr_budget() {
+    let dir = TempDir::new("api-qr-budget");
+    let app = app(state(&dir.0, None).await);
+    let mut versions = Vec::new();
+    for (i, industry) in catalog::Catalog::builtin().industries.iter().enumerate() {
+        let sent = common::application_for(&industry.id, &format!("qr-{}", industry.id), i);
+        let (status, _, answer) = send(&app, post("/api/applications", &sent)).await;
+        assert_eq!(status, StatusCode::CREATED, "{}: {answer}", industry.id);
+        let text = answer["license"]["qr_text"].as_str().unwrap();
+        versions.push((signer::qr_version(text).unwrap(), industry.id.clone()));
+    }
+    versions.sort();
+    println!("QR versions at level Q: {versions:?}");
+    let median = versions[versions.len() / 2].0;
+    let max = versions.last().unwrap();
+    assert!(median <= 13, "median version {median}: {versions:?}");
+    assert!(max.0 <= 14, "largest: {max:?} of {versions:?}");
 }
 
 async fn invalid_fields_get_per_field_422s(backend: Backend) {

@@ -30,6 +30,7 @@ async fn inspector_navigations_fall_back_to_the_inspector_page() {
         dist_dir: dist,
         admin_token: None,
         issuer: "yiye-test".into(),
+        authority_name: contract::Text::new("测试审批局", "Test Approval Bureau"),
         key_dir: None,
         database: None,
         clock: server::Clock::System,

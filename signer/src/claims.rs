@@ -21,6 +21,10 @@ mod key {
     pub const ADDRESS_DETAIL: i64 = -5;
     pub const LEGAL_REPRESENTATIVE: i64 = -6;
     pub const PERMITS: i64 = -7;
+    /// Which permits have no fixed term: a bit mask over the permits array (bit i = the
+    /// i-th permit). In the must-understand range: a verifier that ignored it would print
+    /// the license's end date on those permits.
+    pub const OPEN_ENDED: i64 = -8;
     // Keys inside one permit map.
     pub const PERMIT_KIND: i64 = 1;
     pub const PERMIT_NUMBER: i64 = 2;
@@ -80,7 +84,9 @@ pub struct PermitClaim {
     /// Permit number; the derived form `"{license_number}-{kind:02}"` costs no bytes.
     pub number: String,
     /// End of this permit's validity, Unix seconds; costs nothing when equal to the license's.
-    pub valid_until: i64,
+    /// `None`: the permit has no fixed term (a filing, a one-off approval) — it lasts as long
+    /// as the business it was granted to, not until the license's end.
+    pub valid_until: Option<i64>,
     /// Approved business scope, if the permit has one.
     pub scope: Option<String>,
 }
@@ -114,8 +120,14 @@ impl LicenseClaims {
         let with_iss = implied_issuer(&self.license_number) != Some(self.issuer.as_str());
         let with_nbf = self.valid_from != self.issued_at;
         let with_division = implied_division(&self.issuer) != Some(self.address.division);
+        let open_mask = open_mask(&self.permits);
         let mut w = Writer::default();
-        w.map(9 + usize::from(with_iss) + usize::from(with_nbf) + usize::from(with_division));
+        w.map(
+            9 + usize::from(with_iss)
+                + usize::from(with_nbf)
+                + usize::from(with_division)
+                + usize::from(open_mask != 0),
+        );
         if with_iss {
             w.int(key::ISS);
             w.text(&self.issuer);
@@ -148,7 +160,8 @@ impl LicenseClaims {
         w.array(self.permits.len());
         for p in &self.permits {
             let derived = p.number == derived_permit_number(&self.license_number, p.kind);
-            let same_end = p.valid_until == self.valid_until;
+            // An open-ended permit is marked in the mask; it never carries an end.
+            let same_end = p.valid_until.is_none_or(|end| end == self.valid_until);
             let len = 1 + usize::from(!derived) + usize::from(!same_end) + p.scope.iter().count();
             if len == 1 {
                 w.uint(u64::from(p.kind));
@@ -161,14 +174,18 @@ impl LicenseClaims {
                 w.int(key::PERMIT_NUMBER);
                 compact::write_text(&mut w, &p.number);
             }
-            if !same_end {
+            if let Some(end) = p.valid_until.filter(|_| !same_end) {
                 w.int(key::PERMIT_VALID_UNTIL);
-                w.int(p.valid_until);
+                w.int(end);
             }
             if let Some(scope) = &p.scope {
                 w.int(key::PERMIT_SCOPE);
                 compact::write_text(&mut w, scope);
             }
+        }
+        if open_mask != 0 {
+            w.int(key::OPEN_ENDED);
+            w.uint(open_mask);
         }
         w.buf
     }
@@ -181,7 +198,7 @@ impl LicenseClaims {
         let (mut issuer, mut valid_until, mut valid_from, mut issued_at) = (None, None, None, None);
         let (mut license_number, mut industry, mut business_name) = (None, None, None);
         let (mut credit_code, mut division, mut detail) = (None, None, None);
-        let (mut legal_representative, mut permits) = (None, None);
+        let (mut legal_representative, mut permits) = (None, None::<Vec<PermitClaim>>);
         // The reader enforces ascending key order, so each key comes at most once and the
         // license number (7) is known before the permits (-7) need it.
         while let Some(k) = r.key(&mut keys)? {
@@ -215,6 +232,13 @@ impl LicenseClaims {
                         list.push(read_permit(&mut r, number, until)?);
                     }
                     permits = Some(list);
+                }
+                key::OPEN_ENDED => {
+                    let list = permits
+                        .as_mut()
+                        .ok_or(structure("open-ended permits without permits"))?;
+                    let until = valid_until.ok_or(structure("permits without exp"))?;
+                    mark_open_ended(list, r.uint()?, until)?;
                 }
                 optional if optional <= key::FIRST_OPTIONAL => r.skip(key::OPTIONAL_DEPTH)?,
                 unknown => return Err(Malformed::UnsupportedClaim(format!("claim {unknown}"))),
@@ -264,6 +288,53 @@ impl LicenseClaims {
     }
 }
 
+/// How many permits the open-ended mask can name (bits of a `u64`); [`crate::issue`] refuses
+/// an open-ended permit beyond it.
+pub(crate) const MAX_OPEN_ENDED_INDEX: usize = 63;
+
+/// Bit i set: the i-th permit has no fixed term.
+fn open_mask(permits: &[PermitClaim]) -> u64 {
+    permits
+        .iter()
+        .take(MAX_OPEN_ENDED_INDEX + 1)
+        .enumerate()
+        .filter(|(_, p)| p.valid_until.is_none())
+        .fold(0, |mask, (i, _)| mask | 1 << i)
+}
+
+/// Applies an open-ended mask to permits read with their ends; only what [`open_mask`]
+/// writes is accepted: not zero, no bit beyond the permits, and never a permit that stated
+/// an end of its own (a stated end always differs from the license's, see `read_permit`).
+fn mark_open_ended(
+    permits: &mut [PermitClaim],
+    mask: u64,
+    license_until: i64,
+) -> Result<(), Malformed> {
+    let structure = Malformed::Structure;
+    if mask == 0 {
+        return Err(structure("an empty open-ended mask is left out"));
+    }
+    if permits.len() <= MAX_OPEN_ENDED_INDEX && mask >> permits.len() != 0 {
+        return Err(structure(
+            "open-ended mask names a permit that is not there",
+        ));
+    }
+    for (i, permit) in permits
+        .iter_mut()
+        .take(MAX_OPEN_ENDED_INDEX + 1)
+        .enumerate()
+    {
+        if mask & (1 << i) == 0 {
+            continue;
+        }
+        if permit.valid_until != Some(license_until) {
+            return Err(structure("an open-ended permit states an end"));
+        }
+        permit.valid_until = None;
+    }
+    Ok(())
+}
+
 fn small(n: u64) -> Result<u16, Malformed> {
     u16::try_from(n).map_err(|_| Malformed::Structure("code out of range"))
 }
@@ -278,7 +349,7 @@ fn read_permit(
         return Ok(PermitClaim {
             kind,
             number: derived_permit_number(license_number, kind),
-            valid_until: license_until,
+            valid_until: Some(license_until),
             scope: None,
         });
     }
@@ -290,7 +361,7 @@ fn read_permit(
     let mut permit = PermitClaim {
         kind,
         number: derived_permit_number(license_number, kind),
-        valid_until: license_until,
+        valid_until: Some(license_until),
         scope: None,
     };
     // Keys arrive in ascending order (the reader enforces it), each at most once.
@@ -303,8 +374,9 @@ fn read_permit(
                 }
             }
             key::PERMIT_VALID_UNTIL => {
-                permit.valid_until = r.int()?;
-                if permit.valid_until == license_until {
+                let end = r.int()?;
+                permit.valid_until = Some(end);
+                if end == license_until {
                     return Err(Malformed::Structure("permit end stored though implied"));
                 }
             }
@@ -317,10 +389,70 @@ fn read_permit(
         }
     }
     if permit.scope.is_none()
-        && permit.valid_until == license_until
+        && permit.valid_until == Some(license_until)
         && permit.number == derived_permit_number(license_number, kind)
     {
         return Err(Malformed::Structure("a bare permit must be an integer"));
     }
     Ok(permit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claims() -> LicenseClaims {
+        let number = "310115-2026-000001";
+        let permit = |kind, valid_until| PermitClaim {
+            kind,
+            number: derived_permit_number(number, kind),
+            valid_until,
+            scope: None,
+        };
+        LicenseClaims {
+            issuer: "310115".into(),
+            license_number: number.into(),
+            issued_at: 1_777_593_600,
+            valid_from: 1_777_593_600,
+            valid_until: 1_935_446_400,
+            industry: 101,
+            permits: vec![permit(116, None), permit(101, Some(1_900_000_000))],
+            business_name: "一叶便利店".into(),
+            credit_code: "91310115MA1H7GK2XF".into(),
+            address: Address {
+                division: 310_115,
+                detail: "张江路1号".into(),
+            },
+            legal_representative: "王芳".into(),
+        }
+    }
+
+    #[test]
+    fn open_ended_permits_round_trip_and_the_mask_is_strict() {
+        let payload = claims().to_cbor();
+        assert_eq!(LicenseClaims::from_cbor(&payload), Ok(claims()));
+        // The mask is the payload's last claim: -8 (0x27), bit 0.
+        assert!(payload.ends_with(&[0x27, 0x01]));
+        let with_mask = |mask: u8| {
+            let mut p = payload.clone();
+            if let Some(last) = p.last_mut() {
+                *last = mask;
+            }
+            LicenseClaims::from_cbor(&p)
+        };
+        let structure = |why| Err(Malformed::Structure(why));
+        // Bit 1: the second permit states an end of its own.
+        assert_eq!(
+            with_mask(0b11),
+            structure("an open-ended permit states an end")
+        );
+        assert_eq!(
+            with_mask(0b100),
+            structure("open-ended mask names a permit that is not there")
+        );
+        assert_eq!(
+            with_mask(0),
+            structure("an empty open-ended mask is left out")
+        );
+    }
 }

@@ -23,6 +23,17 @@ pub fn issue(claims: &LicenseClaims, key: &SigningKey) -> Result<String, Error> 
             key.issuer()
         )));
     }
+    if claims
+        .permits
+        .iter()
+        .skip(crate::claims::MAX_OPEN_ENDED_INDEX + 1)
+        .any(|p| p.valid_until.is_none())
+    {
+        return Err(Error::InvalidClaims(format!(
+            "only the first {} permits can be without a fixed term",
+            crate::claims::MAX_OPEN_ENDED_INDEX + 1
+        )));
+    }
     let text = cose::seal(LICENSE_PREFIX, &claims.to_cbor(), key);
     if text.len() > MAX_QR_TEXT_LEN {
         return Err(Error::InvalidClaims(format!(
@@ -104,6 +115,9 @@ pub struct Verdict {
     pub kid: Option<String>,
     /// Display name of the issuer from the key set, when the signature verified.
     pub issuer_name: Option<String>,
+    /// The issuer's name in English from the key set, when the signature verified.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issuer_name_en: Option<String>,
 }
 
 impl Verdict {
@@ -154,6 +168,7 @@ pub fn verify(
         claims: None,
         kid: None,
         issuer_name: None,
+        issuer_name_en: None,
     };
     let decoded = cose::strip_prefix(qr_text, LICENSE_PREFIX, LICENSE_FAMILY)
         .and_then(cose::unpack)
@@ -183,7 +198,7 @@ pub fn verify(
         keys,
         revocations,
         now,
-        &mut verdict.issuer_name,
+        (&mut verdict.issuer_name, &mut verdict.issuer_name_en),
     );
     verdict.claims = Some(claims);
     verdict
@@ -195,7 +210,7 @@ fn check(
     keys: &KeySet,
     revocations: Option<&RevocationList>,
     now: i64,
-    issuer_name: &mut Option<String>,
+    (name, name_en): (&mut Option<String>, &mut Option<String>),
 ) -> Option<Reason> {
     let entry = match sign1.verify(keys) {
         Ok(entry) => entry,
@@ -205,7 +220,8 @@ fn check(
     if entry.issuer != claims.issuer {
         return Some(Reason::IssuerMismatch);
     }
-    issuer_name.clone_from(&entry.issuer_name);
+    name.clone_from(&entry.issuer_name);
+    name_en.clone_from(&entry.issuer_name_en);
     if !entry.valid_at(claims.issued_at) {
         return Some(Reason::KeyNotValidAtIssue);
     }
@@ -274,7 +290,7 @@ mod tests {
             permits: vec![PermitClaim {
                 kind: 2,
                 number: "310115-2026-000001-02".into(),
-                valid_until: UNTIL,
+                valid_until: Some(UNTIL),
                 scope: Some("酒类零售".into()),
             }],
             business_name: "一叶便利店".into(),
@@ -343,7 +359,7 @@ mod tests {
 
     #[test]
     fn an_unknown_claim_outside_the_optional_range_asks_for_an_update() {
-        for (claim, shown) in [(-8, "claim -8"), (-15, "claim -15")] {
+        for (claim, shown) in [(-9, "claim -9"), (-15, "claim -15")] {
             let (text, keys) = issued_with(&[(claim, &[0x01])]);
             let verdict = verify(&text, &keys, None, ISSUED);
             let want = Malformed::UnsupportedClaim(shown.into());

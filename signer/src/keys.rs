@@ -104,6 +104,7 @@ impl SigningKey {
             kid: self.kid_hex.clone(),
             issuer: self.issuer.clone(),
             issuer_name,
+            issuer_name_en: None,
             public_key: hex::encode(self.public_key()),
             not_before,
             not_after: None,
@@ -202,9 +203,12 @@ pub struct PublicKeyEntry {
     pub kid: String,
     /// Issuer id the key signs for (the `iss` claim).
     pub issuer: String,
-    /// Display name of the issuing authority.
+    /// Display name of the issuing authority (in Chinese, the name it signs documents with).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuer_name: Option<String>,
+    /// The authority's name in English, for verifiers showing an English interface.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer_name_en: Option<String>,
     /// Ed25519 public key, 64 lower-case hex digits.
     pub public_key: String,
     /// First instant (Unix seconds) at which the key may sign.
@@ -230,6 +234,7 @@ impl PublicKeyEntry {
             kid: hex::encode(kid_of(&bytes)),
             issuer: issuer.to_owned(),
             issuer_name: None,
+            issuer_name_en: None,
             public_key: hex::encode(bytes),
             not_before,
             not_after: None,
@@ -475,11 +480,15 @@ mod store {
                 ));
             }
             let new = SigningKey::generate(self.key.issuer())?;
-            let issuer_name = self
+            let names = self
                 .keys
                 .retire(self.key.kid(), now.saturating_add(grace_seconds))
-                .and_then(|entry| entry.issuer_name.clone());
-            self.keys.push(new.public_entry(issuer_name, now))?;
+                .map(|entry| (entry.issuer_name.clone(), entry.issuer_name_en.clone()));
+            let (issuer_name, issuer_name_en) = names.unwrap_or_default();
+            self.keys.push(super::PublicKeyEntry {
+                issuer_name_en,
+                ..new.public_entry(issuer_name, now)
+            })?;
             // Key set first: if the key write fails, `open` reports the mismatch instead
             // of signing with a key the verifiers do not have.
             self.write_key_set()?;

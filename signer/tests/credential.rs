@@ -51,9 +51,25 @@ fn round_trip_of_unusual_claims() {
     claims.permits.push(PermitClaim {
         kind: 65_535,
         number: "JY13101150012345".into(),
-        valid_until: -5,
+        valid_until: Some(-5),
         scope: Some(String::new()),
     });
+    // Without a fixed term: a bare kind, a derived number with a scope, a verbatim number.
+    for (kind, number, scope) in [
+        (116, None, None),
+        (114, None, Some("营业前检查")),
+        (105, Some("沪浦药监械经营备20260001号"), None),
+    ] {
+        claims.permits.push(PermitClaim {
+            kind,
+            number: number.map_or_else(
+                || signer::derived_permit_number(&claims.license_number, kind),
+                str::to_owned,
+            ),
+            valid_until: None,
+            scope: scope.map(str::to_owned),
+        });
+    }
     let text = signer::issue(&claims, &key).unwrap_or_default();
     let v = signer::verify(&text, &keys_for(&key), None, claims.valid_from);
     assert_eq!(v.code(), "valid");
@@ -117,13 +133,13 @@ fn fixed_claims() -> LicenseClaims {
             PermitClaim {
                 kind: 1,
                 number: "310115-2026-000001-01".into(),
-                valid_until: common::UNTIL,
+                valid_until: Some(common::UNTIL),
                 scope: None,
             },
             PermitClaim {
                 kind: 2,
                 number: "310115-2026-000001-02".into(),
-                valid_until: common::UNTIL,
+                valid_until: Some(common::UNTIL),
                 scope: Some("酒类零售".into()),
             },
         ],
@@ -307,6 +323,51 @@ fn decode_failure_table() {
     for (label, text, code) in cases {
         let v = signer::verify(&text, &keys, None, NOW);
         assert_eq!(v.code(), code, "{label}");
+    }
+    // The open-ended mask (claim -8) accepts only what the issuer writes.
+    let mut open = fixed_claims();
+    open.permits[0].valid_until = None;
+    let open_cose =
+        signer::to_cose(&signer::issue(&open, &key).unwrap_or_default()).unwrap_or_default();
+    let patch_open = |old: &str, new: &str| {
+        let (old, new) = (hex(old), hex(new));
+        let mut b = open_cose.clone();
+        if let Some(i) = b.windows(old.len()).position(|w| w == old.as_slice()) {
+            b.splice(i..i + old.len(), new.iter().copied());
+        }
+        // The payload's bstr(79) length follows what was inserted, so only the patch is wrong.
+        if let Some(i) = b.windows(3).position(|w| w == [0x58, 0x4f, 0xaa]) {
+            b[i + 1] += u8::try_from(new.len() - old.len()).unwrap_or(0);
+        }
+        signer::from_cose(&b)
+    };
+    for (label, text, code) in [
+        (
+            "empty open-ended mask",
+            patch_open("27015840", "27005840"),
+            "malformed_structure",
+        ),
+        (
+            "mask names a third permit",
+            patch_open("27015840", "27045840"),
+            "malformed_structure",
+        ),
+        (
+            "mask as a negative integer",
+            patch_open("27015840", "27205840"),
+            "malformed_structure",
+        ),
+        (
+            "mask not shortest",
+            patch_open("27015840", "2718015840"),
+            "malformed_cbor",
+        ),
+    ] {
+        assert_eq!(
+            signer::verify(&text, &keys, None, NOW).code(),
+            code,
+            "{label}"
+        );
     }
 }
 
@@ -795,4 +856,38 @@ fn validity_years_keep_the_calendar_date() {
     assert_eq!(after("2028-02-29T10:00:00Z", 4), "2032-02-29T10:00:00Z");
     assert_eq!(after("2026-11-22T00:00:00Z", 5), "2031-11-22T00:00:00Z");
     assert_eq!(signer::add_years(0, 10_000), i64::MAX);
+}
+
+/// The fixed claims with permit 1 without a fixed term: the payload differs from
+/// [`FIXED_COSE`]'s by one claim.
+const FIXED_OPEN_ENDED_PAYLOAD: &str = "
+    aa                              # map(10)
+    04 1a 735c9180                  # 4 exp
+    06 1a 69f3ed00                  # 6 iat
+    07 47 0b047b38e77a81            # 7 cti
+    20 18 65                        # -1 industry
+    21 48 db1dac1bb75533a0          # -2 name
+    22 4b 056fcba8d8e6f293bbedc5    # -3 credit code
+    24 48 ed55ed7cd0114eb0          # -5 address
+    25 43 c153c8                    # -6 legal representative
+    26 82                           # -7 permits: array(2)
+       01                           #   kind 1: still bare, its end is in the mask
+       a2 01 02 04 46 66473a79bae1  #   {1 kind: 2, 4 scope: 酒类零售}
+    27 01                           # -8 open-ended: bit 0, the first permit has no fixed term
+";
+
+#[test]
+fn open_ended_permit_hex_table() {
+    let mut claims = fixed_claims();
+    claims.permits[0].valid_until = None;
+    let text = signer::issue(&claims, &common::key()).unwrap_or_default();
+    let cose = signer::to_cose(&text).unwrap_or_default();
+    let want = hex(&strip_comments(FIXED_OPEN_ENDED_PAYLOAD));
+    // bstr(79) header, then the payload.
+    let at = cose.windows(2).position(|w| w == [0x58, 0x4f]);
+    let payload = at.and_then(|i| cose.get(i + 2..i + 2 + want.len()));
+    assert_eq!(payload.map(hex::encode), Some(hex::encode(&want)));
+    let v = signer::verify(&text, &keys_for(&common::key()), None, NOW);
+    assert_eq!(v.code(), "valid");
+    assert_eq!(v.claims, Some(claims));
 }

@@ -29,11 +29,12 @@ pub fn license_page(
         .industry(&license.industry)
         .map(|i| i.name.get(lang).to_owned())
         .unwrap_or_default();
-    let issuer = claims
-        .issuer
-        .parse()
-        .map(place)
-        .unwrap_or_else(|_| claims.issuer.clone());
+    // The authority's configured name; a license from before it was recorded names its
+    // district when its issuer id is one, never an issuer or key id.
+    let issuer = match &license.issued_by {
+        Some(name) => name.get(lang).to_owned(),
+        None => claims.issuer.parse().map_or_else(|_| "—".into(), place),
+    };
     let tracking_url = format!(
         "{}/track/{}",
         gloo::utils::window()
@@ -78,7 +79,10 @@ pub fn license_page(
                                 <th scope="row">{ p.name.get(lang) }</th>
                                 <td>{ &p.number }</td>
                                 <td>{ p.department.get(lang) }</td>
-                                <td>{ format!("{} – {}", china_date(p.valid_from, lang), china_date(p.valid_until, lang)) }</td>
+                                <td>{ match p.valid_until {
+                                    Some(until) => format!("{} – {}", china_date(p.valid_from, lang), china_date(until, lang)),
+                                    None => i18n::NO_FIXED_TERM.get(lang).into(),
+                                } }</td>
                             </tr>
                         }) }
                     </tbody>

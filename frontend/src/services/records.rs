@@ -81,6 +81,9 @@ struct LicenseRecordV1 {
     permits: Vec<PermitRecordV1>,
     claims: ClaimsRecordV1,
     qr_text: String,
+    /// Added later (optional): the authority's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    issued_by: Option<Text>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -91,7 +94,8 @@ struct PermitRecordV1 {
     name: Text,
     department: Text,
     valid_from: i64,
-    valid_until: i64,
+    /// `null` since permits may have no fixed term; records written before hold a number.
+    valid_until: Option<i64>,
 }
 
 /// The signed claims as the license page shows them (the QR text holds them signed).
@@ -114,7 +118,7 @@ struct ClaimsRecordV1 {
 struct PermitClaimRecordV1 {
     kind: u16,
     number: String,
-    valid_until: i64,
+    valid_until: Option<i64>,
     scope: Option<String>,
 }
 
@@ -260,6 +264,7 @@ impl From<&License> for LicenseRecordV1 {
                 legal_representative: claims.legal_representative.clone(),
             },
             qr_text: license.qr_text.clone(),
+            issued_by: license.issued_by.clone(),
         }
     }
 }
@@ -316,6 +321,7 @@ impl From<LicenseRecordV1> for License {
             // Not kept: the license page does not show them, and the server already accepted
             // the application despite them.
             warnings: FieldIssues::new(),
+            issued_by: record.issued_by,
         }
     }
 }

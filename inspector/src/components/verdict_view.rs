@@ -28,6 +28,12 @@ pub fn VerdictView(props: &Props) -> Html {
         }
         Some(reason) => ("invalid", i18n::INVALID, i18n::reason(reason)),
     };
+    // The authority's name from the key set, in the reader's language where it has one.
+    let issuer_name = match lang {
+        Lang::En => verdict.issuer_name_en.as_deref(),
+        Lang::Zh => None,
+    }
+    .or(verdict.issuer_name.as_deref());
     // What the code says, under a heading that tells how far it can be relied on: in force;
     // genuine but not in force (greyed); or not verified at all (struck through and greyed).
     // The heading names the region, so a screen reader says it before the content.
@@ -40,7 +46,7 @@ pub fn VerdictView(props: &Props) -> Html {
         html! {
             <section class={classes!("license-content", standing_class)} aria-labelledby="content-heading">
                 <h2 id="content-heading" class="content-heading">{ heading.get(lang) }</h2>
-                { license_facts(lang, claims, verdict.issuer_name.as_deref()) }
+                { license_facts(lang, claims, issuer_name) }
             </section>
         }
     });
@@ -66,11 +72,18 @@ fn license_facts(lang: Lang, claims: &LicenseClaims, issuer_name: Option<&str>) 
         || claims.industry.to_string(),
         |i| i.name.get(lang).to_owned(),
     );
-    let division = catalog
-        .division(claims.address.division)
-        .map(|d| d.name().get(lang).to_owned())
-        .unwrap_or_else(|| claims.address.division.to_string());
-    let issuer = issuer_name.unwrap_or(&claims.issuer);
+    let place = |code: u32| {
+        catalog
+            .division(code)
+            .map_or_else(|| code.to_string(), |d| d.name().get(lang).to_owned())
+    };
+    let division = place(claims.address.division);
+    // Unnamed (keys cached before names, or a signature that did not verify): the district an
+    // issuer id of six digits is, never a bare id.
+    let issuer = issuer_name.map_or_else(
+        || claims.issuer.parse().map_or_else(|_| "—".into(), place),
+        str::to_owned,
+    );
     html! {
         <>
             <dl class="facts">
@@ -90,7 +103,9 @@ fn license_facts(lang: Lang, claims: &LicenseClaims, issuer_name: Option<&str>) 
                     let known = catalog.permit_by_code(permit.kind);
                     let name = known.map_or(i18n::UNKNOWN_PERMIT.get(lang), |p| p.name.get(lang));
                     let department = known.map(|p| p.department.get(lang).to_owned());
-                    let lapsed = permit.valid_until * 1000 <= js_sys::Date::now() as i64;
+                    let lapsed = permit
+                        .valid_until
+                        .is_some_and(|until| until * 1000 <= js_sys::Date::now() as i64);
                     html! {
                         <li class={classes!(lapsed.then_some("lapsed"))}>
                             <div class="permit-name">{ name }</div>
@@ -98,7 +113,10 @@ fn license_facts(lang: Lang, claims: &LicenseClaims, issuer_name: Option<&str>) 
                                 <div>{ i18n::DEPARTMENT.get(lang) }{ ": " }{ department }</div>
                             }
                             <div>{ i18n::PERMIT_NUMBER.get(lang) }{ ": " }<code>{ &permit.number }</code></div>
-                            <div>{ i18n::VALIDITY.get(lang) }{ ": " }{ local_date(claims.valid_from) }{ " – " }{ local_date(permit.valid_until) }</div>
+                            <div>{ i18n::VALIDITY.get(lang) }{ ": " }{ match permit.valid_until {
+                                Some(until) => format!("{} – {}", local_date(claims.valid_from), local_date(until)),
+                                None => i18n::NO_FIXED_TERM.get(lang).into(),
+                            } }</div>
                             if let Some(scope) = &permit.scope {
                                 <div>{ i18n::SCOPE.get(lang) }{ ": " }{ scope }</div>
                             }

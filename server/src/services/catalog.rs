@@ -78,7 +78,9 @@ pub struct Prepared {
     pub record: String,
     pub business_name: String,
     pub credit_code: String,
-    pub address_detail: String,
+    /// Where the business operates, as the license prints it (经营场所): the premises address
+    /// the applicant typed, in its district.
+    pub premises: signer::Address,
     pub legal_representative: String,
     pub permits: Vec<PermitInfo>,
     pub warnings: FieldIssues,
@@ -260,7 +262,7 @@ impl CatalogView {
             BUSINESS_NAME,
             CREDIT_CODE,
             ADDRESS_DIVISION,
-            ADDRESS_DETAIL,
+            PREMISES_ADDRESS,
             LEGAL_REP,
         ] {
             if text(id).is_empty() {
@@ -317,7 +319,7 @@ impl CatalogView {
             record,
             business_name: text(BUSINESS_NAME),
             credit_code: text(CREDIT_CODE),
-            address_detail: text(ADDRESS_DETAIL),
+            premises: self.premises(&text(PREMISES_ADDRESS), division),
             legal_representative: text(LEGAL_REP),
             permits: form
                 .permits
@@ -332,6 +334,24 @@ impl CatalogView {
                 .collect(),
             warnings,
         })
+    }
+
+    /// The premises address as the credential carries it. The form asks it as one line; a
+    /// line that begins with a district's full name (上海市徐汇区…) is in that district, and the
+    /// name becomes its code (it costs the QR nothing); otherwise it is read in the district
+    /// of the registered address, where the application is filed.
+    fn premises(&self, line: &str, registered_division: u32) -> signer::Address {
+        let named = self.catalog.divisions.iter().find_map(|d| {
+            line.strip_prefix(d.zh.as_str())
+                .map(str::trim_start)
+                .filter(|rest| !rest.is_empty())
+                .map(|rest| (d.code, rest))
+        });
+        let (division, detail) = named.unwrap_or((registered_division, line));
+        signer::Address {
+            division,
+            detail: detail.to_owned(),
+        }
     }
 
     /// One department's view of an issued license: its permit and the fields of that permit's
@@ -395,7 +415,9 @@ struct StoredRecord<'a> {
 const BUSINESS_NAME: &str = "business_name";
 const CREDIT_CODE: &str = "credit_code";
 const ADDRESS_DIVISION: &str = "address_division";
-const ADDRESS_DETAIL: &str = "address_detail";
+/// 经营场所: where the business operates, which the license states (the registered address,
+/// 住所, is the business licence's, which the registry issues).
+const PREMISES_ADDRESS: &str = "premises_address";
 const LEGAL_REP: &str = "legal_rep_name";
 
 /// Serde's messages quote the offending input; cap them so a hostile body is not echoed whole.

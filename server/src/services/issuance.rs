@@ -3,7 +3,7 @@
 
 use contract::{
     ApplicationRequest, ApplicationStatus, EnrolRequest, FieldIssue, HandOverRequest, IssuedPermit,
-    License, RevokeRequest, TrackingStatus,
+    License, RevokeRequest, TrackedPermit, TrackingStatus,
 };
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -65,8 +65,9 @@ fn status_of(stored: &StoredApplication) -> ApplicationStatus {
 /// Builds and signs the license for a prepared application under its number.
 ///
 /// Each permit runs for its catalog validity from the issue time; the combined license runs
-/// until its last permit ends, and permits without a fixed validity (filings, one-off
-/// approvals) run with the license. Each permit carries its own end date in the claims.
+/// until its last permit ends. Permits without a fixed validity (filings, one-off approvals)
+/// carry no end: they are not reissued when the license is. Each permit carries its own end
+/// in the claims.
 fn sign_license(
     p: &Prepared,
     number: &str,
@@ -88,7 +89,7 @@ fn sign_license(
             number: signer::derived_permit_number(number, permit.kind),
             valid_until: permit
                 .validity_years
-                .map_or(valid_until, |y| signer::add_years(now, i64::from(y))),
+                .map(|y| signer::add_years(now, i64::from(y))),
             scope: None,
         })
         .collect();
@@ -102,10 +103,7 @@ fn sign_license(
         permits,
         business_name: p.business_name.clone(),
         credit_code: p.credit_code.clone(),
-        address: signer::Address {
-            division: p.division,
-            detail: p.address_detail.clone(),
-        },
+        address: p.premises.clone(),
         legal_representative: p.legal_representative.clone(),
     };
     let (kid, qr_text) = keys.sign(&claims)?;
@@ -134,6 +132,7 @@ fn sign_license(
         claims,
         qr_text: qr_text.clone(),
         warnings: p.warnings.clone(),
+        issued_by: Some(keys.authority().clone()),
     };
     let license = serde_json::to_string(&license)?;
     Ok(SignedLicense {
@@ -194,14 +193,26 @@ impl Services {
             .application(id)
             .await?
             .ok_or(ServiceError::NotFound("no application with this id"))?;
+        let status = status_of(&found);
+        let license: License = serde_json::from_str(&found.license)
+            .map_err(|e| ServiceError::internal("stored license", e))?;
+        // Only what the license itself shows publicly: no ID numbers, phones or names of
+        // people.
         Ok(TrackingStatus {
-            status: status_of(&found),
+            status,
             application_id: found.id,
             industry: Some(found.industry),
             received_at: Some(found.received_at),
             license_number: Some(found.license_number),
             revoked_at: found.revoked.as_ref().map(|r| r.revoked_at),
             revocation_reason: found.revoked.map(|r| r.reason),
+            business_name: Some(license.claims.business_name),
+            issued_at: Some(license.issued_at),
+            permits: license
+                .permits
+                .into_iter()
+                .map(|p| TrackedPermit { id: p.id, status })
+                .collect(),
         })
     }
 

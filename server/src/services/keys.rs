@@ -4,9 +4,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant, SystemTime};
 
-use contract::FieldIssue;
+use contract::{FieldIssue, Text};
 use serde::Serialize;
-use signer::{KeySet, KeyStore, LicenseClaims, RevocationList, SignedRevocationList, Verdict};
+use signer::{
+    KeySet, KeyStore, LicenseClaims, PublicKeyEntry, RevocationList, SignedRevocationList, Verdict,
+};
 
 use super::{ServiceError, Services};
 use crate::ledger::{RevocationsAsOf, RevocationsMark};
@@ -14,12 +16,41 @@ use crate::ledger::{RevocationsAsOf, RevocationsMark};
 /// The signing keys: the current private key and every public key.
 pub struct Keys {
     store: KeyStore,
+    /// The store's key set with the configured authority's names on this issuer's keys: what
+    /// `/api/keys` publishes and what verdicts name the issuer by.
+    named: KeySet,
+    authority: Text,
 }
 
 impl Keys {
-    /// Opens the key directory, creating a development key on first start (mode 0600).
-    pub fn load_or_create(dir: &Path, issuer: &str) -> Result<Self, signer::Error> {
-        KeyStore::create_or_open_dev(dir, issuer).map(|store| Self { store })
+    /// Opens the key directory, creating a development key on first start (mode 0600). The
+    /// configured authority names every key of `issuer`, whatever the key files say: the names
+    /// are configuration, not key material.
+    pub fn load_or_create(
+        dir: &Path,
+        issuer: &str,
+        authority: &Text,
+    ) -> Result<Self, signer::Error> {
+        let store = KeyStore::create_or_open_dev(dir, issuer)?;
+        let entries = store
+            .key_set()
+            .entries()
+            .iter()
+            .cloned()
+            .map(|entry| match entry.issuer == issuer {
+                true => PublicKeyEntry {
+                    issuer_name: Some(authority.zh.clone()),
+                    issuer_name_en: Some(authority.en.clone()),
+                    ..entry
+                },
+                false => entry,
+            })
+            .collect();
+        Ok(Self {
+            named: KeySet::from_entries(entries)?,
+            store,
+            authority: authority.clone(),
+        })
     }
 
     pub fn issuer(&self) -> &str {
@@ -27,7 +58,12 @@ impl Keys {
     }
 
     pub fn key_set(&self) -> &KeySet {
-        self.store.key_set()
+        &self.named
+    }
+
+    /// The issuing authority's display name, from configuration.
+    pub fn authority(&self) -> &Text {
+        &self.authority
     }
 
     /// Signs claims; gives the key id and the QR text.
@@ -94,6 +130,7 @@ impl Revocations {
 pub struct KeyRing {
     dir: PathBuf,
     issuer: String,
+    authority: Text,
     keys: RwLock<Arc<Keys>>,
     revocations: RwLock<Arc<Revocations>>,
     /// When the key set file was last looked at, and its modification time then.
@@ -107,14 +144,16 @@ impl KeyRing {
     pub fn open(
         dir: PathBuf,
         issuer: String,
+        authority: Text,
         revocations: RevocationsAsOf,
     ) -> Result<Self, signer::Error> {
-        let keys = Keys::load_or_create(&dir, &issuer)?;
+        let keys = Keys::load_or_create(&dir, &issuer, &authority)?;
         let revocations = Revocations::sign(revocations, &keys)?;
         let modified = keyset_modified(&dir);
         Ok(Self {
             dir,
             issuer,
+            authority,
             keys: RwLock::new(Arc::new(keys)),
             revocations: RwLock::new(Arc::new(revocations)),
             checked: Mutex::new((Instant::now(), modified)),
@@ -180,7 +219,7 @@ impl Services {
     /// Re-reads the key directory and re-signs the revocation list with the current key.
     pub async fn reload_keys(&self) -> Result<(), ServiceError> {
         let ring = self.keys();
-        let keys = Keys::load_or_create(&ring.dir, &ring.issuer)
+        let keys = Keys::load_or_create(&ring.dir, &ring.issuer, &ring.authority)
             .map_err(|e| ServiceError::internal("key reload", e))?;
         let content = self.ledger().revocations().await?;
         let revocations = Revocations::sign(content, &keys)

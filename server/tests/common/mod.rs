@@ -268,6 +268,17 @@ pub fn application(id: &str, seed: usize) -> Value {
     application_for("convenience_store", id, seed)
 }
 
+/// Shop addresses as applicants type them, down to floor and room (the form's hint): none is
+/// a registered address of the seed.
+pub const PREMISES: [&str; 6] = [
+    "科苑路88号1层102室",
+    "陆家嘴环路1000号B1层B108室",
+    "东方路1217号1层105-106室",
+    "杨高南路729号陆家嘴世纪金融广场1号楼1层",
+    "长清路1155号2层201室",
+    "蓝村路228号底层东侧商铺",
+];
+
 /// A complete, valid application for `industry` with every permit switched on.
 pub fn application_for(industry: &str, id: &str, seed: usize) -> Value {
     let catalog = catalog::Catalog::builtin();
@@ -301,6 +312,11 @@ pub fn application_for(industry: &str, id: &str, seed: usize) -> Value {
         values.insert(field.def.id.clone(), v.into());
     }
     values.insert("legal_rep_id_type".into(), "resident_id".into());
+    // The shop, somewhere else than the registered office (as for most branches and chains).
+    values.insert(
+        "premises_address".into(),
+        PREMISES[seed % PREMISES.len()].into(),
+    );
     // The registry's data for the enterprise, as pre-fill would put it.
     let seed = seed_enterprise(seed);
     for key in [

@@ -29,7 +29,7 @@ fn permit(number: &str, kind: u16, scope: Option<&str>) -> PermitClaim {
     PermitClaim {
         kind,
         number: signer::derived_permit_number(number, kind),
-        valid_until: UNTIL,
+        valid_until: Some(UNTIL),
         scope: scope.map(str::to_owned),
     }
 }
