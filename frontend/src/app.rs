@@ -21,6 +21,8 @@ pub fn App() -> Html {
     // Switching language or text size re-lays out every line: the reader stays where they
     // were (the element they were at keeps its place in the window).
     let anchor = use_mut_ref(|| None::<Anchor>);
+    // The field the reader was last at (the switches in the header take the focus).
+    let last_field = use_mut_ref(|| None::<web_sys::Element>);
     {
         let anchor = anchor.clone();
         use_effect_with((lang, large_text), move |_| {
@@ -30,16 +32,16 @@ pub fn App() -> Html {
         });
     }
     let set_lang = {
-        let anchor = anchor.clone();
+        let (anchor, last_field) = (anchor.clone(), last_field.clone());
         Callback::from(move |next| {
-            *anchor.borrow_mut() = Anchor::take();
+            *anchor.borrow_mut() = Anchor::take(last_field.borrow().as_ref());
             set_lang.emit(next);
         })
     };
     let toggle_large_text = {
-        let anchor = anchor.clone();
+        let (anchor, last_field) = (anchor.clone(), last_field.clone());
         Callback::from(move |()| {
-            *anchor.borrow_mut() = Anchor::take();
+            *anchor.borrow_mut() = Anchor::take(last_field.borrow().as_ref());
             toggle_large_text.emit(());
         })
     };
@@ -96,6 +98,10 @@ pub fn App() -> Html {
     }
     // Links to the app's own pages (the tracking link on the license …) open in the app,
     // without loading it again.
+    let on_focus_in = Callback::from(move |e: FocusEvent| {
+        use wasm_bindgen::JsCast;
+        *last_field.borrow_mut() = e.target().and_then(|t| t.dyn_into().ok());
+    });
     let on_link = {
         let dispatch = dispatch.clone();
         Callback::from(move |e: MouseEvent| {
@@ -238,7 +244,7 @@ pub fn App() -> Html {
                     <LangSwitch {lang} on_change={set_lang} />
                 </div>
             </header>
-            <main id="main" tabindex="-1" onclick={on_link}>
+            <main id="main" tabindex="-1" onclick={on_link} onfocusin={on_focus_in}>
                 if update_ready {
                     <div class="notice no-print" role="status">
                         <p>{ i18n::UPDATE_READY.get(lang) }</p>
@@ -343,25 +349,25 @@ fn in_app_link(e: &MouseEvent) -> Option<String> {
     ours.then(|| path.to_owned())
 }
 
-/// Where the reader is: the focused field if it is in view, else the element at the top of
-/// the window, and how far from the window's top it is.
+/// Where the reader is: the field they were last at if it is in view, else the element at the
+/// top of the window, and how far from the window's top it is.
 struct Anchor {
     element: web_sys::Element,
     top: f64,
 }
 
 impl Anchor {
-    fn take() -> Option<Anchor> {
+    fn take(last_field: Option<&web_sys::Element>) -> Option<Anchor> {
         let window = gloo::utils::window();
         let height = window.inner_height().ok()?.as_f64()?;
         let document = gloo::utils::document();
-        let focused = document
-            .active_element()
-            .filter(|e| e.closest("main").ok().flatten().is_some());
-        if let Some(element) = focused {
+        if let Some(element) = last_field.filter(|e| e.is_connected()) {
             let top = element.get_bounding_client_rect().top();
             if (0.0..height).contains(&top) {
-                return Some(Anchor { element, top });
+                return Some(Anchor {
+                    element: element.clone(),
+                    top,
+                });
             }
         }
         // Below the (sticky) header: the first thing of the page the reader sees.

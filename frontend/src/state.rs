@@ -2,7 +2,6 @@
 //! time it happened ([`Timed`]): the reducer never reads a clock, so it can be driven with any
 //! time in a test.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use catalog::{Catalog, Date, FormValues, ScopeAnswer};
@@ -103,7 +102,7 @@ pub struct AppState {
     /// "Required" messages of the step shown wait for its "Continue", as on GOV.UK.
     pub show_errors: bool,
     /// Fields the applicant has left: their format errors show from then on.
-    pub touched: BTreeSet<String>,
+    pub touched: Vec<String>,
     /// A field to move the focus to once the form is shown (a "Change" link).
     pub focus: Option<String>,
     pub lookup: Lookup,
@@ -141,7 +140,7 @@ impl AppState {
             page,
             draft: Draft::new(String::new(), now),
             show_errors: false,
-            touched: BTreeSet::new(),
+            touched: Vec::new(),
             focus: None,
             lookup: Lookup::Idle,
             sending: None,
@@ -241,7 +240,9 @@ impl Reducible for AppState {
             Action::Answer(question, answer) => next.draft.answer(&question, answer),
             Action::SetValue(field, value) => next.draft.set_value(&field, value),
             Action::Left(field) => {
-                next.touched.insert(field);
+                if !next.touched.contains(&field) {
+                    next.touched.push(field);
+                }
             }
             Action::LookupStarted => next.lookup = Lookup::Looking,
             Action::LookupDone(result) => {
@@ -347,7 +348,7 @@ fn continue_from(draft: &Draft, step: &str, today: Date) -> Option<(Page, bool)>
 
 fn first_in_error<'s>(
     steps: &'s [steps::Step],
-    problems: &BTreeMap<String, steps::Problem>,
+    problems: &contract::FieldMap<steps::Problem>,
 ) -> Option<&'s str> {
     (0..steps.len())
         .find(|&i| !steps::step_problems(steps, i, problems).is_empty())
@@ -671,7 +672,7 @@ mod tests {
     fn leaving_a_field_lets_its_format_error_show_and_a_new_step_starts_quiet() {
         let state = convenience_store(EVENING_UTC);
         let state = reduce(state, Action::Left("contact_phone".into()), EVENING_UTC);
-        assert!(state.touched.contains("contact_phone"));
+        assert_eq!(state.touched, ["contact_phone"]);
         let state = reduce(state, Action::Continue, EVENING_UTC);
         assert!(state.show_errors);
         let state = reduce(state, Action::Go(Page::Scope), EVENING_UTC);

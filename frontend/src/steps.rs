@@ -5,9 +5,8 @@
 //! (and then as required: never "optional" first and required later). Steps with nothing to
 //! ask are left out.
 
-use std::collections::BTreeMap;
-
 use catalog::{Date, FormValues, IssueCode, MergedField, MergedForm, Text, is_automatic};
+use contract::FieldMap;
 
 use crate::draft::Draft;
 use crate::i18n;
@@ -61,6 +60,7 @@ fn shared_step(id: &str) -> &'static str {
 }
 
 /// The steps of `form` for these (completed) values.
+#[inline(never)]
 pub fn steps<'f>(form: &'f MergedForm, values: &FormValues) -> Vec<Step<'f>> {
     let asked = |field: &MergedField| -> Option<MergedField> {
         if is_automatic(field.def.prefill) {
@@ -140,11 +140,14 @@ pub struct Problem {
 
 /// Every error of the application by field id: the catalog's rules (the server's own code),
 /// with the server's answer for the last application sent over them.
-pub fn problems(draft: &Draft, form: &MergedForm, today: Date) -> BTreeMap<String, Problem> {
+#[inline(never)]
+pub fn problems(draft: &Draft, form: &MergedForm, today: Date) -> FieldMap<Problem> {
     let values = draft.complete_values(form, today);
-    let mut problems = BTreeMap::new();
+    // The sorted vector map the draft uses already: another map type would add its own code
+    // to the wasm.
+    let mut problems = FieldMap::new();
     for issue in catalog::validate(form, &values, today).errors {
-        problems.entry(issue.field).or_insert(Problem {
+        problems.insert_if_absent(issue.field, || Problem {
             message: issue.message,
             missing: matches!(issue.code, IssueCode::Required | IssueCode::RequiredIf),
         });
@@ -164,10 +167,11 @@ pub fn problems(draft: &Draft, form: &MergedForm, today: Date) -> BTreeMap<Strin
 /// The problems step `index` of `steps` answers for: those of its own fields, and on the
 /// last step those no step can show (a field the form fills itself, or one the server names
 /// that the form lacks), so that no error is ever out of sight.
+#[inline(never)]
 pub fn step_problems<'p>(
-    steps: &[Step],
+    steps: &'p [Step],
     index: usize,
-    problems: &'p BTreeMap<String, Problem>,
+    problems: &'p FieldMap<Problem>,
 ) -> Vec<(&'p str, &'p Problem)> {
     let Some(step) = steps.get(index) else {
         return Vec::new();
@@ -175,8 +179,7 @@ pub fn step_problems<'p>(
     let mut found: Vec<(&str, &Problem)> = step
         .fields
         .iter()
-        .filter_map(|f| problems.get_key_value(&f.def.id))
-        .map(|(field, problem)| (field.as_str(), problem))
+        .filter_map(|f| Some((f.def.id.as_str(), problems.get(&f.def.id)?)))
         .collect();
     if index + 1 == steps.len() {
         found.extend(

@@ -197,7 +197,7 @@ test('a 422 from the server comes back onto the field', async () => {
   // Fixing the field clears the server's message; the real server then issues the license.
   await page.unroute('**/api/applications');
   await page.getByRole('textbox', { name: '单位名称' }).fill('改过的书店名称');
-  await page.getByRole('button', { name: '继续', exact: true }).click();
+  await H.completeForm(page, catalog, { lang: 'zh' });
   await H.sendApplication(page, 'zh');
   assert.equal((await H.licenseRows(page))['名称'], '改过的书店名称');
   await page.context().close();

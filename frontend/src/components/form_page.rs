@@ -1,4 +1,4 @@
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use catalog::{Catalog, MergedField};
 use yew::prelude::*;
@@ -20,7 +20,7 @@ pub struct Props {
     pub step: AttrValue,
     pub show_errors: bool,
     /// Fields the applicant has left: their format errors show.
-    pub touched: BTreeSet<String>,
+    pub touched: Vec<String>,
     pub lookup: Lookup,
     pub focus: Option<AttrValue>,
     pub on_value: Callback<(String, String)>,
@@ -70,7 +70,8 @@ pub fn FormPage(props: &Props) -> Html {
     }
     let error_of = |id: &str| {
         let problem = problems.get(id)?;
-        let shown = props.show_errors || (!problem.missing && props.touched.contains(id));
+        let shown =
+            props.show_errors || (!problem.missing && props.touched.iter().any(|t| t == id));
         shown.then(|| AttrValue::from(problem.message.get(lang).to_owned()))
     };
     // This step's errors in the order it asks them; one on a field no step shows (the form
