@@ -59,7 +59,9 @@ texts! {
 
     // The form in steps (steps.rs, form_page.rs).
     STEP_BASIC = "基本信息", "Basic information";
+    STEP_CONTACT = "联系方式", "Contact";
     STEP_PREMISES = "经营场所", "Premises";
+    STEP_BUILDING = "建筑与消防设施", "Building and fire equipment";
     STEP_PEOPLE = "法定代表人与负责人", "Representative and people in charge";
     STEP_STAFF = "从业人员与管理人员", "Staff and managers";
     STEP_DECLARATION = "声明", "Declaration";

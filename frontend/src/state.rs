@@ -575,7 +575,12 @@ mod tests {
         let steps = steps::steps(&form, &values);
         assert_eq!(steps[0].fields[0].def.id, "credit_code");
         let ids: Vec<&str> = steps.iter().map(|s| s.id).collect();
-        assert_eq!(&ids[..4], ["basic", "premises", "people", "staff"]);
+        assert_eq!(
+            &ids[..6],
+            [
+                "basic", "contact", "premises", "building", "people", "staff"
+            ]
+        );
         assert_eq!(ids.last(), Some(&"declaration"));
         // Each datum once, and none the form fills itself.
         let asked: Vec<&str> = steps
@@ -597,7 +602,7 @@ mod tests {
         assert!(state.show_errors, "the step's own errors show");
         let state = fill_step(state, EVENING_UTC + 2.0 * MINUTE);
         let state = reduce(state, Action::Continue, EVENING_UTC + 3.0 * MINUTE);
-        assert_eq!(state.page, Page::Form("premises".into()));
+        assert_eq!(state.page, Page::Form("contact".into()));
         assert!(
             !state.show_errors,
             "the next step, all unanswered, shows no errors before its own Continue"
@@ -630,7 +635,7 @@ mod tests {
         assert!(state.show_errors);
         let state = fill_step(state, at);
         let state = reduce(state, Action::Continue, at);
-        assert_eq!(state.page, Page::Form("premises".into()));
+        assert_eq!(state.page, Page::Form("contact".into()));
         let state = reduce(
             state,
             Action::Go(Page::Form(ids.last().unwrap().clone())),
@@ -791,7 +796,7 @@ mod tests {
         let back = |page: Page| back_target(&page, &state.draft, today);
         assert_eq!(back(Page::Form("basic".into())), Some(Page::Scope));
         assert_eq!(
-            back(Page::Form("premises".into())),
+            back(Page::Form("contact".into())),
             Some(Page::Form("basic".into()))
         );
         assert_eq!(back(Page::Check), Some(Page::Form("declaration".into())));

@@ -1,5 +1,5 @@
 //! The merged form in steps a phone can carry: the shared data in basic information,
-//! premises, people and staff, then each permit's own questions, then the declaration. Each
+//! contact, premises, building, people and staff, then each permit's own questions, then the declaration. Each
 //! datum is still asked once. Only what the applicant answers shows: never a field the form
 //! fills itself, and a field another answer makes necessary only once that answer is given
 //! (and then as required: never "optional" first and required later). Steps with nothing to
@@ -17,12 +17,15 @@ pub const CREDIT_CODE: &str = "credit_code";
 /// Ids of the steps holding the shared data, in the order they are asked.
 const BASIC: &str = "basic";
 const PREMISES: &str = "premises";
+const CONTACT: &str = "contact";
+const BUILDING: &str = "building";
 const PEOPLE: &str = "people";
 const STAFF: &str = "staff";
 const DECLARATION: &str = "declaration";
 
 pub struct Step<'f> {
-    /// `basic`, `premises`, `people`, `staff`, a permit id, or `declaration`: the step's
+    /// `basic`, `contact`, `premises`, `building`, `people`, `staff`, a permit id, or
+    /// `declaration`: the step's
     /// address (`/apply/{draft}/form/{id}`).
     pub id: &'f str,
     pub title: Text<&'f str>,
@@ -34,18 +37,14 @@ fn shared_step(id: &str) -> &'static str {
     let starts = |prefixes: &[&str]| prefixes.iter().any(|p| id.starts_with(p));
     if id == DECLARATION {
         DECLARATION
-    } else if starts(&[
-        "premises_",
-        "floor",
-        "lease_",
-        "building_",
-        "fire_facilities",
-        "warehouse_",
-        "cold_storage",
-    ]) {
+    } else if starts(&["building_", "floors_used", "fire_facilities"]) {
+        BUILDING
+    } else if starts(&["premises_", "floor", "lease_", "warehouse_", "cold_storage"]) {
         PREMISES
-    } else if starts(&["legal_rep_", "principal_", "agent_"]) {
+    } else if starts(&["legal_rep_", "principal_"]) {
         PEOPLE
+    } else if starts(&["contact_", "business_phone", "agent_", "online_"]) {
+        CONTACT
     } else if starts(&[
         "employee_",
         "health_",
@@ -81,7 +80,9 @@ pub fn steps<'f>(form: &'f MergedForm, values: &FormValues) -> Vec<Step<'f>> {
     };
     let mut steps = vec![
         step(BASIC, i18n::STEP_BASIC),
+        step(CONTACT, i18n::STEP_CONTACT),
         step(PREMISES, i18n::STEP_PREMISES),
+        step(BUILDING, i18n::STEP_BUILDING),
         step(PEOPLE, i18n::STEP_PEOPLE),
         step(STAFF, i18n::STEP_STAFF),
     ];

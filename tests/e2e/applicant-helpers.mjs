@@ -225,7 +225,7 @@ export async function completeForm(page, catalog, { lang = 'zh', overrides = {},
 /** The ids of the steps a form may have (frontend/src/steps.rs): the shared data's steps,
  *  one per permit, the declaration. */
 export function stepIds(catalog) {
-  return ['basic', 'premises', 'people', 'staff', ...catalog.raw.permits.map((p) => p.id), 'declaration'];
+  return ['basic', 'contact', 'premises', 'building', 'people', 'staff', ...catalog.raw.permits.map((p) => p.id), 'declaration'];
 }
 
 /** Opens an address of the app inside the app, as Back and Forward do (no reload). */
