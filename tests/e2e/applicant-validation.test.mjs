@@ -148,6 +148,7 @@ for (const lang of ['en', 'zh']) {
       await setValue(page, field, value, lang);
       values[fieldId] = value;
       await page.getByRole('button', { name: t.continue, exact: true }).click();
+      await summary.waitFor().catch((e) => { throw new Error(`${fieldId} = ${JSON.stringify(value)} (${lang}): ${page.url()} ${e.message}`); });
       const where = `${fieldId} = ${JSON.stringify(value)} (${code}, ${lang})`;
       const c = control(page, field, lang);
       if (WARNINGS[code]) {

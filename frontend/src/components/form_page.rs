@@ -118,17 +118,21 @@ pub fn FormPage(props: &Props) -> Html {
         }
     });
     // Leaving a field (focus moving on) shows its format error: `focusout` bubbles, and
-    // every control carries its field id as its name.
+    // every control carries its field id as its name. Not when the focus goes to a button
+    // ("Continue" shows every message anyway), and a moment later: a message appearing
+    // between the press and the release of a button would move it from under the pointer.
     let onfocusout = {
         let on_left = props.on_left.clone();
         Callback::from(move |e: FocusEvent| {
             use wasm_bindgen::JsCast;
-            let name = e
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .and_then(|t| t.get_attribute("name"));
-            if let Some(name) = name.filter(|n| !n.is_empty()) {
-                on_left.emit(name);
+            let element = |t: Option<web_sys::EventTarget>| t?.dyn_into::<web_sys::Element>().ok();
+            let to_button = element(e.related_target())
+                .and_then(|to| to.closest("button").ok().flatten())
+                .is_some();
+            let name = element(e.target()).and_then(|t| t.get_attribute("name"));
+            if let Some(name) = name.filter(|n| !n.is_empty() && !to_button) {
+                let on_left = on_left.clone();
+                gloo::timers::callback::Timeout::new(200, move || on_left.emit(name)).forget();
             }
         })
     };
