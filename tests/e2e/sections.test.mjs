@@ -121,6 +121,15 @@ for (const lang of ['zh', 'en']) {
     await page.goForward();
     await page.getByRole('heading', { name: t.check }).waitFor();
     assert.equal(page.url(), checkUrl);
+    // "Change" opens the step that asks the field, its label in view, the focus on it.
+    const phone = app.catalog.fields.get('contact_phone').label[lang];
+    await page.getByRole('button', { name: `${t.change} ${phone}` }).click();
+    await page.getByRole('textbox', { name: phone, exact: true }).waitFor();
+    const target = await H.focused(page);
+    assert.equal(target.id, 'field-contact_phone');
+    const header = await page.getByRole('banner').boundingBox();
+    const label = await page.locator('label[for="field-contact_phone"]').boundingBox();
+    assert.ok(label.y >= header.y + header.height - 1 && label.y < PHONE.height, `the label is in view (at ${label.y})`);
     assert.deepEqual(page.errors, []);
     await page.context().close();
   });
@@ -173,7 +182,11 @@ for (const [lang, viewport] of [['zh', PHONE], ['en', DESKTOP]]) {
     let outcome = 'step';
     for (let i = 0; i < 6 && outcome !== 'errors'; i++) outcome = await H.continueStep(page, lang);
     assert.equal(outcome, 'errors');
-    await H.errorSummary(page, lang).getByRole('link').last().click();
+    // A text field's link (a group's legend is at its top anyway).
+    const links = H.errorSummary(page, lang).getByRole('link');
+    const toInputs = await links.evaluateAll((as) => as.map((a) => document.querySelector(a.getAttribute('href'))?.tagName === 'INPUT'));
+    assert.ok(toInputs.includes(true), 'an error on a text field');
+    await links.nth(toInputs.indexOf(true)).click();
     const target = await H.focused(page);
     assert.ok(target.label, 'the link focuses a labelled field');
     const label = page.locator(`label[for="${target.id}"], #${target.id} > legend`).first();
