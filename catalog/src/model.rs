@@ -131,6 +131,18 @@ pub struct RequiredIf {
     pub equals: Option<String>,
 }
 
+impl RequiredIf {
+    /// Whether the rule applies to these values: then the field is required (and the
+    /// applicant's form shows it; before, it is not asked at all).
+    pub fn applies(&self, values: &FormValues) -> bool {
+        let other = values.get(&self.field).map_or("", |v| v.trim());
+        match &self.equals {
+            Some(wanted) => other == wanted,
+            None => !other.is_empty(),
+        }
+    }
+}
+
 /// A form field: a shared dictionary entry or a permit-specific field (id `permit.field`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FieldDef {

@@ -400,12 +400,7 @@ fn missing(
         return Some((IssueCode::Required, Detail::default()));
     }
     let rule = field.def.required_if.as_ref()?;
-    let other = values.get(&rule.field).map_or("", |v| v.trim());
-    let applies = match &rule.equals {
-        Some(wanted) => other == wanted,
-        None => !other.is_empty(),
-    };
-    applies.then(|| {
+    rule.applies(values).then(|| {
         let other_label = form.field(&rule.field).map(|f| f.def.label.clone());
         (
             IssueCode::RequiredIf,

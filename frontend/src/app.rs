@@ -12,12 +12,39 @@ use crate::i18n::{self, InLang};
 use crate::outbox::OutboxEntry;
 use crate::services::api::{self, ApiError};
 use crate::services::storage;
-use crate::state::{Action, AppState, Page, Timed};
+use crate::state::{Action, AppState, Page, Timed, back_target};
 
 #[function_component]
 pub fn App() -> Html {
     let (lang, set_lang) = use_stored_lang();
     let (large_text, toggle_large_text) = use_large_text();
+    // Switching language or text size re-lays out every line: the reader stays where they
+    // were (the element they were at keeps its place in the window).
+    let anchor = use_mut_ref(|| None::<Anchor>);
+    // The field the reader was last at (the switches in the header take the focus).
+    let last_field = use_mut_ref(|| None::<web_sys::Element>);
+    {
+        let anchor = anchor.clone();
+        use_effect_with((lang, large_text), move |_| {
+            if let Some(kept) = anchor.borrow_mut().take() {
+                kept.restore();
+            }
+        });
+    }
+    let set_lang = {
+        let (anchor, last_field) = (anchor.clone(), last_field.clone());
+        Callback::from(move |next| {
+            *anchor.borrow_mut() = Anchor::take(last_field.borrow().as_ref());
+            set_lang.emit(next);
+        })
+    };
+    let toggle_large_text = {
+        let (anchor, last_field) = (anchor.clone(), last_field.clone());
+        Callback::from(move |()| {
+            *anchor.borrow_mut() = Anchor::take(last_field.borrow().as_ref());
+            toggle_large_text.emit(());
+        })
+    };
     let (clerk_mode, toggle_clerk_mode) = use_clerk_mode();
     let (update_ready, activate_update) = use_service_worker();
     let storage = use_storage_health();
@@ -49,6 +76,44 @@ pub fn App() -> Html {
             start_outbox(dispatch)
         });
     }
+    // The address bar follows the page: a new page is a new history entry (the first one
+    // replaces the address it was opened at, e.g. `/` resuming an application), and Back and
+    // Forward open the page of the address they land on.
+    {
+        let first = use_mut_ref(|| true);
+        let path = state.page.path(&state.draft.id);
+        // A new page starts at its top, unless a field of it is about to take the focus.
+        let to_top = state.focus.is_none();
+        use_effect_with(path, move |path| {
+            let first = std::mem::replace(&mut *first.borrow_mut(), false);
+            if let Some(path) = path {
+                show_address(path, first, to_top);
+            }
+        });
+        let dispatch = dispatch.clone();
+        use_effect_with((), move |_| {
+            let listener =
+                gloo::events::EventListener::new(&gloo::utils::window(), "popstate", move |_| {
+                    dispatch.emit(open(&current_path()));
+                });
+            move || drop(listener)
+        });
+    }
+    // Links to the app's own pages (the tracking link on the license …) open in the app,
+    // without loading it again.
+    let on_focus_in = Callback::from(move |e: FocusEvent| {
+        use wasm_bindgen::JsCast;
+        *last_field.borrow_mut() = e.target().and_then(|t| t.dyn_into().ok());
+    });
+    let on_link = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: MouseEvent| {
+            if let Some(path) = in_app_link(&e) {
+                e.prevent_default();
+                dispatch.emit(open(&path));
+            }
+        })
+    };
 
     let main = match &state.page {
         Page::Start => {
@@ -94,11 +159,11 @@ pub fn App() -> Html {
             Some(industry) => html! {
                 <ScopePage {lang} industry={industry.clone()} answers={state.draft.scope.clone()}
                     on_answer={dispatch.reform(|(q, a)| Action::Answer(q, a))}
-                    on_continue={go.reform(|_| Page::Form)} />
+                    on_continue={go.reform(|_| Page::Form(String::new()))} />
             },
             None => html! {},
         },
-        Page::Form => {
+        Page::Form(step) => {
             let on_value = {
                 let dispatch = dispatch.clone();
                 Callback::from(move |(field, value): (String, String)| {
@@ -114,9 +179,11 @@ pub fn App() -> Html {
                 })
             };
             html! {
-                <FormPage {lang} draft={state.draft.clone()} show_errors={state.show_errors}
+                <FormPage {lang} draft={state.draft.clone()} step={AttrValue::from(step.clone())}
+                    show_errors={state.show_errors} touched={state.touched.clone()}
                     lookup={state.lookup.clone()} focus={state.focus.clone().map(AttrValue::from)}
-                    {on_value} on_continue={dispatch.reform(|valid| Action::Continue { valid })}
+                    {on_value} on_left={dispatch.reform(Action::Left)}
+                    on_continue={dispatch.reform(|_| Action::Continue)}
                     on_focus_done={dispatch.reform(|_| Action::FocusDone)} />
             }
         }
@@ -183,7 +250,7 @@ pub fn App() -> Html {
             html! {}
         }
     };
-    let back = back_target(&state.page).map(|target| {
+    let back = back_target(&state.page, &state.draft, crate::today()).map(|target| {
         let go = go.clone();
         html! {
             <button type="button" class="link back no-print" onclick={Callback::from(move |_| go.emit(target.clone()))}>
@@ -210,7 +277,7 @@ pub fn App() -> Html {
                     <LangSwitch {lang} on_change={set_lang} />
                 </div>
             </header>
-            <main id="main" tabindex="-1">
+            <main id="main" tabindex="-1" onclick={on_link} onfocusin={on_focus_in}>
                 if update_ready {
                     <div class="notice no-print" role="status">
                         <p>{ i18n::UPDATE_READY.get(lang) }</p>
@@ -238,21 +305,27 @@ pub fn App() -> Html {
     }
 }
 
-/// The page a link opened (`/track/{id}`), or else the application this tab had open before
-/// a reload, or the start page.
+/// The page of the address the app was opened at (with its application, kept on the
+/// device); at `/`, the application this tab had open before, or the start page.
 fn initial_state() -> AppState {
     let now = js_sys::Date::now();
-    let path = gloo::utils::window()
+    let path = current_path();
+    let action = match (Page::from_path(&path), storage::current_draft()) {
+        ((Page::Start, _), Some(draft)) => Action::Resume {
+            queued: storage::outbox().iter().any(|e| e.id == draft.id),
+            draft: Box::new(draft),
+        },
+        _ => open(&path),
+    };
+    let start = std::rc::Rc::new(AppState::new(Page::Start, now));
+    std::rc::Rc::unwrap_or_clone(start.reduce(Timed { action, at: now }))
+}
+
+fn current_path() -> String {
+    gloo::utils::window()
         .location()
         .pathname()
-        .unwrap_or_default();
-    match (Page::from_path(&path), storage::current_draft()) {
-        (Page::Start, Some(draft)) => {
-            let queued = storage::outbox().iter().any(|e| e.id == draft.id);
-            AppState::resume(draft, queued, now)
-        }
-        (page, _) => AppState::new(page, now),
-    }
+        .unwrap_or_default()
 }
 
 /// Whether the page shows applications that are not sent yet: a draft still in progress on
@@ -269,19 +342,114 @@ fn unsent_on_page(state: &AppState) -> bool {
     }
 }
 
-/// Where "Back" goes from each page of the application flow.
-fn back_target(page: &Page) -> Option<Page> {
-    match page {
-        Page::Industry
-        | Page::Drafts
-        | Page::Track(_)
-        | Page::Inspect
-        | Page::License
-        | Page::Sending => Some(Page::Start),
-        Page::Scope => Some(Page::Industry),
-        Page::Form => Some(Page::Scope),
-        Page::Check => Some(Page::Form),
-        Page::Start => None,
+/// Opening an address: its page, and the application it names as kept on the device.
+fn open(path: &str) -> Action {
+    let (mut page, id) = Page::from_path(path);
+    // An application waiting in the outbox opens read-only, whatever editing page the address
+    // names (a bookmark, Back to a step): it can only be withdrawn there.
+    let queued = |id: &String| storage::outbox().iter().any(|e| e.id == *id);
+    if matches!(
+        page,
+        Page::Industry | Page::Scope | Page::Form(_) | Page::Check
+    ) && id.as_ref().is_some_and(queued)
+    {
+        page = Page::Sending;
+    }
+    let stored = id
+        .as_ref()
+        .and_then(|id| storage::drafts().into_iter().find(|d| d.id == *id))
+        .map(Box::new);
+    Action::Open { page, id, stored }
+}
+
+/// Puts `path` in the address bar: a new history entry, or in place of the current one
+/// (the first page shown; the license that replaces "sending" once the answer came).
+fn show_address(path: &str, replace: bool, to_top: bool) {
+    let window = gloo::utils::window();
+    let current = window.location().pathname().unwrap_or_default();
+    if current == path {
+        return;
+    }
+    let Ok(history) = window.history() else {
+        return;
+    };
+    let state = wasm_bindgen::JsValue::NULL;
+    let _ = if replace || current.ends_with("/sent") {
+        history.replace_state_with_url(&state, "", Some(path))
+    } else {
+        history.push_state_with_url(&state, "", Some(path))
+    };
+    if to_top && !replace {
+        window.scroll_to_with_x_and_y(0.0, 0.0);
+    }
+}
+
+/// The app's own address a click on a link goes to, if the app shows it itself: a plain
+/// click (no modifier key, no download, no new window) on a link to one of its pages.
+fn in_app_link(e: &MouseEvent) -> Option<String> {
+    use wasm_bindgen::JsCast;
+    if e.button() != 0 || e.ctrl_key() || e.meta_key() || e.shift_key() || e.alt_key() {
+        return None;
+    }
+    let link = e
+        .target()?
+        .dyn_into::<web_sys::Element>()
+        .ok()?
+        .closest("a[href]")
+        .ok()??;
+    if link.has_attribute("download") || link.has_attribute("target") {
+        return None;
+    }
+    let href = link.get_attribute("href")?;
+    let origin = gloo::utils::window().location().origin().ok()?;
+    let path = href.strip_prefix(&origin).unwrap_or(&href);
+    let ours = path == "/"
+        || ["/drafts", "/track/", "/apply/"]
+            .iter()
+            .any(|p| path.starts_with(p));
+    ours.then(|| path.to_owned())
+}
+
+/// Where the reader is: the field they were last at if it is in view, else the element at the
+/// top of the window, and how far from the window's top it is.
+struct Anchor {
+    element: web_sys::Element,
+    top: f64,
+}
+
+impl Anchor {
+    fn take(last_field: Option<&web_sys::Element>) -> Option<Anchor> {
+        let window = gloo::utils::window();
+        let height = window.inner_height().ok()?.as_f64()?;
+        let document = gloo::utils::document();
+        if let Some(element) = last_field.filter(|e| e.is_connected()) {
+            let top = element.get_bounding_client_rect().top();
+            if (0.0..height).contains(&top) {
+                return Some(Anchor {
+                    element: element.clone(),
+                    top,
+                });
+            }
+        }
+        // Below the (sticky) header: the first thing of the page the reader sees.
+        let header = document
+            .query_selector(".site-header")
+            .ok()
+            .flatten()
+            .map_or(0.0, |h| h.get_bounding_client_rect().bottom());
+        let x = window.inner_width().ok()?.as_f64()? / 2.0;
+        let element = document.element_from_point(x as f32, (header + 8.0) as f32)?;
+        let top = element.get_bounding_client_rect().top();
+        Some(Anchor { element, top })
+    }
+
+    /// Scrolls so the element is as far from the window's top as it was.
+    fn restore(self) {
+        if !self.element.is_connected() {
+            return;
+        }
+        let moved = self.element.get_bounding_client_rect().top() - self.top;
+        gloo::utils::window().scroll_by_with_x_and_y(0.0, moved);
     }
 }
 

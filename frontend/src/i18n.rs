@@ -57,6 +57,18 @@ texts! {
     ERROR_SUMMARY = "请修改以下问题", "There is a problem";
     SELECT_PLACEHOLDER = "请选择", "Choose";
 
+    // The form in steps (steps.rs, form_page.rs).
+    STEP_BASIC = "基本信息", "Basic information";
+    STEP_CONTACT = "联系方式", "Contact";
+    STEP_PREMISES = "经营场所", "Premises";
+    STEP_BUILDING = "建筑与消防设施", "Building and fire equipment";
+    STEP_PEOPLE = "法定代表人与负责人", "Representative and people in charge";
+    STEP_STAFF = "从业人员与管理人员", "Staff and managers";
+    STEP_DECLARATION = "声明", "Declaration";
+    STEP_BEFORE = "第 ", "Step ";
+    STEP_MIDDLE = " 步，共 ", " of ";
+    STEP_AFTER = " 步", "";
+
     CHECK_HEADING = "核对您的申请", "Check your answers before sending";
     CHANGE = "修改", "Change";
     SUBMIT = "提交申请", "Send application";

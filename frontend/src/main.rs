@@ -14,6 +14,7 @@ mod license;
 mod outbox;
 mod services;
 mod state;
+mod steps;
 
 // Talc instead of Rust's default dlmalloc: faster, and 2.9 KB gzip less to download.
 #[cfg(all(not(target_feature = "atomics"), target_family = "wasm"))]

@@ -45,7 +45,22 @@ async fn inspector_navigations_fall_back_to_the_inspector_page() {
             "{path}"
         );
     }
-    for path in ["/", "/track/abc", "/inspector"] {
+    // Every page of the applicant app has its own address (frontend/src/state.rs, `Page::path`):
+    // a reload or a shared link there starts the app, which opens that page.
+    for path in [
+        "/",
+        "/track/abc",
+        "/inspector",
+        "/drafts",
+        "/apply/0f3a9c/industry",
+        "/apply/0f3a9c/scope",
+        "/apply/0f3a9c/form",
+        "/apply/0f3a9c/form/basic",
+        "/apply/0f3a9c/form/food_business",
+        "/apply/0f3a9c/check",
+        "/apply/0f3a9c/sent",
+        "/apply/0f3a9c/license",
+    ] {
         assert_eq!(
             page(&app, path).await,
             (StatusCode::OK, "applicant".into()),

@@ -151,26 +151,61 @@ export function fieldOf(catalog, domId) {
   return null;
 }
 
+/** The form's step indicator ("第 3 步，共 7 步" / "Step 3 of 7"): any step, or any but `not`. */
+export function stepIndicator(page, not = null) {
+  const any = '(第 \\d+ 步，共 \\d+ 步|Step \\d+ of \\d+)';
+  const pattern = not ? `^(?!${escape(not)}$)${any}$` : `^${any}$`;
+  return page.getByText(new RegExp(pattern));
+}
+
+/** Where the form stands: `{ step, of, text }` of the step shown, or null off the form. */
+export async function currentStep(page) {
+  const indicator = stepIndicator(page);
+  if (await indicator.count() === 0) return null;
+  const text = (await indicator.innerText()).trim();
+  const [step, of] = text.match(/\d+/g).map(Number);
+  return { step, of, text };
+}
+
+/** "Continue" on the step shown; resolves to what it led to: `'check'` (the check page),
+ *  `'errors'` (an error summary) or `'step'` (another step). */
+export async function continueStep(page, lang = 'zh') {
+  const before = await currentStep(page);
+  await page.getByRole('button', { name: T[lang].continue, exact: true }).click();
+  return continued(page, before, lang);
+}
+
+/** What a "Continue" pressed on step `before` (from `currentStep`) led to, as `continueStep`. */
+export function continued(page, before, lang = 'zh') {
+  return Promise.race([
+    page.getByRole('heading', { name: T[lang].check }).waitFor().then(() => 'check'),
+    errorSummary(page, lang).waitFor().then(() => 'errors'),
+    ...(before ? [stepIndicator(page, before.text).waitFor().then(() => 'step')] : []),
+  ]);
+}
+
 /**
- * Fills the merged form the GOV.UK way: "Continue", then for every message in the error
- * summary follow its link (which must focus the field) and give the field a valid value;
- * repeat until the form is accepted and the check-your-answers page shows. `overrides` maps
- * field id → value to use instead of the generic valid one.
+ * Fills the merged form the GOV.UK way, step by step: "Continue", then for every message in
+ * the step's error summary follow its link (which must focus the field) and give the field a
+ * valid value; "Continue" again, until the check-your-answers page shows. `overrides` maps
+ * field id → value to use instead of the generic valid one. Returns the ids filled.
  */
 export async function completeForm(page, catalog, { lang = 'zh', overrides = {}, maxRounds = 6 } = {}) {
-  const t = T[lang];
   const filled = [];
-  for (let round = 0; round < maxRounds; round++) {
-    await page.getByRole('button', { name: t.continue, exact: true }).click();
-    const done = await Promise.race([
-      page.getByRole('heading', { name: t.check }).waitFor().then(() => true),
-      errorSummary(page, lang).waitFor().then(() => false),
-    ]);
-    if (done) return filled;
+  let rounds = 0;
+  let last = null;
+  await stepIndicator(page).waitFor();
+  for (let turn = 0; turn < 40; turn++) {
+    const outcome = await continueStep(page, lang);
+    if (outcome === 'check') return filled;
+    if (outcome === 'step') {
+      rounds = 0;
+      continue;
+    }
+    if (++rounds > maxRounds) break;
     // The summary is live: a field given a valid value leaves it at once. Follow the first
     // link until none is left.
     const links = errorSummary(page, lang).getByRole('link');
-    let last = null;
     while (await links.count() > 0) {
       await links.first().click();
       const target = await focused(page);
@@ -184,7 +219,49 @@ export async function completeForm(page, catalog, { lang = 'zh', overrides = {},
       filled.push(field.id);
     }
   }
-  throw new Error(`the form was still not accepted after ${maxRounds} rounds`);
+  throw new Error(`the form was still not accepted after ${maxRounds} rounds on one step`);
+}
+
+/** The ids of the steps a form may have (frontend/src/steps.rs): the shared data's steps,
+ *  one per permit, the declaration. */
+export function stepIds(catalog) {
+  return ['basic', 'contact', 'premises', 'building', 'people', 'staff', ...catalog.raw.permits.map((p) => p.id), 'declaration'];
+}
+
+/** Opens an address of the app inside the app, as Back and Forward do (no reload). */
+export async function openInApp(page, path) {
+  await page.evaluate((p) => {
+    history.pushState(null, '', p);
+    dispatchEvent(new PopStateEvent('popstate'));
+  }, path);
+  // The page is drawn by the next frame.
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve())));
+}
+
+/** The application open in the page: its id, from the address (`/apply/{id}/…`). */
+export function openApplication(page) {
+  const id = new URL(page.url()).pathname.match(/^\/apply\/([^/]+)\//)?.[1];
+  assert.ok(id, `an application is open (${page.url()})`);
+  return id;
+}
+
+/** A field's control on the step shown, by its label (a group for radios and checkboxes). */
+export function fieldControl(page, field, lang = 'zh') {
+  const name = new RegExp(`^${escape(field.label[lang])}(（选填）| \\(optional\\))?$`);
+  return page.getByRole('group', { name }).or(page.getByLabel(name));
+}
+
+/** Opens the step of the form that asks `fieldId` (through the steps' own addresses);
+ *  resolves to the step's id. */
+export async function openStepOf(page, catalog, fieldId, lang = 'zh') {
+  const id = openApplication(page);
+  const field = catalog.fields.get(fieldId);
+  for (const step of stepIds(catalog)) {
+    await openInApp(page, `/apply/${id}/form/${step}`);
+    if (!new URL(page.url()).pathname.endsWith(`/form/${step}`)) continue; // not a step of this form
+    if (await fieldControl(page, field, lang).count() > 0) return step;
+  }
+  throw new Error(`no step of the form asks ${fieldId}`);
 }
 
 /** Gives one field a value through its accessible label. */

@@ -129,11 +129,16 @@ for (const lang of ['en', 'zh']) {
     for (const [fieldId, value, code, setup = {}] of CASES) {
       const field = catalog.fields.get(fieldId);
       for (const [id, v] of Object.entries(setup)) {
+        await H.openStepOf(page, catalog, id, lang);
         await setValue(page, catalog.fields.get(id), v, lang);
         values[id] = v;
       }
+      // Each step shows its own errors, after its own "Continue".
+      await H.openStepOf(page, catalog, fieldId, lang);
       await setValue(page, field, value, lang);
       values[fieldId] = value;
+      await page.getByRole('button', { name: t.continue, exact: true }).click();
+      await summary.waitFor().catch((e) => { throw new Error(`${fieldId} = ${JSON.stringify(value)} (${lang}): ${page.url()} ${e.message}`); });
       const where = `${fieldId} = ${JSON.stringify(value)} (${code}, ${lang})`;
       const c = control(page, field, lang);
       if (WARNINGS[code]) {
@@ -157,6 +162,7 @@ for (const lang of ['en', 'zh']) {
     }
     // A text longer than allowed cannot be typed: the input stops at the catalog's max_len.
     const name = catalog.fields.get('business_name');
+    await H.openStepOf(page, catalog, 'business_name', lang);
     await setValue(page, name, '名'.repeat(name.max_len + 5), lang);
     assert.equal((await control(page, name, lang).inputValue()).length, name.max_len);
     assert.deepEqual(page.errors, []);

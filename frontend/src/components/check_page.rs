@@ -4,7 +4,7 @@ use yew::prelude::*;
 use crate::components::summary_row::summary_row;
 use crate::draft::Draft;
 use crate::i18n::{self, InLang, Lang};
-use catalog::is_automatic;
+use crate::steps;
 
 /// Check your answers: everything once more, each with a "Change" link, then send. (A
 /// function, like `start_page`.)
@@ -56,16 +56,14 @@ pub fn check_page(
             </div>
         }
     };
-    let sections = form.sections.iter().map(|section| {
-        let rows: Vec<Html> = section
-            .fields
-            .iter()
-            .filter(|f| !is_automatic(f.def.prefill))
-            .map(row)
-            .collect();
+    // The answers grouped as the steps asked them; "Change" opens the step with the field.
+    let values = draft.complete_values(&form, crate::today());
+    let steps = steps::steps(&form, &values);
+    let sections = steps.iter().map(|step| {
+        let rows: Vec<Html> = step.fields.iter().map(row).collect();
         html! {
-            <section aria-label={section.title.get(lang).to_owned()}>
-                <h2>{ section.title.get(lang) }</h2>
+            <section aria-label={step.title.get(lang).to_owned()}>
+                <h2>{ step.title.get(lang) }</h2>
                 <dl class="summary-list">{ for rows }</dl>
             </section>
         }

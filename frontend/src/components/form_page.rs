@@ -9,25 +9,31 @@ use crate::components::focus::focus_element;
 use crate::draft::Draft;
 use crate::i18n::{self, InLang, Lang};
 use crate::state::Lookup;
-use catalog::is_automatic;
-
-/// The field asked first: it pre-fills most of the rest.
-pub const CREDIT_CODE: &str = "credit_code";
+pub use crate::steps::CREDIT_CODE;
+use crate::steps::{self, position, problems, step_problems};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub lang: Lang,
     pub draft: Draft,
+    /// The id of the step shown (`steps.rs`).
+    pub step: AttrValue,
     pub show_errors: bool,
+    /// Fields the applicant has left: their format errors show.
+    pub touched: Vec<String>,
     pub lookup: Lookup,
     pub focus: Option<AttrValue>,
     pub on_value: Callback<(String, String)>,
-    pub on_continue: Callback<bool>,
+    /// The applicant left this field.
+    pub on_left: Callback<String>,
+    pub on_continue: Callback<()>,
     pub on_focus_done: Callback<()>,
 }
 
-/// The merged form: the credit code first, the shared data once, then each permit's own
-/// fields under its name; validation with the catalog's rules (the server's own code).
+/// One step of the merged form (the credit code first, in the first step), with where it
+/// stands among the steps and its own "Continue"; validation with the catalog's rules (the
+/// server's own code). A format error shows once the applicant leaves the field, a missing
+/// answer after "Continue"; the error summary lists this step's errors only.
 #[function_component]
 pub fn FormPage(props: &Props) -> Html {
     let lang = props.lang;
@@ -41,8 +47,8 @@ pub fn FormPage(props: &Props) -> Html {
             }
         });
     }
-    // Each "Continue" (and arriving with errors, e.g. after the server refused) moves the
-    // focus to the error summary, if there is one.
+    // Each "Continue" that stays on the step (and arriving with errors, e.g. after the server
+    // refused) moves the focus to the error summary, if there is one.
     let attempts = use_state(|| 0u32);
     use_effect_with(*attempts, |_| focus_element(ERROR_SUMMARY_ID));
     let Some(form) = props.draft.form(catalog) else {
@@ -50,65 +56,57 @@ pub fn FormPage(props: &Props) -> Html {
     };
     let today = crate::today();
     let values = props.draft.complete_values(&form, today);
+    let steps = steps::steps(&form, &values);
+    let index = position(&steps, &props.step);
+    let Some(step) = steps.get(index) else {
+        return html! {};
+    };
     // The look-up follows the credit code as typed: "found" is about the code in the form.
     let context = catalog::Context {
         today,
         credit_code_registered: props.lookup == Lookup::Found,
     };
-    let report = catalog::validate(&form, &values, context);
-    let mut errors: BTreeMap<String, String> = BTreeMap::new();
-    for issue in &report.errors {
-        errors
-            .entry(issue.field.clone())
-            .or_insert_with(|| issue.message.get(lang).to_owned());
-    }
-    for (field, message) in props.draft.server_errors.iter() {
-        errors.insert(field.clone(), message.get(lang).to_owned());
-    }
+    let problems = problems(&props.draft, &form, context);
     let mut warnings: BTreeMap<String, String> = BTreeMap::new();
-    for issue in &report.warnings {
+    for issue in catalog::validate(&form, &values, context).warnings {
         warnings
-            .entry(issue.field.clone())
+            .entry(issue.field)
             .or_insert_with(|| issue.message.get(lang).to_owned());
     }
-    let shown = |field: &MergedField| !is_automatic(field.def.prefill);
-    // Errors in form order, so the summary reads like the page. Errors on fields the form
-    // fills itself (scope answers, the application date …) or that the server names but the
-    // form does not show are listed too, without a link: an error is never invisible.
-    let in_form_order = form.fields().filter_map(|f| {
-        errors.get(&f.def.id).map(|m| SummaryItem {
-            target: shown(f).then(|| input_id(&f.def.id)),
-            message: m.clone(),
+    let error_of = |id: &str| {
+        let problem = problems.get(id)?;
+        let shown =
+            props.show_errors || (!problem.missing && props.touched.iter().any(|t| t == id));
+        shown.then(|| AttrValue::from(problem.message.get(lang).to_owned()))
+    };
+    // This step's errors in the order it asks them; one on a field no step shows (the form
+    // fills it itself, or the server named it) has no link, but is never invisible.
+    let summary: Vec<SummaryItem> = step_problems(&steps, index, &problems)
+        .into_iter()
+        .map(|(field, problem)| SummaryItem {
+            target: step
+                .fields
+                .iter()
+                .any(|f| f.def.id == field)
+                .then(|| input_id(field)),
+            message: problem.message.get(lang).to_owned(),
         })
-    });
-    // The credit code is asked first, above everything else: its error comes first too. (A
-    // partition keeps the rest in order, without a sort routine in the wasm.)
-    let credit_code_input = input_id(CREDIT_CODE);
-    let (mut summary, rest): (Vec<SummaryItem>, Vec<SummaryItem>) =
-        in_form_order.partition(|item| item.target.as_ref() == Some(&credit_code_input));
-    summary.extend(rest);
-    summary.extend(
-        errors
-            .iter()
-            .filter(|(id, _)| form.field(id).is_none())
-            .map(|(_, m)| SummaryItem {
-                target: None,
-                message: m.clone(),
-            }),
-    );
-    let valid = summary.is_empty();
+        .collect();
     let render_field = |field: &MergedField| {
         let id = &field.def.id;
         html! {
             <FieldInput key={id.clone()} {lang} field={field.clone()}
                 value={AttrValue::from(props.draft.values.get(id).cloned().unwrap_or_default())}
                 origin={props.draft.origins.get(id).copied()}
-                error={props.show_errors.then(|| errors.get(id).cloned().map(AttrValue::from)).flatten()}
+                error={error_of(id)}
                 warning={warnings.get(id).cloned().map(AttrValue::from)}
                 on_change={props.on_value.clone()} />
         }
     };
-    let credit_code = form.field(CREDIT_CODE).map(|f| {
+    let fields = step.fields.iter().map(|field| {
+        if field.def.id != CREDIT_CODE {
+            return render_field(field);
+        }
         let status = match &props.lookup {
             Lookup::Idle => None,
             Lookup::Looking => Some(i18n::LOOKUP_LOOKING),
@@ -117,50 +115,63 @@ pub fn FormPage(props: &Props) -> Html {
             Lookup::Failed(_) => Some(i18n::LOOKUP_FAILED),
         };
         html! {
-            <div class="panel">
+            <div key={CREDIT_CODE} class="panel">
                 <p>{ i18n::CREDIT_CODE_FIRST.get(lang) }</p>
-                { render_field(f) }
+                { render_field(field) }
                 <p role="status">{ status.map(|s| s.get(lang)).unwrap_or_default() }</p>
             </div>
         }
     });
-    let sections = form.sections.iter().map(|section| {
-        let fields: Vec<Html> = section
-            .fields
-            .iter()
-            .filter(|f| shown(f) && f.def.id != CREDIT_CODE)
-            .map(render_field)
-            .collect();
-        if fields.is_empty() {
-            return html! {};
-        }
-        let heading_id = format!("section-{}", section.id.replace('.', "-"));
-        html! {
-            <section class="form-section" aria-labelledby={heading_id.clone()}>
-                <h2 id={heading_id}>{ section.title.get(lang) }</h2>
-                { for fields }
-            </section>
-        }
-    });
-    let to_type = props.draft.fields_to_type(&form);
-    let separate = form.counts.separate_form_fields;
+    // Leaving a field (focus moving on) shows its format error: `focusout` bubbles, and
+    // every control carries its field id as its name. Not when the focus goes to a button
+    // ("Continue" shows every message anyway), and a moment later: a message appearing
+    // between the press and the release of a button would move it from under the pointer.
+    let onfocusout = {
+        let on_left = props.on_left.clone();
+        Callback::from(move |e: FocusEvent| {
+            use wasm_bindgen::JsCast;
+            let element = |t: Option<web_sys::EventTarget>| t?.dyn_into::<web_sys::Element>().ok();
+            let to_button = element(e.related_target())
+                .and_then(|to| to.closest("button").ok().flatten())
+                .is_some();
+            let name = element(e.target()).and_then(|t| t.get_attribute("name"));
+            if let Some(name) = name.filter(|n| !n.is_empty() && !to_button) {
+                let on_left = on_left.clone();
+                gloo::timers::callback::Timeout::new(200, move || on_left.emit(name)).forget();
+            }
+        })
+    };
+    let (number, total) = (index + 1, steps.len());
+    let progress = format!(
+        "{}{number}{}{total}{}",
+        i18n::STEP_BEFORE.get(lang),
+        i18n::STEP_MIDDLE.get(lang),
+        i18n::STEP_AFTER.get(lang)
+    );
+    let heading_id = format!("step-{}", step.id);
     let on_continue = props.on_continue.clone();
     let attempts = attempts.clone();
     html! {
-        <section aria-labelledby="form-heading">
-            if props.show_errors && !valid {
+        <section key={step.id.to_owned()} aria-labelledby={heading_id.clone()}>
+            if props.show_errors && !summary.is_empty() {
                 { error_summary(lang, &summary) }
             }
             <h1 id="form-heading">{ i18n::FORM_HEADING.get(lang) }</h1>
             <p class="lead">{ form.industry.name.get(lang) }</p>
-            <p class="counter" aria-live="polite">
-                { i18n::COUNTER_BEFORE.get(lang) }<strong>{ to_type }</strong>
-                { i18n::COUNTER_MIDDLE.get(lang) }<strong>{ separate }</strong>{ i18n::COUNTER_AFTER.get(lang) }
-            </p>
-            { for credit_code }
-            { for sections }
+            if index == 0 {
+                <p class="counter" aria-live="polite">
+                    { i18n::COUNTER_BEFORE.get(lang) }<strong>{ props.draft.fields_to_type(&form) }</strong>
+                    { i18n::COUNTER_MIDDLE.get(lang) }<strong>{ form.counts.separate_form_fields }</strong>{ i18n::COUNTER_AFTER.get(lang) }
+                </p>
+            }
+            <p class="step-progress" id="step-progress">{ progress }</p>
+            <progress max={total.to_string()} value={number.to_string()} aria-labelledby="step-progress"></progress>
+            <h2 id={heading_id}>{ step.title.get(lang) }</h2>
+            <div class="form-section" {onfocusout}>
+                { for fields }
+            </div>
             <button type="button" class="primary" onclick={Callback::from(move |_| {
-                on_continue.emit(valid);
+                on_continue.emit(());
                 attempts.set(*attempts + 1);
             })}>
                 { i18n::CONTINUE.get(lang) }
