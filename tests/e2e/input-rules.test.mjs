@@ -102,7 +102,8 @@ for (const [lang, viewport, size] of [['zh', PHONE, 'phone'], ['en', DESKTOP, 'd
     // Lower case with spaces, as read off a licence: upper-cased, looked up, pre-filled.
     const code = await typeCreditCode(page, lang, ' 9131 0115 l12t h3bj 31 ', 'found');
     assert.equal(await code.inputValue(), '91310115L12TH3BJ31');
-    // A phone number typed in a full-width input mode, with spaces.
+    // A phone number typed in a full-width input mode, with spaces, on the step that asks it.
+    await H.openStepOf(page, catalog, 'legal_rep_phone', lang);
     const phone = textbox(page, 'legal_rep_phone', lang);
     await phone.fill('１３９ ０１２３ ４５６７');
     await phone.press('Tab');
@@ -123,11 +124,13 @@ for (const [lang, viewport, size] of [['en', PHONE, 'phone'], ['zh', DESKTOP, 'd
   test(`units and printed dates follow the interface language (${lang}, ${size})`, async () => {
     const page = await toForm(lang, viewport);
     // The staff count's unit beside its input, in the interface language.
+    await H.openStepOf(page, catalog, 'employee_count', lang);
     const staff = textbox(page, 'employee_count', lang);
     const unit = await staff.evaluate((el) => el.parentElement.innerText.trim());
     assert.equal(unit, lang === 'en' ? 'people' : '人');
     // A leased shop: the lease end date, picked in the browser's own date picker, has no
     // hint of a format the picker may not show.
+    await H.openStepOf(page, catalog, 'premises_ownership', lang);
     const ownership = catalog.fields.get('premises_ownership').label[lang];
     await page.getByRole('combobox', { name: new RegExp(`^${H.escape(ownership)}`) }).selectOption('leased');
     const lease = page.getByLabel(new RegExp(`^${H.escape(catalog.fields.get('lease_end_date').label[lang])}`));
