@@ -105,8 +105,9 @@ pub struct License {
     /// Exactly what the QR code carries, signed.
     pub claims: signer::LicenseClaims,
     pub qr_text: String,
-    /// Findings that did not stop issuance (e.g. a credit code the registry vouches for).
-    #[serde(default)]
+    /// Findings that did not stop issuance (e.g. a credit code the registry vouches for);
+    /// absent when there are none.
+    #[serde(default, skip_serializing_if = "FieldMap::is_empty")]
     pub warnings: FieldIssues,
     /// The issuing authority's name as configured when it issued (`--authority-name-zh/-en`),
     /// for "Issued by"; absent on licenses issued before it was recorded.

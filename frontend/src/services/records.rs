@@ -11,10 +11,12 @@
 //! frozen, and adds a migration from it.
 //!
 //! Catalog values (`FormValues`, `ScopeAnswers`, `Text`) are kept in their own JSON: plain
-//! maps and `{"zh","en"}`, the same everywhere in the workspace.
+//! maps and `{"zh","en"}`, the same everywhere in the workspace. So is a draft's license: the
+//! API's `contract::License`, a wire shape the server already keeps readable for its clients
+//! (the tests below pin it).
 
 use catalog::{FormValues, ScopeAnswers, Text};
-use contract::{FieldIssues, FieldMap, IssuedPermit, License};
+use contract::{FieldIssues, FieldMap, License};
 use serde::{Deserialize, Serialize};
 
 use crate::draft::{Draft, Origin};
@@ -58,8 +60,11 @@ pub struct DraftRecordV1 {
     origins: FieldMap<OriginV1>,
     #[serde(default)]
     server_errors: FieldMap<Text>,
+    /// In the API's own JSON (`contract::License`, which the server keeps readable for its
+    /// clients): one deserializer for the answer and the record keeps the wasm small. Without
+    /// `warnings` (see `From<&Draft>`), so the stored fields are exactly version 0's.
     #[serde(default)]
-    license: Option<LicenseRecordV1>,
+    license: Option<License>,
     #[serde(default)]
     updated_at: f64,
 }
@@ -68,64 +73,6 @@ pub struct DraftRecordV1 {
 enum OriginV1 {
     Registry,
     Profile,
-}
-
-#[derive(Serialize, Deserialize)]
-struct LicenseRecordV1 {
-    number: String,
-    kid: String,
-    industry: String,
-    issued_at: i64,
-    valid_from: i64,
-    valid_until: i64,
-    permits: Vec<PermitRecordV1>,
-    claims: ClaimsRecordV1,
-    qr_text: String,
-    /// Added later (optional): the authority's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    issued_by: Option<Text>,
-}
-
-#[derive(Serialize, Deserialize)]
-struct PermitRecordV1 {
-    kind: u16,
-    id: String,
-    number: String,
-    name: Text,
-    department: Text,
-    valid_from: i64,
-    /// `null` since permits may have no fixed term; records written before hold a number.
-    valid_until: Option<i64>,
-}
-
-/// The signed claims as the license page shows them (the QR text holds them signed).
-#[derive(Serialize, Deserialize)]
-struct ClaimsRecordV1 {
-    issuer: String,
-    license_number: String,
-    issued_at: i64,
-    valid_from: i64,
-    valid_until: i64,
-    industry: u16,
-    permits: Vec<PermitClaimRecordV1>,
-    business_name: String,
-    credit_code: String,
-    address: AddressRecordV1,
-    legal_representative: String,
-}
-
-#[derive(Serialize, Deserialize)]
-struct PermitClaimRecordV1 {
-    kind: u16,
-    number: String,
-    valid_until: Option<i64>,
-    scope: Option<String>,
-}
-
-#[derive(Serialize, Deserialize)]
-struct AddressRecordV1 {
-    division: u32,
-    detail: String,
 }
 
 /// An outbox entry as stored, `v` 1.
@@ -172,7 +119,12 @@ impl From<&Draft> for DraftRecordV1 {
             values: draft.values.clone(),
             origins,
             server_errors: draft.server_errors.clone(),
-            license: draft.license.as_ref().map(LicenseRecordV1::from),
+            // Warnings are not kept: the license page does not show them, and the server
+            // already accepted the application despite them.
+            license: draft.license.as_ref().map(|license| License {
+                warnings: FieldIssues::new(),
+                ..license.clone()
+            }),
             updated_at: draft.updated_at,
         }
     }
@@ -191,7 +143,7 @@ impl From<DraftRecordV1> for Draft {
             values: record.values,
             origins,
             server_errors: record.server_errors,
-            license: record.license.map(License::from),
+            license: record.license,
             updated_at: record.updated_at,
         }
     }
@@ -211,117 +163,6 @@ impl From<OriginV1> for Origin {
         match origin {
             OriginV1::Registry => Origin::Registry,
             OriginV1::Profile => Origin::Profile,
-        }
-    }
-}
-
-impl From<&License> for LicenseRecordV1 {
-    fn from(license: &License) -> LicenseRecordV1 {
-        let claims = &license.claims;
-        LicenseRecordV1 {
-            number: license.number.clone(),
-            kid: license.kid.clone(),
-            industry: license.industry.clone(),
-            issued_at: license.issued_at,
-            valid_from: license.valid_from,
-            valid_until: license.valid_until,
-            permits: license
-                .permits
-                .iter()
-                .map(|p| PermitRecordV1 {
-                    kind: p.kind,
-                    id: p.id.clone(),
-                    number: p.number.clone(),
-                    name: p.name.clone(),
-                    department: p.department.clone(),
-                    valid_from: p.valid_from,
-                    valid_until: p.valid_until,
-                })
-                .collect(),
-            claims: ClaimsRecordV1 {
-                issuer: claims.issuer.clone(),
-                license_number: claims.license_number.clone(),
-                issued_at: claims.issued_at,
-                valid_from: claims.valid_from,
-                valid_until: claims.valid_until,
-                industry: claims.industry,
-                permits: claims
-                    .permits
-                    .iter()
-                    .map(|p| PermitClaimRecordV1 {
-                        kind: p.kind,
-                        number: p.number.clone(),
-                        valid_until: p.valid_until,
-                        scope: p.scope.clone(),
-                    })
-                    .collect(),
-                business_name: claims.business_name.clone(),
-                credit_code: claims.credit_code.clone(),
-                address: AddressRecordV1 {
-                    division: claims.address.division,
-                    detail: claims.address.detail.clone(),
-                },
-                legal_representative: claims.legal_representative.clone(),
-            },
-            qr_text: license.qr_text.clone(),
-            issued_by: license.issued_by.clone(),
-        }
-    }
-}
-
-impl From<LicenseRecordV1> for License {
-    fn from(record: LicenseRecordV1) -> License {
-        let claims = record.claims;
-        License {
-            number: record.number,
-            kid: record.kid,
-            industry: record.industry,
-            issued_at: record.issued_at,
-            valid_from: record.valid_from,
-            valid_until: record.valid_until,
-            permits: record
-                .permits
-                .into_iter()
-                .map(|p| IssuedPermit {
-                    kind: p.kind,
-                    id: p.id,
-                    number: p.number,
-                    name: p.name,
-                    department: p.department,
-                    valid_from: p.valid_from,
-                    valid_until: p.valid_until,
-                })
-                .collect(),
-            claims: signer::LicenseClaims {
-                issuer: claims.issuer,
-                license_number: claims.license_number,
-                issued_at: claims.issued_at,
-                valid_from: claims.valid_from,
-                valid_until: claims.valid_until,
-                industry: claims.industry,
-                permits: claims
-                    .permits
-                    .into_iter()
-                    .map(|p| signer::PermitClaim {
-                        kind: p.kind,
-                        number: p.number,
-                        valid_until: p.valid_until,
-                        scope: p.scope,
-                    })
-                    .collect(),
-                business_name: claims.business_name,
-                credit_code: claims.credit_code,
-                address: signer::Address {
-                    division: claims.address.division,
-                    detail: claims.address.detail,
-                },
-                legal_representative: claims.legal_representative,
-            },
-            qr_text: record.qr_text,
-            // Not kept: the license page does not show them, and the server already accepted
-            // the application despite them.
-            warnings: FieldIssues::new(),
-            issued_by: record.issued_by,
         }
     }
 }
