@@ -41,7 +41,8 @@ const W = {
   },
 };
 
-const DATE = '\\d{4}-\\d{2}-\\d{2}';
+// A date as the interface language writes it (catalog::Date::words): 2031年12月7日, 7 Dec 2031.
+const DATE = '(?:\\d{4}年\\d{1,2}月\\d{1,2}日|\\d{1,2} [A-Z][a-z]{2} \\d{4})';
 
 // A restaurant with an outdoor sign (no fixed term) and a food permit (5 years), whose shop is
 // elsewhere than its registered office.
