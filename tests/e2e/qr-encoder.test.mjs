@@ -43,6 +43,8 @@ async function applyForBookstore(page, name) {
 /** The text of the QR code `locator` shows, read from a screenshot as a scanner would. */
 async function scan(locator, file) {
   const png = join(scratch, file);
+  // In the middle of the window, clear of the sticky header, as a person holds it to a camera.
+  await locator.evaluate((el) => el.scrollIntoView({ block: 'center' }));
   await locator.screenshot({ path: png });
   return execFileSync('zbarimg', ['--raw', '-q', png], { encoding: 'utf8' }).trim();
 }
@@ -116,7 +118,9 @@ test('when the QR encoder cannot load, the license page says so in both language
     // The files are back (the network returned): trying again draws the code.
     for (const file of ENCODER_FILES) cpSync(join(gone, file), join(dist, file));
     await alert.getByRole('button', { name: /Try again/ }).click();
-    assert.equal(await scan(page.getByRole('img', { name: T.en.qr }), 'retried.png'), license.qr_text);
+    const qr = page.getByRole('img', { name: T.en.qr });
+    await qr.waitFor();
+    assert.equal(await scan(qr, 'retried.png'), license.qr_text);
     await page.getByRole('link', { name: T.en.download }).waitFor();
     assert.deepEqual(page.errors, []);
     await page.context().close();
