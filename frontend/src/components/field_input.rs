@@ -5,7 +5,6 @@ use yew::prelude::*;
 use crate::draft::Origin;
 use crate::i18n::{self, InLang, Lang};
 
-#[derive(Properties, PartialEq)]
 pub struct Props {
     pub lang: Lang,
     pub field: MergedField,
@@ -24,8 +23,10 @@ pub fn input_id(field: &str) -> String {
 }
 
 /// One form field with its label, hint, pre-fill mark and error, wired for screen readers.
-#[function_component]
-pub fn FieldInput(props: &Props) -> Html {
+/// A function, not a component (a component's own view machinery costs wasm for nothing
+/// here); its root element is keyed by the field, so a question appearing above another
+/// never hands that one's input over to it.
+pub fn field_input(props: &Props) -> Html {
     let def = &props.field.def;
     let lang = props.lang;
     let id = input_id(&def.id);
@@ -146,7 +147,7 @@ pub fn FieldInput(props: &Props) -> Html {
         }
     };
     html! {
-        <div class={classes!("field", props.error.is_some().then_some("field-error"))}>
+        <div key={def.id.clone()} class={classes!("field", props.error.is_some().then_some("field-error"))}>
             <label for={id}>{ label_text }{ optional }</label>
             { for hint }
             { for origin }
@@ -204,7 +205,7 @@ fn choice_group(
         }
     });
     html! {
-        <fieldset class={classes!("field", props.error.is_some().then_some("field-error"))}
+        <fieldset key={def.id.clone()} class={classes!("field", props.error.is_some().then_some("field-error"))}
             id={input_id(&def.id)} aria-describedby={describedby} aria-invalid={invalid} tabindex="-1">
             <legend>{ label.to_string() }{ optional }</legend>
             { for hint }

@@ -4,7 +4,7 @@ use catalog::{Catalog, MergedField};
 use yew::prelude::*;
 
 use crate::components::error_summary::{ERROR_SUMMARY_ID, SummaryItem, error_summary};
-use crate::components::field_input::{FieldInput, input_id};
+use crate::components::field_input::{self, field_input, input_id};
 use crate::components::focus::focus_element;
 use crate::draft::Draft;
 use crate::i18n::{self, InLang, Lang};
@@ -94,14 +94,15 @@ pub fn FormPage(props: &Props) -> Html {
         .collect();
     let render_field = |field: &MergedField| {
         let id = &field.def.id;
-        html! {
-            <FieldInput key={id.clone()} {lang} field={field.clone()}
-                value={AttrValue::from(props.draft.values.get(id).cloned().unwrap_or_default())}
-                origin={props.draft.origins.get(id).copied()}
-                error={error_of(id)}
-                warning={warnings.get(id).cloned().map(AttrValue::from)}
-                on_change={props.on_value.clone()} />
-        }
+        field_input(&field_input::Props {
+            lang,
+            field: field.clone(),
+            value: AttrValue::from(props.draft.values.get(id).cloned().unwrap_or_default()),
+            origin: props.draft.origins.get(id).copied(),
+            error: error_of(id),
+            warning: warnings.get(id).cloned().map(AttrValue::from),
+            on_change: props.on_value.clone(),
+        })
     };
     let fields = step.fields.iter().map(|field| {
         if field.def.id != CREDIT_CODE {
