@@ -106,23 +106,17 @@ fn browser_lang() -> Lang {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct LangSwitchProps {
-    pub lang: Lang,
-    pub on_change: Callback<Lang>,
-}
-
 /// A button that switches the interface to the other language, labelled in that language.
-#[function_component]
-pub fn LangSwitch(props: &LangSwitchProps) -> Html {
+/// (A function: a component's own view machinery would cost wasm for nothing.)
+pub fn lang_switch(lang: Lang, on_change: &Callback<Lang>) -> Html {
     let onclick = {
-        let (lang, on_change) = (props.lang, props.on_change.clone());
+        let on_change = on_change.clone();
         Callback::from(move |_| on_change.emit(lang.other()))
     };
     html! {
-        <button type="button" class="link-button" lang={props.lang.other().tag()}
-            aria-label={SWITCH_LANGUAGE_LABEL.get(props.lang)} {onclick}>
-            { SWITCH_LANGUAGE.get(props.lang) }
+        <button type="button" class="link-button" lang={lang.other().tag()}
+            aria-label={SWITCH_LANGUAGE_LABEL.get(lang)} {onclick}>
+            { SWITCH_LANGUAGE.get(lang) }
         </button>
     }
 }

@@ -1,4 +1,4 @@
-use bilingual::{LangSwitch, use_stored_lang};
+use bilingual::{lang_switch, use_stored_lang};
 use catalog::{Catalog, ids};
 use yew::prelude::*;
 
@@ -274,7 +274,7 @@ pub fn App() -> Html {
                         onclick={toggle_large_text.reform(|_| ())}>
                         { i18n::LARGE_TEXT.get(lang) }
                     </button>
-                    <LangSwitch {lang} on_change={set_lang} />
+                    { lang_switch(lang, &set_lang) }
                 </div>
             </header>
             <main id="main" tabindex="-1" onclick={on_link} onfocusin={on_focus_in}>

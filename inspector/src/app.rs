@@ -1,4 +1,4 @@
-use bilingual::{LangSwitch, use_stored_lang};
+use bilingual::{lang_switch, use_stored_lang};
 use yew::prelude::*;
 
 use crate::components::{HistoryList, OtherWays, Scanner, TrustStatus, VerdictView};
@@ -102,7 +102,7 @@ pub fn App() -> Html {
         <>
             <header class="site-header inspector-header">
                 <span class="brand">{ i18n::APP_NAME.get(lang) }</span>
-                <LangSwitch {lang} on_change={set_lang} />
+                { lang_switch(lang, &set_lang) }
             </header>
             <main id="main" tabindex="-1">
                 { main }

@@ -74,8 +74,13 @@ impl fmt::Display for ApiError {
 
 /// The server's error answer, and the per-field findings it carries (422).
 async fn error_from(response: Response) -> (ApiError, FieldIssues) {
-    let status = response.status();
-    match response.json::<ErrorBody>().await {
+    let (status, status_text) = (response.status(), response.status_text());
+    // Through the one text-and-parse path every answer takes (no second JSON reader).
+    let body = match read_text(response).await {
+        Ok(text) => parse::<ErrorBody>(&text),
+        Err(error) => Err(error),
+    };
+    match body {
         Ok(body) => (
             ApiError::Server {
                 status,
@@ -88,7 +93,7 @@ async fn error_from(response: Response) -> (ApiError, FieldIssues) {
             ApiError::Server {
                 status,
                 code: "http_error".into(),
-                message: response.status_text(),
+                message: status_text,
             },
             FieldIssues::new(),
         ),
