@@ -3,8 +3,8 @@ use catalog::{Catalog, ids};
 use yew::prelude::*;
 
 use crate::components::{
-    CREDIT_CODE, FormPage, IndustryPage, IssuerKey, ScopePage, SendingPage, check_page,
-    drafts_page, license_page, start_page, track_page,
+    CREDIT_CODE, FormPage, IndustryPage, IssuerKey, ScopePage, SendingProps, check_page,
+    drafts_page, license_page, sending_page, start_page, track_page,
 };
 use crate::draft::Draft;
 use crate::hooks::{use_clerk_mode, use_large_text, use_service_worker, use_storage_health};
@@ -224,7 +224,14 @@ pub fn App() -> Html {
                     });
                 })
             };
-            html! { <SendingPage {lang} sending={state.sending.clone()} {entry} {on_retry} {on_withdraw} id={state.draft.id.clone()} /> }
+            sending_page(SendingProps {
+                lang,
+                sending: state.sending.clone(),
+                entry,
+                on_retry,
+                id: state.draft.id.clone().into(),
+                on_withdraw,
+            })
         }
         Page::License => match &state.draft.license {
             Some(license) => license_page(

@@ -22,16 +22,25 @@ pub struct Props {
 #[function_component]
 pub fn HandOver(props: &Props) -> Html {
     let lang = props.lang;
+    // Signed only once asked for: most applications go out over the network.
+    let asked = use_state(|| false);
     let signed = use_state(|| None::<Result<Signed, DeviceError>>);
     {
         let signed = signed.clone();
         let entry = props.entry.clone();
-        use_effect_with(entry.id.clone(), move |_| {
+        use_effect_with((entry.id.clone(), *asked), move |(_, asked)| {
             signed.set(None);
-            wasm_bindgen_futures::spawn_local(async move {
-                signed.set(Some(sign_entry(&entry).await));
-            });
+            if *asked {
+                wasm_bindgen_futures::spawn_local(async move {
+                    signed.set(Some(sign_entry(&entry).await));
+                });
+            }
         });
+    }
+    if !*asked {
+        return html! {
+            <button type="button" onclick={Callback::from(move |_| asked.set(true))}>{ i18n::HANDOVER_SHOW.get(lang) }</button>
+        };
     }
     let (device_id, public_key, parts) = match &*signed {
         None => return html! { <p role="status">{ i18n::HANDOVER_SIGNING.get(lang) }</p> },

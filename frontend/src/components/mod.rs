@@ -25,6 +25,6 @@ pub use industry_page::IndustryPage;
 pub use issuer_key::IssuerKey;
 pub use license_page::license_page;
 pub use scope_page::ScopePage;
-pub use sending_page::SendingPage;
+pub use sending_page::{Props as SendingProps, sending_page};
 pub use start_page::start_page;
 pub use track_page::track_page;

@@ -7,7 +7,7 @@ use crate::i18n::{self, InLang, Lang};
 use crate::outbox::OutboxEntry;
 use crate::state::Sending;
 
-#[derive(Properties, PartialEq)]
+/// What the outbox page shows and does.
 pub struct Props {
     pub lang: Lang,
     pub sending: Option<Sending>,
@@ -22,9 +22,8 @@ pub struct Props {
 
 /// An application in the outbox: what is happening to it and what happens next, in plain
 /// words; what was sent, read-only; a way to try now, to withdraw it for editing, or to hand
-/// it over by QR code.
-#[function_component]
-pub fn SendingPage(props: &Props) -> Html {
+/// it over by QR code. (A function, like `start_page`: the hand-over keeps its own state.)
+pub fn sending_page(props: Props) -> Html {
     let lang = props.lang;
     // The entry on the device knows best how earlier tries went (also after a reload).
     let failed = match (&props.sending, &props.entry) {
@@ -67,17 +66,10 @@ pub fn SendingPage(props: &Props) -> Html {
         _ => html! { <p>{ i18n::OUTBOX_SENDING.get(lang) }</p> },
     };
     let on_retry = props.on_retry.clone();
-    let show_hand_over = use_state(|| false);
-    let hand_over = match (&props.entry, *show_hand_over) {
-        (Some(entry), true) => html! { <HandOver {lang} entry={entry.clone()} /> },
-        (Some(_), false) => {
-            let show = show_hand_over.clone();
-            html! {
-                <button type="button" onclick={Callback::from(move |_| show.set(true))}>{ i18n::HANDOVER_SHOW.get(lang) }</button>
-            }
-        }
-        (None, _) => html! {},
-    };
+    let hand_over = props
+        .entry
+        .as_ref()
+        .map(|entry| html! { <HandOver {lang} entry={entry.clone()} /> });
     let sent = props
         .entry
         .as_ref()
@@ -90,7 +82,7 @@ pub fn SendingPage(props: &Props) -> Html {
             if !matches!(props.sending, Some(Sending::Refused(_))) {
                 <button type="button" onclick={Callback::from(move |_| on_retry.emit(()))}>{ i18n::OUTBOX_TRY_NOW.get(lang) }</button>
             }
-            { hand_over }
+            { for hand_over }
             { for sent }
         </section>
     }
