@@ -2,7 +2,7 @@ use catalog::Catalog;
 use contract::License;
 use yew::prelude::*;
 
-use crate::components::qr_code::{QrCode, QrDownload};
+use crate::components::qr_code::QrCode;
 use crate::components::summary_row::summary_row;
 use crate::components::track_page::TrackingStatusView;
 use crate::i18n::{self, InLang, Lang};
@@ -63,7 +63,8 @@ pub fn license_page(
                         { row(i18n::VALIDITY, format!("{} – {}", china_date(license.valid_from, lang), china_date(license.valid_until, lang))) }
                         { row(i18n::ISSUER, issuer) }
                     </dl>
-                    <QrCode class="license-qr" text={license.qr_text.clone()} label={i18n::QR_LABEL.get(lang)} />
+                    <QrCode class="license-qr" text={license.qr_text.clone()} label={i18n::QR_LABEL.get(lang)}
+                        download={(AttrValue::from(format!("license-{}.svg", license.number)), AttrValue::from(i18n::DOWNLOAD_SVG.get(lang)))} />
                 </div>
                 <table class="permit-table">
                     <caption>{ i18n::PERMITS_HEADING.get(lang) }</caption>
@@ -90,9 +91,6 @@ pub fn license_page(
             </article>
             <div class="no-print actions">
                 <button type="button" class="primary" onclick={print}>{ i18n::PRINT.get(lang) }</button>
-                <QrDownload text={license.qr_text.clone()} file={format!("license-{}.svg", license.number)}>
-                    { i18n::DOWNLOAD_SVG.get(lang) }
-                </QrDownload>
             </div>
             <section class="no-print panel" aria-labelledby="tracking-heading">
                 <h2 id="tracking-heading">{ i18n::TRACKING_HEADING.get(lang) }</h2>

@@ -20,6 +20,10 @@ pub struct Props {
     pub label: AttrValue,
     #[prop_or_default]
     pub class: Classes,
+    /// A link under the drawn code that downloads it as an SVG file: (file name, link text).
+    /// A `data:` URL, so it works offline; there is no link while there is no code.
+    #[prop_or_default]
+    pub download: Option<(AttrValue, AttrValue)>,
 }
 
 /// A QR code (error correction level Q, with its quiet zone) drawn as SVG by the signer crate,
@@ -36,11 +40,23 @@ pub fn QrCode(props: &Props) -> Html {
                 <p class="muted" role="status">{ both(QR_DRAWING) }</p>
             </div>
         },
-        Some(Drawn::Svg(svg)) => html! {
-            <div {class} role="img" aria-label={props.label.clone()}>
-                { Html::from_html_unchecked(AttrValue::from(svg)) }
-            </div>
-        },
+        Some(Drawn::Svg(svg)) => {
+            let download = props.download.as_ref().map(|(file, text)| {
+                let href = format!(
+                    "data:image/svg+xml;charset=utf-8,{}",
+                    js_sys::encode_uri_component(&svg)
+                );
+                html! { <a class="button no-print qr-download" {href} download={file.clone()}>{ text.clone() }</a> }
+            });
+            html! {
+                <div {class}>
+                    <div role="img" aria-label={props.label.clone()}>
+                        { Html::from_html_unchecked(AttrValue::from(svg)) }
+                    </div>
+                    { for download }
+                </div>
+            }
+        }
         Some(Drawn::TooLong) => {
             html! { <p class="error-message" role="alert">{ both(QR_TOO_LONG) }</p> }
         }
@@ -50,32 +66,6 @@ pub fn QrCode(props: &Props) -> Html {
                 <button type="button" onclick={retry.reform(|_| ())}>{ both(QR_RETRY) }</button>
             </div>
         },
-    }
-}
-
-#[derive(Properties, PartialEq)]
-pub struct DownloadProps {
-    /// The QR code's text.
-    pub text: AttrValue,
-    /// The downloaded file's name.
-    pub file: AttrValue,
-    /// The link's text.
-    pub children: Html,
-}
-
-/// A link that downloads the QR code of `text` as an SVG file: a `data:` URL, so it works
-/// offline. Shown once the QR code is drawn (the same SVG as the `QrCode` beside it).
-#[function_component]
-pub fn QrDownload(props: &DownloadProps) -> Html {
-    let (Some(Drawn::Svg(svg)), _) = use_drawn(&props.text) else {
-        return Html::default();
-    };
-    let href = format!(
-        "data:image/svg+xml;charset=utf-8,{}",
-        js_sys::encode_uri_component(&svg)
-    );
-    html! {
-        <a class="button" {href} download={props.file.clone()}>{ props.children.clone() }</a>
     }
 }
 
