@@ -319,7 +319,7 @@ fn initial_state() -> AppState {
     let path = current_path();
     let action = match (Page::from_path(&path), storage::current_draft()) {
         ((Page::Start, _), Some(draft)) => Action::Resume {
-            queued: storage::outbox().iter().any(|e| e.id == draft.id),
+            queued: storage::is_queued(&draft.id),
             draft: Box::new(draft),
         },
         _ => open(&path),
@@ -354,11 +354,10 @@ fn open(path: &str) -> Action {
     let (mut page, id) = Page::from_path(path);
     // An application waiting in the outbox opens read-only, whatever editing page the address
     // names (a bookmark, Back to a step): it can only be withdrawn there.
-    let queued = |id: &String| storage::outbox().iter().any(|e| e.id == *id);
     if matches!(
         page,
         Page::Industry | Page::Scope | Page::Form(_) | Page::Check
-    ) && id.as_ref().is_some_and(queued)
+    ) && id.as_deref().is_some_and(storage::is_queued)
     {
         page = Page::Sending;
     }

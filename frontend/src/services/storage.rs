@@ -427,6 +427,11 @@ pub fn outbox() -> Vec<OutboxEntry> {
     DEVICE.with_borrow(|device| device.outbox.clone())
 }
 
+/// Whether the application `id` waits in the outbox (without copying the outbox).
+pub fn is_queued(id: &str) -> bool {
+    DEVICE.with_borrow(|device| device.outbox.iter().any(|e| e.id == id))
+}
+
 /// The outbox as the device holds it now (other tabs may have added or sent entries), plus
 /// this tab's entries the device refused; the drafts are refreshed too.
 pub async fn load_outbox() -> Vec<OutboxEntry> {
