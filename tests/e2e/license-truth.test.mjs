@@ -84,6 +84,10 @@ for (const c of CASES) {
     assert.equal(rows[w.issuedBy], AUTHORITY[lang]);
     assert.ok(!JSON.stringify(rows).includes(issued.license.kid));
     assert.ok(!JSON.stringify(rows).includes('yiye-dev'));
+    // The footer's signing key names the authority too, not its short id.
+    const footerKey = page.locator('footer').getByRole('listitem').first();
+    await footerKey.waitFor();
+    assert.doesNotMatch(await footerKey.innerText(), /yiye-dev/);
     // Each permit's own term: the sign permit has none, the food permit runs to its own date.
     const table = page.getByRole('table', { name: t.permits });
     const row = (id) => table.getByRole('row', { name: new RegExp(`^${H.escape(catalog.permits.get(id).name[lang])}`) });

@@ -26,7 +26,15 @@ pub fn IssuerKey(props: &Props) -> Html {
         Some(Ok(keys)) => html! {
             <ul>
                 { for keys.iter().map(|key| html! {
-                    <li><code>{ &key.kid }</code>{ " · " }{ &key.issuer }</li>
+                    // The authority's name where the key set gives one, never just its id.
+                    <li><code>{ &key.kid }</code>{ " · " }{
+                        match props.lang {
+                            Lang::En => key.issuer_name_en.as_ref(),
+                            Lang::Zh => None,
+                        }
+                        .or(key.issuer_name.as_ref())
+                        .unwrap_or(&key.issuer)
+                    }</li>
                 }) }
             </ul>
         },
