@@ -10,8 +10,9 @@
 //! the data left, conditions nested deeper than [`MAX_DEPTH`] or trailing bytes are errors.
 
 use crate::model::{
-    Catalog, ChoiceOption, Condition, DateRule, Division, FieldDef, FieldKind, FormField, Industry,
-    IndustryPermit, Permit, Prefill, QuestionKind, RequiredIf, ScopeQuestion, Text,
+    Catalog, ChoiceOption, Condition, DateRule, Division, FieldDef, FieldKind, FormField, Grant,
+    GrantMode, Industry, IndustryPermit, Permit, Prefill, QuestionKind, RequiredIf, ScopeQuestion,
+    Text,
 };
 use std::collections::BTreeMap;
 
@@ -322,6 +323,17 @@ compact_struct!(Permit {
     validity_years,
     source,
     fields,
+    grant,
+});
+compact_struct!(Grant {
+    department,
+    mode,
+    review_allowed,
+    inspection,
+    time_limit_days,
+    commitment,
+    appeal,
+    source,
 });
 compact_struct!(ScopeQuestion {
     id,
@@ -360,6 +372,7 @@ compact_unit_enum!(FieldKind[
 compact_unit_enum!(Prefill[Registry, Profile, Scope, Industry, Derived, System]);
 compact_unit_enum!(DateRule[NotInPast, NotInFuture]);
 compact_unit_enum!(QuestionKind[YesNo, Number]);
+compact_unit_enum!(GrantMode[Commitment, Review]);
 
 impl Compact for Box<FieldDef> {
     fn write(&self, out: &mut Vec<u8>) {

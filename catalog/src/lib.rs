@@ -305,6 +305,7 @@ impl Catalog {
             if p.source.trim().is_empty() {
                 problems.push(format!("permit {} has no source note", p.id));
             }
+            check_grant(p, &mut problems);
             let mut in_form = BTreeSet::new();
             for field in &p.fields {
                 if !in_form.insert(field.id()) {
@@ -424,5 +425,40 @@ fn check_def(catalog: &Catalog, def: &FieldDef, problems: &mut Vec<String>) {
             def.id
         )),
         _ => {}
+    }
+}
+
+/// A permit's grant rules: a department, a commitment text exactly where the mode is
+/// commitment, a review option only there, a source note.
+fn check_grant(p: &Permit, problems: &mut Vec<String>) {
+    let g = &p.grant;
+    let department_ok = !g.department.is_empty()
+        && g.department
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b == b'-');
+    if !department_ok {
+        problems.push(format!(
+            "{}: grant.department must be a lower-case slug",
+            p.id
+        ));
+    }
+    let commitment = g.mode == GrantMode::Commitment;
+    if commitment != g.commitment.is_some() {
+        problems.push(format!(
+            "{}: a commitment text belongs exactly to the commitment mode",
+            p.id
+        ));
+    }
+    if g.review_allowed && !commitment {
+        problems.push(format!(
+            "{}: review_allowed only applies on commitment",
+            p.id
+        ));
+    }
+    if g.mode == GrantMode::Review && g.time_limit_days == 0 {
+        problems.push(format!("{}: a review needs a time limit", p.id));
+    }
+    if g.source.trim().is_empty() {
+        problems.push(format!("permit {} has no source note for its grant", p.id));
     }
 }

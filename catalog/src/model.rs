@@ -258,6 +258,44 @@ pub struct Permit {
     pub source: String,
     /// The fields of the permit's own form, in form order.
     pub fields: Vec<FormField>,
+    /// How the permit is granted: on commitment or after a department's review.
+    pub grant: Grant,
+}
+
+/// How a permit is granted under the 一业一证 rules (Pudong, 2021, arts. 6, 9): on the
+/// applicant's signed commitment (告知承诺) at once, or by the issuing department's review.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Grant {
+    /// The reviewing department's stable slug (a reviewer account belongs to one).
+    pub department: String,
+    pub mode: GrantMode,
+    /// On commitment: whether the applicant may ask for a review instead.
+    #[serde(default)]
+    pub review_allowed: bool,
+    /// Whether an on-site inspection is part of the decision (review) or of the check
+    /// after a commitment.
+    #[serde(default)]
+    pub inspection: bool,
+    /// The statutory time limit for a decision, in working days from acceptance.
+    pub time_limit_days: u16,
+    /// On commitment: the conditions the applicant commits to meet.
+    #[serde(default)]
+    pub commitment: Option<Text>,
+    /// Where a refusal may be appealed (行政复议 / 行政诉讼).
+    pub appeal: Text,
+    /// Where the mode and time limit come from (see `Permit::source`).
+    #[serde(default)]
+    pub source: String,
+}
+
+/// Whether a permit is granted on commitment or after review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GrantMode {
+    /// 告知承诺: granted on submission once the applicant accepts the commitment.
+    Commitment,
+    /// 一般审批: the department's reviewer decides.
+    Review,
 }
 
 /// Kind of a business-scope question.

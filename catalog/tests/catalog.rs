@@ -99,7 +99,8 @@ fn json_round_trips_and_is_small_enough_to_ship() {
         json.len() as f64 / 1024.0
     );
     assert!(
-        json.len() < 80 * 1024,
+        // Served by /api/catalog with every source note; the apps embed the compact form.
+        json.len() < 100 * 1024,
         "catalog JSON grew to {} bytes",
         json.len()
     );

@@ -29,10 +29,18 @@ pub struct ApplicationRequest {
     /// Field id → text as typed.
     #[serde(default)]
     pub values: catalog::FormValues,
+    /// Permits the catalog grants on commitment for which the applicant asked for a
+    /// department's review instead (only where `grant.review_allowed`). Every other
+    /// commitment permit is granted on the commitment the declaration accepts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub review_requested: Vec<String>,
 }
 
-/// Where an application stands. Today every accepted application is issued at once; the
-/// review workflow adds the states before that.
+/// How a permit is granted: on commitment or after review (the catalog's).
+pub use catalog::GrantMode;
+
+/// Where an application stands. An application whose permits are all granted on commitment
+/// is issued at once; otherwise it is under review until every department has answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ApplicationStatus {
@@ -42,8 +50,39 @@ pub enum ApplicationStatus {
     Issued,
     /// Issued, then revoked by the authority.
     Revoked,
+    /// A permit was refused: the applicant may drop it (and receive a license for the rest)
+    /// or withdraw.
     Rejected,
     Withdrawn,
+}
+
+/// Where one permit of an application stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PermitStatus {
+    /// Waiting for its department's decision.
+    UnderReview,
+    /// Its department asked for corrections (shown to the applicant once every department
+    /// still reviewing has answered: one request, everything at once).
+    CorrectionRequested,
+    Approved,
+    /// Granted on the applicant's commitment when the application was accepted.
+    GrantedOnCommitment,
+    Rejected,
+    /// Refused, and given up by the applicant to receive a license for the rest.
+    Dropped,
+    /// The application was withdrawn before a decision.
+    Withdrawn,
+}
+
+impl PermitStatus {
+    /// Whether the department has nothing left to decide.
+    pub fn is_decided(self) -> bool {
+        !matches!(
+            self,
+            PermitStatus::UnderReview | PermitStatus::CorrectionRequested
+        )
+    }
 }
 
 /// One permit of an issued license, as the applicant's license page shows it.
@@ -146,15 +185,98 @@ pub struct TrackingStatus {
     /// Each permit the application combines, with its department and where it stands.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub permits: Vec<TrackedPermit>,
+    /// The revision under consideration: 1 as first sent, one more for each correction.
+    #[serde(default = "first_revision")]
+    pub revision: u32,
+    /// What happened to the application, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub timeline: Vec<TimelineEntry>,
 }
 
-/// One permit of a tracked application: the catalog names it and its department (the apps
-/// have the catalog; the answer stays small).
+fn first_revision() -> u32 {
+    1
+}
+
+/// One permit of a tracked application.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrackedPermit {
     /// Catalog permit id.
     pub id: String,
-    pub status: ApplicationStatus,
+    /// The reviewing department's name.
+    pub department: Text,
+    pub mode: GrantMode,
+    pub status: PermitStatus,
+    /// The statutory deadline of the decision (`YYYY-MM-DD`, the authority's calendar), while
+    /// the department is reviewing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<String>,
+    /// Corrections asked for, by field id: shown once every department still reviewing has
+    /// answered.
+    #[serde(default, skip_serializing_if = "FieldMap::is_empty")]
+    pub messages: FieldIssues,
+    /// Conditions attached to an approval.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conditions: Option<Text>,
+    /// Why the permit was refused, and where to appeal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rejection: Option<Rejection>,
+}
+
+/// A refusal: the legal reason and the appeal route.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rejection {
+    pub reason: Text,
+    pub appeal: Text,
+}
+
+/// What happened to an application, as the applicant and the office see it. Staff names are
+/// not in it (the audit log has them).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    /// Unix seconds.
+    pub at: i64,
+    pub event: TimelineEvent,
+    /// The permit concerned, if one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permit: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimelineEvent {
+    Received,
+    /// Complete and valid: accepted by the bureau; the time limits run from here.
+    Accepted,
+    GrantedOnCommitment,
+    /// Every department still reviewing has answered and at least one asked for corrections.
+    CorrectionRequested,
+    /// A corrected revision arrived.
+    RevisionReceived,
+    InspectionRecorded,
+    Approved,
+    Rejected,
+    PermitDropped,
+    Withdrawn,
+    Issued,
+    Revoked,
+}
+
+/// `POST /api/applications/{id}/decision`: the applicant's answer to a refusal. Carries the
+/// current revision of the application as proof that the sender holds it (the id alone is
+/// printed on the tracking QR).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApplicantDecision {
+    pub application: ApplicationRequest,
+    pub decision: ApplicantChoice,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "choice")]
+pub enum ApplicantChoice {
+    /// Give up a refused permit and receive a license for the rest.
+    Drop { permit: String },
+    /// Withdraw the whole application.
+    Withdraw,
 }
 
 /// Every error answer: `{"error": code, "message": text, "fields": {...}}`.
@@ -193,6 +315,181 @@ pub struct EnrolRequest {
 pub struct HandOverRequest {
     /// The QR texts: one `YYH1:` text, or every `YYHP:i/n:` part in any order.
     pub qr_texts: Vec<String>,
+}
+
+// ---- The back office (`/api/office/*`, staff signed in with a session cookie) ----
+
+/// A member of staff's role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// The approval bureau's clerk: sees every application, accepts at the counter.
+    Clerk,
+    /// Decides the permits of one department.
+    Reviewer,
+    /// Oversees every department: queues, decisions, the audit log.
+    Supervisor,
+    /// Manages accounts; sees everything.
+    Admin,
+}
+
+/// `POST /api/office/login`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+/// `GET /api/office/me` and the answer to a login: who is signed in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffMember {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    /// A reviewer's department (catalog `grant.department`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+}
+
+/// Which queue a task is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Urgency {
+    Overdue,
+    /// Due within 2 working days.
+    DueSoon,
+    New,
+}
+
+/// `GET /api/office/tasks[?department=SLUG]`: permits waiting for a department's decision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskList {
+    /// The authority's today (`YYYY-MM-DD`), from the server's clock.
+    pub today: String,
+    pub tasks: Vec<Task>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Task {
+    pub application_id: String,
+    pub permit: String,
+    pub department: String,
+    pub industry: String,
+    pub business_name: String,
+    pub received_at: i64,
+    pub revision: u32,
+    pub status: PermitStatus,
+    pub due: String,
+    pub urgency: Urgency,
+}
+
+/// `GET /api/office/applications/{id}`: an application as a reviewer sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OfficeApplication {
+    pub application_id: String,
+    pub industry: String,
+    pub business_name: String,
+    pub status: ApplicationStatus,
+    pub revision: u32,
+    pub received_at: i64,
+    pub permits: Vec<OfficePermit>,
+    /// The values that concern the permits the viewer may decide (every value for a clerk,
+    /// supervisor or admin), in form order.
+    pub fields: Vec<OfficeField>,
+    pub timeline: Vec<TimelineEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OfficePermit {
+    pub id: String,
+    pub name: Text,
+    /// The department's slug, and its name.
+    pub department_id: String,
+    pub department: Text,
+    pub mode: GrantMode,
+    pub status: PermitStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<String>,
+    pub inspection_required: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inspections: Vec<Inspection>,
+    /// Corrections this department asked for (also before they are sent).
+    #[serde(default, skip_serializing_if = "FieldMap::is_empty")]
+    pub corrections: FieldIssues,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conditions: Option<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rejection: Option<Rejection>,
+    /// The catalog's appeal route, offered when refusing.
+    pub appeal: Text,
+    /// Whether the viewer may decide this permit.
+    pub may_decide: bool,
+}
+
+/// One value of an application, for review.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OfficeField {
+    pub id: String,
+    pub label: Text,
+    pub value: String,
+    /// Pre-filled from the registry and unchanged: the registry confirms it.
+    pub registry_confirmed: bool,
+    /// The permits whose forms ask it.
+    pub used_by: Vec<String>,
+}
+
+/// `POST /api/office/applications/{id}/permits/{permit}/decision`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "decision")]
+pub enum Decision {
+    Approve {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        conditions: Option<Text>,
+    },
+    /// Per field, a message in plain language in both languages.
+    RequestCorrection { messages: FieldIssues },
+    Reject {
+        reason: Text,
+        /// The catalog's route when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        appeal: Option<Text>,
+    },
+}
+
+/// `POST /api/office/applications/{id}/permits/{permit}/inspections`: an on-site inspection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Inspection {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    pub inspector: String,
+    pub result: InspectionResult,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InspectionResult {
+    Passed,
+    Failed,
+}
+
+/// `GET /api/office/audit[?application=ID]`: one staff action (append-only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub at: i64,
+    /// The username, or `admin-token` for a machine call, or what was typed for a failed
+    /// login.
+    pub actor: String,
+    /// e.g. `login`, `login_failed`, `decision.approve`, `access_denied`.
+    pub action: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permit: Option<String>,
+    /// What else matters (never a password).
+    #[serde(default)]
+    pub detail: String,
 }
 
 #[cfg(test)]

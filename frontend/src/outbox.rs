@@ -56,6 +56,7 @@ impl OutboxEntry {
             industry: self.industry.clone(),
             scope: self.scope.clone(),
             values: self.values.clone(),
+            review_requested: Vec::new(),
         })
     }
 

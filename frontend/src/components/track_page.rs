@@ -1,5 +1,5 @@
 use catalog::Catalog;
-use contract::{ApplicationStatus, TrackingStatus};
+use contract::{ApplicationStatus, PermitStatus, TrackingStatus};
 use yew::prelude::*;
 
 use crate::components::summary_row::summary_row;
@@ -28,6 +28,16 @@ fn status_text(status: ApplicationStatus) -> i18n::Text {
         ApplicationStatus::Revoked => i18n::STATUS_REVOKED,
         ApplicationStatus::Rejected => i18n::STATUS_REJECTED,
         ApplicationStatus::Withdrawn => i18n::STATUS_WITHDRAWN,
+    }
+}
+
+fn permit_status_text(status: PermitStatus) -> i18n::Text {
+    match status {
+        PermitStatus::UnderReview => i18n::STATUS_UNDER_REVIEW,
+        PermitStatus::CorrectionRequested => i18n::STATUS_CORRECTION_REQUESTED,
+        PermitStatus::Approved | PermitStatus::GrantedOnCommitment => i18n::STATUS_ISSUED,
+        PermitStatus::Rejected | PermitStatus::Dropped => i18n::STATUS_REJECTED,
+        PermitStatus::Withdrawn => i18n::STATUS_WITHDRAWN,
     }
 }
 
@@ -72,7 +82,7 @@ pub fn TrackingStatusView(props: &Props) -> Html {
                 let (name, department) = catalog
                     .permit(&p.id)
                     .map_or((p.id.as_str(), ""), |c| (c.name.get(lang), c.department.get(lang)));
-                html! { <li>{ format!("{name} — {department} · {}", status_text(p.status).get(lang)) }</li> }
+                html! { <li>{ format!("{name} — {department} · {}", permit_status_text(p.status).get(lang)) }</li> }
             });
             html! {
                 <>

@@ -133,6 +133,11 @@ impl CatalogView {
     }
 
     /// The catalog as served to browsers, serialised once.
+    /// The built-in catalog itself.
+    pub fn data(&self) -> &'static Catalog {
+        self.catalog
+    }
+
     pub fn json(&self) -> Arc<str> {
         self.json.clone()
     }

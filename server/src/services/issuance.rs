@@ -2,8 +2,9 @@
 //! license; tracking; one department's view; revocation; device enrolment; registry look-up.
 
 use contract::{
-    ApplicationRequest, ApplicationStatus, EnrolRequest, FieldIssue, HandOverRequest, IssuedPermit,
-    License, RevokeRequest, TrackedPermit, TrackingStatus,
+    ApplicationRequest, ApplicationStatus, EnrolRequest, FieldIssue, GrantMode, HandOverRequest,
+    IssuedPermit, License, PermitStatus, RevokeRequest, TimelineEntry, TimelineEvent,
+    TrackedPermit, TrackingStatus,
 };
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -196,6 +197,7 @@ impl Services {
         let status = status_of(&found);
         let license: License = serde_json::from_str(&found.license)
             .map_err(|e| ServiceError::internal("stored license", e))?;
+        let revoked_at = found.revoked.as_ref().map(|r| r.revoked_at);
         // Only what the license itself shows publicly: no ID numbers, phones or names of
         // people.
         Ok(TrackingStatus {
@@ -204,15 +206,46 @@ impl Services {
             industry: Some(found.industry),
             received_at: Some(found.received_at),
             license_number: Some(found.license_number),
-            revoked_at: found.revoked.as_ref().map(|r| r.revoked_at),
+            revoked_at,
             revocation_reason: found.revoked.map(|r| r.reason),
             business_name: Some(license.claims.business_name),
             issued_at: Some(license.issued_at),
             permits: license
                 .permits
                 .into_iter()
-                .map(|p| TrackedPermit { id: p.id, status })
+                .filter_map(|p| {
+                    // Issued at once: commitment permits on the commitment, the others
+                    // decided before (a license outliving its catalog entry is left out).
+                    let grant = &self.catalog().data().permit(&p.id)?.grant;
+                    Some(TrackedPermit {
+                        id: p.id,
+                        department: p.department,
+                        mode: grant.mode,
+                        status: match grant.mode {
+                            GrantMode::Commitment => PermitStatus::GrantedOnCommitment,
+                            GrantMode::Review => PermitStatus::Approved,
+                        },
+                        due: None,
+                        messages: Default::default(),
+                        conditions: None,
+                        rejection: None,
+                    })
+                })
                 .collect(),
+            revision: 1,
+            timeline: [
+                (found.received_at, TimelineEvent::Received),
+                (found.received_at, TimelineEvent::Accepted),
+                (license.issued_at, TimelineEvent::Issued),
+            ]
+            .into_iter()
+            .chain(revoked_at.map(|at| (at, TimelineEvent::Revoked)))
+            .map(|(at, event)| TimelineEntry {
+                at,
+                event,
+                permit: None,
+            })
+            .collect(),
         })
     }
 
