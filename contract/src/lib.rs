@@ -162,6 +162,17 @@ pub struct IssuedAnswer {
     pub license: License,
 }
 
+/// `POST /api/applications` → 202: received and accepted, waiting for at least one
+/// department (or for the applicant's correction or decision). The applicant's app learns of
+/// the outcome by `GET /api/applications/{id}`; once `issued`, the same request sent again
+/// answers 200 with the license.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceivedAnswer {
+    pub application_id: String,
+    pub status: ApplicationStatus,
+    pub revision: u32,
+}
+
 /// `GET /api/applications/{id}`: where an application stands, without personal data.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrackingStatus {
