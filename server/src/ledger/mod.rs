@@ -158,6 +158,14 @@ pub trait Ledger: Send + Sync {
     fn device_entries(&self) -> LedgerFuture<'_, Vec<String>>;
     /// Every (application id, license number) pair: for tests and audits.
     fn licenses(&self) -> LedgerFuture<'_, Vec<(String, String)>>;
+    /// Appends one staff action to the audit log. The log is append-only: nothing in the
+    /// code updates or deletes its rows.
+    fn append_audit(&self, entry: contract::AuditEntry) -> LedgerFuture<'_, ()>;
+    /// The audit log, oldest first: every entry, or those about one application.
+    fn audit_entries(
+        &self,
+        application: Option<String>,
+    ) -> LedgerFuture<'_, Vec<contract::AuditEntry>>;
 }
 
 /// Where the ledger lives: `sqlite:PATH` or `postgres://…` (`--database`, `YIYE_DATABASE_URL`).

@@ -547,6 +547,60 @@ impl Ledger for PostgresLedger {
         })
     }
 
+    fn append_audit(&self, entry: contract::AuditEntry) -> LedgerFuture<'_, ()> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            let insert = client
+                .prepare_cached(
+                    "INSERT INTO audit_log (at, actor, action, application_id, permit, detail)
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .await?;
+            client
+                .execute(
+                    &insert,
+                    &[
+                        &entry.at,
+                        &entry.actor,
+                        &entry.action,
+                        &entry.application_id,
+                        &entry.permit,
+                        &entry.detail,
+                    ],
+                )
+                .await?;
+            Ok(())
+        })
+    }
+
+    fn audit_entries(
+        &self,
+        application: Option<String>,
+    ) -> LedgerFuture<'_, Vec<contract::AuditEntry>> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            let select = client
+                .prepare_cached(
+                    "SELECT at, actor, action, application_id, permit, detail FROM audit_log
+                     WHERE $1::TEXT IS NULL OR application_id = $1 ORDER BY seq",
+                )
+                .await?;
+            Ok(client
+                .query(&select, &[&application])
+                .await?
+                .iter()
+                .map(|r| contract::AuditEntry {
+                    at: r.get(0),
+                    actor: r.get(1),
+                    action: r.get(2),
+                    application_id: r.get(3),
+                    permit: r.get(4),
+                    detail: r.get(5),
+                })
+                .collect())
+        })
+    }
+
     fn device_entries(&self) -> LedgerFuture<'_, Vec<String>> {
         Box::pin(async move {
             let client = self.client().await?;

@@ -84,6 +84,23 @@ CREATE TABLE ledger_meta (
 );
 INSERT INTO ledger_meta (id, created_at) VALUES (1, CAST(strftime('%s', 'now') AS INTEGER));
 "#,
+    r#"
+-- Every staff action: who, when, what, on which application. Append-only.
+CREATE TABLE audit_log (
+    seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+    at             INTEGER NOT NULL,
+    actor          TEXT NOT NULL,
+    action         TEXT NOT NULL,
+    application_id TEXT,
+    permit         TEXT,
+    detail         TEXT NOT NULL
+);
+CREATE INDEX audit_log_application ON audit_log (application_id, seq);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+"#,
 ];
 
 impl From<rusqlite::Error> for LedgerError {
@@ -265,6 +282,49 @@ impl Ledger for SqliteLedger {
                 params![kid, device_id, entry, at],
             )
             .map(|_| ())
+        }))
+    }
+
+    fn append_audit(&self, entry: contract::AuditEntry) -> LedgerFuture<'_, ()> {
+        // Rare and small: through a read connection (WAL, busy timeout), not the batching
+        // issuance writer.
+        Box::pin(self.read(move |c| {
+            c.execute(
+                "INSERT INTO audit_log (at, actor, action, application_id, permit, detail)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    entry.at,
+                    entry.actor,
+                    entry.action,
+                    entry.application_id,
+                    entry.permit,
+                    entry.detail
+                ],
+            )
+            .map(|_| ())
+        }))
+    }
+
+    fn audit_entries(
+        &self,
+        application: Option<String>,
+    ) -> LedgerFuture<'_, Vec<contract::AuditEntry>> {
+        Box::pin(self.read(move |c| {
+            let mut stmt = c.prepare(
+                "SELECT at, actor, action, application_id, permit, detail FROM audit_log
+                 WHERE ?1 IS NULL OR application_id = ?1 ORDER BY seq",
+            )?;
+            stmt.query_map([application], |r| {
+                Ok(contract::AuditEntry {
+                    at: r.get(0)?,
+                    actor: r.get(1)?,
+                    action: r.get(2)?,
+                    application_id: r.get(3)?,
+                    permit: r.get(4)?,
+                    detail: r.get(5)?,
+                })
+            })?
+            .collect()
         }))
     }
 

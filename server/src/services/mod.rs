@@ -4,6 +4,7 @@
 pub mod catalog;
 pub mod issuance;
 pub mod keys;
+pub mod staff;
 
 use std::sync::Arc;
 
