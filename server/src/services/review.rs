@@ -454,7 +454,9 @@ impl Services {
             case.log(now, TimelineEvent::RevisionReceived, None);
             case.settle(now);
             let expected = case.stored.version;
-            if self.ledger().update_case(case.write()?, expected).await? {
+            let written = case.write()?;
+            if self.ledger().update_case(written.clone(), expected).await? {
+                case.stored = written;
                 tracing::info!(application = %case.stored.id, revision = case.stored.revision, "revision received");
                 self.notify_if_changed(&case, ApplicationStatus::CorrectionRequested);
                 if case.status == ApplicationStatus::Issued {
@@ -521,8 +523,9 @@ impl Services {
             let before = case.status;
             let expected = case.stored.version;
             change(&mut case, self.now())?;
-            if self.ledger().update_case(case.write()?, expected).await? {
-                case.stored.version += 1;
+            let written = case.write()?;
+            if self.ledger().update_case(written.clone(), expected).await? {
+                case.stored = written;
                 return Ok((case, before));
             }
         }
