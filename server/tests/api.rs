@@ -221,6 +221,7 @@ on_both!(
     corrections_go_back_all_at_once_and_the_license_follows_the_last_approval,
     a_refused_permit_is_dropped_or_the_application_withdrawn,
     decisions_on_two_instances_at_once_are_both_kept,
+    a_review_asked_for_instead_of_the_commitment_waits_for_its_department,
 );
 
 async fn send(app: &Router, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Value) {
@@ -1541,4 +1542,42 @@ async fn decisions_on_two_instances_at_once_are_both_kept(backend: Backend) {
             .count();
         assert_eq!(inspected, 1, "{tracked}");
     }
+}
+
+/// The applicant may ask for a department's review instead of a commitment where the catalog
+/// allows it: the application then waits (202) like any reviewed one.
+async fn a_review_asked_for_instead_of_the_commitment_waits_for_its_department(backend: Backend) {
+    let Some(ledger) = TestLedger::new("api-asked", backend).await else {
+        return;
+    };
+    let app = app(ledger.state(Some(ADMIN_TOKEN)).await);
+    // Not a permit of this application (no food sold), or one granted on commitment only.
+    for (id, asked) in [
+        ("ask-1", "food_business"),
+        ("ask-2", "medical_device_class2"),
+    ] {
+        let mut sent = application(id, 1);
+        sent["review_requested"] = json!([asked]);
+        let (status, _, err) = send(&app, post("/api/applications", &sent)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{asked}: {err}");
+        assert_eq!(err["error"], "review_not_allowed");
+    }
+    let mut sent = application("ask-3", 1);
+    sent["review_requested"] = json!(["liquor_retail"]);
+    let (status, _, answer) = send(&app, post("/api/applications", &sent)).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{answer}");
+    let (_, _, tracked) = send(&app, get("/api/applications/ask-3")).await;
+    let liquor = permit(&tracked, "liquor_retail");
+    assert_eq!(liquor["mode"], "review");
+    assert_eq!(liquor["status"], "under_review");
+    assert_eq!(
+        permit(&tracked, "tobacco_retail")["status"],
+        "granted_on_commitment"
+    );
+    // The same values without the request are other content: not this application.
+    let (status, _, _) = send(&app, post("/api/applications", &application("ask-3", 1))).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, answer) = issue(&app, &sent).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert!(answer["license"]["number"].is_string());
 }

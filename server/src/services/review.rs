@@ -417,6 +417,8 @@ impl Services {
             {
                 return Err(ServiceError::IdConflict);
             }
+            // Its reviews asked for instead of commitments are checked as on first receipt.
+            self.needs_review(&req, &prepared)?;
             let now = self.now();
             let accepted = Date::parse(&case.state.accepted_on)
                 .ok_or_else(|| ServiceError::internal("case", "acceptance day"))?;
