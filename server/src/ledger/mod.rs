@@ -313,3 +313,34 @@ impl Database {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::LoginLock;
+
+    #[test]
+    fn the_login_lock_doubles_from_the_third_failure_up_to_fifteen_minutes() {
+        let lock = LoginLock {
+            at: 1000,
+            from: 3,
+            max_seconds: 900,
+        };
+        let seconds: Vec<Option<i64>> = [1, 2, 3, 4, 10, 11, 64, 65, i64::MAX]
+            .map(|n| lock.until(n).map(|until| until - 1000))
+            .to_vec();
+        assert_eq!(
+            seconds,
+            [
+                None,
+                None,
+                Some(4),
+                Some(8),
+                Some(512),
+                Some(900),
+                Some(900),
+                Some(900),
+                Some(900)
+            ]
+        );
+    }
+}
