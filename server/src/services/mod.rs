@@ -41,16 +41,25 @@ pub enum ServiceError {
     /// already decided (`not_pending`), an approval before the inspection it needs.
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
-    /// The signed-in member (or the machine) may not do this (403); written to the audit
-    /// log as `access_denied` by the service that refuses.
-    #[error("{0}")]
-    Forbidden(&'static str),
     /// A hand-over signed by a device nobody enrolled (403).
     #[error("the hand-over was signed by a device that is not enrolled")]
     DeviceNotEnrolled,
     /// No license numbers left for a division this year (503).
     #[error("no license numbers left for this division this year")]
     NumbersExhausted,
+    /// Not signed in, or wrong credentials (401).
+    #[error("{message}")]
+    Unauthorized {
+        code: &'static str,
+        message: &'static str,
+    },
+    /// Signed in, but not allowed (403); the service that refuses writes `access_denied` to
+    /// the audit log.
+    #[error("{message}")]
+    Forbidden { code: &'static str, message: String },
+    /// Too many failed logins: the next attempt is taken after this many seconds (429).
+    #[error("too many failed logins; try again in {retry_after} s")]
+    TooManyAttempts { retry_after: i64 },
     /// Ours, not the client's: logged, never shown.
     #[error("{context}: {detail}")]
     Internal {
@@ -93,6 +102,14 @@ impl ServiceError {
         self
     }
 
+    /// A login refused: the same for an unknown user and a wrong password.
+    pub fn invalid_credentials() -> Self {
+        ServiceError::Unauthorized {
+            code: "invalid_credentials",
+            message: "the username or the password is wrong",
+        }
+    }
+
     pub fn internal(context: &'static str, detail: impl std::fmt::Display) -> Self {
         ServiceError::Internal {
             context,
@@ -132,6 +149,11 @@ impl Services {
 
     pub fn ledger(&self) -> &dyn Ledger {
         self.0.ledger.as_ref()
+    }
+
+    /// The ledger itself, for what outlives a call (the staff account commands).
+    pub fn shared_ledger(&self) -> Arc<dyn Ledger> {
+        self.0.ledger.clone()
     }
 
     pub fn catalog(&self) -> &catalog::CatalogView {

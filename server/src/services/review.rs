@@ -597,7 +597,7 @@ impl Services {
         }
     }
 
-    async fn audit(
+    async fn audit_action(
         &self,
         actor: &str,
         action: &str,
@@ -627,7 +627,7 @@ impl Services {
         what: &str,
     ) -> ServiceError {
         if let Err(e) = self
-            .audit(
+            .audit_action(
                 &actor.username,
                 "access_denied",
                 application,
@@ -638,7 +638,12 @@ impl Services {
         {
             tracing::error!(error = %e, "could not write a refusal to the audit log");
         }
-        ServiceError::Forbidden("this is not yours to see or decide")
+        ServiceError::Forbidden {
+            code: "forbidden",
+            message:
+                "this is not yours to see or decide (another department's, or not your role's)"
+                    .into(),
+        }
     }
 
     /// A department's decision on one of its permits.
@@ -740,7 +745,7 @@ impl Services {
                 Ok(())
             })
             .await?;
-        self.audit(&actor.username, action, Some(&id), Some(&permit), detail)
+        self.audit_action(&actor.username, action, Some(&id), Some(&permit), detail)
             .await?;
         self.notify_if_changed(&case, before);
         if case.status == ApplicationStatus::Issued {
@@ -876,7 +881,7 @@ impl Services {
                 Ok(())
             })
             .await?;
-        self.audit(
+        self.audit_action(
             &actor.username,
             "inspection",
             Some(&id),
@@ -947,7 +952,7 @@ impl Services {
                 Ok(())
             })
             .await?;
-        self.audit(
+        self.audit_action(
             "applicant",
             action,
             Some(&id),
@@ -1044,7 +1049,7 @@ impl Services {
             return Err(self.deny(actor, Some(&id), None, "application").await);
         }
         // Reading an application's personal data is an action the log keeps.
-        self.audit(
+        self.audit_action(
             &actor.username,
             "application.view",
             Some(&id),
@@ -1238,6 +1243,7 @@ mod tests {
             issuer: "yiye-test".into(),
             authority_name: Text::new("测试局", "Test Bureau"),
             clock: Clock::Fixed(now),
+            secure_cookies: false,
         })
         .await
         .unwrap();
@@ -1316,7 +1322,7 @@ mod tests {
 
     fn forbidden<T: std::fmt::Debug>(r: Result<T, ServiceError>) {
         assert!(
-            matches!(r, Err(ServiceError::Forbidden(_))),
+            matches!(r, Err(ServiceError::Forbidden { .. })),
             "not refused: {r:?}"
         );
     }
