@@ -169,19 +169,36 @@ const CASE_COLUMNS: &str =
                                    status, state, version FROM review_cases";
 
 fn case_row(r: &tokio_postgres::Row) -> StoredCase {
+    case_at(r, 0)
+}
+
+/// A case from the row's columns `at..at + 10`, in [`CASE_COLUMNS`]' order.
+fn case_at(r: &tokio_postgres::Row, at: usize) -> StoredCase {
     StoredCase {
-        id: r.get(0),
-        content_hash: r.get(1),
-        industry: r.get(2),
-        body: r.get(3),
-        request: r.get(4),
-        received_at: r.get(5),
-        revision: r.get(6),
-        status: r.get(7),
-        state: r.get(8),
-        version: r.get(9),
+        id: r.get(at),
+        content_hash: r.get(at + 1),
+        industry: r.get(at + 2),
+        body: r.get(at + 3),
+        request: r.get(at + 4),
+        received_at: r.get(at + 5),
+        revision: r.get(at + 6),
+        status: r.get(at + 7),
+        state: r.get(at + 8),
+        version: r.get(at + 9),
     }
 }
+
+/// An id's license (columns 0–7, as [`APPLICATION_COLUMNS`]) or else its review case
+/// (columns 8–17), in one row whatever the ledger holds.
+const FIND: &str = "SELECT a.id, a.content_hash, a.industry, a.received_at, l.number, l.license,
+            r.reason, r.revoked_at,
+            c.id, c.content_hash, c.industry, c.body, c.request, c.received_at, c.revision,
+            c.status, c.state, c.version
+     FROM (SELECT $1::TEXT AS id) k
+     LEFT JOIN applications a ON a.id = k.id
+     LEFT JOIN licenses l ON l.application_id = a.id
+     LEFT JOIN revocations r ON r.license_number = l.number
+     LEFT JOIN review_cases c ON c.id = k.id AND l.number IS NULL";
 
 fn stored(row: &tokio_postgres::Row) -> StoredApplication {
     let reason: Option<String> = row.get(6);
@@ -614,21 +631,20 @@ impl Ledger for PostgresLedger {
         })
     }
 
+    /// One round trip: intake's hot path asks this for every new application.
     fn find(&self, id: String) -> LedgerFuture<'_, Found> {
         Box::pin(async move {
             let client = self.client().await?;
-            let select = client
-                .prepare_cached(&format!("{APPLICATION_COLUMNS} WHERE a.id = $1"))
-                .await?;
-            if let Some(row) = client.query_opt(&select, &[&id]).await? {
-                return Ok(Found::Issued(Box::new(stored(&row))));
-            }
-            let select = client
-                .prepare_cached(&format!("{CASE_COLUMNS} WHERE id = $1"))
-                .await?;
-            Ok(match client.query_opt(&select, &[&id]).await? {
-                Some(row) => Found::Case(Box::new(case_row(&row))),
-                None => Found::Nothing,
+            let select = client.prepare_cached(FIND).await?;
+            let row = client.query_one(&select, &[&id]).await?;
+            let number: Option<String> = row.get(4);
+            let case: Option<String> = row.get(8);
+            Ok(if number.is_some() {
+                Found::Issued(Box::new(stored(&row)))
+            } else if case.is_some() {
+                Found::Case(Box::new(case_at(&row, 8)))
+            } else {
+                Found::Nothing
             })
         })
     }
