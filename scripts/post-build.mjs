@@ -90,14 +90,17 @@ function refreshIntegrity() {
 // binaryen's wasm-opt from npm (scripts/lib.sh installs it), the one Trunk runs too.
 const WASM_OPT = join(import.meta.dirname, '..', 'node_modules', '.bin', 'wasm-opt');
 
-// Each app's main bundle (`<name>-<hash>_bg.wasm` beside the ES-module glue `<name>-<hash>.js`);
-// the workers' glue has another form and keeps its names. The glue is read as wasm-bindgen
-// 0.2.130 writes it, and every assumption is checked: a glue of another form fails the build
-// rather than a page at run time.
+// Each app's main bundle: the wasm index.html preloads (`<name>-<hash>_bg.wasm`, Trunk's hash
+// in hex without leading zeros) beside its ES-module glue `<name>-<hash>.js`; the workers' glue
+// has another form and keeps its names. The glue is read as wasm-bindgen 0.2.130 writes it,
+// and every assumption is checked: a glue of another form fails the build rather than a page
+// at run time, and so does an index.html that preloads no wasm.
 function minifyWasmNames() {
-  for (const name of readdirSync(staging)) {
-    const stem = name.match(/^(.+-[0-9a-f]{16})_bg\.wasm$/)?.[1];
-    if (!stem || !existsSync(join(staging, `${stem}.js`))) continue;
+  const html = readFileSync(join(staging, 'index.html'), 'utf8');
+  const bundles = [...html.matchAll(/\bhref="?[^"\s>]*\/([^"\s>/]+-[0-9a-f]+)_bg\.wasm\b/g)].map((m) => m[1]);
+  if (bundles.length === 0) throw new Error('index.html preloads no wasm: did Trunk change its output?');
+  for (const stem of bundles) {
+    const name = `${stem}_bg.wasm`;
     const wasmPath = join(staging, name);
     const jsPath = join(staging, `${stem}.js`);
     const minified = `${wasmPath}.min`;
@@ -115,7 +118,7 @@ function minifyWasmNames() {
     let js = readFileSync(jsPath, 'utf8');
     // The glue's own imports are the members of its `import0` object, one per line; other
     // modules (JS snippets) are namespaces whose members keep their names.
-    const own = `./${stem.replace(/-[0-9a-f]{16}$/, '')}_bg.js`;
+    const own = `./${stem.replace(/-[0-9a-f]+$/, '')}_bg.js`;
     const namespaces = new Map([...js.matchAll(/^\s+"([^"]+)": (import\d+),$/gm)].map((m) => [m[1], m[2]]));
     const foreign = [];
     for (const [from, old, short] of imports) {
