@@ -135,11 +135,23 @@ async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
 /// it is read, which put Ed25519 field arithmetic into this wasm.
 #[derive(Deserialize)]
 struct KeyEntries {
-    keys: Vec<signer::PublicKeyEntry>,
+    keys: Vec<IssuerKey>,
+}
+
+/// What the footer shows of a `signer::PublicKeyEntry`: the other members (the key itself,
+/// its validity) are skipped unread, and their parsing is not in the wasm.
+#[derive(Deserialize)]
+pub struct IssuerKey {
+    pub kid: String,
+    pub issuer: String,
+    #[serde(default)]
+    pub issuer_name: Option<String>,
+    #[serde(default)]
+    pub issuer_name_en: Option<String>,
 }
 
 /// The issuing authority's public keys, current and retired (`GET /api/keys`).
-pub async fn fetch_issuer_keys() -> Result<Vec<signer::PublicKeyEntry>, ApiError> {
+pub async fn fetch_issuer_keys() -> Result<Vec<IssuerKey>, ApiError> {
     Ok(get_json::<KeyEntries>("/api/keys").await?.keys)
 }
 
