@@ -104,8 +104,9 @@ function minifyWasmNames() {
     const wasmPath = join(staging, name);
     const jsPath = join(staging, `${stem}.js`);
     const minified = `${wasmPath}.min`;
-    const map = execFileSync(WASM_OPT, [wasmPath, '--minify-imports-and-exports-and-modules', '-o', minified],
-      { encoding: 'utf8' });
+    // The producers and target-features sections go too: browsers read neither (0.25 KB).
+    const map = execFileSync(WASM_OPT, [wasmPath, '--minify-imports-and-exports-and-modules',
+      '--strip-producers', '--strip-target-features', '-o', minified], { encoding: 'utf8' });
     // The map is JSON-like (binaryen leaves trailing commas): its pairs and triples, by line.
     const imports = [...map.matchAll(/^\s*\["([^"]+)", "([^"]+)", "([^"]+)"\]/gm)].map((m) => m.slice(1));
     const exports = [...map.matchAll(/^\s*\["([^"]+)", "([^"]+)"\]/gm)].map((m) => m.slice(1));
