@@ -7,11 +7,16 @@
 //  3. minifies the JavaScript (wasm-bindgen's glue and snippets; Trunk minifies only HTML and
 //     CSS) with esbuild, keeping top-level names, and renews the integrity hashes index.html
 //     holds for the changed files: a quarter of the app's non-wasm download;
-//  4. writes brotli and gzip copies of every text and wasm asset, which the server sends to
+//  4. gives the wasm's imports and exports one- or two-letter names (binaryen's
+//     --minify-imports-and-exports-and-modules) and renames them to match in the glue:
+//     wasm-bindgen's names carry 16-hex-digit hashes, which neither gzip nor brotli can
+//     shrink, in both the wasm and the JavaScript (6.7 KB gzip of the applicant's first load);
+//  5. writes brotli and gzip copies of every text and wasm asset, which the server sends to
 //     browsers that accept them (phones on weak links download a third of the bytes).
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { transformSync } from 'esbuild';
 
@@ -82,6 +87,67 @@ function refreshIntegrity() {
   writeFileSync(indexPath, html);
 }
 
+// binaryen's wasm-opt from npm (scripts/lib.sh installs it), the one Trunk runs too.
+const WASM_OPT = join(import.meta.dirname, '..', 'node_modules', '.bin', 'wasm-opt');
+
+// Each app's main bundle: the wasm index.html preloads (`<name>-<hash>_bg.wasm`, Trunk's hash
+// in hex without leading zeros) beside its ES-module glue `<name>-<hash>.js`; the workers' glue
+// has another form and keeps its names. The glue is read as wasm-bindgen 0.2.130 writes it,
+// and every assumption is checked: a glue of another form fails the build rather than a page
+// at run time, and so does an index.html that preloads no wasm.
+function minifyWasmNames() {
+  const html = readFileSync(join(staging, 'index.html'), 'utf8');
+  const bundles = [...html.matchAll(/\bhref="?[^"\s>]*\/([^"\s>/]+-[0-9a-f]+)_bg\.wasm\b/g)].map((m) => m[1]);
+  if (bundles.length === 0) throw new Error('index.html preloads no wasm: did Trunk change its output?');
+  for (const stem of bundles) {
+    const name = `${stem}_bg.wasm`;
+    const wasmPath = join(staging, name);
+    const jsPath = join(staging, `${stem}.js`);
+    const minified = `${wasmPath}.min`;
+    // The producers and target-features sections go too: browsers read neither (0.25 KB).
+    const map = execFileSync(WASM_OPT, [wasmPath, '--minify-imports-and-exports-and-modules',
+      '--strip-producers', '--strip-target-features', '-o', minified], { encoding: 'utf8' });
+    // The map is JSON-like (binaryen leaves trailing commas): its pairs and triples, by line.
+    const imports = [...map.matchAll(/^\s*\["([^"]+)", "([^"]+)", "([^"]+)"\]/gm)].map((m) => m.slice(1));
+    const exports = [...map.matchAll(/^\s*\["([^"]+)", "([^"]+)"\]/gm)].map((m) => m.slice(1));
+    const module = new WebAssembly.Module(readFileSync(minified));
+    const moduleNames = new Set(WebAssembly.Module.imports(module).map((i) => i.module));
+    if (imports.length !== WebAssembly.Module.imports(module).length || moduleNames.size !== 1) {
+      throw new Error(`${name}: wasm-opt's map does not match the minified imports`);
+    }
+    const [moduleName] = moduleNames;
+    let js = readFileSync(jsPath, 'utf8');
+    // The glue's own imports are the members of its `import0` object, one per line; other
+    // modules (JS snippets) are namespaces whose members keep their names.
+    const own = `./${stem.replace(/-[0-9a-f]+$/, '')}_bg.js`;
+    const namespaces = new Map([...js.matchAll(/^\s+"([^"]+)": (import\d+),$/gm)].map((m) => [m[1], m[2]]));
+    const foreign = [];
+    for (const [from, old, short] of imports) {
+      if (from === own && namespaces.get(from) === 'import0') {
+        const key = new RegExp(`^(\\s+)${old}:`, 'm');
+        if (!key.test(js)) throw new Error(`${name}: the glue has no import ${old}`);
+        js = js.replace(key, `$1${short}:`);
+      } else if (namespaces.has(from)) {
+        foreign.push(`${JSON.stringify(short)}: ${namespaces.get(from)}[${JSON.stringify(old)}]`);
+      } else {
+        throw new Error(`${name}: the glue does not import ${from}`);
+      }
+    }
+    const table = /return \{\n\s+__proto__: null,\n(\s+"[^"]+": import\d+,\n)+\s+\};/;
+    if (!table.test(js)) throw new Error(`${name}: cannot find the glue's import table`);
+    js = js.replace(table, `return { __proto__: null, ${JSON.stringify(moduleName)}: { ...import0, ${foreign.join(', ')} } };`);
+    for (const [old, short] of exports) {
+      js = js.replace(new RegExp(`\\bwasm\\.${old}\\b`, 'g'), `wasm.${short}`);
+    }
+    const shorts = new Set(exports.map(([, short]) => short));
+    const stale = [...js.matchAll(/\bwasm\.([A-Za-z_$][\w$]*)/g)].map((m) => m[1]).filter((n) => !shorts.has(n));
+    if (stale.length) throw new Error(`${name}: the glue still uses exports ${[...new Set(stale)].join(', ')}`);
+    writeFileSync(jsPath, js);
+    writeFileSync(wasmPath, readFileSync(minified));
+    rmSync(minified);
+  }
+}
+
 const COMPRESSIBLE = /\.(wasm|js|css|html|svg|json|webmanifest)$/;
 
 // Every directory, for wasm-bindgen's JS snippets under snippets/.
@@ -99,6 +165,7 @@ function precompress(dir = staging) {
 }
 
 dropForeignSnippets();
+minifyWasmNames();
 minifyScripts();
 externaliseLoader();
 refreshIntegrity();

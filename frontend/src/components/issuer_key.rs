@@ -12,7 +12,7 @@ pub struct Props {
 /// that the app and the API work together.
 #[function_component]
 pub fn IssuerKey(props: &Props) -> Html {
-    let keys = use_state(|| None::<Result<Vec<signer::PublicKeyEntry>, ApiError>>);
+    let keys = use_state(|| None::<Result<Vec<api::IssuerKey>, ApiError>>);
     {
         let keys = keys.clone();
         use_effect_with((), move |_| {

@@ -72,6 +72,26 @@ impl fmt::Display for ApiError {
     }
 }
 
+/// A fetch's failure in words, read from the error rather than printed with its `Display`:
+/// gloo's and serde_json's printers (every JSON message, `io::Error`'s kinds) are 0.7 KB gzip
+/// of the first load, for text no page shows.
+fn net_error(error: gloo::net::Error) -> String {
+    match error {
+        gloo::net::Error::JsError(error) => error.message,
+        gloo::net::Error::GlooError(why) => why,
+        gloo::net::Error::SerdeError(error) => json_error(&error),
+    }
+}
+
+/// Where a JSON text stops being what this app reads (see [`net_error`]).
+pub fn json_error(error: &serde_json::Error) -> String {
+    format!(
+        "not the JSON expected (line {}, column {})",
+        error.line(),
+        error.column()
+    )
+}
+
 /// The server's error answer, and the per-field findings it carries (422).
 async fn error_from(response: Response) -> (ApiError, FieldIssues) {
     let (status, status_text) = (response.status(), response.status_text());
@@ -108,18 +128,18 @@ async fn read_text(response: Response) -> Result<String, ApiError> {
     response
         .text()
         .await
-        .map_err(|e| ApiError::Unreadable(e.to_string()))
+        .map_err(|e| ApiError::Unreadable(net_error(e)))
 }
 
 fn parse<T: DeserializeOwned>(json: &str) -> Result<T, ApiError> {
-    serde_json::from_str(json).map_err(|e| ApiError::Unreadable(e.to_string()))
+    serde_json::from_str(json).map_err(|e| ApiError::Unreadable(json_error(&e)))
 }
 
 async fn get_text(path: &str) -> Result<String, ApiError> {
     let response = Request::get(path)
         .send()
         .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
+        .map_err(|e| ApiError::Network(net_error(e)))?;
     if !response.ok() {
         return Err(error_from(response).await.0);
     }
@@ -135,11 +155,23 @@ async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
 /// it is read, which put Ed25519 field arithmetic into this wasm.
 #[derive(Deserialize)]
 struct KeyEntries {
-    keys: Vec<signer::PublicKeyEntry>,
+    keys: Vec<IssuerKey>,
+}
+
+/// What the footer shows of a `signer::PublicKeyEntry`: the other members (the key itself,
+/// its validity) are skipped unread, and their parsing is not in the wasm.
+#[derive(Deserialize)]
+pub struct IssuerKey {
+    pub kid: String,
+    pub issuer: String,
+    #[serde(default)]
+    pub issuer_name: Option<String>,
+    #[serde(default)]
+    pub issuer_name_en: Option<String>,
 }
 
 /// The issuing authority's public keys, current and retired (`GET /api/keys`).
-pub async fn fetch_issuer_keys() -> Result<Vec<signer::PublicKeyEntry>, ApiError> {
+pub async fn fetch_issuer_keys() -> Result<Vec<IssuerKey>, ApiError> {
     Ok(get_json::<KeyEntries>("/api/keys").await?.keys)
 }
 
@@ -170,14 +202,14 @@ pub enum SubmitOutcome {
 pub async fn submit(entry: &OutboxEntry) -> Result<SubmitOutcome, ApiError> {
     let json = entry
         .application_json()
-        .map_err(|e| ApiError::Unreadable(e.to_string()))?;
+        .map_err(|e| ApiError::Unreadable(json_error(&e)))?;
     let response = Request::post("/api/applications")
         .header("Content-Type", "application/json")
         .body(json)
-        .map_err(|e| ApiError::Unreadable(e.to_string()))?
+        .map_err(|e| ApiError::Unreadable(net_error(e)))?
         .send()
         .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
+        .map_err(|e| ApiError::Network(net_error(e)))?;
     match response.status() {
         200 | 201 => Ok(SubmitOutcome::Issued(Box::new(parse(
             &read_text(response).await?,

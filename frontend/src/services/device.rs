@@ -45,7 +45,7 @@ impl From<JsValue> for DeviceError {
 
 impl From<serde_json::Error> for DeviceError {
     fn from(error: serde_json::Error) -> DeviceError {
-        DeviceError(error.to_string())
+        DeviceError(crate::services::api::json_error(&error))
     }
 }
 

@@ -182,7 +182,7 @@ impl Db {
         only_if_present: bool,
     ) -> impl Future<Output = Result<bool, Error>> + 'static + use<> {
         let issued = json
-            .map_err(|e| Error(e.to_string()))
+            .map_err(|e| Error(crate::services::api::json_error(&e)))
             .map(|json| JsFuture::from(self.0.put(store.name(), key, &json, only_if_present)));
         async move { Ok(issued?.await?.as_bool().unwrap_or(false)) }
     }

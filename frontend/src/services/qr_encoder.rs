@@ -8,7 +8,6 @@
 //! Plain callbacks, no futures: this code is in the first load, and small.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
@@ -83,7 +82,14 @@ pub fn draw(text: &str, done: Callback<Drawn>) {
 
 /// The SVG of `text` if this session drew it already: shown at once, with no "drawing" step.
 pub fn kept(text: &str) -> Option<Rc<str>> {
-    ENCODER.with(|encoder| encoder.borrow().kept.get(text).cloned())
+    ENCODER.with(|encoder| {
+        encoder
+            .borrow()
+            .kept
+            .iter()
+            .find(|(t, _)| t == text)
+            .map(|(_, svg)| svg.clone())
+    })
 }
 
 thread_local! {
@@ -105,7 +111,9 @@ struct Encoder {
     queued: Vec<String>,
     /// Who waits for which text.
     waiting: Vec<(String, Callback<Drawn>)>,
-    kept: HashMap<String, Rc<str>>,
+    /// Text and SVG, at most [`KEPT`]: a list, not a `HashMap`, whose hashing of strings is
+    /// a kilobyte of wasm for a few dozen entries.
+    kept: Vec<(String, Rc<str>)>,
 }
 
 impl Encoder {
@@ -151,7 +159,9 @@ fn on_message(event: MessageEvent) {
             if encoder.kept.len() >= KEPT {
                 encoder.kept.clear();
             }
-            encoder.kept.insert(text.clone(), svg.clone());
+            if !encoder.kept.iter().any(|(t, _)| *t == text) {
+                encoder.kept.push((text.clone(), svg.clone()));
+            }
         }
         encoder.answered(&text)
     });
