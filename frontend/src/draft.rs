@@ -185,6 +185,28 @@ impl Draft {
             Some(answer) => self.scope.insert(question.to_owned(), answer),
             None => self.scope.remove(question),
         };
+        self.source_changed(question);
+    }
+
+    /// A reviewer's request on a value the form fills itself (from a scope answer, or
+    /// derived from another field) is acted on when its source changes.
+    fn source_changed(&mut self, source: &str) {
+        if self.corrections.is_empty() {
+            return;
+        }
+        let Some(form) = self.form(Catalog::builtin()) else {
+            return;
+        };
+        let derived: Vec<String> = self
+            .corrections
+            .iter()
+            .filter_map(|(field, _)| form.field(field))
+            .filter(|f| f.def.from.as_deref() == Some(source))
+            .map(|f| f.def.id.clone())
+            .collect();
+        for field in derived {
+            self.corrections.remove(&field);
+        }
     }
 
     /// The applicant typed a value: it is theirs now, no longer marked as pre-filled.
@@ -193,6 +215,7 @@ impl Draft {
         self.server_errors.remove(field);
         self.corrections.remove(field);
         self.values.insert(field.to_owned(), value);
+        self.source_changed(field);
     }
 
     /// Fills fields from a pre-fill source. A value the applicant typed is never overwritten;
@@ -401,6 +424,13 @@ pub(crate) mod tests {
         // A new request (the next revision's) brings its messages again.
         draft.apply_tracking(corrections_asked(2));
         assert_eq!(en("floor_area", &draft).len(), 2);
+        // The floor area comes from a scope answer: answering again acts on its requests.
+        draft.choose_industry("convenience_store");
+        draft.answer("sells_food", Some(ScopeAnswer::YesNo(true)));
+        assert_eq!(en("floor_area", &draft).len(), 2);
+        draft.answer("floor_area_m2", Some(ScopeAnswer::Number(90.0)));
+        assert_eq!(en("floor_area", &draft), Vec::<String>::new());
+        assert_eq!(en("contact_phone", &draft).len(), 1);
     }
 
     #[test]

@@ -301,7 +301,12 @@ impl Reducible for AppState {
                 }
             }
             Action::Change(field) => {
-                next.page = Page::Form(step_asking(&next.draft, &field, today));
+                // A value the form takes from a scope answer (a reviewer may flag it) is
+                // changed where that question is asked.
+                next.page = match source_of(&next.draft, &field) {
+                    Some(catalog::Prefill::Scope) => Page::Scope,
+                    _ => Page::Form(step_asking(&next.draft, &field, today)),
+                };
                 next.focus = Some(field);
             }
             Action::FocusDone => next.focus = None,
@@ -417,6 +422,11 @@ fn first_step_with_errors(draft: &Draft, context: Context) -> Option<String> {
     let steps = steps::steps(&form, &values);
     let problems = steps::problems(draft, &form, context);
     first_in_error(&steps, &problems).map(str::to_owned)
+}
+
+/// Where the form takes a field's value from, if it fills it itself.
+fn source_of(draft: &Draft, field: &str) -> Option<catalog::Prefill> {
+    draft.form(Catalog::builtin())?.field(field)?.def.prefill
 }
 
 /// The step that asks `field` (empty: the first, if none does).
