@@ -156,7 +156,7 @@ texts! {
     // The review workflow (issue #17): commitments on the declaration step, corrections on
     // the form, the received page, the tracking page.
     COMMITMENT_HEADING = "告知承诺", "Granted on your commitment";
-    COMMITMENT_INTRO = "以下许可实行告知承诺：您承诺符合所列条件，提交申请即予许可，事后核查。", "These permits are granted on your commitment: you commit to meeting the conditions below, the permit is granted when you send the application, and this is checked afterwards.";
+    COMMITMENT_INTRO = "您承诺符合下列条件，提交即予许可，事后核查。", "You commit to meeting these conditions: the permit is granted when you send, and checked afterwards.";
     ASK_REVIEW = "改为申请部门审核", "Ask for the department's review instead";
     REVIEW_HEADING = "部门审核", "Reviewed by the department";
     REVIEW_WITHIN = "将在 ", " will review it within ";
@@ -165,16 +165,15 @@ texts! {
     FULL_STOP = "。", ".";
     LIST_SEPARATOR = "、", ", ";
     CORRECTIONS_HEADING = "审核部门要求补正以下内容", "The departments ask you to correct these answers";
-    CORRECTIONS_INTRO = "请逐项修改后重新提交申请；修改过的项目不再标出。", "Change each answer, then send the application again; an answer you changed is no longer marked.";
     RECEIVED_HEADING = "申请已收到", "Application received";
     UNDER_REVIEW_BY = "已收到 — 正在审核的部门：", "Received — under review by: ";
     ISSUED_FETCHING = "已准予许可，正在获取许可证…", "Granted: fetching your license…";
-    REJECTED_INTRO = "有许可不予批准。您可以放弃该许可，领取其余许可的许可证；也可以撤回整份申请。", "A permit was refused. You may drop it and get a license for the rest, or withdraw the application.";
+    REJECTED_INTRO = "有许可不予批准：可以放弃该许可，或撤回申请。", "A permit was refused: drop it, or withdraw the application.";
     REJECTION_REASON = "理由", "Reason";
     APPEAL = "救济途径", "Appeal";
     DROP_PERMIT = "放弃此许可，领取其余许可的许可证", "Drop this permit and get a license for the rest";
     WITHDRAW_APPLICATION = "撤回申请", "Withdraw the application";
-    DROP_CONFIRM = "放弃这项许可？其余许可获准后即签发许可证。此操作无法撤销。", "Drop this permit? A license is issued for the other permits once they are granted. This cannot be undone.";
+    DROP_CONFIRM = "放弃这项许可？此操作无法撤销。", "Drop this permit? This cannot be undone.";
     WITHDRAW_APPLICATION_CONFIRM = "撤回整份申请？此操作无法撤销。", "Withdraw the whole application? This cannot be undone.";
     DECISION_FAILED = "您的选择没有送达（没有网络？），请联网后再试。", "Your choice did not reach the authority (no network?). Try again when you are online.";
     MODE = "办理方式", "Granted";

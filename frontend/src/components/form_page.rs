@@ -83,14 +83,18 @@ pub fn FormPage(props: &Props) -> Html {
         let problem = problems.get(id).filter(|problem| {
             props.show_errors || (!problem.missing && props.touched.iter().any(|t| t == id))
         });
-        let mut lines: Vec<&str> = props
-            .draft
-            .corrections
-            .get(id)
-            .map(|requests| requests.iter().map(|r| r.get(lang)).collect())
-            .unwrap_or_default();
-        lines.extend(problem.map(|p| p.message.get(lang)));
-        (!lines.is_empty()).then(|| AttrValue::from(lines.join("\n")))
+        let requests = props.draft.corrections.get(id).into_iter().flatten();
+        let mut lines = String::new();
+        for line in requests
+            .map(|r| r.get(lang))
+            .chain(problem.map(|p| p.message.get(lang)))
+        {
+            if !lines.is_empty() {
+                lines.push('\n');
+            }
+            lines.push_str(line);
+        }
+        (!lines.is_empty()).then(|| AttrValue::from(lines))
     };
     // This step's errors in the order it asks them; one on a field no step shows (the form
     // fills it itself, or the server named it) has no link, but is never invisible.
@@ -225,7 +229,6 @@ fn requests_summary(
     html! {
         <div class="error-summary" role="region" aria-labelledby="requests-title">
             <h2 id="requests-title">{ i18n::CORRECTIONS_HEADING.get(lang) }</h2>
-            <p>{ i18n::CORRECTIONS_INTRO.get(lang) }</p>
             <ul>{ for items }</ul>
         </div>
     }

@@ -2,7 +2,7 @@ use catalog::{Catalog, GrantMode};
 use contract::{ApplicantChoice, ApplicationStatus, PermitStatus, TrackingStatus};
 use yew::prelude::*;
 
-use crate::components::qr_code::QrCode;
+use crate::components::license_page::tracking_panel;
 use crate::components::track_page::{permit_name, permit_view};
 use crate::draft::Draft;
 use crate::i18n::{self, InLang, Lang};
@@ -60,23 +60,11 @@ pub fn received_page(
         }
         other => html! { <p>{ i18n::status_text(other).get(lang) }</p> },
     };
-    let tracking_url = format!(
-        "{}/track/{}",
-        gloo::utils::window()
-            .location()
-            .origin()
-            .unwrap_or_default(),
-        draft.id
-    );
     html! {
         <section key="received" aria-labelledby="received-heading">
             <h1 id="received-heading">{ i18n::RECEIVED_HEADING.get(lang) }</h1>
             <div role="status" aria-live="polite">{ status }</div>
-            <section class="panel" aria-labelledby="tracking-heading">
-                <h2 id="tracking-heading">{ i18n::TRACKING_HEADING.get(lang) }</h2>
-                <p>{ i18n::TRACKING_LINK.get(lang) }{ ": " }<a href={tracking_url.clone()}>{ tracking_url.clone() }</a></p>
-                <QrCode class="tracking-qr" text={tracking_url} label={i18n::TRACKING_QR.get(lang)} />
-            </section>
+            { tracking_panel(lang, &draft.id, html! {}) }
         </section>
     }
 }
@@ -86,10 +74,16 @@ pub fn received_page(
 /// granted after review and of those the applicant sent to review instead of a commitment.
 fn reviewers(lang: Lang, draft: &Draft, tracking: &TrackingStatus) -> String {
     let catalog = Catalog::builtin();
-    let mut names: Vec<&str> = Vec::new();
-    let mut add = |name| {
-        if !names.contains(&name) {
-            names.push(name);
+    let mut names = String::new();
+    let mut add = |name: &str| {
+        if !names
+            .split(i18n::LIST_SEPARATOR.get(lang))
+            .any(|n| n == name)
+        {
+            if !names.is_empty() {
+                names.push_str(i18n::LIST_SEPARATOR.get(lang));
+            }
+            names.push_str(name);
         }
     };
     if tracking.permits.is_empty() {
@@ -104,5 +98,5 @@ fn reviewers(lang: Lang, draft: &Draft, tracking: &TrackingStatus) -> String {
     for permit in tracking.permits.iter().filter(|p| !p.status.is_decided()) {
         add(permit.department.get(lang));
     }
-    names.join(i18n::LIST_SEPARATOR.get(lang))
+    names
 }
