@@ -635,7 +635,8 @@ fn retry_now() {
 }
 
 /// Sends every due outbox entry once. An entry leaves the outbox only with the server's
-/// answer: a license (kept in its draft), or field errors (back to its draft).
+/// answer: a license or "received, under review" (kept in its draft), or field errors (back
+/// to its draft).
 fn flush_outbox(dispatch: Callback<Action>) {
     if FLUSHING.with(|f| f.replace(true)) {
         return;

@@ -1,8 +1,9 @@
 //! The outbox: applications the applicant has sent, kept on the device until the server has
 //! answered. An entry is retried when the app starts, when the network comes back and on a
-//! backoff timer; it leaves the outbox only with the server's answer (a license, or field
-//! errors that send the application back to its draft). The server issues exactly one license
-//! per application id, so sending again is always safe.
+//! backoff timer; it leaves the outbox only with the server's answer (a license, "received,
+//! under review", or field errors that send the application back to its draft). The server
+//! issues exactly one license per application id, so sending again is always safe; a corrected
+//! application is the same id's next revision, accepted only while corrections are requested.
 
 use catalog::{FormValues, ScopeAnswers};
 use contract::ApplicationRequest;
