@@ -155,10 +155,9 @@ texts! {
 
     // The review workflow (issue #17): commitments on the declaration step, corrections on
     // the form, the received page, the tracking page.
-    COMMITMENT_HEADING = "告知承诺", "Granted on your commitment";
-    COMMITMENT_INTRO = "您承诺符合下列条件，提交即予许可，事后核查。", "You commit to meeting these conditions: the permit is granted when you send, and checked afterwards.";
+    GRANTS_HEADING = "各项许可如何办理", "How each permit is granted";
     ASK_REVIEW = "改为申请部门审核", "Ask for the department's review instead";
-    REVIEW_HEADING = "部门审核", "Reviewed by the department";
+    COLON = "：", ": ";
     REVIEW_WITHIN = "将在 ", " will review it within ";
     WORKING_DAYS = " 个工作日内审核", " working days";
     WITH_INSPECTION = "，并进行现场核查", ", with an on-site inspection";

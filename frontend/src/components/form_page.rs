@@ -244,82 +244,64 @@ fn grant_notes(
     on_review: &Callback<(String, bool)>,
 ) -> Html {
     let catalog = Catalog::builtin();
-    let permits = || {
-        form.permits
-            .iter()
-            .filter_map(|p| Some((p, catalog.permit(&p.id)?)))
-    };
-    let review_note = |entry: &catalog::Permit| {
+    let mut items = Vec::new();
+    for permit in &form.permits {
+        let Some(entry) = catalog.permit(&permit.id) else {
+            continue;
+        };
         let grant = &entry.grant;
-        let inspection = grant.inspection.then(|| i18n::WITH_INSPECTION.get(lang));
-        format!(
-            "{}{}{}{}{}{}",
-            entry.department.get(lang),
-            i18n::REVIEW_WITHIN.get(lang),
-            grant.time_limit_days,
-            i18n::WORKING_DAYS.get(lang),
-            inspection.unwrap_or_default(),
-            i18n::FULL_STOP.get(lang)
-        )
-    };
-    let committed = permits()
-        .filter(|(_, entry)| entry.grant.mode == GrantMode::Commitment)
-        .map(|(permit, entry)| {
-            let asked = draft.review_requested.contains(&permit.id);
-            let choice = entry.grant.review_allowed.then(|| {
-                let id = format!("review-{}", permit.id);
-                let (on_review, permit) = (on_review.clone(), permit.id.clone());
-                let onchange = Callback::from(move |e: Event| {
-                    use web_sys::HtmlInputElement;
-                    on_review.emit((
-                        permit.clone(),
-                        e.target_unchecked_into::<HtmlInputElement>().checked(),
-                    ));
-                });
-                html! {
-                    <div class="choice-item">
-                        <input type="checkbox" id={id.clone()} checked={asked} {onchange} />
-                        <label for={id}>{ i18n::ASK_REVIEW.get(lang) }</label>
-                    </div>
-                }
-            });
-            let text = if asked {
-                review_note(entry)
-            } else {
-                entry
-                    .grant
-                    .commitment
-                    .as_ref()
-                    .map_or_else(String::new, |c| c.get(lang).to_owned())
-            };
-            html! {
-                <fieldset class="field">
-                    <legend>{ permit.name.get(lang) }</legend>
-                    <p>{ text }</p>
-                    { for choice }
-                </fieldset>
-            }
+        let asked = draft.review_requested.contains(&permit.id);
+        let committed = grant.mode == GrantMode::Commitment;
+        let mut note = i18n::mode_text(if committed && !asked {
+            GrantMode::Commitment
+        } else {
+            GrantMode::Review
         })
-        .collect::<Vec<Html>>();
-    let reviewed = permits()
-        .filter(|(_, entry)| entry.grant.mode == GrantMode::Review)
-        .map(|(permit, entry)| html! { <li><strong>{ permit.name.get(lang) }</strong>{ ": " }{ review_note(entry) }</li> })
-        .collect::<Vec<Html>>();
+        .get(lang)
+        .to_owned();
+        note.push_str(i18n::COLON.get(lang));
+        match &grant.commitment {
+            Some(commitment) if committed && !asked => note.push_str(commitment.get(lang)),
+            _ => {
+                note.push_str(entry.department.get(lang));
+                note.push_str(i18n::REVIEW_WITHIN.get(lang));
+                note.push_str(&grant.time_limit_days.to_string());
+                note.push_str(i18n::WORKING_DAYS.get(lang));
+                if grant.inspection {
+                    note.push_str(i18n::WITH_INSPECTION.get(lang));
+                }
+                note.push_str(i18n::FULL_STOP.get(lang));
+            }
+        }
+        let choice = (committed && grant.review_allowed).then(|| {
+            let id = format!("review-{}", permit.id);
+            let (on_review, permit) = (on_review.clone(), permit.id.clone());
+            let onchange = Callback::from(move |e: Event| {
+                use web_sys::HtmlInputElement;
+                on_review.emit((
+                    permit.clone(),
+                    e.target_unchecked_into::<HtmlInputElement>().checked(),
+                ));
+            });
+            html! {
+                <div class="choice-item">
+                    <input type="checkbox" id={id.clone()} checked={asked} {onchange} />
+                    <label for={id}>{ i18n::ASK_REVIEW.get(lang) }</label>
+                </div>
+            }
+        });
+        items.push(html! {
+            <fieldset class="field">
+                <legend>{ permit.name.get(lang) }</legend>
+                <p>{ note }</p>
+                { for choice }
+            </fieldset>
+        });
+    }
     html! {
-        <>
-            if !committed.is_empty() {
-                <section class="panel" aria-labelledby="commitments-heading">
-                    <h3 id="commitments-heading">{ i18n::COMMITMENT_HEADING.get(lang) }</h3>
-                    <p>{ i18n::COMMITMENT_INTRO.get(lang) }</p>
-                    { for committed }
-                </section>
-            }
-            if !reviewed.is_empty() {
-                <section class="panel" aria-labelledby="reviews-heading">
-                    <h3 id="reviews-heading">{ i18n::REVIEW_HEADING.get(lang) }</h3>
-                    <ul>{ for reviewed }</ul>
-                </section>
-            }
-        </>
+        <section class="panel" aria-labelledby="grants-heading">
+            <h3 id="grants-heading">{ i18n::GRANTS_HEADING.get(lang) }</h3>
+            { for items }
+        </section>
     }
 }
