@@ -14,9 +14,9 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{
-    Inserted, Ledger, LedgerError, LedgerFuture, MAX_SEQUENCE, NewApplication, REVOCATIONS_MARK,
-    Revocation, RevocationsAsOf, RevocationsMark, Revoked, SignNumbered, StoredApplication,
-    StoredCase, license_number,
+    Found, Inserted, Ledger, LedgerError, LedgerFuture, MAX_SEQUENCE, NewApplication,
+    REVOCATIONS_MARK, Revocation, RevocationsAsOf, RevocationsMark, Revoked, SignNumbered,
+    StoredApplication, StoredCase, license_number,
 };
 
 const MAX_BATCH: usize = 2048;
@@ -326,6 +326,18 @@ impl Ledger for SqliteLedger {
                 ],
             )
             .map(|n| n == 1)
+        }))
+    }
+
+    fn find(&self, id: String) -> LedgerFuture<'_, Found> {
+        Box::pin(self.read(move |c| {
+            if let Some(found) = application_by_id(c, &id)? {
+                return Ok(Found::Issued(Box::new(found)));
+            }
+            let case = c
+                .query_row(&format!("{CASE_COLUMNS} WHERE id = ?1"), [id], case_row)
+                .optional()?;
+            Ok(case.map_or(Found::Nothing, |c| Found::Case(Box::new(c))))
         }))
     }
 
