@@ -82,12 +82,13 @@ async function syncNow(page) {
   await goOnline(page.context());
 }
 
-/** A convenience store filled in and sent; resolves to its id, on the "received" page. */
-async function sendStore(page, lang) {
+/** A convenience store filled in and sent, with a review asked for instead of the commitment
+ *  for the permits in `review`; resolves to its id, on the "received" page. */
+async function sendStore(page, lang, { scope = SCOPE, review = [] } = {}) {
   const t = H.T[lang];
   const w = W[lang];
   await H.chooseIndustry(page, catalog, 'convenience_store', lang);
-  await H.answerScope(page, catalog, SCOPE, lang);
+  await H.answerScope(page, catalog, scope, lang);
   await page.getByRole('button', { name: t.continue, exact: true }).click();
   await H.completeForm(page, catalog, { lang });
   const id = H.openApplication(page);
@@ -102,6 +103,11 @@ async function sendStore(page, lang) {
   assert.equal(await choice.isChecked(), false);
   const food = catalog.permits.get('food_business');
   await page.getByText(`${food.department[lang]}${w.reviewWithin}${food.grant.time_limit_days}`).waitFor();
+  for (const permitId of review) {
+    const permit = catalog.permits.get(permitId);
+    await page.getByRole('group', { name: permit.name[lang] }).getByRole('checkbox', { name: w.askReview }).check();
+    await page.getByText(`${permit.department[lang]}${w.reviewWithin}${permit.grant.time_limit_days}`).waitFor();
+  }
   await H.openInApp(page, `/apply/${id}/check`);
 
   await page.getByRole('button', { name: t.send }).click();
@@ -190,13 +196,22 @@ for (const [lang, viewport] of [['zh', PHONE], ['en', DESKTOP]]) {
   });
 }
 
-test('a refused permit is dropped and the license covers the rest (en, 390 px)', async () => {
+test('a review asked for instead of a commitment; a refused permit is dropped and the license covers the rest (en, 390 px)', async () => {
   const lang = 'en';
   const w = W[lang];
   const page = await H.openApp(browser, server.url, { lang, viewport: PHONE });
-  const id = await sendStore(page, lang);
+  // Tobacco is granted on commitment unless the applicant asks for its department's review.
+  const id = await sendStore(page, lang, { scope: { ...SCOPE, sells_tobacco: true }, review: ['tobacco_retail'] });
+  const [food, tobacco] = ['food_business', 'tobacco_retail'].map((p) => catalog.permits.get(p));
+  const reviewing = page.getByRole('status').filter({ hasText: w.receivedBy });
+  await reviewing.getByText(`${food.department.en}, ${tobacco.department.en}`).waitFor();
   const reason = { zh: '经营场所不符合食品安全要求', en: 'The premises do not meet the food safety requirements' };
   await machine(id, 'food_business', 'decision', { decision: 'reject', reason });
+  await syncNow(page);
+  // Refused, but the tobacco bureau is still reviewing: the application waits for it.
+  await waitFor(async () => !(await reviewing.innerText()).includes(food.department.en));
+  await reviewing.getByText(tobacco.department.en, { exact: true }).waitFor();
+  await approve(id, 'tobacco_retail');
   await syncNow(page);
   // The reason and the appeal route, and the two ways on.
   await page.getByText(reason.en).waitFor({ timeout: 20_000 });
@@ -210,7 +225,7 @@ test('a refused permit is dropped and the license covers the rest (en, 390 px)',
   await page.getByRole('button', { name: new RegExp(`^${H.escape(w.drop)}`) }).click();
   await page.getByRole('heading', { name: H.T.en.license, level: 1 }).waitFor({ timeout: 20_000 });
   const permits = await page.getByRole('table').getByRole('rowheader').allInnerTexts();
-  assert.deepEqual(permits, [catalog.permits.get('liquor_retail').name.en]);
+  assert.deepEqual(permits.sort(), [catalog.permits.get('liquor_retail').name.en, tobacco.name.en].sort());
   const after = await tracking(id);
   assert.equal(after.status, 'issued');
   assert.equal(after.permits.find((p) => p.id === 'food_business').status, 'dropped');
