@@ -11,11 +11,18 @@ export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const DIST = join(ROOT, 'dist');
 const SERVER_BIN = process.env.YIYE_SERVER_BIN ?? join(ROOT, 'target', 'debug', 'server');
 
-/** Starts the server on a free port with a fresh data directory; resolves once it listens. */
-export async function startServer({ env = {}, dist = DIST } = {}) {
+/** The admin bearer token every test server gets unless a test sets its own: the departments'
+ *  machine route (approving review permits) needs it. */
+export const DEFAULT_ADMIN_TOKEN = 'e2e-machine-admin-token';
+
+/** Starts the server on a free port with a fresh data directory; resolves once it listens.
+ *  `before(data)` runs on the data directory before the server starts (e.g. staff accounts). */
+export async function startServer({ env = {}, dist = DIST, before } = {}) {
   const data = mkdtempSync(join(tmpdir(), 'yiye-e2e-'));
+  if (before) await before(data);
+  const serverEnv = { ...process.env, RUST_LOG: 'warn', YIYE_ADMIN_TOKEN: DEFAULT_ADMIN_TOKEN, ...env };
   const child = spawn(SERVER_BIN, ['--listen', '127.0.0.1:0', '--data', data, '--dist', dist], {
-    env: { ...process.env, RUST_LOG: 'warn', ...env },
+    env: serverEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -33,6 +40,7 @@ export async function startServer({ env = {}, dist = DIST } = {}) {
   return {
     url,
     data,
+    adminToken: serverEnv.YIYE_ADMIN_TOKEN,
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));

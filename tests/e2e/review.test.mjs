@@ -9,8 +9,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { goOffline, goOnline, waitFor } from './harness.mjs';
 import * as H from './applicant-helpers.mjs';
+import { decide, grantAll, tracking as trackingOf } from './review-helpers.mjs';
 
-const ADMIN_TOKEN = 'review-test-token';
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 900 };
 
@@ -50,31 +50,12 @@ let browser;
 let catalog;
 
 before(async () => {
-  ({ server, browser, catalog } = await H.startApp({ env: { YIYE_ADMIN_TOKEN: ADMIN_TOKEN } }));
+  ({ server, browser, catalog } = await H.startApp());
 });
 
 after(() => H.stopApp({ server, browser }));
 
-/** A department's own system deciding or inspecting a permit (the admin machine route). */
-async function machine(id, permit, what, body) {
-  const answer = await fetch(`${server.url}/api/admin/applications/${id}/permits/${permit}/${what}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
-    body: JSON.stringify(body),
-  });
-  assert.ok(answer.ok, `${what} on ${permit}: ${answer.status} ${await answer.text()}`);
-}
-
-async function approve(id, permit) {
-  await machine(id, permit, 'inspections', {
-    date: new Date().toISOString().slice(0, 10), inspector: '检查员 Inspector', result: 'passed',
-  });
-  await machine(id, permit, 'decision', { decision: 'approve' });
-}
-
-async function tracking(id) {
-  return (await fetch(`${server.url}/api/applications/${id}`)).json();
-}
+const tracking = (id) => trackingOf(server, id);
 
 /** The app syncs when the network comes back: a short drop makes it ask now. */
 async function syncNow(page) {
@@ -137,7 +118,7 @@ for (const [lang, viewport] of [['zh', PHONE], ['en', DESKTOP]]) {
     await H.openInApp(page, `/apply/${id}/sent`);
 
     // The bureau asks for corrections on two fields; the app learns it when it syncs.
-    await machine(id, 'food_business', 'decision', { decision: 'request_correction', messages: CORRECTIONS });
+    await decide(server, id, 'food_business', { decision: 'request_correction', messages: CORRECTIONS });
     await syncNow(page);
     await page.getByRole('heading', { name: w.requests }).waitFor({ timeout: 20_000 });
     const request = (field) => `${department}${w.asks}${CORRECTIONS[field][lang]}`;
@@ -179,7 +160,7 @@ for (const [lang, viewport] of [['zh', PHONE], ['en', DESKTOP]]) {
     assert.deepEqual(accepted, [202]);
 
     // Approved (after the on-site inspection): the license appears at the next sync.
-    await approve(id, 'food_business');
+    await grantAll(server, catalog, id);
     await syncNow(page);
     await page.getByRole('heading', { name: t.license, level: 1 }).waitFor({ timeout: 20_000 });
     const permits = await page.getByRole('table').getByRole('rowheader').allInnerTexts();
@@ -206,12 +187,12 @@ test('a review asked for instead of a commitment; a refused permit is dropped an
   const reviewing = page.getByRole('status').filter({ hasText: w.receivedBy });
   await reviewing.getByText(`${food.department.en}, ${tobacco.department.en}`).waitFor();
   const reason = { zh: '经营场所不符合食品安全要求', en: 'The premises do not meet the food safety requirements' };
-  await machine(id, 'food_business', 'decision', { decision: 'reject', reason });
+  await decide(server, id, 'food_business', { decision: 'reject', reason });
   await syncNow(page);
   // Refused, but the tobacco bureau is still reviewing: the application waits for it.
   await waitFor(async () => !(await reviewing.innerText()).includes(food.department.en));
   await reviewing.getByText(tobacco.department.en, { exact: true }).waitFor();
-  await approve(id, 'tobacco_retail');
+  await grantAll(server, catalog, id);
   await syncNow(page);
   // The reason and the appeal route, and the two ways on.
   await page.getByText(reason.en).waitFor({ timeout: 20_000 });
