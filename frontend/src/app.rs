@@ -206,7 +206,8 @@ pub fn App() -> Html {
         // Received and waiting for the authority (a corrected application waiting in the
         // outbox shows as any application there).
         Page::Sending
-            if state.draft.status().is_some()
+            if state.draft.license.is_none()
+                && state.draft.status().is_some()
                 && state.draft.status() != Some(ApplicationStatus::CorrectionRequested) =>
         {
             let on_decide = {
