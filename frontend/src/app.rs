@@ -2,9 +2,11 @@ use bilingual::{lang_switch, use_stored_lang};
 use catalog::{Catalog, ids};
 use yew::prelude::*;
 
+use contract::{ApplicantChoice, ApplicantDecision, ApplicationStatus, TrackingStatus};
+
 use crate::components::{
     CREDIT_CODE, FormPage, IndustryPage, IssuerKey, ScopePage, SendingProps, check_page,
-    drafts_page, license_page, sending_page, start_page, track_page,
+    drafts_page, license_page, received_page, sending_page, start_page, track_page,
 };
 use crate::draft::Draft;
 use crate::hooks::{use_clerk_mode, use_large_text, use_service_worker, use_storage_health};
@@ -183,6 +185,8 @@ pub fn App() -> Html {
                     show_errors={state.show_errors} touched={state.touched.clone()}
                     lookup={state.lookup.clone()} focus={state.focus.clone().map(AttrValue::from)}
                     {on_value} on_left={dispatch.reform(Action::Left)}
+                    on_review={dispatch.reform(|(permit, on)| Action::RequestReview(permit, on))}
+                    on_request={dispatch.reform(Action::Change)}
                     on_continue={dispatch.reform(|_| Action::Continue)}
                     on_focus_done={dispatch.reform(|_| Action::FocusDone)} />
             }
@@ -198,6 +202,19 @@ pub fn App() -> Html {
                 &dispatch.reform(Action::Change),
                 &on_submit,
             )
+        }
+        // Received and waiting for the authority (a corrected application waiting in the
+        // outbox shows as any application there).
+        Page::Sending
+            if state.draft.license.is_none()
+                && state.draft.status().is_some()
+                && state.draft.status() != Some(ApplicationStatus::CorrectionRequested) =>
+        {
+            let on_decide = {
+                let (dispatch, draft) = (dispatch.clone(), state.draft.clone());
+                Callback::from(move |choice| decide(lang, &draft, choice, &dispatch))
+            };
+            received_page(lang, &state.draft, state.decision_failed, &on_decide)
         }
         Page::Sending => {
             let on_retry = {
@@ -352,19 +369,20 @@ fn unsent_on_page(state: &AppState) -> bool {
 /// Opening an address: its page, and the application it names as kept on the device.
 fn open(path: &str) -> Action {
     let (mut page, id) = Page::from_path(path);
-    // An application waiting in the outbox opens read-only, whatever editing page the address
-    // names (a bookmark, Back to a step): it can only be withdrawn there.
-    if matches!(
-        page,
-        Page::Industry | Page::Scope | Page::Form(_) | Page::Check
-    ) && id.as_deref().is_some_and(storage::is_queued)
-    {
-        page = Page::Sending;
-    }
     let stored = id
         .as_ref()
         .and_then(|id| storage::drafts().into_iter().find(|d| d.id == *id))
         .map(Box::new);
+    // An application waiting in the outbox, or received and not sent back for corrections,
+    // opens read-only whatever editing page the address names (a bookmark, Back to a step).
+    if matches!(
+        page,
+        Page::Industry | Page::Scope | Page::Form(_) | Page::Check
+    ) && (id.as_deref().is_some_and(storage::is_queued)
+        || stored.as_ref().is_some_and(|d| !d.editable()))
+    {
+        page = Page::Sending;
+    }
     Action::Open { page, id, stored }
 }
 
@@ -502,6 +520,7 @@ fn queue(draft: &Draft, dispatch: &Callback<Action>) {
         industry,
         draft.scope.clone(),
         draft.complete_values(&form, crate::authority_day_at(now)),
+        draft.reviews_in(&form),
         now,
     );
     let (draft, dispatch) = (draft.clone(), dispatch.clone());
@@ -515,16 +534,92 @@ fn queue(draft: &Draft, dispatch: &Callback<Action>) {
 }
 
 /// Runs the outbox for the life of the page: at start, whenever the network comes back, and
-/// every few seconds for entries whose backoff has run out.
+/// every few seconds for entries whose backoff has run out. The app learns where received
+/// applications stand at the same moments, and every minute while the page is seen.
 fn start_outbox(dispatch: Callback<Action>) {
     flush_outbox(dispatch.clone());
+    sync(dispatch.clone());
     let on_online = dispatch.clone();
     gloo::events::EventListener::new(&gloo::utils::window(), "online", move |_| {
         retry_now();
         flush_outbox(on_online.clone());
+        sync(on_online.clone());
+    })
+    .forget();
+    let on_minute = dispatch.clone();
+    gloo::timers::callback::Interval::new(60_000, move || {
+        if !gloo::utils::document().hidden() {
+            sync(on_minute.clone());
+        }
     })
     .forget();
     gloo::timers::callback::Interval::new(5_000, move || flush_outbox(dispatch.clone())).forget();
+}
+
+thread_local! {
+    /// One sync at a time.
+    static SYNCING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Asks the authority where each received application stands that is not settled (and not
+/// waiting in the outbox: its answer is on the way). Offline, it stops at the first failure
+/// and tries again at the next occasion.
+fn sync(dispatch: Callback<Action>) {
+    if SYNCING.with(|s| s.replace(true)) {
+        return;
+    }
+    wasm_bindgen_futures::spawn_local(async move {
+        let waiting = storage::drafts()
+            .into_iter()
+            .filter(|d| d.awaiting() && !storage::is_queued(&d.id));
+        for draft in waiting {
+            match api::track(&draft.id).await {
+                Ok(status) => learnt(&draft, status, &dispatch).await,
+                Err(error) if error.is_transient() => break,
+                Err(_) => {}
+            }
+        }
+        SYNCING.with(|s| s.set(false));
+    });
+}
+
+/// Keeps where an application stands (on the device, then on screen); once issued, sends the
+/// application again to receive its license.
+async fn learnt(draft: &Draft, status: TrackingStatus, dispatch: &Callback<Action>) {
+    storage::remember_tracking(&status).await;
+    storage::update_draft(&draft.id, |d| d.apply_tracking(status.clone())).await;
+    let issued = status.status == ApplicationStatus::Issued;
+    dispatch.emit(Action::Synced(Box::new(status)));
+    if let (true, Some(sent)) = (issued, &draft.sent) {
+        storage::enqueue(sent.again(js_sys::Date::now())).await;
+        flush_outbox(dispatch.clone());
+    }
+}
+
+/// The applicant's answer to a refusal, once confirmed: drop a permit (and receive a license
+/// for the rest) or withdraw. It needs the network: the page says so when it fails.
+fn decide(lang: i18n::Lang, draft: &Draft, choice: ApplicantChoice, dispatch: &Callback<Action>) {
+    let Some(sent) = draft.sent.clone() else {
+        return;
+    };
+    let question = match choice {
+        ApplicantChoice::Drop { .. } => i18n::DROP_CONFIRM,
+        ApplicantChoice::Withdraw => i18n::WITHDRAW_APPLICATION_CONFIRM,
+    };
+    if !gloo::dialogs::confirm(question.get(lang)) {
+        return;
+    }
+    let (draft, dispatch) = (draft.clone(), dispatch.clone());
+    wasm_bindgen_futures::spawn_local(async move {
+        let decision = ApplicantDecision {
+            application: sent.request(),
+            decision: choice,
+        };
+        match api::decide(&decision).await {
+            Ok(status) => learnt(&draft, status, &dispatch).await,
+            Err(_) => dispatch.emit(Action::DecisionFailed),
+        }
+    });
 }
 
 thread_local! {
@@ -541,7 +636,8 @@ fn retry_now() {
 }
 
 /// Sends every due outbox entry once. An entry leaves the outbox only with the server's
-/// answer: a license (kept in its draft), or field errors (back to its draft).
+/// answer: a license or "received, under review" (kept in its draft), or field errors (back
+/// to its draft).
 fn flush_outbox(dispatch: Callback<Action>) {
     if FLUSHING.with(|f| f.replace(true)) {
         return;
@@ -567,7 +663,7 @@ fn flush_outbox(dispatch: Callback<Action>) {
                     // between sends again, and the server answers the same.
                     record_answer(&entry, &outcome).await;
                     storage::dequeue(&entry.id).await;
-                    dispatch.emit(Action::Answered(entry.id.clone(), outcome));
+                    dispatch.emit(Action::Answered(Box::new(entry), outcome));
                 }
             }
         }
@@ -586,6 +682,7 @@ async fn record_answer(entry: &OutboxEntry, outcome: &Result<api::SubmitOutcome,
                 remember_profile(&form, &entry.values);
             }
         }
+        Ok(api::SubmitOutcome::Received(answer)) => draft.received(entry, answer),
         Ok(api::SubmitOutcome::NeedsChanges(fields)) => draft.server_errors = fields.clone(),
         Err(_) => {}
     })

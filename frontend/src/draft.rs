@@ -3,8 +3,12 @@
 //! (as a record of its own, `services/records.rs`), and pure logic so it can be tested without
 //! a browser page.
 
-use catalog::{Catalog, FormValues, MergedForm, ScopeAnswer, ScopeAnswers, Text, is_automatic};
-use contract::{FieldMap, License};
+use catalog::{
+    Catalog, FormValues, GrantMode, MergedForm, ScopeAnswer, ScopeAnswers, Text, is_automatic,
+};
+use contract::{ApplicationStatus, FieldMap, License, ReceivedAnswer, TrackingStatus};
+
+use crate::outbox::OutboxEntry;
 
 /// Where a value shown in the form came from, so the form can mark it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,6 +33,18 @@ pub struct Draft {
     pub license: Option<License>,
     /// Milliseconds since the epoch of the last change, for listing drafts.
     pub updated_at: f64,
+    /// Permits granted on commitment for which the applicant asked for the department's
+    /// review instead (`ApplicationRequest::review_requested`).
+    pub review_requested: Vec<String>,
+    /// What the authority last said about the application since it was received (the 202
+    /// answer, then every sync); `None` before.
+    pub tracking: Option<TrackingStatus>,
+    /// The application exactly as last received (the current revision): sent again to
+    /// fetch the license once issued, and the proof an answer to a refusal carries.
+    pub sent: Option<OutboxEntry>,
+    /// The reviewers' requests not yet acted on, by field: each department's words, in both
+    /// languages. A field's requests go when the applicant edits it.
+    pub corrections: FieldMap<Vec<Text>>,
 }
 
 impl Draft {
@@ -42,7 +58,118 @@ impl Draft {
             server_errors: FieldMap::new(),
             license: None,
             updated_at: now,
+            review_requested: Vec::new(),
+            tracking: None,
+            sent: None,
+            corrections: FieldMap::new(),
         }
+    }
+
+    /// Where the application stands at the authority, once received.
+    pub fn status(&self) -> Option<ApplicationStatus> {
+        self.tracking.as_ref().map(|t| t.status)
+    }
+
+    /// Whether the applicant may change it: not received yet, or sent back for corrections.
+    pub fn editable(&self) -> bool {
+        matches!(
+            self.status(),
+            None | Some(ApplicationStatus::CorrectionRequested)
+        )
+    }
+
+    /// Received and not settled: the app asks the authority where it stands when it syncs.
+    pub fn awaiting(&self) -> bool {
+        self.license.is_none()
+            && !matches!(
+                self.status(),
+                None | Some(ApplicationStatus::Withdrawn | ApplicationStatus::Revoked)
+            )
+    }
+
+    /// "Ask for the department's review instead" for a permit granted on commitment.
+    pub fn request_review(&mut self, permit: &str, on: bool) {
+        self.review_requested.retain(|p| p != permit);
+        if on {
+            self.review_requested.push(permit.to_owned());
+        }
+    }
+
+    /// The reviews asked for that this form allows: permits it combines that are granted on
+    /// commitment where the rules let the applicant choose review.
+    pub fn reviews_in(&self, form: &MergedForm) -> Vec<String> {
+        let catalog = Catalog::builtin();
+        form.permits
+            .iter()
+            .filter(|p| self.review_requested.contains(&p.id))
+            .filter(|p| {
+                catalog.permit(&p.id).is_some_and(|c| {
+                    c.grant.mode == GrantMode::Commitment && c.grant.review_allowed
+                })
+            })
+            .map(|p| p.id.clone())
+            .collect()
+    }
+
+    /// The server received `entry` and a department has to review it (202).
+    pub fn received(&mut self, entry: &OutboxEntry, answer: &ReceivedAnswer) {
+        self.sent = Some(entry.clone());
+        self.server_errors.clear();
+        // The same state again (the same content sent twice) keeps what is known about it.
+        let known = self
+            .tracking
+            .as_ref()
+            .is_some_and(|t| (t.revision, t.status) == (answer.revision, answer.status));
+        if !known {
+            self.corrections.clear();
+            self.tracking = Some(TrackingStatus {
+                application_id: answer.application_id.clone(),
+                status: answer.status,
+                industry: None,
+                received_at: None,
+                license_number: None,
+                revoked_at: None,
+                revocation_reason: None,
+                business_name: None,
+                issued_at: None,
+                permits: Vec::new(),
+                revision: answer.revision,
+                timeline: Vec::new(),
+            });
+        }
+    }
+
+    /// Keeps where the authority says the application stands. A correction request not seen
+    /// before brings its messages to their fields; an answer about an older revision (a sync
+    /// that crossed the corrected application on the way) changes nothing.
+    pub fn apply_tracking(&mut self, status: TrackingStatus) {
+        let messages = |t: &TrackingStatus| -> Vec<contract::FieldIssues> {
+            t.permits.iter().map(|p| p.messages.clone()).collect()
+        };
+        let new_request = match &self.tracking {
+            Some(known) if known.revision > status.revision || *known == status => return,
+            Some(known) => {
+                known.status != ApplicationStatus::CorrectionRequested
+                    || known.revision != status.revision
+                    || messages(known) != messages(&status)
+            }
+            None => true,
+        };
+        if new_request && status.status == ApplicationStatus::CorrectionRequested {
+            self.corrections.clear();
+            for permit in &status.permits {
+                let by = &permit.department;
+                for (field, issue) in permit.messages.iter() {
+                    let mut requests = self.corrections.get(field).cloned().unwrap_or_default();
+                    requests.push(Text::new(
+                        format!("{}要求：{}", by.zh, issue.zh),
+                        format!("{} asks: {}", by.en, issue.en),
+                    ));
+                    self.corrections.insert(field.clone(), requests);
+                }
+            }
+        }
+        self.tracking = Some(status);
     }
 
     /// Chooses the industry; the scope answers start from "no" / empty again.
@@ -58,13 +185,37 @@ impl Draft {
             Some(answer) => self.scope.insert(question.to_owned(), answer),
             None => self.scope.remove(question),
         };
+        self.source_changed(question);
+    }
+
+    /// A reviewer's request on a value the form fills itself (from a scope answer, or
+    /// derived from another field) is acted on when its source changes.
+    fn source_changed(&mut self, source: &str) {
+        if self.corrections.is_empty() {
+            return;
+        }
+        let Some(form) = self.form(Catalog::builtin()) else {
+            return;
+        };
+        let derived: Vec<String> = self
+            .corrections
+            .iter()
+            .filter_map(|(field, _)| form.field(field))
+            .filter(|f| f.def.from.as_deref() == Some(source))
+            .map(|f| f.def.id.clone())
+            .collect();
+        for field in derived {
+            self.corrections.remove(&field);
+        }
     }
 
     /// The applicant typed a value: it is theirs now, no longer marked as pre-filled.
     pub fn set_value(&mut self, field: &str, value: String) {
         self.origins.remove(field);
         self.server_errors.remove(field);
+        self.corrections.remove(field);
         self.values.insert(field.to_owned(), value);
+        self.source_changed(field);
     }
 
     /// Fills fields from a pre-fill source. A value the applicant typed is never overwritten;
@@ -102,7 +253,7 @@ impl Draft {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use wasm_bindgen_test::{wasm_bindgen_test as test, wasm_bindgen_test_configure};
 
     use super::*;
@@ -178,5 +329,127 @@ mod tests {
         );
         assert_eq!(draft.fields_to_type(&form), before - 2);
         assert!(before < form.counts.separate_form_fields);
+    }
+
+    /// Where an application stands as the server says it, with corrections asked for.
+    pub(crate) fn corrections_asked(revision: u32) -> TrackingStatus {
+        let permit = |id: &str, department: (&str, &str), messages: &[(&str, &str)]| {
+            contract::TrackedPermit {
+                id: id.into(),
+                department: Text::new(department.0, department.1),
+                mode: GrantMode::Review,
+                status: contract::PermitStatus::CorrectionRequested,
+                due: None,
+                messages: messages
+                    .iter()
+                    .map(|(field, en)| {
+                        (
+                            field.to_string(),
+                            contract::FieldIssue::new("", format!("请改{field}"), *en),
+                        )
+                    })
+                    .collect(),
+                conditions: None,
+                rejection: None,
+            }
+        };
+        TrackingStatus {
+            application_id: "store".into(),
+            status: ApplicationStatus::CorrectionRequested,
+            industry: Some("convenience_store".into()),
+            received_at: Some(1),
+            license_number: None,
+            revoked_at: None,
+            revocation_reason: None,
+            business_name: None,
+            issued_at: None,
+            permits: vec![
+                permit(
+                    "food_business",
+                    ("市场监管局", "Market regulation"),
+                    &[
+                        ("contact_phone", "Give a mobile number"),
+                        ("floor_area", "Measure again"),
+                    ],
+                ),
+                permit(
+                    "drug_retail",
+                    ("药监局", "Drug administration"),
+                    &[("floor_area", "Include the storeroom")],
+                ),
+            ],
+            revision,
+            timeline: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn each_departments_request_reaches_its_field_once_until_edited() {
+        let mut draft = Draft::new("store".into(), 0.0);
+        draft.apply_tracking(corrections_asked(1));
+        assert!(draft.editable());
+        let en = |field: &str, draft: &Draft| -> Vec<String> {
+            draft
+                .corrections
+                .get(field)
+                .map_or(Vec::new(), |r| r.iter().map(|t| t.en.clone()).collect())
+        };
+        // Two departments ask about the floor area: both requests show, each named.
+        assert_eq!(
+            en("floor_area", &draft),
+            [
+                "Market regulation asks: Measure again",
+                "Drug administration asks: Include the storeroom"
+            ]
+        );
+        assert_eq!(
+            draft
+                .corrections
+                .get("contact_phone")
+                .map(|r| r[0].zh.as_str()),
+            Some("市场监管局要求：请改contact_phone")
+        );
+        // Edited, a field's requests go, and the same answer synced again does not bring
+        // them back; neither does an answer about an older revision.
+        draft.set_value("floor_area", "80".into());
+        draft.apply_tracking(corrections_asked(1));
+        assert_eq!(en("floor_area", &draft), Vec::<String>::new());
+        let mut newer = corrections_asked(2);
+        newer.status = ApplicationStatus::UnderReview;
+        newer.permits.clear();
+        draft.apply_tracking(newer.clone());
+        draft.apply_tracking(corrections_asked(1));
+        assert_eq!(draft.tracking, Some(newer));
+        assert!(!draft.editable() && draft.awaiting());
+        // A new request (the next revision's) brings its messages again.
+        draft.apply_tracking(corrections_asked(2));
+        assert_eq!(en("floor_area", &draft).len(), 2);
+        // The floor area comes from a scope answer: answering again acts on its requests.
+        draft.choose_industry("convenience_store");
+        draft.answer("sells_food", Some(ScopeAnswer::YesNo(true)));
+        assert_eq!(en("floor_area", &draft).len(), 2);
+        draft.answer("floor_area_m2", Some(ScopeAnswer::Number(90.0)));
+        assert_eq!(en("floor_area", &draft), Vec::<String>::new());
+        assert_eq!(en("contact_phone", &draft).len(), 1);
+    }
+
+    #[test]
+    fn a_review_instead_of_a_commitment_only_where_the_rules_allow_it() {
+        let catalog = Catalog::builtin();
+        let mut draft = Draft::new("a".into(), 0.0);
+        draft.choose_industry("convenience_store");
+        for question in ["sells_food", "sells_liquor", "sells_medical_devices_class2"] {
+            draft.answer(question, Some(ScopeAnswer::YesNo(true)));
+        }
+        let form = draft.form(catalog).expect("convenience store merges");
+        // Food is reviewed anyway; class II devices are on commitment without a choice;
+        // liquor retail lets the applicant choose review.
+        for permit in ["food_business", "liquor_retail", "medical_device_class2"] {
+            draft.request_review(permit, true);
+        }
+        draft.request_review("liquor_retail", true);
+        assert_eq!(draft.reviews_in(&form), ["liquor_retail"]);
+        draft.request_review("liquor_retail", false);
+        assert!(draft.reviews_in(&form).is_empty());
     }
 }

@@ -152,6 +152,100 @@ texts! {
     RECEIVED_ON = "受理日期", "Received";
     ISSUED_ON = "发证日期", "Issued";
     VIEW_LICENSE = "查看许可证", "View the license";
+
+    // The review workflow (issue #17): commitments on the declaration step, corrections on
+    // the form, the received page, the tracking page.
+    GRANTS_HEADING = "各项许可如何办理", "How each permit is granted";
+    ASK_REVIEW = "改为申请部门审核", "Ask for the department's review instead";
+    COLON = "：", ": ";
+    REVIEW_WITHIN = "将在 ", " will review it within ";
+    WORKING_DAYS = " 个工作日内审核", " working days";
+    WITH_INSPECTION = "，并进行现场核查", ", with an on-site inspection";
+    FULL_STOP = "。", ".";
+    LIST_SEPARATOR = "、", ", ";
+    CORRECTIONS_HEADING = "审核部门要求补正以下内容", "The departments ask you to correct these answers";
+    RECEIVED_HEADING = "申请已收到", "Application received";
+    UNDER_REVIEW_BY = "已收到 — 正在审核的部门：", "Received — under review by: ";
+    ISSUED_FETCHING = "已准予许可，正在获取许可证…", "Granted: fetching your license…";
+    REJECTED_INTRO = "有许可不予批准：可以放弃该许可，或撤回申请。", "A permit was refused: drop it, or withdraw the application.";
+    REJECTION_REASON = "理由", "Reason";
+    APPEAL = "救济途径", "Appeal";
+    DROP_PERMIT = "放弃此许可，领取其余许可的许可证", "Drop this permit and get a license for the rest";
+    WITHDRAW_APPLICATION = "撤回申请", "Withdraw the application";
+    DROP_CONFIRM = "放弃这项许可？此操作无法撤销。", "Drop this permit? This cannot be undone.";
+    WITHDRAW_APPLICATION_CONFIRM = "撤回整份申请？此操作无法撤销。", "Withdraw the whole application? This cannot be undone.";
+    DECISION_FAILED = "您的选择没有送达（没有网络？），请联网后再试。", "Your choice did not reach the authority (no network?). Try again when you are online.";
+    MODE = "办理方式", "Granted";
+    MODE_COMMITMENT = "告知承诺", "On commitment";
+    MODE_REVIEW = "部门审核", "After review";
+    DUE = "办理期限", "Decision due";
+    CONDITIONS = "附加条件", "Conditions";
+    TIMELINE = "办理进程", "Timeline";
+    PERMIT_APPROVED = "已批准", "Approved";
+    PERMIT_GRANTED = "已准予（告知承诺）", "Granted on commitment";
+    PERMIT_DROPPED = "已放弃", "Dropped";
+    EVENT_RECEIVED = "收到申请", "Application received";
+    EVENT_ACCEPTED = "受理申请", "Application accepted";
+    EVENT_CORRECTION = "要求补正", "Corrections requested";
+    EVENT_REVISION = "收到补正后的申请", "Corrected application received";
+    EVENT_INSPECTION = "现场核查", "On-site inspection";
+    EVENT_DROPPED = "申请人放弃许可", "Permit dropped by the applicant";
+    EVENT_WITHDRAWN = "申请人撤回申请", "Application withdrawn by the applicant";
+}
+
+/// Where an application stands, in words.
+pub fn status_text(status: contract::ApplicationStatus) -> Text {
+    use contract::ApplicationStatus::*;
+    match status {
+        Received => STATUS_RECEIVED,
+        UnderReview => STATUS_UNDER_REVIEW,
+        CorrectionRequested => STATUS_CORRECTION_REQUESTED,
+        Issued => STATUS_ISSUED,
+        Revoked => STATUS_REVOKED,
+        Rejected => STATUS_REJECTED,
+        Withdrawn => STATUS_WITHDRAWN,
+    }
+}
+
+/// Where one permit of an application stands, in words.
+pub fn permit_status_text(status: contract::PermitStatus) -> Text {
+    use contract::PermitStatus::*;
+    match status {
+        UnderReview => STATUS_UNDER_REVIEW,
+        CorrectionRequested => STATUS_CORRECTION_REQUESTED,
+        Approved => PERMIT_APPROVED,
+        GrantedOnCommitment => PERMIT_GRANTED,
+        Rejected => STATUS_REJECTED,
+        Dropped => PERMIT_DROPPED,
+        Withdrawn => STATUS_WITHDRAWN,
+    }
+}
+
+/// What happened, in words (a timeline entry).
+pub fn event_text(event: contract::TimelineEvent) -> Text {
+    use contract::TimelineEvent::*;
+    match event {
+        Received => EVENT_RECEIVED,
+        Accepted => EVENT_ACCEPTED,
+        GrantedOnCommitment => PERMIT_GRANTED,
+        CorrectionRequested => EVENT_CORRECTION,
+        RevisionReceived => EVENT_REVISION,
+        InspectionRecorded => EVENT_INSPECTION,
+        Approved => PERMIT_APPROVED,
+        Rejected => STATUS_REJECTED,
+        PermitDropped => EVENT_DROPPED,
+        Withdrawn => EVENT_WITHDRAWN,
+        Issued => STATUS_ISSUED,
+        Revoked => STATUS_REVOKED,
+    }
+}
+
+/// How a permit is granted, in words.
+pub fn mode_text(mode: catalog::GrantMode) -> Text {
+    match mode {
+        catalog::GrantMode::Commitment => MODE_COMMITMENT,
+        catalog::GrantMode::Review => MODE_REVIEW,
+    }
 }
 
 /// Why an outbox entry was not sent yet, from the key its last try left ([`crate::services::api::ApiError::failure_key`]).

@@ -1,8 +1,9 @@
 //! The outbox: applications the applicant has sent, kept on the device until the server has
 //! answered. An entry is retried when the app starts, when the network comes back and on a
-//! backoff timer; it leaves the outbox only with the server's answer (a license, or field
-//! errors that send the application back to its draft). The server issues exactly one license
-//! per application id, so sending again is always safe.
+//! backoff timer; it leaves the outbox only with the server's answer (a license, "received,
+//! under review", or field errors that send the application back to its draft). The server
+//! issues exactly one license per application id, so sending again is always safe; a corrected
+//! application is the same id's next revision, accepted only while corrections are requested.
 
 use catalog::{FormValues, ScopeAnswers};
 use contract::ApplicationRequest;
@@ -20,6 +21,9 @@ pub struct OutboxEntry {
     pub scope: ScopeAnswers,
     /// Complete values, as validated when the applicant pressed "Send".
     pub values: FormValues,
+    /// Permits on commitment sent to their department's review instead, at the applicant's
+    /// request.
+    pub review_requested: Vec<String>,
     pub queued_at: f64,
     pub attempts: u32,
     /// Not before this instant (ms since the epoch).
@@ -34,6 +38,7 @@ impl OutboxEntry {
         industry: String,
         scope: ScopeAnswers,
         values: FormValues,
+        review_requested: Vec<String>,
         now: f64,
     ) -> OutboxEntry {
         OutboxEntry {
@@ -41,6 +46,7 @@ impl OutboxEntry {
             industry,
             scope,
             values,
+            review_requested,
             queued_at: now,
             attempts: 0,
             next_try_at: now,
@@ -51,13 +57,30 @@ impl OutboxEntry {
     /// The application as the server takes it: the body of `POST /api/applications`, and what
     /// a hand-over signs. One serializer for both keeps one copy of its code in the wasm.
     pub fn application_json(&self) -> serde_json::Result<String> {
-        serde_json::to_string(&ApplicationRequest {
+        serde_json::to_string(&self.request())
+    }
+
+    /// The application as the server takes it.
+    pub fn request(&self) -> ApplicationRequest {
+        ApplicationRequest {
             id: self.id.clone(),
             industry: self.industry.clone(),
             scope: self.scope.clone(),
             values: self.values.clone(),
-            review_requested: Vec::new(),
-        })
+            review_requested: self.review_requested.clone(),
+        }
+    }
+
+    /// The same application, to be sent again now (the license of an application issued
+    /// after review is fetched by sending it again: same id, same content).
+    pub fn again(&self, now: f64) -> OutboxEntry {
+        OutboxEntry {
+            queued_at: now,
+            attempts: 0,
+            next_try_at: now,
+            last_error: None,
+            ..self.clone()
+        }
     }
 
     pub fn is_due(&self, now: f64) -> bool {
@@ -103,11 +126,21 @@ mod tests {
             "bookstore".into(),
             [("sells_food".to_owned(), catalog::ScopeAnswer::YesNo(true))].into(),
             [("phone".to_owned(), "13812345678".to_owned())].into(),
+            Vec::new(),
             0.0,
         );
         assert_eq!(
             entry.application_json().unwrap(),
             r#"{"id":"a","industry":"bookstore","scope":{"sells_food":true},"values":{"phone":"13812345678"}}"#
+        );
+        // A review asked for instead of a commitment comes last, only when there is one.
+        let entry = OutboxEntry {
+            review_requested: vec!["liquor_retail".into()],
+            ..entry
+        };
+        assert_eq!(
+            entry.application_json().unwrap(),
+            r#"{"id":"a","industry":"bookstore","scope":{"sells_food":true},"values":{"phone":"13812345678"},"review_requested":["liquor_retail"]}"#
         );
     }
 
@@ -118,6 +151,7 @@ mod tests {
             "bookstore".into(),
             ScopeAnswers::new(),
             FormValues::new(),
+            Vec::new(),
             1_000.0,
         );
         assert!(entry.is_due(1_000.0));

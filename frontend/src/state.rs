@@ -5,9 +5,11 @@
 use std::rc::Rc;
 
 use catalog::{Catalog, Context, Date, FormValues, ScopeAnswer};
+use contract::{ApplicationStatus, TrackingStatus};
 use yew::Reducible;
 
 use crate::draft::{Draft, Origin};
+use crate::outbox::OutboxEntry;
 use crate::services::api::{ApiError, SubmitOutcome};
 use crate::steps;
 
@@ -108,6 +110,8 @@ pub struct AppState {
     pub lookup: Lookup,
     /// The current application's outbox state, while it waits for the server's answer.
     pub sending: Option<Sending>,
+    /// The applicant's answer to a refusal could not be sent (no network, or refused).
+    pub decision_failed: bool,
 }
 
 /// Where an application in the outbox stands.
@@ -133,7 +137,7 @@ impl AppState {
         let page = if queued && draft.license.is_none() {
             Page::Sending
         } else {
-            resume_page(&draft)
+            resume_page(&draft, crate::authority_day_at(now))
         };
         AppState {
             draft,
@@ -159,6 +163,7 @@ impl AppState {
             focus: None,
             lookup: Lookup::Idle,
             sending: None,
+            decision_failed: false,
         }
     }
 }
@@ -184,6 +189,8 @@ pub enum Action {
     },
     ChooseIndustry(String),
     Answer(String, Option<ScopeAnswer>),
+    /// "Ask for the department's review instead" for a permit on commitment, on or off.
+    RequestReview(String, bool),
     SetValue(String, String),
     /// The applicant left this field: its format error may show now.
     Left(String),
@@ -206,8 +213,13 @@ pub enum Action {
         attempts: u32,
         why: String,
     },
-    /// The server answered for this application id.
-    Answered(String, Result<SubmitOutcome, ApiError>),
+    /// The server answered for this application, as it was sent.
+    Answered(Box<OutboxEntry>, Result<SubmitOutcome, ApiError>),
+    /// Where an application stands, as the authority said when the app synced (or after
+    /// the applicant's answer to a refusal).
+    Synced(Box<TrackingStatus>),
+    /// The answer to a refusal did not reach the authority.
+    DecisionFailed,
 }
 
 /// An action and when it happened (ms since the epoch), read from the clock where it was
@@ -259,6 +271,7 @@ impl Reducible for AppState {
                 next.page = Page::Scope;
             }
             Action::Answer(question, answer) => next.draft.answer(&question, answer),
+            Action::RequestReview(permit, on) => next.draft.request_review(&permit, on),
             Action::SetValue(field, value) => next.draft.set_value(&field, value),
             Action::Left(field) => {
                 if !next.touched.contains(&field) {
@@ -288,7 +301,12 @@ impl Reducible for AppState {
                 }
             }
             Action::Change(field) => {
-                next.page = Page::Form(step_asking(&next.draft, &field, today));
+                // A value the form takes from a scope answer (a reviewer may flag it) is
+                // changed where that question is asked.
+                next.page = match source_of(&next.draft, &field) {
+                    Some(catalog::Prefill::Scope) => Page::Scope,
+                    _ => Page::Form(step_asking(&next.draft, &field, today)),
+                };
                 next.focus = Some(field);
             }
             Action::FocusDone => next.focus = None,
@@ -312,13 +330,18 @@ impl Reducible for AppState {
                     last_error: Some(why),
                 });
             }
-            Action::Answered(id, result) if id == next.draft.id => {
+            Action::Answered(entry, result) if entry.id == next.draft.id => {
                 next.sending = None;
                 match result {
                     Ok(SubmitOutcome::Issued(answer)) => {
                         next.draft.license = Some(answer.license);
                         next.draft.server_errors.clear();
                         next.page = Page::License;
+                    }
+                    Ok(SubmitOutcome::Received(answer)) => {
+                        next.draft.received(&entry, &answer);
+                        next.page = Page::Sending;
+                        reopen_for_corrections(&mut next, today);
                     }
                     Ok(SubmitOutcome::NeedsChanges(fields)) => {
                         next.draft.server_errors = fields;
@@ -332,13 +355,23 @@ impl Reducible for AppState {
                     Err(error) => next.sending = Some(Sending::Refused(error)),
                 }
             }
-            // Answers about applications not open on screen: the outbox updates them on the
-            // device directly.
-            Action::SendStarted(_) | Action::SendFailed { .. } | Action::Answered(..) => {
+            Action::Synced(status) if status.application_id == next.draft.id => {
+                next.decision_failed = false;
+                next.draft.apply_tracking(*status);
+                reopen_for_corrections(&mut next, today);
+            }
+            Action::DecisionFailed => next.decision_failed = true,
+            // Answers about applications not open on screen: the outbox and the sync update
+            // them on the device directly.
+            Action::SendStarted(_)
+            | Action::SendFailed { .. }
+            | Action::Answered(..)
+            | Action::Synced(_) => {
                 return self;
             }
         }
         if next.page != self.page {
+            next.decision_failed = false;
             settle_step(&mut next, today);
             // A step's messages wait for its own "Continue" (or the server's answer).
             next.show_errors = show_errors;
@@ -389,6 +422,11 @@ fn first_step_with_errors(draft: &Draft, context: Context) -> Option<String> {
     let steps = steps::steps(&form, &values);
     let problems = steps::problems(draft, &form, context);
     first_in_error(&steps, &problems).map(str::to_owned)
+}
+
+/// Where the form takes a field's value from, if it fills it itself.
+fn source_of(draft: &Draft, field: &str) -> Option<catalog::Prefill> {
+    draft.form(Catalog::builtin())?.field(field)?.def.prefill
 }
 
 /// The step that asks `field` (empty: the first, if none does).
@@ -450,10 +488,42 @@ pub fn back_target(page: &Page, draft: &Draft, today: Date) -> Option<Page> {
     })
 }
 
+/// An application shown as sent that the reviewers sent back opens for editing, at the first
+/// step with a field they flagged.
+fn reopen_for_corrections(state: &mut AppState, today: Date) {
+    if state.page == Page::Sending
+        && state.draft.status() == Some(ApplicationStatus::CorrectionRequested)
+    {
+        state.page = Page::Form(first_step_correcting(&state.draft, today));
+    }
+}
+
+/// The first step asking a field the reviewers flagged (empty: the first step).
+fn first_step_correcting(draft: &Draft, today: Date) -> String {
+    let Some(form) = draft.form(Catalog::builtin()) else {
+        return String::new();
+    };
+    let values = draft.complete_values(&form, today);
+    let steps = steps::steps(&form, &values);
+    steps
+        .iter()
+        .find(|step| {
+            step.fields
+                .iter()
+                .any(|f| draft.corrections.contains_key(&f.def.id))
+        })
+        .map(|step| step.id.to_owned())
+        .unwrap_or_default()
+}
+
 /// Where a resumed draft picks up.
-fn resume_page(draft: &Draft) -> Page {
+fn resume_page(draft: &Draft, today: Date) -> Page {
     if draft.license.is_some() {
         Page::License
+    } else if draft.status() == Some(ApplicationStatus::CorrectionRequested) {
+        Page::Form(first_step_correcting(draft, today))
+    } else if draft.tracking.is_some() {
+        Page::Sending
     } else if draft.industry.is_none() {
         Page::Industry
     } else if draft.values.is_empty() {
@@ -857,5 +927,74 @@ mod tests {
         assert_eq!(back(Page::Check), Some(Page::Form("declaration".into())));
         assert_eq!(back(Page::Track("x".into())), Some(Page::Start));
         assert_eq!(back(Page::Start), None);
+    }
+
+    #[test]
+    fn a_received_application_waits_and_reopens_at_the_first_step_a_reviewer_flagged() {
+        let state = convenience_store(EVENING_UTC);
+        let state = reduce(
+            state,
+            Action::RequestReview("liquor_retail".into(), true),
+            EVENING_UTC,
+        );
+        assert_eq!(state.draft.review_requested, ["liquor_retail"]);
+        let state = reduce(state, Action::Queue, EVENING_UTC);
+        let entry = OutboxEntry::new(
+            "store".into(),
+            "convenience_store".into(),
+            state.draft.scope.clone(),
+            state.draft.values.clone(),
+            vec!["liquor_retail".into()],
+            EVENING_UTC,
+        );
+        let answer = contract::ReceivedAnswer {
+            application_id: "store".into(),
+            status: ApplicationStatus::UnderReview,
+            revision: 1,
+        };
+        let state = reduce(
+            state,
+            Action::Answered(Box::new(entry.clone()), Ok(SubmitOutcome::Received(answer))),
+            EVENING_UTC + MINUTE,
+        );
+        // Received: the sent page, read-only, waiting for the departments.
+        assert_eq!((&state.page, &state.sending), (&Page::Sending, &None));
+        assert_eq!(state.draft.status(), Some(ApplicationStatus::UnderReview));
+        assert_eq!(state.draft.sent.as_ref(), Some(&entry));
+        assert!(!state.draft.editable());
+        // A sync about another application changes nothing here.
+        let mut other = crate::draft::tests::corrections_asked(1);
+        other.application_id = "elsewhere".into();
+        let state = reduce(state, Action::Synced(Box::new(other)), EVENING_UTC);
+        assert_eq!(state.page, Page::Sending);
+        // Sent back: the same draft opens at the first step asking a flagged field (the
+        // contact phone comes before the floor area).
+        let asked = crate::draft::tests::corrections_asked(1);
+        let state = reduce(
+            state,
+            Action::Synced(Box::new(asked)),
+            EVENING_UTC + 2.0 * MINUTE,
+        );
+        assert_eq!(state.page, Page::Form("contact".into()));
+        assert!(state.draft.editable());
+        assert_eq!(
+            state.draft.corrections.get("floor_area").map(Vec::len),
+            Some(2)
+        );
+        // Picked up again later, it opens there too; received and waiting, on the sent page.
+        let resumed = AppState::resume(state.draft.clone(), false, EVENING_UTC);
+        assert_eq!(resumed.page, Page::Form("contact".into()));
+        let mut waiting = state.draft.clone();
+        waiting.received(
+            &entry,
+            &contract::ReceivedAnswer {
+                application_id: "store".into(),
+                status: ApplicationStatus::UnderReview,
+                revision: 2,
+            },
+        );
+        assert!(waiting.corrections.is_empty());
+        let resumed = AppState::resume(waiting, false, EVENING_UTC);
+        assert_eq!(resumed.page, Page::Sending);
     }
 }

@@ -21,7 +21,7 @@ const CONTACT: &str = "contact";
 const BUILDING: &str = "building";
 const PEOPLE: &str = "people";
 const STAFF: &str = "staff";
-const DECLARATION: &str = "declaration";
+pub const DECLARATION: &str = "declaration";
 
 pub struct Step<'f> {
     /// `basic`, `contact`, `premises`, `building`, `people`, `staff`, a permit id, or

@@ -21,13 +21,13 @@ pub fn drafts_page(
             .and_then(|i| catalog.industry(i))
             .map_or(i18n::DRAFT_UNTITLED.get(lang).to_owned(), |i| i.name.get(lang).to_owned());
         let name = draft.values.get("business_name").cloned().unwrap_or_default();
-        let issued = draft.license.is_some();
-        let status = if issued {
-            i18n::DRAFT_ISSUED
-        } else if queued.contains(&draft.id) {
-            i18n::OUTBOX_QUEUED
-        } else {
-            i18n::DRAFT_IN_PROGRESS
+        // Opened to be read (a license, a received application), or resumed to be edited.
+        let issued = draft.license.is_some() || !draft.editable();
+        let status = match (draft.license.is_some(), queued.contains(&draft.id), draft.status()) {
+            (true, _, _) => i18n::DRAFT_ISSUED,
+            (_, true, _) => i18n::OUTBOX_QUEUED,
+            (_, _, Some(status)) => i18n::status_text(status),
+            _ => i18n::DRAFT_IN_PROGRESS,
         };
         let title = if name.is_empty() { industry.clone() } else { format!("{name} · {industry}") };
         let (on_resume, on_delete, id) = (on_resume.clone(), on_delete.clone(), draft.id.clone());

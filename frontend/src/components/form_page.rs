@@ -1,6 +1,6 @@
 use std::collections::BTreeMap;
 
-use catalog::{Catalog, MergedField};
+use catalog::{Catalog, GrantMode, MergedField};
 use yew::prelude::*;
 
 use crate::components::error_summary::{ERROR_SUMMARY_ID, SummaryItem, error_summary};
@@ -26,6 +26,10 @@ pub struct Props {
     pub on_value: Callback<(String, String)>,
     /// The applicant left this field.
     pub on_left: Callback<String>,
+    /// "Ask for the department's review instead" for a permit on commitment: (permit, on).
+    pub on_review: Callback<(String, bool)>,
+    /// A reviewer's request in the summary: to the field it is about.
+    pub on_request: Callback<String>,
     pub on_continue: Callback<()>,
     pub on_focus_done: Callback<()>,
 }
@@ -73,11 +77,24 @@ pub fn FormPage(props: &Props) -> Html {
             .entry(issue.field)
             .or_insert_with(|| issue.message.get(lang).to_owned());
     }
+    // The reviewers' requests show on their fields as errors do, always, each on its own
+    // line (several departments may ask about one field), above the field's own error.
     let error_of = |id: &str| {
-        let problem = problems.get(id)?;
-        let shown =
-            props.show_errors || (!problem.missing && props.touched.iter().any(|t| t == id));
-        shown.then(|| AttrValue::from(problem.message.get(lang).to_owned()))
+        let problem = problems.get(id).filter(|problem| {
+            props.show_errors || (!problem.missing && props.touched.iter().any(|t| t == id))
+        });
+        let requests = props.draft.corrections.get(id).into_iter().flatten();
+        let mut lines = String::new();
+        for line in requests
+            .map(|r| r.get(lang))
+            .chain(problem.map(|p| p.message.get(lang)))
+        {
+            if !lines.is_empty() {
+                lines.push('\n');
+            }
+            lines.push_str(line);
+        }
+        (!lines.is_empty()).then(|| AttrValue::from(lines))
     };
     // This step's errors in the order it asks them; one on a field no step shows (the form
     // fills it itself, or the server named it) has no link, but is never invisible.
@@ -150,6 +167,10 @@ pub fn FormPage(props: &Props) -> Html {
         i18n::STEP_AFTER.get(lang)
     );
     let heading_id = format!("step-{}", step.id);
+    let grants = (step.id == steps::DECLARATION)
+        .then(|| grant_notes(lang, &form, &props.draft, &props.on_review));
+    let requests = (!props.draft.corrections.is_empty())
+        .then(|| requests_summary(lang, &form, &props.draft, &props.on_request));
     let on_continue = props.on_continue.clone();
     let attempts = attempts.clone();
     html! {
@@ -157,6 +178,7 @@ pub fn FormPage(props: &Props) -> Html {
             if props.show_errors && !summary.is_empty() {
                 { error_summary(lang, &summary) }
             }
+            { for requests }
             <h1 id="form-heading">{ i18n::FORM_HEADING.get(lang) }</h1>
             <p class="lead">{ form.industry.name.get(lang) }</p>
             if index == 0 {
@@ -168,6 +190,7 @@ pub fn FormPage(props: &Props) -> Html {
             <p class="step-progress" id="step-progress">{ progress }</p>
             <progress max={total.to_string()} value={number.to_string()} aria-labelledby="step-progress"></progress>
             <h2 id={heading_id}>{ step.title.get(lang) }</h2>
+            { for grants }
             <div class="form-section" {onfocusout}>
                 { for fields }
             </div>
@@ -177,6 +200,108 @@ pub fn FormPage(props: &Props) -> Html {
             })}>
                 { i18n::CONTINUE.get(lang) }
             </button>
+        </section>
+    }
+}
+
+/// Every request of the reviewers not acted on yet, at the top of each step: the field and
+/// the department's words, each leading to its field.
+fn requests_summary(
+    lang: Lang,
+    form: &catalog::MergedForm,
+    draft: &Draft,
+    on_request: &Callback<String>,
+) -> Html {
+    let items = draft.corrections.iter().flat_map(|(field, requests)| {
+        let label = form
+            .field(field)
+            .map_or(field.as_str(), |f| f.def.label.get(lang));
+        requests.iter().map(move |request| {
+            let go = on_request.reform({
+                let field = field.clone();
+                move |_| field.clone()
+            });
+            html! {
+                <li><button type="button" class="link" onclick={go}>{ label }</button>{ " — " }{ request.get(lang) }</li>
+            }
+        })
+    });
+    html! {
+        <div class="error-summary" role="region" aria-labelledby="requests-title">
+            <h2 id="requests-title">{ i18n::CORRECTIONS_HEADING.get(lang) }</h2>
+            <ul>{ for items }</ul>
+        </div>
+    }
+}
+
+/// Above the declaration: how each permit is granted. On commitment, the commitment the
+/// declaration accepts and, where the rules allow, the choice of a review instead; after
+/// review, who reviews it and within how many working days.
+fn grant_notes(
+    lang: Lang,
+    form: &catalog::MergedForm,
+    draft: &Draft,
+    on_review: &Callback<(String, bool)>,
+) -> Html {
+    let catalog = Catalog::builtin();
+    let mut items = Vec::new();
+    for permit in &form.permits {
+        let Some(entry) = catalog.permit(&permit.id) else {
+            continue;
+        };
+        let grant = &entry.grant;
+        let asked = draft.review_requested.contains(&permit.id);
+        let committed = grant.mode == GrantMode::Commitment;
+        let mut note = i18n::mode_text(if committed && !asked {
+            GrantMode::Commitment
+        } else {
+            GrantMode::Review
+        })
+        .get(lang)
+        .to_owned();
+        note.push_str(i18n::COLON.get(lang));
+        match &grant.commitment {
+            Some(commitment) if committed && !asked => note.push_str(commitment.get(lang)),
+            _ => {
+                note.push_str(entry.department.get(lang));
+                note.push_str(i18n::REVIEW_WITHIN.get(lang));
+                note.push_str(&grant.time_limit_days.to_string());
+                note.push_str(i18n::WORKING_DAYS.get(lang));
+                if grant.inspection {
+                    note.push_str(i18n::WITH_INSPECTION.get(lang));
+                }
+                note.push_str(i18n::FULL_STOP.get(lang));
+            }
+        }
+        let choice = (committed && grant.review_allowed).then(|| {
+            let id = format!("review-{}", permit.id);
+            let (on_review, permit) = (on_review.clone(), permit.id.clone());
+            let onchange = Callback::from(move |e: Event| {
+                use web_sys::HtmlInputElement;
+                on_review.emit((
+                    permit.clone(),
+                    e.target_unchecked_into::<HtmlInputElement>().checked(),
+                ));
+            });
+            html! {
+                <div class="choice-item">
+                    <input type="checkbox" id={id.clone()} checked={asked} {onchange} />
+                    <label for={id}>{ i18n::ASK_REVIEW.get(lang) }</label>
+                </div>
+            }
+        });
+        items.push(html! {
+            <fieldset class="field">
+                <legend>{ permit.name.get(lang) }</legend>
+                <p>{ note }</p>
+                { for choice }
+            </fieldset>
+        });
+    }
+    html! {
+        <section class="panel" aria-labelledby="grants-heading">
+            <h3 id="grants-heading">{ i18n::GRANTS_HEADING.get(lang) }</h3>
+            { for items }
         </section>
     }
 }

@@ -35,14 +35,6 @@ pub fn license_page(
         Some(name) => name.get(lang).to_owned(),
         None => claims.issuer.parse().map_or_else(|_| "—".into(), place),
     };
-    let tracking_url = format!(
-        "{}/track/{}",
-        gloo::utils::window()
-            .location()
-            .origin()
-            .unwrap_or_default(),
-        application_id
-    );
     let print = Callback::from(|_| {
         let _ = gloo::utils::window().print();
     });
@@ -92,15 +84,29 @@ pub fn license_page(
             <div class="no-print actions">
                 <button type="button" class="primary" onclick={print}>{ i18n::PRINT.get(lang) }</button>
             </div>
-            <section class="no-print panel" aria-labelledby="tracking-heading">
-                <h2 id="tracking-heading">{ i18n::TRACKING_HEADING.get(lang) }</h2>
-                <p>{ i18n::TRACKING_LINK.get(lang) }{ ": " }<a href={tracking_url.clone()}>{ tracking_url.clone() }</a></p>
-                <QrCode class="tracking-qr" text={tracking_url} label={i18n::TRACKING_QR.get(lang)} />
-                <TrackingStatusView {lang} id={application_id.clone()} />
-            </section>
+            { tracking_panel(lang, application_id, html! { <TrackingStatusView {lang} id={application_id.clone()} /> }) }
             <button type="button" class="no-print" onclick={Callback::from(move |_| on_new.emit(()))}>
                 { i18n::NEW_APPLICATION.get(lang) }
             </button>
+        </section>
+    }
+}
+
+/// Where to track an application: its link and the link's QR code (一码跟踪), and `more`.
+pub fn tracking_panel(lang: Lang, application_id: &str, more: Html) -> Html {
+    let url = format!(
+        "{}/track/{application_id}",
+        gloo::utils::window()
+            .location()
+            .origin()
+            .unwrap_or_default(),
+    );
+    html! {
+        <section class="no-print panel" aria-labelledby="tracking-heading">
+            <h2 id="tracking-heading">{ i18n::TRACKING_HEADING.get(lang) }</h2>
+            <p>{ i18n::TRACKING_LINK.get(lang) }{ ": " }<a href={url.clone()}>{ url.clone() }</a></p>
+            <QrCode class="tracking-qr" text={url} label={i18n::TRACKING_QR.get(lang)} />
+            { more }
         </section>
     }
 }

@@ -1,5 +1,5 @@
 use catalog::Catalog;
-use contract::{ApplicationStatus, PermitStatus, TrackingStatus};
+use contract::{TrackedPermit, TrackingStatus};
 use yew::prelude::*;
 
 use crate::components::summary_row::summary_row;
@@ -19,26 +19,55 @@ pub struct Props {
     pub detailed: bool,
 }
 
-fn status_text(status: ApplicationStatus) -> i18n::Text {
-    match status {
-        ApplicationStatus::Received => i18n::STATUS_RECEIVED,
-        ApplicationStatus::UnderReview => i18n::STATUS_UNDER_REVIEW,
-        ApplicationStatus::CorrectionRequested => i18n::STATUS_CORRECTION_REQUESTED,
-        ApplicationStatus::Issued => i18n::STATUS_ISSUED,
-        ApplicationStatus::Revoked => i18n::STATUS_REVOKED,
-        ApplicationStatus::Rejected => i18n::STATUS_REJECTED,
-        ApplicationStatus::Withdrawn => i18n::STATUS_WITHDRAWN,
+/// A permit's name in the reader's language (its id if the catalog no longer has it).
+pub fn permit_name(lang: Lang, id: &str) -> String {
+    Catalog::builtin()
+        .permit(id)
+        .map_or(id, |p| p.name.get(lang))
+        .to_owned()
+}
+
+/// A date of the data (`YYYY-MM-DD`) as the reader's language writes it.
+fn date_words(lang: Lang, date: &str) -> String {
+    catalog::Date::parse(date).map_or_else(|| date.to_owned(), |d| d.words().get(lang).to_owned())
+}
+
+/// One permit of a tracked application: its department, how it is granted, where it stands,
+/// its deadline, conditions and refusal.
+pub fn permit_view(lang: Lang, permit: &TrackedPermit) -> Html {
+    let row = |label: i18n::Text, value: String| summary_row(label.get(lang), value.into());
+    let rejection = permit.rejection.as_ref().map(|r| {
+        html! {
+            <>
+                { row(i18n::REJECTION_REASON, r.reason.get(lang).to_owned()) }
+                { row(i18n::APPEAL, r.appeal.get(lang).to_owned()) }
+            </>
+        }
+    });
+    html! {
+        <li class="panel">
+            <h3>{ permit_name(lang, &permit.id) }</h3>
+            <dl class="summary-list">
+                { row(i18n::DEPARTMENT, permit.department.get(lang).to_owned()) }
+                { row(i18n::MODE, i18n::mode_text(permit.mode).get(lang).to_owned()) }
+                { row(i18n::STATUS, i18n::permit_status_text(permit.status).get(lang).to_owned()) }
+                { for permit.due.as_deref().map(|due| row(i18n::DUE, date_words(lang, due))) }
+                { for permit.conditions.as_ref().map(|c| row(i18n::CONDITIONS, c.get(lang).to_owned())) }
+                { for rejection }
+            </dl>
+        </li>
     }
 }
 
-fn permit_status_text(status: PermitStatus) -> i18n::Text {
-    match status {
-        PermitStatus::UnderReview => i18n::STATUS_UNDER_REVIEW,
-        PermitStatus::CorrectionRequested => i18n::STATUS_CORRECTION_REQUESTED,
-        PermitStatus::Approved | PermitStatus::GrantedOnCommitment => i18n::STATUS_ISSUED,
-        PermitStatus::Rejected | PermitStatus::Dropped => i18n::STATUS_REJECTED,
-        PermitStatus::Withdrawn => i18n::STATUS_WITHDRAWN,
-    }
+/// A moment of the timeline: the authority's date in words and its time of day.
+fn moment(lang: Lang, unix: i64) -> String {
+    let minutes = (unix + catalog::AUTHORITY_UTC_OFFSET).rem_euclid(86_400) / 60;
+    format!(
+        "{} {:02}:{:02}",
+        china_date(unix, lang),
+        minutes / 60,
+        minutes % 60
+    )
 }
 
 /// Where an application stands: asked from the server, or the last known answer offline.
@@ -77,18 +106,18 @@ pub fn TrackingStatusView(props: &Props) -> Html {
                     .map_or(id, |i| i.name.get(lang))
                     .to_owned()
             });
-            // Each permit: its name, the department that grants it (from the catalog), its state.
-            let permits = known.permits.iter().map(|p| {
-                let (name, department) = catalog
-                    .permit(&p.id)
-                    .map_or((p.id.as_str(), ""), |c| (c.name.get(lang), c.department.get(lang)));
-                html! { <li>{ format!("{name} — {department} · {}", permit_status_text(p.status).get(lang)) }</li> }
+            let timeline = known.timeline.iter().map(|entry| {
+                let permit = entry.permit.as_deref().map(|p| format!(" · {}", permit_name(lang, p)));
+                html! {
+                    <li><span class="muted">{ moment(lang, entry.at) }</span>{ " " }
+                        { i18n::event_text(entry.event).get(lang) }{ permit.unwrap_or_default() }</li>
+                }
             });
             html! {
                 <>
                     if error.is_some() { <p class="notice">{ i18n::STATUS_OFFLINE.get(lang) }</p> }
                     <dl class="summary-list">
-                        { summary_row(i18n::STATUS.get(lang), status_text(known.status).get(lang).into()) }
+                        { summary_row(i18n::STATUS.get(lang), i18n::status_text(known.status).get(lang).into()) }
                         { for row(i18n::BUSINESS_NAME, known.business_name.clone()) }
                         { for row(i18n::INDUSTRY_LABEL, industry) }
                         { for row(i18n::RECEIVED_ON, known.received_at.map(|t| china_date(t, lang))) }
@@ -96,8 +125,13 @@ pub fn TrackingStatusView(props: &Props) -> Html {
                         { for known.license_number.as_ref().map(|n| summary_row(i18n::LICENSE_NUMBER.get(lang), n.into())) }
                         { for known.revoked_at.map(|t| summary_row(i18n::STATUS_REVOKED.get(lang), china_date(t, lang).into())) }
                     </dl>
-                    if props.detailed {
-                        <ul aria-label={i18n::PERMITS_HEADING.get(lang)}>{ for permits }</ul>
+                    if props.detailed && !known.permits.is_empty() {
+                        <h2>{ i18n::PERMITS_HEADING.get(lang) }</h2>
+                        <ul class="plain">{ for known.permits.iter().map(|p| permit_view(lang, p)) }</ul>
+                    }
+                    if props.detailed && !known.timeline.is_empty() {
+                        <h2>{ i18n::TIMELINE.get(lang) }</h2>
+                        <ol class="plain">{ for timeline }</ol>
                     }
                 </>
             }

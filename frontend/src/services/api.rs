@@ -4,7 +4,10 @@
 use std::fmt;
 
 use catalog::{FormValues, Text};
-use contract::{ErrorBody, FieldIssues, FieldMap, IssuedAnswer, TrackingStatus};
+use contract::{
+    ApplicantDecision, ErrorBody, FieldIssues, FieldMap, IssuedAnswer, ReceivedAnswer,
+    TrackingStatus,
+};
 use gloo::net::http::{Request, Response};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -193,6 +196,9 @@ pub async fn lookup_registry(credit_code: &str) -> Result<Option<FormValues>, Ap
 /// What the server said to an application.
 pub enum SubmitOutcome {
     Issued(Box<IssuedAnswer>),
+    /// 202: received; at least one department reviews it (or the applicant's correction or
+    /// decision is awaited). What happens next is learnt by syncing.
+    Received(ReceivedAnswer),
     /// 422: the fields to fix, with messages in both languages.
     NeedsChanges(FieldMap<Text>),
 }
@@ -200,20 +206,12 @@ pub enum SubmitOutcome {
 /// Sends an application (`POST /api/applications`). Sending the same id again is safe: the
 /// server answers with the license it already issued for it.
 pub async fn submit(entry: &OutboxEntry) -> Result<SubmitOutcome, ApiError> {
-    let json = entry
-        .application_json()
-        .map_err(|e| ApiError::Unreadable(json_error(&e)))?;
-    let response = Request::post("/api/applications")
-        .header("Content-Type", "application/json")
-        .body(json)
-        .map_err(|e| ApiError::Unreadable(net_error(e)))?
-        .send()
-        .await
-        .map_err(|e| ApiError::Network(net_error(e)))?;
+    let response = post("/api/applications", entry.application_json()).await?;
     match response.status() {
         200 | 201 => Ok(SubmitOutcome::Issued(Box::new(parse(
             &read_text(response).await?,
         )?))),
+        202 => Ok(SubmitOutcome::Received(parse(&read_text(response).await?)?)),
         422 => {
             // The draft shows and keeps each finding's words, not its code.
             let findings = error_from(response).await.1;
@@ -226,6 +224,29 @@ pub async fn submit(entry: &OutboxEntry) -> Result<SubmitOutcome, ApiError> {
         }
         _ => Err(error_from(response).await.0),
     }
+}
+
+/// POSTs a JSON body; the answer whatever its status.
+async fn post(path: &str, json: serde_json::Result<String>) -> Result<Response, ApiError> {
+    let json = json.map_err(|e| ApiError::Unreadable(json_error(&e)))?;
+    Request::post(path)
+        .header("Content-Type", "application/json")
+        .body(json)
+        .map_err(|e| ApiError::Unreadable(net_error(e)))?
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(net_error(e)))
+}
+
+/// The applicant's answer to a refusal (`POST /api/applications/{id}/decision`): where the
+/// application stands then.
+pub async fn decide(decision: &ApplicantDecision) -> Result<TrackingStatus, ApiError> {
+    let path = format!("/api/applications/{}/decision", decision.application.id);
+    let response = post(&path, serde_json::to_string(decision)).await?;
+    if !response.ok() {
+        return Err(error_from(response).await.0);
+    }
+    parse(&read_text(response).await?)
 }
 
 /// The status of an application (`GET /api/applications/{id}`).

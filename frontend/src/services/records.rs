@@ -7,8 +7,11 @@
 //!
 //! Version 0 is what the app stored before records had versions: the domain types' own JSON,
 //! with no `v`. Its fields are exactly version 1's, so `v` defaults to 0 and the migration
-//! from 0 is the identity. A version 2 that changes a field keeps the version 1 type here,
-//! frozen, and adds a migration from it.
+//! from 0 is the identity. Version 2 (the review workflow) only adds fields, each with a
+//! default, so versions 0 and 1 read as version 2 records that have none of them; it is a
+//! version of its own so that an older app, which would drop those fields when writing the
+//! record back, leaves it alone as unreadable. A version that changes a field keeps the old
+//! type here, frozen, and adds a migration from it.
 //!
 //! Catalog values (`FormValues`, `ScopeAnswers`, `Text`) are kept in their own JSON: plain
 //! maps and `{"zh","en"}`, the same everywhere in the workspace. So is a draft's license: the
@@ -16,14 +19,14 @@
 //! (the tests below pin it).
 
 use catalog::{FormValues, ScopeAnswers, Text};
-use contract::{FieldIssues, FieldMap, License};
+use contract::{FieldIssues, FieldMap, License, TrackingStatus};
 use serde::{Deserialize, Serialize};
 
 use crate::draft::{Draft, Origin};
 use crate::outbox::OutboxEntry;
 
 /// The version this app writes.
-const CURRENT: u32 = 1;
+const CURRENT: u32 = 2;
 
 /// A stored record this app cannot read: not JSON of the expected shape, or from a newer
 /// version of the app. It is left on the device, never deleted.
@@ -39,15 +42,16 @@ impl From<serde_json::Error> for Unreadable {
 /// Whether this app knows how to read a record of version `v`.
 fn readable(v: u32) -> Result<(), Unreadable> {
     match v {
-        // 0 → 1: the same fields (see the module's comment).
-        0 | CURRENT => Ok(()),
+        // 0 → 1: the same fields; 1 → 2: fields added, with defaults (see the module's
+        // comment).
+        0 | 1 | CURRENT => Ok(()),
         _ => Err(Unreadable),
     }
 }
 
-/// A draft as stored, `v` 1.
+/// A draft as stored, `v` 2.
 #[derive(Serialize, Deserialize)]
-pub struct DraftRecordV1 {
+pub struct DraftRecord {
     #[serde(default)]
     v: u32,
     id: String,
@@ -67,6 +71,17 @@ pub struct DraftRecordV1 {
     license: Option<License>,
     #[serde(default)]
     updated_at: f64,
+    // Version 2: the review workflow. Absent when empty, so a draft that never met it is
+    // stored as before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    review_requested: Vec<String>,
+    /// In the API's own JSON, like the license.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    tracking: Option<TrackingStatus>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sent: Option<OutboxRecord>,
+    #[serde(default, skip_serializing_if = "FieldMap::is_empty")]
+    corrections: FieldMap<Vec<Text>>,
 }
 
 #[derive(Clone, Copy, Serialize, Deserialize)]
@@ -75,9 +90,9 @@ enum OriginV1 {
     Profile,
 }
 
-/// An outbox entry as stored, `v` 1.
+/// An outbox entry as stored, `v` 2.
 #[derive(Serialize, Deserialize)]
-pub struct OutboxRecordV1 {
+pub struct OutboxRecord {
     #[serde(default)]
     v: u32,
     id: String,
@@ -89,29 +104,32 @@ pub struct OutboxRecordV1 {
     next_try_at: f64,
     #[serde(default)]
     last_error: Option<String>,
+    /// Version 2.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    review_requested: Vec<String>,
 }
 
 /// A stored draft, migrated to the current version.
 pub fn read_draft(json: &str) -> Result<Draft, Unreadable> {
-    let record: DraftRecordV1 = serde_json::from_str(json)?;
+    let record: DraftRecord = serde_json::from_str(json)?;
     readable(record.v)?;
     Ok(record.into())
 }
 
 /// A stored outbox entry, migrated to the current version.
 pub fn read_outbox_entry(json: &str) -> Result<OutboxEntry, Unreadable> {
-    let record: OutboxRecordV1 = serde_json::from_str(json)?;
+    let record: OutboxRecord = serde_json::from_str(json)?;
     readable(record.v)?;
     Ok(record.into())
 }
 
-impl From<&Draft> for DraftRecordV1 {
-    fn from(draft: &Draft) -> DraftRecordV1 {
+impl From<&Draft> for DraftRecord {
+    fn from(draft: &Draft) -> DraftRecord {
         let mut origins = FieldMap::new();
         for (field, origin) in draft.origins.iter() {
             origins.insert(field.clone(), (*origin).into());
         }
-        DraftRecordV1 {
+        DraftRecord {
             v: CURRENT,
             id: draft.id.clone(),
             industry: draft.industry.clone(),
@@ -126,12 +144,16 @@ impl From<&Draft> for DraftRecordV1 {
                 ..license.clone()
             }),
             updated_at: draft.updated_at,
+            review_requested: draft.review_requested.clone(),
+            tracking: draft.tracking.clone(),
+            sent: draft.sent.as_ref().map(OutboxRecord::from),
+            corrections: draft.corrections.clone(),
         }
     }
 }
 
-impl From<DraftRecordV1> for Draft {
-    fn from(record: DraftRecordV1) -> Draft {
+impl From<DraftRecord> for Draft {
+    fn from(record: DraftRecord) -> Draft {
         let mut origins = FieldMap::new();
         for (field, origin) in record.origins.iter() {
             origins.insert(field.clone(), (*origin).into());
@@ -145,6 +167,10 @@ impl From<DraftRecordV1> for Draft {
             server_errors: record.server_errors,
             license: record.license,
             updated_at: record.updated_at,
+            review_requested: record.review_requested,
+            tracking: record.tracking,
+            sent: record.sent.map(OutboxEntry::from),
+            corrections: record.corrections,
         }
     }
 }
@@ -167,9 +193,9 @@ impl From<OriginV1> for Origin {
     }
 }
 
-impl From<&OutboxEntry> for OutboxRecordV1 {
-    fn from(entry: &OutboxEntry) -> OutboxRecordV1 {
-        OutboxRecordV1 {
+impl From<&OutboxEntry> for OutboxRecord {
+    fn from(entry: &OutboxEntry) -> OutboxRecord {
+        OutboxRecord {
             v: CURRENT,
             id: entry.id.clone(),
             industry: entry.industry.clone(),
@@ -179,12 +205,13 @@ impl From<&OutboxEntry> for OutboxRecordV1 {
             attempts: entry.attempts,
             next_try_at: entry.next_try_at,
             last_error: entry.last_error.clone(),
+            review_requested: entry.review_requested.clone(),
         }
     }
 }
 
-impl From<OutboxRecordV1> for OutboxEntry {
-    fn from(record: OutboxRecordV1) -> OutboxEntry {
+impl From<OutboxRecord> for OutboxEntry {
+    fn from(record: OutboxRecord) -> OutboxEntry {
         OutboxEntry {
             id: record.id,
             industry: record.industry,
@@ -194,6 +221,7 @@ impl From<OutboxRecordV1> for OutboxEntry {
             attempts: record.attempts,
             next_try_at: record.next_try_at,
             last_error: record.last_error,
+            review_requested: record.review_requested,
         }
     }
 }
@@ -248,14 +276,51 @@ mod tests {
         let license = draft.license.as_ref().unwrap();
         assert_eq!(license.claims.address.division, 310115);
         assert_eq!(license.permits[0].name.en, "Publication business permit");
-        // Written back as version 1: the same fields, plus `v`.
+        // Written back as the current version: the same fields, plus `v`.
         let mut v0 = serde_json::from_str::<serde_json::Value>(DRAFT_V0).unwrap();
         v0["origins"] = serde_json::json!({ "a": "Profile", "z": "Profile" });
-        v0["v"] = 1.into();
-        assert_eq!(json(&DraftRecordV1::from(&draft)), v0);
+        v0["v"] = CURRENT.into();
+        assert_eq!(json(&DraftRecord::from(&draft)), v0);
         assert_eq!(
-            read_draft(&json(&DraftRecordV1::from(&draft)).to_string()),
+            read_draft(&json(&DraftRecord::from(&draft)).to_string()),
             Ok(draft)
+        );
+    }
+
+    #[test]
+    fn a_draft_in_review_keeps_what_the_workflow_added_and_version_1_reads_without_it() {
+        let v1 = r#"{"v":1,"id":"b","industry":"bookstore","values":{"business_name":"书店"}}"#;
+        let draft = read_draft(v1).unwrap();
+        assert_eq!(
+            (
+                draft.tracking.as_ref(),
+                draft.sent.as_ref(),
+                draft.corrections.is_empty()
+            ),
+            (None, None, true)
+        );
+        let mut reviewed = draft.clone();
+        reviewed.request_review("publication_retail", true);
+        reviewed.sent = Some(OutboxEntry::new(
+            "b".into(),
+            "bookstore".into(),
+            ScopeAnswers::new(),
+            reviewed.values.clone(),
+            reviewed.review_requested.clone(),
+            5.0,
+        ));
+        reviewed.apply_tracking(crate::draft::tests::corrections_asked(3));
+        assert!(!reviewed.corrections.is_empty());
+        let stored = json(&DraftRecord::from(&reviewed));
+        assert_eq!(stored["v"], 2);
+        assert_eq!(read_draft(&stored.to_string()), Ok(reviewed));
+        // One that never met the workflow is stored with version 1's fields only.
+        let plain = json(&DraftRecord::from(&draft));
+        assert_eq!(
+            plain,
+            serde_json::json!({"v":2,"id":"b","industry":"bookstore","scope":{},
+                "values":{"business_name":"书店"},"origins":{},"server_errors":{},
+                "license":null,"updated_at":0.0})
         );
     }
 
@@ -271,7 +336,7 @@ mod tests {
             "values":{"phone":"13812345678"},"queued_at":1.0,"attempts":3,"next_try_at":9.0}"#;
         let entry = read_outbox_entry(stored).unwrap();
         assert_eq!((entry.attempts, entry.last_error.as_deref()), (3, None));
-        let again = json(&OutboxRecordV1::from(&entry)).to_string();
+        let again = json(&OutboxRecord::from(&entry)).to_string();
         assert_eq!(read_outbox_entry(&again), Ok(entry));
     }
 
@@ -279,7 +344,7 @@ mod tests {
     fn damaged_records_and_records_of_newer_versions_are_unreadable() {
         assert_eq!(read_draft("{not json"), Err(Unreadable));
         assert_eq!(read_draft(r#"{"id":"a","values":[1]}"#), Err(Unreadable));
-        assert_eq!(read_draft(r#"{"v":2,"id":"a"}"#), Err(Unreadable));
+        assert_eq!(read_draft(r#"{"v":3,"id":"a"}"#), Err(Unreadable));
         assert_eq!(read_outbox_entry(r#"{"id":"a"}"#), Err(Unreadable));
     }
 }

@@ -27,7 +27,7 @@ use yew::Callback;
 use crate::draft::Draft;
 use crate::outbox::OutboxEntry;
 use crate::services::idb::{self, Db, Error, Store};
-use crate::services::records::{self, DraftRecordV1, OutboxRecordV1, Unreadable};
+use crate::services::records::{self, DraftRecord, OutboxRecord, Unreadable};
 
 const DATABASE: &str = "yiye";
 const PROFILE: &str = "profile";
@@ -275,7 +275,7 @@ fn write_drafts(closing: bool) {
             .collect()
     });
     for draft in waiting {
-        let record = DraftRecordV1::from(&draft);
+        let record = DraftRecord::from(&draft);
         if closing {
             idb::journal(Store::Drafts, &draft.id, &record);
         }
@@ -292,7 +292,7 @@ pub async fn save_draft_now(draft: &Draft) {
     });
     match db {
         Some(db) => report(
-            db.put(Store::Drafts, &draft.id, &DraftRecordV1::from(draft))
+            db.put(Store::Drafts, &draft.id, &DraftRecord::from(draft))
                 .await
                 .is_ok(),
         ),
@@ -478,7 +478,7 @@ pub async fn enqueue(entry: OutboxEntry) {
     });
     let written = match db {
         Some(db) => db
-            .put(Store::Outbox, &entry.id, &OutboxRecordV1::from(&entry))
+            .put(Store::Outbox, &entry.id, &OutboxRecord::from(&entry))
             .await
             .is_ok(),
         None => false,
@@ -500,7 +500,7 @@ pub async fn requeue(entry: OutboxEntry) {
         DEVICE.with_borrow(|device| (device.db.clone(), device.unsaved_outbox.contains(&entry.id)));
     match db {
         Some(db) if !unsaved => match db
-            .replace(Store::Outbox, &entry.id, &OutboxRecordV1::from(&entry))
+            .replace(Store::Outbox, &entry.id, &OutboxRecord::from(&entry))
             .await
         {
             Ok(true) => {
@@ -577,6 +577,7 @@ mod tests {
             "bookstore".into(),
             ScopeAnswers::new(),
             FormValues::new(),
+            Vec::new(),
             0.0,
         );
         enqueue(entry.clone()).await;
