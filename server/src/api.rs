@@ -5,13 +5,16 @@ use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use contract::{ApplicationRequest, EnrolRequest, HandOverRequest, RevokeRequest, VerifyRequest};
+use contract::{
+    ApplicantDecision, ApplicationRequest, EnrolRequest, HandOverRequest, RevokeRequest,
+    VerifyRequest,
+};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use crate::AppState;
 use crate::error::AppError;
-use crate::services::issuance::IssuedAnswer;
+use crate::services::issuance::{IssuedAnswer, Submitted};
 
 /// `Json<T>` whose rejections (syntax, types, content type, size) are our JSON errors.
 pub struct ApiJson<T>(pub T);
@@ -98,7 +101,15 @@ pub async fn submit(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<ApplicationRequest>,
 ) -> ApiResult {
-    Ok(issued(state.services().submit(req).await?))
+    Ok(submitted(state.services().submit(req).await?))
+}
+
+/// 201/200 with the license, or 202 while the application waits for review.
+fn submitted(answer: Submitted) -> Response {
+    match answer {
+        Submitted::Issued(answer) => issued(answer),
+        Submitted::Received(received) => (StatusCode::ACCEPTED, Json(received)).into_response(),
+    }
 }
 
 /// `{"application_id", "status", "license"}` around the license JSON exactly as stored, so a
@@ -194,5 +205,15 @@ pub async fn hand_over(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<HandOverRequest>,
 ) -> ApiResult {
-    Ok(issued(state.services().hand_over(req).await?))
+    Ok(submitted(state.services().hand_over(req).await?))
+}
+
+/// The applicant drops a refused permit or withdraws.
+pub async fn applicant_decision(
+    State(state): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+    ApiJson(decision): ApiJson<ApplicantDecision>,
+) -> ApiResult {
+    let Path(id) = id?;
+    Ok(Json(state.services().applicant_decision(id, decision).await?).into_response())
 }

@@ -118,6 +118,12 @@ impl From<ServiceError> for AppError {
                 "an application with this id but different content was already received; \
                  use a new id for a new application",
             ),
+            ServiceError::Conflict { code, message } => {
+                Self::new(StatusCode::CONFLICT, code, message)
+            }
+            ServiceError::Forbidden(message) => {
+                Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+            }
             ServiceError::DeviceNotEnrolled => Self::new(
                 StatusCode::FORBIDDEN,
                 "device_not_enrolled",

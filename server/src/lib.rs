@@ -8,6 +8,7 @@ mod api;
 mod clock;
 mod error;
 pub mod ledger;
+mod office;
 mod services;
 mod web;
 
@@ -149,6 +150,24 @@ impl AppState {
     }
 }
 
+/// The back office's API. Its handlers take `Extension<Actor>`: the staff auth layer
+/// (`web::require_staff`, resolving the session cookie) goes on THIS router, as a
+/// `.route_layer(...)`, so that no office route answers without a signed-in member.
+fn office_routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/office/tasks", get(office::tasks))
+        .route("/api/office/applications/{id}", get(office::application))
+        .route(
+            "/api/office/applications/{id}/permits/{permit}/decision",
+            post(office::decide),
+        )
+        .route(
+            "/api/office/applications/{id}/permits/{permit}/inspections",
+            post(office::inspect),
+        )
+        .route("/api/office/audit", get(office::audit))
+}
+
 pub fn app(state: AppState) -> Router {
     // Every admin route sits behind one gate that runs before any extractor: nobody without
     // the token learns anything, not even whether their body would parse.
@@ -156,6 +175,15 @@ pub fn app(state: AppState) -> Router {
         .route("/api/admin/revocations", post(api::revoke))
         .route("/api/admin/keys/reload", post(api::reload_keys))
         .route("/api/admin/devices", post(api::enrol_device))
+        // A department's own system deciding and inspecting (audited as `admin-token`).
+        .route(
+            "/api/admin/applications/{id}/permits/{permit}/decision",
+            post(office::machine_decide),
+        )
+        .route(
+            "/api/admin/applications/{id}/permits/{permit}/inspections",
+            post(office::machine_inspect),
+        )
         // Permit records carry personal data: departments fetch them with the admin token.
         .route(
             "/api/licenses/{number}/permits/{kind}",
@@ -172,6 +200,11 @@ pub fn app(state: AppState) -> Router {
         .route("/api/registry/{credit_code}", get(api::registry))
         .route("/api/applications", post(api::submit))
         .route("/api/applications/{id}", get(api::application))
+        .route(
+            "/api/applications/{id}/decision",
+            post(api::applicant_decision),
+        )
+        .merge(office_routes())
         .route("/api/keys", get(api::keys))
         .route("/api/revocations", get(api::revocations))
         .route("/api/verify", post(api::verify))

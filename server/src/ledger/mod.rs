@@ -65,8 +65,34 @@ pub struct NewApplication {
     /// What the ledger keeps of the application (JSON).
     pub body: String,
     pub received_at: i64,
+    /// When the license is issued: on receipt for an application granted at once, when the
+    /// last permit is granted for one that was reviewed.
+    pub issued_at: i64,
     pub division: u32,
     pub year: i32,
+}
+
+/// An application waiting for at least one department (or for the applicant), as stored.
+/// The ledger keeps its workflow state as a JSON document the services own; `version`
+/// guards every change (compare-and-swap), so instances sharing one database never lose a
+/// decision to a concurrent one.
+#[derive(Debug, Clone)]
+pub struct StoredCase {
+    pub id: String,
+    /// The current revision's content hash (the idempotency key's content).
+    pub content_hash: String,
+    pub industry: String,
+    /// The prepared record (JSON), as `applications.body` holds it once issued.
+    pub body: String,
+    /// The request as received (JSON): completed and signed again at issuance.
+    pub request: String,
+    pub received_at: i64,
+    pub revision: i64,
+    /// The application's status word (`under_review`, `correction_requested`, …).
+    pub status: String,
+    /// Per-permit state and timeline (JSON).
+    pub state: String,
+    pub version: i64,
 }
 
 /// The license signed for a number.
@@ -158,6 +184,22 @@ pub trait Ledger: Send + Sync {
     fn device_entries(&self) -> LedgerFuture<'_, Vec<String>>;
     /// Every (application id, license number) pair: for tests and audits.
     fn licenses(&self) -> LedgerFuture<'_, Vec<(String, String)>>;
+    /// Stores a new review case; `false` when a case with its id exists already.
+    fn open_case(&self, case: StoredCase) -> LedgerFuture<'_, bool>;
+    fn case(&self, id: String) -> LedgerFuture<'_, Option<StoredCase>>;
+    /// Replaces a case's content if its version is still `expected` (the stored version
+    /// becomes `case.version`); `false` when another change came first.
+    fn update_case(&self, case: StoredCase, expected: i64) -> LedgerFuture<'_, bool>;
+    /// Every case with this status word, oldest first.
+    fn cases(&self, status: String) -> LedgerFuture<'_, Vec<StoredCase>>;
+    /// Appends one staff action to the audit log. The log is append-only: nothing in the
+    /// code updates or deletes its rows.
+    fn append_audit(&self, entry: contract::AuditEntry) -> LedgerFuture<'_, ()>;
+    /// The audit log, oldest first: every entry, or those about one application.
+    fn audit_entries(
+        &self,
+        application: Option<String>,
+    ) -> LedgerFuture<'_, Vec<contract::AuditEntry>>;
 }
 
 /// Where the ledger lives: `sqlite:PATH` or `postgres://…` (`--database`, `YIYE_DATABASE_URL`).

@@ -23,7 +23,7 @@ use tokio_postgres::NoTls;
 use super::{
     Inserted, Ledger, LedgerError, LedgerFuture, MAX_SEQUENCE, NewApplication, REVOCATIONS_MARK,
     Revocation, RevocationsAsOf, RevocationsMark, Revoked, SignNumbered, StoredApplication,
-    license_number,
+    StoredCase, license_number,
 };
 
 mod embedded {
@@ -146,6 +146,25 @@ const APPLICATION_COLUMNS: &str =
      FROM applications a
      JOIN licenses l ON l.application_id = a.id
      LEFT JOIN revocations r ON r.license_number = l.number";
+
+const CASE_COLUMNS: &str =
+    "SELECT id, content_hash, industry, body, request, received_at, revision,
+                                   status, state, version FROM review_cases";
+
+fn case_row(r: &tokio_postgres::Row) -> StoredCase {
+    StoredCase {
+        id: r.get(0),
+        content_hash: r.get(1),
+        industry: r.get(2),
+        body: r.get(3),
+        request: r.get(4),
+        received_at: r.get(5),
+        revision: r.get(6),
+        status: r.get(7),
+        state: r.get(8),
+        version: r.get(9),
+    }
+}
 
 fn stored(row: &tokio_postgres::Row) -> StoredApplication {
     let reason: Option<String> = row.get(6);
@@ -430,7 +449,7 @@ impl LicenseRows {
         self.year.push(a.year);
         self.seq.push(seq);
         self.kid.push(signed.kid.clone());
-        self.issued_at.push(a.received_at);
+        self.issued_at.push(a.issued_at);
         self.qr_text.push(signed.qr_text.clone());
         self.license.push(signed.license.clone());
         Ok(())
@@ -544,6 +563,155 @@ impl Ledger for PostgresLedger {
                 .execute(&upsert, &[&kid, &device_id, &entry, &at])
                 .await?;
             Ok(())
+        })
+    }
+
+    fn open_case(&self, case: StoredCase) -> LedgerFuture<'_, bool> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            let insert = client
+                .prepare_cached(
+                    "INSERT INTO review_cases (id, content_hash, industry, body, request, received_at,
+                                               revision, status, state, version)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING",
+                )
+                .await?;
+            let added = client
+                .execute(
+                    &insert,
+                    &[
+                        &case.id,
+                        &case.content_hash,
+                        &case.industry,
+                        &case.body,
+                        &case.request,
+                        &case.received_at,
+                        &case.revision,
+                        &case.status,
+                        &case.state,
+                        &case.version,
+                    ],
+                )
+                .await?;
+            Ok(added == 1)
+        })
+    }
+
+    fn case(&self, id: String) -> LedgerFuture<'_, Option<StoredCase>> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            let select = client
+                .prepare_cached(&format!("{CASE_COLUMNS} WHERE id = $1"))
+                .await?;
+            Ok(client
+                .query_opt(&select, &[&id])
+                .await?
+                .as_ref()
+                .map(case_row))
+        })
+    }
+
+    /// One statement: PostgreSQL re-checks `version` on the row it locks, so of two
+    /// instances changing the same case, the second finds the version moved and updates
+    /// nothing.
+    fn update_case(&self, case: StoredCase, expected: i64) -> LedgerFuture<'_, bool> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            let update = client
+                .prepare_cached(
+                    "UPDATE review_cases SET content_hash = $2, body = $3, request = $4,
+                            revision = $5, status = $6, state = $7, version = $8
+                     WHERE id = $1 AND version = $9",
+                )
+                .await?;
+            let changed = client
+                .execute(
+                    &update,
+                    &[
+                        &case.id,
+                        &case.content_hash,
+                        &case.body,
+                        &case.request,
+                        &case.revision,
+                        &case.status,
+                        &case.state,
+                        &case.version,
+                        &expected,
+                    ],
+                )
+                .await?;
+            Ok(changed == 1)
+        })
+    }
+
+    fn cases(&self, status: String) -> LedgerFuture<'_, Vec<StoredCase>> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            let select = client
+                .prepare_cached(&format!(
+                    "{CASE_COLUMNS} WHERE status = $1 ORDER BY received_at, id"
+                ))
+                .await?;
+            Ok(client
+                .query(&select, &[&status])
+                .await?
+                .iter()
+                .map(case_row)
+                .collect())
+        })
+    }
+
+    fn append_audit(&self, entry: contract::AuditEntry) -> LedgerFuture<'_, ()> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            let insert = client
+                .prepare_cached(
+                    "INSERT INTO audit_log (at, actor, action, application_id, permit, detail)
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .await?;
+            client
+                .execute(
+                    &insert,
+                    &[
+                        &entry.at,
+                        &entry.actor,
+                        &entry.action,
+                        &entry.application_id,
+                        &entry.permit,
+                        &entry.detail,
+                    ],
+                )
+                .await?;
+            Ok(())
+        })
+    }
+
+    fn audit_entries(
+        &self,
+        application: Option<String>,
+    ) -> LedgerFuture<'_, Vec<contract::AuditEntry>> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            let select = client
+                .prepare_cached(
+                    "SELECT at, actor, action, application_id, permit, detail FROM audit_log
+                     WHERE $1::TEXT IS NULL OR application_id = $1 ORDER BY seq",
+                )
+                .await?;
+            Ok(client
+                .query(&select, &[&application])
+                .await?
+                .iter()
+                .map(|r| contract::AuditEntry {
+                    at: r.get(0),
+                    actor: r.get(1),
+                    action: r.get(2),
+                    application_id: r.get(3),
+                    permit: r.get(4),
+                    detail: r.get(5),
+                })
+                .collect())
         })
     }
 

@@ -16,7 +16,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::{
     Inserted, Ledger, LedgerError, LedgerFuture, MAX_SEQUENCE, NewApplication, REVOCATIONS_MARK,
     Revocation, RevocationsAsOf, RevocationsMark, Revoked, SignNumbered, StoredApplication,
-    license_number,
+    StoredCase, license_number,
 };
 
 const MAX_BATCH: usize = 2048;
@@ -83,6 +83,42 @@ CREATE TABLE ledger_meta (
     created_at INTEGER NOT NULL
 );
 INSERT INTO ledger_meta (id, created_at) VALUES (1, CAST(strftime('%s', 'now') AS INTEGER));
+"#,
+    r#"
+-- Every staff action: who, when, what, on which application. Append-only.
+CREATE TABLE audit_log (
+    seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+    at             INTEGER NOT NULL,
+    actor          TEXT NOT NULL,
+    action         TEXT NOT NULL,
+    application_id TEXT,
+    permit         TEXT,
+    detail         TEXT NOT NULL
+);
+CREATE INDEX audit_log_application ON audit_log (application_id, seq);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+"#,
+    // Review cases (issue #17's workflow; the staff/sessions migration of the same issue
+    // comes before this one when both are merged).
+    r#"
+-- Applications waiting for a department or the applicant. `state` is the services' JSON
+-- document (permits, timeline); `version` is compared and advanced by every change.
+CREATE TABLE review_cases (
+    id           TEXT PRIMARY KEY,
+    content_hash TEXT NOT NULL,
+    industry     TEXT NOT NULL,
+    body         TEXT NOT NULL,
+    request      TEXT NOT NULL,
+    received_at  INTEGER NOT NULL,
+    revision     INTEGER NOT NULL,
+    status       TEXT NOT NULL,
+    state        TEXT NOT NULL,
+    version      INTEGER NOT NULL
+);
+CREATE INDEX review_cases_status ON review_cases (status, received_at);
 "#,
 ];
 
@@ -268,6 +304,112 @@ impl Ledger for SqliteLedger {
         }))
     }
 
+    // Review cases change a few times each, by people: through a read connection (WAL, busy
+    // timeout) like the audit log, not the batching issuance writer.
+    fn open_case(&self, case: StoredCase) -> LedgerFuture<'_, bool> {
+        Box::pin(self.read(move |c| {
+            c.execute(
+                "INSERT INTO review_cases (id, content_hash, industry, body, request, received_at,
+                                           revision, status, state, version)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (id) DO NOTHING",
+                params![
+                    case.id,
+                    case.content_hash,
+                    case.industry,
+                    case.body,
+                    case.request,
+                    case.received_at,
+                    case.revision,
+                    case.status,
+                    case.state,
+                    case.version
+                ],
+            )
+            .map(|n| n == 1)
+        }))
+    }
+
+    fn case(&self, id: String) -> LedgerFuture<'_, Option<StoredCase>> {
+        Box::pin(self.read(move |c| {
+            c.query_row(&format!("{CASE_COLUMNS} WHERE id = ?1"), [id], case_row)
+                .optional()
+        }))
+    }
+
+    fn update_case(&self, case: StoredCase, expected: i64) -> LedgerFuture<'_, bool> {
+        Box::pin(self.read(move |c| {
+            c.execute(
+                "UPDATE review_cases SET content_hash = ?2, body = ?3, request = ?4, revision = ?5,
+                        status = ?6, state = ?7, version = ?8
+                 WHERE id = ?1 AND version = ?9",
+                params![
+                    case.id,
+                    case.content_hash,
+                    case.body,
+                    case.request,
+                    case.revision,
+                    case.status,
+                    case.state,
+                    case.version,
+                    expected
+                ],
+            )
+            .map(|n| n == 1)
+        }))
+    }
+
+    fn cases(&self, status: String) -> LedgerFuture<'_, Vec<StoredCase>> {
+        Box::pin(self.read(move |c| {
+            let mut stmt = c.prepare(&format!(
+                "{CASE_COLUMNS} WHERE status = ?1 ORDER BY received_at, id"
+            ))?;
+            stmt.query_map([status], case_row)?.collect()
+        }))
+    }
+
+    fn append_audit(&self, entry: contract::AuditEntry) -> LedgerFuture<'_, ()> {
+        // Rare and small: through a read connection (WAL, busy timeout), not the batching
+        // issuance writer.
+        Box::pin(self.read(move |c| {
+            c.execute(
+                "INSERT INTO audit_log (at, actor, action, application_id, permit, detail)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    entry.at,
+                    entry.actor,
+                    entry.action,
+                    entry.application_id,
+                    entry.permit,
+                    entry.detail
+                ],
+            )
+            .map(|_| ())
+        }))
+    }
+
+    fn audit_entries(
+        &self,
+        application: Option<String>,
+    ) -> LedgerFuture<'_, Vec<contract::AuditEntry>> {
+        Box::pin(self.read(move |c| {
+            let mut stmt = c.prepare(
+                "SELECT at, actor, action, application_id, permit, detail FROM audit_log
+                 WHERE ?1 IS NULL OR application_id = ?1 ORDER BY seq",
+            )?;
+            stmt.query_map([application], |r| {
+                Ok(contract::AuditEntry {
+                    at: r.get(0)?,
+                    actor: r.get(1)?,
+                    action: r.get(2)?,
+                    application_id: r.get(3)?,
+                    permit: r.get(4)?,
+                    detail: r.get(5)?,
+                })
+            })?
+            .collect()
+        }))
+    }
+
     fn device_entries(&self) -> LedgerFuture<'_, Vec<String>> {
         Box::pin(self.read(|c| {
             let mut stmt = c.prepare("SELECT entry FROM devices ORDER BY enrolled_at, kid")?;
@@ -310,6 +452,25 @@ impl Ledger for SqliteLedger {
                 .collect()
         }))
     }
+}
+
+const CASE_COLUMNS: &str =
+    "SELECT id, content_hash, industry, body, request, received_at, revision,
+                                   status, state, version FROM review_cases";
+
+fn case_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredCase> {
+    Ok(StoredCase {
+        id: r.get(0)?,
+        content_hash: r.get(1)?,
+        industry: r.get(2)?,
+        body: r.get(3)?,
+        request: r.get(4)?,
+        received_at: r.get(5)?,
+        revision: r.get(6)?,
+        status: r.get(7)?,
+        state: r.get(8)?,
+        version: r.get(9)?,
+    })
 }
 
 fn application_by_id(c: &Connection, id: &str) -> rusqlite::Result<Option<StoredApplication>> {
@@ -489,7 +650,7 @@ fn number_and_sign(
         "INSERT INTO licenses (number, application_id, division, year, seq, kid, issued_at, qr_text, license)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
-            number, a.id, a.division, a.year, seq, signed.kid, a.received_at, signed.qr_text,
+            number, a.id, a.division, a.year, seq, signed.kid, a.issued_at, signed.qr_text,
             signed.license
         ],
     )?;

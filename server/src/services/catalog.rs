@@ -306,9 +306,7 @@ impl CatalogView {
             .iter()
             .map(|i| (i.field.clone(), issue_of(i)))
             .collect();
-        // Scope and values are sorted maps, so this serialisation is canonical.
-        let canonical = serde_json::to_string(&(&req.industry, &req.scope, &req.values))
-            .map_err(|e| ServiceError::internal("canonical form", e))?;
+        let canonical = canonical(req)?;
         let record = serde_json::to_string(&StoredRecord {
             catalog_version: &form.catalog_version,
             industry: &req.industry,
@@ -405,6 +403,44 @@ impl CatalogView {
             "fields": fields,
         }))
     }
+}
+
+impl CatalogView {
+    /// The fields of an application's merged form, in form order (for the office's view
+    /// and to check that a correction names a field the application has).
+    pub fn fields_of(
+        &self,
+        industry: &str,
+        scope: &ScopeAnswers,
+    ) -> Result<Vec<catalog::MergedField>, ServiceError> {
+        Ok(self
+            .merged(industry, scope)?
+            .merged
+            .fields()
+            .cloned()
+            .collect())
+    }
+}
+
+/// What the client sent (industry, scope, values, and the reviews asked for instead of a
+/// commitment), canonically: the idempotency key's content. Scope and values are sorted
+/// maps, so equal content serialises equally whatever the key order on the wire; an
+/// application without reviews asked for hashes as it did before they existed.
+pub fn canonical(req: &ApplicationRequest) -> Result<String, ServiceError> {
+    let text = if req.review_requested.is_empty() {
+        serde_json::to_string(&(&req.industry, &req.scope, &req.values))
+    } else {
+        let mut asked = req.review_requested.clone();
+        asked.sort_unstable();
+        asked.dedup();
+        serde_json::to_string(&(&req.industry, &req.scope, &req.values, &asked))
+    };
+    text.map_err(|e| ServiceError::internal("canonical form", e))
+}
+
+/// The hash of [`canonical`]: what the ledger compares a repeated id's content by.
+pub fn content_hash(req: &ApplicationRequest) -> Result<String, ServiceError> {
+    Ok(hex::encode(Sha256::digest(canonical(req)?.as_bytes())))
 }
 
 const FORM_CACHE_SIZE: usize = 512;

@@ -3,8 +3,8 @@
 
 use contract::{
     ApplicationRequest, ApplicationStatus, EnrolRequest, FieldIssue, GrantMode, HandOverRequest,
-    IssuedPermit, License, PermitStatus, RevokeRequest, TimelineEntry, TimelineEvent,
-    TrackedPermit, TrackingStatus,
+    IssuedPermit, License, PermitStatus, ReceivedAnswer, RevokeRequest, TimelineEntry,
+    TimelineEvent, TrackedPermit, TrackingStatus,
 };
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -16,6 +16,13 @@ use super::{ServiceError, Services};
 use crate::ledger::{
     Inserted, NewApplication, Revoked, SignedLicense, SigningFailed, StoredApplication,
 };
+
+/// What a submission answers: a license (issued now or before), or the application received
+/// and waiting for a department, the applicant or both.
+pub enum Submitted {
+    Issued(IssuedAnswer),
+    Received(ReceivedAnswer),
+}
 
 /// How long a license runs when none of its permits has a fixed validity (filings only).
 const DEFAULT_VALIDITY_YEARS: u8 = 5;
@@ -32,7 +39,7 @@ pub struct IssuedAnswer {
     pub license_json: String,
 }
 
-fn check_id(id: &str) -> Result<(), ServiceError> {
+pub(super) fn check_id(id: &str) -> Result<(), ServiceError> {
     let ok = !id.is_empty()
         && id.len() <= MAX_ID_LEN
         && id
@@ -55,7 +62,7 @@ fn check_id(id: &str) -> Result<(), ServiceError> {
     ))
 }
 
-fn status_of(stored: &StoredApplication) -> ApplicationStatus {
+pub(super) fn status_of(stored: &StoredApplication) -> ApplicationStatus {
     if stored.revoked.is_some() {
         ApplicationStatus::Revoked
     } else {
@@ -69,7 +76,7 @@ fn status_of(stored: &StoredApplication) -> ApplicationStatus {
 /// until its last permit ends. Permits without a fixed validity (filings, one-off approvals)
 /// carry no end: they are not reissued when the license is. Each permit carries its own end
 /// in the claims.
-fn sign_license(
+pub(super) fn sign_license(
     p: &Prepared,
     number: &str,
     now: i64,
@@ -146,7 +153,7 @@ fn sign_license(
 impl Services {
     /// One path for every way an application arrives (online, or handed over by QR): the
     /// same id gives the same license, however often and however concurrently it is sent.
-    pub async fn submit(&self, req: ApplicationRequest) -> Result<IssuedAnswer, ServiceError> {
+    pub async fn submit(&self, req: ApplicationRequest) -> Result<Submitted, ServiceError> {
         check_id(&req.id)?;
         let now = self.now();
         let today = catalog::Date::authority_day(now).ok_or_else(|| {
@@ -161,8 +168,15 @@ impl Services {
         let prepared = self.catalog().prepare(&req, context)?;
         let hash = hex::encode(Sha256::digest(prepared.canonical.as_bytes()));
         if let Some(existing) = self.ledger().application(req.id.clone()).await? {
-            return repeat(existing, &hash);
+            return repeat(existing, &hash).map(Submitted::Issued);
         }
+        if let Some(case) = self.ledger().case(req.id.clone()).await? {
+            return self.resubmit(case, req, prepared, hash, context).await;
+        }
+        if self.needs_review(&req, &prepared)? {
+            return self.open_case(req, prepared, hash, context).await;
+        }
+        // Every permit granted on commitment: numbered, signed and answered at once.
         let keys = self.current_keys().await;
         let application = NewApplication {
             id: req.id.clone(),
@@ -170,18 +184,19 @@ impl Services {
             industry: prepared.industry.clone(),
             body: prepared.record.clone(),
             received_at: now,
+            issued_at: now,
             division: prepared.division,
             year: license_year(now),
         };
         let sign = Box::new(move |number: &str| sign_license(&prepared, number, now, &keys));
         match self.ledger().issue(application, sign).await? {
-            Inserted::New(signed) => Ok(IssuedAnswer {
+            Inserted::New(signed) => Ok(Submitted::Issued(IssuedAnswer {
                 new: true,
                 application_id: req.id,
                 status: ApplicationStatus::Issued,
                 license_json: signed.license,
-            }),
-            Inserted::Existing(existing) => repeat(*existing, &hash),
+            })),
+            Inserted::Existing(existing) => repeat(*existing, &hash).map(Submitted::Issued),
             Inserted::NumbersExhausted => Err(ServiceError::NumbersExhausted),
         }
     }
@@ -189,11 +204,11 @@ impl Services {
     /// Where an application stands; no personal data.
     pub async fn tracking(&self, id: String) -> Result<TrackingStatus, ServiceError> {
         check_id(&id)?;
-        let found = self
-            .ledger()
-            .application(id)
-            .await?
-            .ok_or(ServiceError::NotFound("no application with this id"))?;
+        let found = self.ledger().application(id.clone()).await?;
+        if let Some(case) = self.ledger().case(id).await? {
+            return self.case_tracking(case, found);
+        }
+        let found = found.ok_or(ServiceError::NotFound("no application with this id"))?;
         let status = status_of(&found);
         let license: License = serde_json::from_str(&found.license)
             .map_err(|e| ServiceError::internal("stored license", e))?;
@@ -329,7 +344,7 @@ impl Services {
     /// An application handed over with no network: QR codes signed by an enrolled device's
     /// key, scanned at a connected desk. Verified with the signer, then treated exactly like
     /// an online submission (same id → same license).
-    pub async fn hand_over(&self, req: HandOverRequest) -> Result<IssuedAnswer, ServiceError> {
+    pub async fn hand_over(&self, req: HandOverRequest) -> Result<Submitted, ServiceError> {
         let refused =
             |code: &'static str, message: String| ServiceError::unprocessable(code, message);
         let text = signer::join_message(&req.qr_texts)
@@ -399,7 +414,10 @@ impl Services {
 }
 
 /// The same id again: the same license if the content is the same, a conflict otherwise.
-fn repeat(existing: StoredApplication, hash: &str) -> Result<IssuedAnswer, ServiceError> {
+pub(super) fn repeat(
+    existing: StoredApplication,
+    hash: &str,
+) -> Result<IssuedAnswer, ServiceError> {
     if existing.content_hash != hash {
         return Err(ServiceError::IdConflict);
     }

@@ -4,6 +4,9 @@
 pub mod catalog;
 pub mod issuance;
 pub mod keys;
+pub mod notify;
+pub mod review;
+pub mod staff;
 
 use std::sync::Arc;
 
@@ -34,6 +37,14 @@ pub enum ServiceError {
     /// The same application id arrived with different content (409).
     #[error("an application with this id but different content was already received")]
     IdConflict,
+    /// The state of the application does not allow it now (409), e.g. a decision on a permit
+    /// already decided (`not_pending`), an approval before the inspection it needs.
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+    /// The signed-in member (or the machine) may not do this (403); written to the audit
+    /// log as `access_denied` by the service that refuses.
+    #[error("{0}")]
+    Forbidden(&'static str),
     /// A hand-over signed by a device nobody enrolled (403).
     #[error("the hand-over was signed by a device that is not enrolled")]
     DeviceNotEnrolled,
@@ -54,6 +65,13 @@ impl ServiceError {
             code,
             message: message.into(),
             fields: FieldIssues::new(),
+        }
+    }
+
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        ServiceError::Conflict {
+            code,
+            message: message.into(),
         }
     }
 
@@ -98,6 +116,7 @@ struct Inner {
     catalog: catalog::CatalogView,
     keys: keys::KeyRing,
     clock: Clock,
+    notifier: Arc<dyn notify::Notifier>,
 }
 
 impl Services {
@@ -107,6 +126,7 @@ impl Services {
             catalog: catalog::CatalogView::builtin(),
             keys,
             clock,
+            notifier: Arc::new(notify::LogNotifier),
         }))
     }
 
@@ -127,6 +147,10 @@ impl Services {
     pub async fn ready(&self) -> Result<(), ServiceError> {
         self.ledger().revocations_mark().await?;
         Ok(())
+    }
+
+    pub fn notifier(&self) -> &dyn notify::Notifier {
+        self.0.notifier.as_ref()
     }
 
     /// Unix seconds now, from the configured clock.
