@@ -1,13 +1,13 @@
 //! The `/api` handlers: HTTP in, a service call, HTTP out. No domain rules here.
 
-use axum::Json;
 use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
 use contract::{
-    ApplicantDecision, ApplicationRequest, EnrolRequest, HandOverRequest, RevokeRequest,
-    VerifyRequest,
+    ApplicantDecision, ApplicationRequest, EnrolRequest, HandOverRequest, LoginRequest,
+    RevokeRequest, StaffMember, VerifyRequest,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -15,6 +15,9 @@ use serde_json::{Value, json};
 use crate::AppState;
 use crate::error::AppError;
 use crate::services::issuance::{IssuedAnswer, Submitted};
+use crate::services::staff::Actor;
+use crate::sessions::STAFF_KEY;
+use tower_sessions::Session;
 
 /// `Json<T>` whose rejections (syntax, types, content type, size) are our JSON errors.
 pub struct ApiJson<T>(pub T);
@@ -216,4 +219,45 @@ pub async fn applicant_decision(
 ) -> ApiResult {
     let Path(id) = id?;
     Ok(Json(state.services().applicant_decision(id, decision).await?).into_response())
+}
+
+// The back office: signing in and out. The office router puts the session layer and the CSRF
+// check in front of these; `me` and `logout` sit behind `web::require_staff` too.
+
+/// `POST /api/office/login`: on the right password, a new session (a new id: nothing an
+/// attacker planted before survives) names the member of staff.
+pub async fn office_login(
+    State(state): State<AppState>,
+    session: Session,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> Result<Json<StaffMember>, AppError> {
+    let member = state.services().login(&req.username, req.password).await?;
+    session
+        .cycle_id()
+        .await
+        .map_err(|e| AppError::internal("session", e))?;
+    session
+        .insert(STAFF_KEY, &member.username)
+        .await
+        .map_err(|e| AppError::internal("session", e))?;
+    Ok(Json(member))
+}
+
+/// `POST /api/office/logout`: the session is deleted and its cookie cleared.
+pub async fn office_logout(
+    State(state): State<AppState>,
+    session: Session,
+    Extension(actor): Extension<Actor>,
+) -> Result<StatusCode, AppError> {
+    session
+        .flush()
+        .await
+        .map_err(|e| AppError::internal("session", e))?;
+    state.services().logout(&actor).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /api/office/me`: who is signed in.
+pub async fn office_me(Extension(member): Extension<StaffMember>) -> Json<StaffMember> {
+    Json(member)
 }

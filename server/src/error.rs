@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, PathRejection};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use contract::{ErrorBody, FieldIssues};
 
@@ -16,6 +16,8 @@ pub struct AppError {
     pub code: &'static str,
     pub message: String,
     pub fields: FieldIssues,
+    /// Seconds for a `Retry-After` header (429).
+    pub retry_after: Option<i64>,
 }
 
 impl AppError {
@@ -25,6 +27,7 @@ impl AppError {
             code,
             message: message.into(),
             fields: FieldIssues::new(),
+            retry_after: None,
         }
     }
 
@@ -38,6 +41,11 @@ impl AppError {
 
     pub fn with_fields(mut self, fields: FieldIssues) -> Self {
         self.fields = fields;
+        self
+    }
+
+    pub fn with_retry_after(mut self, seconds: i64) -> Self {
+        self.retry_after = Some(seconds.max(1));
         self
     }
 
@@ -60,7 +68,12 @@ impl IntoResponse for AppError {
             message: self.message,
             fields: self.fields,
         };
-        (self.status, Json(body)).into_response()
+        let mut res = (self.status, Json(body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        res
     }
 }
 
@@ -135,6 +148,15 @@ impl From<ServiceError> for AppError {
                 "numbers_exhausted",
                 "no license numbers left for this division this year",
             ),
+            ServiceError::Unauthorized { code, message } => {
+                Self::new(StatusCode::UNAUTHORIZED, code, message)
+            }
+            ServiceError::TooManyAttempts { retry_after } => Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_attempts",
+                format!("too many failed logins; try again in {retry_after} seconds"),
+            )
+            .with_retry_after(retry_after),
             ServiceError::Internal { context, detail } => Self::internal(context, detail),
         }
     }

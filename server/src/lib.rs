@@ -10,6 +10,7 @@ mod error;
 pub mod ledger;
 mod office;
 mod services;
+mod sessions;
 mod web;
 
 use std::path::{Path, PathBuf};
@@ -24,8 +25,11 @@ use axum::routing::{any, get, post};
 use tower_http::timeout::TimeoutLayer;
 
 pub use clock::Clock;
+pub use contract::{Role, StaffMember};
 pub use error::AppError;
 pub use ledger::{Database, LedgerError};
+pub use services::ServiceError;
+pub use services::staff::{MIN_PASSWORD_CHARS, NewStaff};
 
 use ledger::Ledger;
 use services::Services;
@@ -56,6 +60,9 @@ pub struct Config {
     pub authority_name: contract::Text,
     /// Where "now" comes from: the system clock, or a fixed instant in tests.
     pub clock: Clock,
+    /// Mark the office's session cookie `Secure` (only sent over HTTPS): set it whenever the
+    /// server is reached over HTTPS (behind a TLS proxy), never for plain-HTTP development.
+    pub secure_cookies: bool,
 }
 
 impl Config {
@@ -144,6 +151,18 @@ impl AppState {
         self.config.admin_token.as_deref()
     }
 
+    fn secure_cookies(&self) -> bool {
+        self.config.secure_cookies
+    }
+
+    /// The staff account commands over this server's ledger.
+    pub fn staff(&self) -> StaffAdmin {
+        StaffAdmin {
+            ledger: self.services.shared_ledger(),
+            clock: self.config.clock,
+        }
+    }
+
     /// Every (application id, license number) in the ledger.
     pub async fn ledger(&self) -> Result<Vec<(String, String)>, LedgerError> {
         self.services.ledger().licenses().await
@@ -166,6 +185,71 @@ fn office_routes() -> Router<AppState> {
             post(office::inspect),
         )
         .route("/api/office/audit", get(office::audit))
+}
+
+/// `server staff add | list | passwd`: accounts in the ledger, without keys or HTTP.
+pub struct StaffAdmin {
+    ledger: Arc<dyn Ledger>,
+    clock: Clock,
+}
+
+impl StaffAdmin {
+    /// Opens (migrating) the ledger the server at `data_dir` / `database` uses.
+    pub async fn open(data_dir: &Path, database: Option<Database>) -> Result<Self, StartError> {
+        std::fs::create_dir_all(data_dir)
+            .map_err(|e| StartError::DataDir(data_dir.to_path_buf(), e))?;
+        let seed = services::catalog::registry_seed()?;
+        let database = database.unwrap_or_else(|| Database::Sqlite(data_dir.join("yiye.sqlite3")));
+        Ok(Self {
+            ledger: database.open(&seed).await?,
+            clock: Clock::System,
+        })
+    }
+
+    fn accounts(&self) -> services::staff::Accounts<'_> {
+        services::staff::Accounts {
+            ledger: self.ledger.as_ref(),
+            catalog: catalog::Catalog::builtin(),
+            now: self.clock.now(),
+        }
+    }
+
+    /// Creates an account (see [`NewStaff`]).
+    pub async fn add(&self, new: NewStaff) -> Result<StaffMember, ServiceError> {
+        self.accounts().add(new).await
+    }
+
+    /// Every account, without password hashes.
+    pub async fn list(&self) -> Result<Vec<StaffMember>, ServiceError> {
+        self.accounts().list().await
+    }
+
+    /// A new password for an account (also lifts a lock after failed logins).
+    pub async fn set_password(&self, username: &str, password: String) -> Result<(), ServiceError> {
+        self.accounts().set_password(username, password).await
+    }
+}
+
+/// The back office's session routes: `login` open to all, `me` and `logout` behind
+/// `web::require_staff`; every route behind the session layer and the CSRF check
+/// (`web::same_origin`). The signed-in office routes join `signed_in` before its layer.
+fn office_session_routes(state: &AppState) -> Router<AppState> {
+    let signed_in = Router::new()
+        .route("/api/office/me", get(api::office_me))
+        .route("/api/office/logout", post(api::office_logout))
+        .merge(office_routes())
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            web::require_staff,
+        ));
+    Router::new()
+        .route("/api/office/login", post(api::office_login))
+        .merge(signed_in)
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            web::same_origin,
+        ))
+        .route_layer(sessions::layer(state))
 }
 
 pub fn app(state: AppState) -> Router {
@@ -204,12 +288,12 @@ pub fn app(state: AppState) -> Router {
             "/api/applications/{id}/decision",
             post(api::applicant_decision),
         )
-        .merge(office_routes())
         .route("/api/keys", get(api::keys))
         .route("/api/revocations", get(api::revocations))
         .route("/api/verify", post(api::verify))
         .route("/api/handover", post(api::hand_over))
         .merge(admin)
+        .merge(office_session_routes(&state))
         .route("/api", any(web::api_not_found))
         .route("/api/{*rest}", any(web::api_not_found))
         .fallback(web::static_files)

@@ -3,11 +3,12 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+use std::io::{BufRead, IsTerminal, Write};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use clap::Parser;
-use server::{AppState, Clock, Config, Database, app};
+use clap::{Parser, Subcommand, ValueEnum};
+use server::{AppState, Clock, Config, Database, NewStaff, Role, StaffAdmin, app};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
@@ -18,10 +19,10 @@ struct Args {
     #[arg(long, env = "YIYE_LISTEN", default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
     /// Data directory: ledger database and signing keys.
-    #[arg(long, env = "YIYE_DATA", default_value = "data")]
+    #[arg(long, env = "YIYE_DATA", default_value = "data", global = true)]
     data: PathBuf,
     /// The ledger: `sqlite:PATH` (default: DATA/yiye.sqlite3) or `postgres://USER@HOST:PORT/DB`.
-    #[arg(long, env = "YIYE_DATABASE_URL")]
+    #[arg(long, env = "YIYE_DATABASE_URL", global = true)]
     database: Option<Database>,
     /// The signing keys' directory (default DATA/keys); several instances share one.
     #[arg(long, env = "YIYE_KEYS")]
@@ -46,18 +47,91 @@ struct Args {
         default_value = "Pudong New Area Administrative Approval Bureau (development)"
     )]
     authority_name_en: String,
+    /// Mark the back office's session cookie Secure (sent over HTTPS only): set it whenever
+    /// the server is reached over HTTPS, e.g. behind a TLS-terminating proxy.
+    #[arg(long, env = "YIYE_SECURE_COOKIES")]
+    secure_cookies: bool,
+    /// Without a command: serve.
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Back-office accounts, in the ledger `--data` / `--database` name.
+    #[command(subcommand)]
+    Staff(StaffCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum StaffCommand {
+    /// Creates an account; the password is read from stdin (one line, at least 12 characters).
+    Add {
+        #[arg(long)]
+        username: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// A reviewer's department (a permit's `grant.department`, e.g. amr).
+        #[arg(long)]
+        department: Option<String>,
+        /// The name shown in the office app and the audit log's readers.
+        #[arg(long)]
+        name: String,
+    },
+    /// Every account (no password hashes).
+    List,
+    /// Sets an account's password, read from stdin (one line); lifts a lock after failed
+    /// logins.
+    Passwd {
+        #[arg(long)]
+        username: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum RoleArg {
+    Clerk,
+    Reviewer,
+    Supervisor,
+    Admin,
+}
+
+impl From<RoleArg> for Role {
+    fn from(role: RoleArg) -> Self {
+        match role {
+            RoleArg::Clerk => Role::Clerk,
+            RoleArg::Reviewer => Role::Reviewer,
+            RoleArg::Supervisor => Role::Supervisor,
+            RoleArg::Admin => Role::Admin,
+        }
+    }
 }
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
+    let args = Args::parse();
+    // The account commands print what they did; their log is for warnings only.
+    let default_filter = if args.command.is_some() {
+        "warn"
+    } else {
+        "info"
+    };
     tracing_subscriber::fmt()
         .json()
         .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter)),
         )
         .with_writer(std::io::stderr)
         .init();
-    let args = Args::parse();
+    if let Some(Command::Staff(command)) = args.command {
+        return match staff(&args.data, args.database, command).await {
+            Ok(()) => std::process::ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                std::process::ExitCode::FAILURE
+            }
+        };
+    }
     // Read from the environment only, so the token never shows in `ps` or shell history.
     let admin_token = std::env::var("YIYE_ADMIN_TOKEN")
         .ok()
@@ -74,6 +148,7 @@ async fn main() -> std::process::ExitCode {
         issuer: args.issuer,
         authority_name: contract::Text::new(args.authority_name_zh, args.authority_name_en),
         clock: Clock::System,
+        secure_cookies: args.secure_cookies,
     };
     match run(args.listen, config).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -97,6 +172,68 @@ async fn run(listen: SocketAddr, config: Config) -> Result<(), Box<dyn std::erro
         .await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+async fn staff(
+    data: &std::path::Path,
+    database: Option<Database>,
+    command: StaffCommand,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let admin = StaffAdmin::open(data, database).await?;
+    match command {
+        StaffCommand::Add {
+            username,
+            role,
+            department,
+            name,
+        } => {
+            let password = read_password()?;
+            let member = admin
+                .add(NewStaff {
+                    username,
+                    display_name: name,
+                    role: role.into(),
+                    department,
+                    password,
+                })
+                .await?;
+            println!("added {}", member.username);
+        }
+        StaffCommand::List => {
+            for m in admin.list().await? {
+                let role = serde_json::to_value(m.role)?;
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    m.username,
+                    role.as_str().unwrap_or_default(),
+                    m.department.as_deref().unwrap_or("-"),
+                    m.display_name
+                );
+            }
+        }
+        StaffCommand::Passwd { username } => {
+            let password = read_password()?;
+            admin.set_password(&username, password).await?;
+            println!("password set for {username}");
+        }
+    }
+    Ok(())
+}
+
+/// One line from stdin, without its line ending. A terminal is asked for it (the line is
+/// echoed: pipe it in where that matters).
+fn read_password() -> std::io::Result<String> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprint!(
+            "password (at least {} characters): ",
+            server::MIN_PASSWORD_CHARS
+        );
+        std::io::stderr().flush()?;
+    }
+    let mut line = String::new();
+    stdin.lock().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\n', '\r']).to_owned())
 }
 
 async fn shutdown() {

@@ -11,9 +11,13 @@ use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 use tower::ServiceExt;
 use tower_http::services::ServeDir;
+use tower_sessions::Session;
 
 use crate::AppState;
 use crate::error::AppError;
+use crate::services::catalog::truncate;
+use crate::services::staff::Actor;
+use crate::sessions::STAFF_KEY;
 
 /// Scripts only from us, plus wasm compilation; Yew sets inline styles, so `style-src` allows them.
 const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
@@ -231,6 +235,126 @@ fn check_admin(state: &AppState, headers: &axum::http::HeaderMap) -> Result<(), 
     Ok(())
 }
 
+/// What a request asks for, as the audit log records a refusal: method and path (bounded).
+fn asked(request: &Request) -> String {
+    format!(
+        "{} {}",
+        request.method(),
+        truncate(request.uri().path(), 200)
+    )
+}
+
+/// Who a refusal is recorded under when nobody is signed in.
+const ANONYMOUS: &str = "anonymous";
+
+/// The username the request's session names, if any.
+async fn session_username(session: &Session) -> Option<String> {
+    session.get::<String>(STAFF_KEY).await.ok().flatten()
+}
+
+/// Records a refusal of the office's access layers in the audit log; a failure to record it is
+/// logged, and the refusal stands.
+async fn audit_refusal(state: &AppState, actor: &str, asked: String, why: &str) {
+    let detail = format!("{why}: {asked}");
+    if let Err(e) = state.services().audit_refusal(actor, &detail).await {
+        tracing::error!(error = %e, "could not record a refusal in the audit log");
+    }
+}
+
+/// CSRF defence of every office route: a request that changes anything must be JSON (a form
+/// on another site cannot send that without CORS, which we never allow) and, when the browser
+/// says where it comes from (`Origin`), come from this very host. Refused 403
+/// `cross_site_request`, and audited.
+pub async fn same_origin(
+    State(state): State<AppState>,
+    session: Session,
+    request: Request,
+    next: Next,
+) -> Response {
+    if request.method() == Method::GET || request.method() == Method::HEAD {
+        return next.run(request).await;
+    }
+    let headers = request.headers();
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
+    // HTTP/2 carries the host in the URI's authority, not in a Host header.
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .or_else(|| request.uri().authority().map(|a| a.as_str()));
+    let same_origin = match headers.get(header::ORIGIN) {
+        None => true,
+        Some(origin) => origin
+            .to_str()
+            .ok()
+            .and_then(|o| {
+                o.strip_prefix("https://")
+                    .or_else(|| o.strip_prefix("http://"))
+            })
+            .zip(host)
+            .is_some_and(|(origin, host)| origin.eq_ignore_ascii_case(host)),
+    };
+    if json && same_origin {
+        return next.run(request).await;
+    }
+    let actor = session_username(&session)
+        .await
+        .unwrap_or_else(|| ANONYMOUS.to_owned());
+    let why = if json {
+        "cross-site request"
+    } else {
+        "not JSON"
+    };
+    audit_refusal(&state, &actor, asked(&request), why).await;
+    AppError::new(
+        StatusCode::FORBIDDEN,
+        "cross_site_request",
+        "office requests that change something must be JSON from this site",
+    )
+    .into_response()
+}
+
+/// The gate of every signed-in office route: resolves the session to the member of staff (as
+/// the ledger has them now) and puts their [`Actor`] and [`contract::StaffMember`] into the
+/// request's extensions; without a valid session, 401 `not_signed_in`, audited.
+pub async fn require_staff(
+    State(state): State<AppState>,
+    session: Session,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let username = session_username(&session).await;
+    let resolved = match &username {
+        Some(name) => match state.services().signed_in(name).await {
+            Ok(found) => found,
+            Err(e) => return AppError::from(e).into_response(),
+        },
+        None => None,
+    };
+    let Some((actor, member)) = resolved else {
+        if username.is_some() {
+            // The account is gone: so is its session.
+            if let Err(e) = session.flush().await {
+                tracing::error!(error = %e, "could not end a session");
+            }
+        }
+        let actor = username.unwrap_or_else(|| ANONYMOUS.to_owned());
+        audit_refusal(&state, &actor, asked(&request), "not signed in").await;
+        return AppError::new(
+            StatusCode::UNAUTHORIZED,
+            "not_signed_in",
+            "sign in to the back office first",
+        )
+        .into_response();
+    };
+    request.extensions_mut().insert::<Actor>(actor);
+    request.extensions_mut().insert(member);
+    next.run(request).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::{app_shell, is_hashed};
@@ -252,7 +376,10 @@ mod tests {
     fn office_navigations_get_the_office_shell() {
         assert_eq!(app_shell("/office"), "/office/index.html");
         assert_eq!(app_shell("/office/"), "/office/index.html");
-        assert_eq!(app_shell("/office/applications/a1-b2"), "/office/index.html");
+        assert_eq!(
+            app_shell("/office/applications/a1-b2"),
+            "/office/index.html"
+        );
         assert_eq!(app_shell("/office/audit"), "/office/index.html");
         assert_eq!(app_shell("/offices"), "/index.html");
         assert_eq!(app_shell("/track/office"), "/index.html");

@@ -72,6 +72,7 @@ impl TestLedger {
             key_dir: None,
             database: Some(self.database.clone()),
             clock,
+            secure_cookies: false,
         })
         .await
         .unwrap()

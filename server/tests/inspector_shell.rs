@@ -34,6 +34,7 @@ async fn inspector_navigations_fall_back_to_the_inspector_page() {
         key_dir: None,
         database: None,
         clock: server::Clock::System,
+        secure_cookies: false,
     })
     .await
     .unwrap();

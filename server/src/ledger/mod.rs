@@ -150,6 +150,54 @@ pub struct RevocationsMark {
     pub as_of: i64,
 }
 
+/// A back-office account as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffAccount {
+    pub username: String,
+    pub display_name: String,
+    pub role: contract::Role,
+    pub department: Option<String>,
+    /// An argon2id PHC string.
+    pub password_hash: String,
+    pub created_at: i64,
+    /// Failed logins since the last successful one.
+    pub failed_logins: i64,
+    /// No login is tried before this time (Unix seconds).
+    pub locked_until: Option<i64>,
+}
+
+/// A role as the `staff` table spells it (as the API does).
+pub fn role_name(role: contract::Role) -> &'static str {
+    match role {
+        contract::Role::Clerk => "clerk",
+        contract::Role::Reviewer => "reviewer",
+        contract::Role::Supervisor => "supervisor",
+        contract::Role::Admin => "admin",
+    }
+}
+
+/// The role a `staff` row names.
+pub fn role_from_name(name: &str) -> Result<contract::Role, LedgerError> {
+    Ok(match name {
+        "clerk" => contract::Role::Clerk,
+        "reviewer" => contract::Role::Reviewer,
+        "supervisor" => contract::Role::Supervisor,
+        "admin" => contract::Role::Admin,
+        other => {
+            return Err(LedgerError::Database(format!(
+                "unknown staff role {other:?}"
+            )));
+        }
+    })
+}
+
+/// A login session as stored: its data (JSON) and when it expires (Unix seconds).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredSession {
+    pub data: String,
+    pub expires_at: i64,
+}
+
 /// Both backends' query for the mark (plain SQL both understand).
 const REVOCATIONS_MARK: &str =
     "SELECT COUNT(*), COALESCE(MAX(revoked_at), (SELECT created_at FROM ledger_meta))
@@ -200,6 +248,62 @@ pub trait Ledger: Send + Sync {
         &self,
         application: Option<String>,
     ) -> LedgerFuture<'_, Vec<contract::AuditEntry>>;
+
+    /// Adds an account; `false` (nothing written) when the username is taken.
+    fn add_staff(&self, account: StaffAccount) -> LedgerFuture<'_, bool>;
+    fn staff(&self, username: String) -> LedgerFuture<'_, Option<StaffAccount>>;
+    /// Every account, by username.
+    fn staff_list(&self) -> LedgerFuture<'_, Vec<StaffAccount>>;
+    /// Replaces an account's password hash and clears its failed logins; `false` when there
+    /// is no such account.
+    fn set_staff_password(&self, username: String, password_hash: String)
+    -> LedgerFuture<'_, bool>;
+    /// Counts one more failed login and sets `locked_until` to what `lock` makes of the new
+    /// count, in one transaction; the new count (`None`: no such account).
+    fn staff_login_failed(
+        &self,
+        username: String,
+        lock: LoginLock,
+    ) -> LedgerFuture<'_, Option<i64>>;
+    /// A successful login: clears the failed logins and the lock.
+    fn staff_login_succeeded(&self, username: String) -> LedgerFuture<'_, ()>;
+
+    /// Stores a new session; `false` (nothing written) when its id is taken.
+    fn create_session(&self, id_hash: String, session: StoredSession) -> LedgerFuture<'_, bool>;
+    /// Stores a session, replacing what was there.
+    fn save_session(&self, id_hash: String, session: StoredSession) -> LedgerFuture<'_, ()>;
+    /// A session that has not expired at `now`.
+    fn session(&self, id_hash: String, now: i64) -> LedgerFuture<'_, Option<StoredSession>>;
+    fn delete_session(&self, id_hash: String) -> LedgerFuture<'_, ()>;
+    /// Removes every session expired at `now`; how many.
+    fn delete_expired_sessions(&self, now: i64) -> LedgerFuture<'_, u64>;
+}
+
+/// The growing delay after failed logins, applied by the ledger in the transaction that counts
+/// the failure (so concurrent failures each lock for their own count).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoginLock {
+    /// When the failure happened (Unix seconds).
+    pub at: i64,
+    /// The failure count from which on the account is locked.
+    pub from: i64,
+    /// The longest lock, in seconds.
+    pub max_seconds: i64,
+}
+
+impl LoginLock {
+    /// Until when the `count`-th failure locks the account: `at + min(2^(count-1), max)`
+    /// seconds from the `from`-th failure on, else not at all.
+    pub fn until(self, count: i64) -> Option<i64> {
+        (count >= self.from).then(|| {
+            let seconds = u32::try_from(count - 1)
+                .ok()
+                .and_then(|shift| 1i64.checked_shl(shift))
+                .filter(|s| *s > 0)
+                .map_or(self.max_seconds, |s| s.min(self.max_seconds));
+            self.at.saturating_add(seconds)
+        })
+    }
 }
 
 /// Where the ledger lives: `sqlite:PATH` or `postgres://…` (`--database`, `YIYE_DATABASE_URL`).
@@ -241,5 +345,36 @@ impl Database {
                 std::sync::Arc::new(postgres::PostgresLedger::open(url, registry_seed).await?)
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LoginLock;
+
+    #[test]
+    fn the_login_lock_doubles_from_the_third_failure_up_to_fifteen_minutes() {
+        let lock = LoginLock {
+            at: 1000,
+            from: 3,
+            max_seconds: 900,
+        };
+        let seconds: Vec<Option<i64>> = [1, 2, 3, 4, 10, 11, 64, 65, i64::MAX]
+            .map(|n| lock.until(n).map(|until| until - 1000))
+            .to_vec();
+        assert_eq!(
+            seconds,
+            [
+                None,
+                None,
+                Some(4),
+                Some(8),
+                Some(512),
+                Some(900),
+                Some(900),
+                Some(900),
+                Some(900)
+            ]
+        );
     }
 }

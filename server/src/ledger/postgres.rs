@@ -21,9 +21,10 @@ use tokio::sync::{mpsc, oneshot};
 use tokio_postgres::NoTls;
 
 use super::{
-    Inserted, Ledger, LedgerError, LedgerFuture, MAX_SEQUENCE, NewApplication, REVOCATIONS_MARK,
-    Revocation, RevocationsAsOf, RevocationsMark, Revoked, SignNumbered, StoredApplication,
-    StoredCase, license_number,
+    Inserted, Ledger, LedgerError, LedgerFuture, LoginLock, MAX_SEQUENCE, NewApplication,
+    REVOCATIONS_MARK, Revocation, RevocationsAsOf, RevocationsMark, Revoked, SignNumbered,
+    StaffAccount, StoredApplication, StoredCase, StoredSession, license_number, role_from_name,
+    role_name,
 };
 
 mod embedded {
@@ -164,6 +165,22 @@ fn case_row(r: &tokio_postgres::Row) -> StoredCase {
         state: r.get(8),
         version: r.get(9),
     }
+}
+
+const STAFF_COLUMNS: &str = "SELECT username, display_name, role, department, password_hash,
+    created_at, failed_logins, locked_until FROM staff";
+
+fn staff_account(row: &tokio_postgres::Row) -> Result<StaffAccount, LedgerError> {
+    Ok(StaffAccount {
+        username: row.get(0),
+        display_name: row.get(1),
+        role: role_from_name(row.get(2))?,
+        department: row.get(3),
+        password_hash: row.get(4),
+        created_at: row.get(5),
+        failed_logins: row.get(6),
+        locked_until: row.get(7),
+    })
 }
 
 fn stored(row: &tokio_postgres::Row) -> StoredApplication {
@@ -712,6 +729,197 @@ impl Ledger for PostgresLedger {
                     detail: r.get(5),
                 })
                 .collect())
+        })
+    }
+
+    fn add_staff(&self, a: StaffAccount) -> LedgerFuture<'_, bool> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            let insert = client
+                .prepare_cached(
+                    "INSERT INTO staff (username, display_name, role, department, password_hash,
+                                        created_at, failed_logins, locked_until)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (username) DO NOTHING",
+                )
+                .await?;
+            let added = client
+                .execute(
+                    &insert,
+                    &[
+                        &a.username,
+                        &a.display_name,
+                        &role_name(a.role),
+                        &a.department,
+                        &a.password_hash,
+                        &a.created_at,
+                        &a.failed_logins,
+                        &a.locked_until,
+                    ],
+                )
+                .await?;
+            Ok(added == 1)
+        })
+    }
+
+    fn staff(&self, username: String) -> LedgerFuture<'_, Option<StaffAccount>> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            let select = client
+                .prepare_cached(&format!("{STAFF_COLUMNS} WHERE username = $1"))
+                .await?;
+            client
+                .query_opt(&select, &[&username])
+                .await?
+                .as_ref()
+                .map(staff_account)
+                .transpose()
+        })
+    }
+
+    fn staff_list(&self) -> LedgerFuture<'_, Vec<StaffAccount>> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            let select = client
+                .prepare_cached(&format!("{STAFF_COLUMNS} ORDER BY username"))
+                .await?;
+            client
+                .query(&select, &[])
+                .await?
+                .iter()
+                .map(staff_account)
+                .collect()
+        })
+    }
+
+    fn set_staff_password(
+        &self,
+        username: String,
+        password_hash: String,
+    ) -> LedgerFuture<'_, bool> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            let update = client
+                .prepare_cached(
+                    "UPDATE staff SET password_hash = $2, failed_logins = 0, locked_until = NULL
+                     WHERE username = $1",
+                )
+                .await?;
+            Ok(client
+                .execute(&update, &[&username, &password_hash])
+                .await?
+                == 1)
+        })
+    }
+
+    fn staff_login_failed(
+        &self,
+        username: String,
+        lock: LoginLock,
+    ) -> LedgerFuture<'_, Option<i64>> {
+        Box::pin(async move {
+            let mut client = self.client().await?;
+            // The first UPDATE locks the row until COMMIT: concurrent failures count one by one.
+            let tx = client.transaction().await?;
+            let count = tx
+                .prepare_cached(
+                    "UPDATE staff SET failed_logins = failed_logins + 1 WHERE username = $1
+                     RETURNING failed_logins",
+                )
+                .await?;
+            let count: Option<i64> = tx.query_opt(&count, &[&username]).await?.map(|r| r.get(0));
+            if let Some(count) = count {
+                let set = tx
+                    .prepare_cached("UPDATE staff SET locked_until = $2 WHERE username = $1")
+                    .await?;
+                tx.execute(&set, &[&username, &lock.until(count)]).await?;
+            }
+            tx.commit().await?;
+            Ok(count)
+        })
+    }
+
+    fn staff_login_succeeded(&self, username: String) -> LedgerFuture<'_, ()> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            let update = client
+                .prepare_cached(
+                    "UPDATE staff SET failed_logins = 0, locked_until = NULL WHERE username = $1",
+                )
+                .await?;
+            client.execute(&update, &[&username]).await?;
+            Ok(())
+        })
+    }
+
+    fn create_session(&self, id_hash: String, s: StoredSession) -> LedgerFuture<'_, bool> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            let insert = client
+                .prepare_cached(
+                    "INSERT INTO staff_sessions (id_hash, data, expires_at) VALUES ($1, $2, $3)
+                     ON CONFLICT (id_hash) DO NOTHING",
+                )
+                .await?;
+            let added = client
+                .execute(&insert, &[&id_hash, &s.data, &s.expires_at])
+                .await?;
+            Ok(added == 1)
+        })
+    }
+
+    fn save_session(&self, id_hash: String, s: StoredSession) -> LedgerFuture<'_, ()> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            let upsert = client
+                .prepare_cached(
+                    "INSERT INTO staff_sessions (id_hash, data, expires_at) VALUES ($1, $2, $3)
+                     ON CONFLICT (id_hash) DO UPDATE
+                     SET data = EXCLUDED.data, expires_at = EXCLUDED.expires_at",
+                )
+                .await?;
+            client
+                .execute(&upsert, &[&id_hash, &s.data, &s.expires_at])
+                .await?;
+            Ok(())
+        })
+    }
+
+    fn session(&self, id_hash: String, now: i64) -> LedgerFuture<'_, Option<StoredSession>> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            let select = client
+                .prepare_cached(
+                    "SELECT data, expires_at FROM staff_sessions WHERE id_hash = $1 AND expires_at > $2",
+                )
+                .await?;
+            Ok(client
+                .query_opt(&select, &[&id_hash, &now])
+                .await?
+                .map(|r| StoredSession {
+                    data: r.get(0),
+                    expires_at: r.get(1),
+                }))
+        })
+    }
+
+    fn delete_session(&self, id_hash: String) -> LedgerFuture<'_, ()> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            let delete = client
+                .prepare_cached("DELETE FROM staff_sessions WHERE id_hash = $1")
+                .await?;
+            client.execute(&delete, &[&id_hash]).await?;
+            Ok(())
+        })
+    }
+
+    fn delete_expired_sessions(&self, now: i64) -> LedgerFuture<'_, u64> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            let delete = client
+                .prepare_cached("DELETE FROM staff_sessions WHERE expires_at <= $1")
+                .await?;
+            Ok(client.execute(&delete, &[&now]).await?)
         })
     }
 

@@ -14,9 +14,10 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{
-    Inserted, Ledger, LedgerError, LedgerFuture, MAX_SEQUENCE, NewApplication, REVOCATIONS_MARK,
-    Revocation, RevocationsAsOf, RevocationsMark, Revoked, SignNumbered, StoredApplication,
-    StoredCase, license_number,
+    Inserted, Ledger, LedgerError, LedgerFuture, LoginLock, MAX_SEQUENCE, NewApplication,
+    REVOCATIONS_MARK, Revocation, RevocationsAsOf, RevocationsMark, Revoked, SignNumbered,
+    StaffAccount, StoredApplication, StoredCase, StoredSession, license_number, role_from_name,
+    role_name,
 };
 
 const MAX_BATCH: usize = 2048;
@@ -100,6 +101,27 @@ CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+"#,
+    r#"
+-- Back-office accounts. The password is an argon2id PHC string; failed logins since the last
+-- success and the time before which the next attempt is refused make the growing delay.
+CREATE TABLE staff (
+    username      TEXT PRIMARY KEY,
+    display_name  TEXT NOT NULL,
+    role          TEXT NOT NULL CHECK (role IN ('clerk', 'reviewer', 'supervisor', 'admin')),
+    department    TEXT,
+    password_hash TEXT NOT NULL,
+    created_at    INTEGER NOT NULL,
+    failed_logins INTEGER NOT NULL DEFAULT 0,
+    locked_until  INTEGER
+);
+-- Login sessions, keyed by the SHA-256 of the cookie's id (the table alone signs nobody in).
+CREATE TABLE staff_sessions (
+    id_hash    TEXT PRIMARY KEY,
+    data       TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+CREATE INDEX staff_sessions_expiry ON staff_sessions (expires_at);
 "#,
     // Review cases (issue #17's workflow; the staff/sessions migration of the same issue
     // comes before this one when both are merged).
@@ -410,6 +432,150 @@ impl Ledger for SqliteLedger {
         }))
     }
 
+    // Accounts and sessions are small, rare writes next to issuance: through a read
+    // connection (WAL, busy timeout), not the batching issuance writer.
+    fn add_staff(&self, a: StaffAccount) -> LedgerFuture<'_, bool> {
+        Box::pin(self.read(move |c| {
+            c.execute(
+                "INSERT INTO staff (username, display_name, role, department, password_hash,
+                                    created_at, failed_logins, locked_until)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (username) DO NOTHING",
+                params![
+                    a.username,
+                    a.display_name,
+                    role_name(a.role),
+                    a.department,
+                    a.password_hash,
+                    a.created_at,
+                    a.failed_logins,
+                    a.locked_until
+                ],
+            )
+            .map(|added| added == 1)
+        }))
+    }
+
+    fn staff(&self, username: String) -> LedgerFuture<'_, Option<StaffAccount>> {
+        Box::pin(self.read(move |c| {
+            c.query_row(
+                &format!("{STAFF_COLUMNS} WHERE username = ?1"),
+                [username],
+                staff_row,
+            )
+            .optional()
+        }))
+    }
+
+    fn staff_list(&self) -> LedgerFuture<'_, Vec<StaffAccount>> {
+        Box::pin(self.read(|c| {
+            let mut stmt = c.prepare(&format!("{STAFF_COLUMNS} ORDER BY username"))?;
+            stmt.query_map([], staff_row)?.collect()
+        }))
+    }
+
+    fn set_staff_password(
+        &self,
+        username: String,
+        password_hash: String,
+    ) -> LedgerFuture<'_, bool> {
+        Box::pin(self.read(move |c| {
+            c.execute(
+                "UPDATE staff SET password_hash = ?2, failed_logins = 0, locked_until = NULL
+                 WHERE username = ?1",
+                params![username, password_hash],
+            )
+            .map(|changed| changed == 1)
+        }))
+    }
+
+    fn staff_login_failed(
+        &self,
+        username: String,
+        lock: LoginLock,
+    ) -> LedgerFuture<'_, Option<i64>> {
+        Box::pin(self.read(move |c| {
+            let tx = rusqlite::Transaction::new_unchecked(c, TransactionBehavior::Immediate)?;
+            let count: Option<i64> = tx
+                .query_row(
+                    "UPDATE staff SET failed_logins = failed_logins + 1 WHERE username = ?1
+                     RETURNING failed_logins",
+                    [&username],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(count) = count {
+                tx.execute(
+                    "UPDATE staff SET locked_until = ?2 WHERE username = ?1",
+                    params![username, lock.until(count)],
+                )?;
+            }
+            tx.commit()?;
+            Ok(count)
+        }))
+    }
+
+    fn staff_login_succeeded(&self, username: String) -> LedgerFuture<'_, ()> {
+        Box::pin(self.read(move |c| {
+            c.execute(
+                "UPDATE staff SET failed_logins = 0, locked_until = NULL WHERE username = ?1",
+                [username],
+            )
+            .map(|_| ())
+        }))
+    }
+
+    fn create_session(&self, id_hash: String, s: StoredSession) -> LedgerFuture<'_, bool> {
+        Box::pin(self.read(move |c| {
+            c.execute(
+                "INSERT INTO staff_sessions (id_hash, data, expires_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (id_hash) DO NOTHING",
+                params![id_hash, s.data, s.expires_at],
+            )
+            .map(|added| added == 1)
+        }))
+    }
+
+    fn save_session(&self, id_hash: String, s: StoredSession) -> LedgerFuture<'_, ()> {
+        Box::pin(self.read(move |c| {
+            c.execute(
+                "INSERT INTO staff_sessions (id_hash, data, expires_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (id_hash) DO UPDATE SET data = ?2, expires_at = ?3",
+                params![id_hash, s.data, s.expires_at],
+            )
+            .map(|_| ())
+        }))
+    }
+
+    fn session(&self, id_hash: String, now: i64) -> LedgerFuture<'_, Option<StoredSession>> {
+        Box::pin(self.read(move |c| {
+            c.query_row(
+                "SELECT data, expires_at FROM staff_sessions WHERE id_hash = ?1 AND expires_at > ?2",
+                params![id_hash, now],
+                |r| {
+                    Ok(StoredSession {
+                        data: r.get(0)?,
+                        expires_at: r.get(1)?,
+                    })
+                },
+            )
+            .optional()
+        }))
+    }
+
+    fn delete_session(&self, id_hash: String) -> LedgerFuture<'_, ()> {
+        Box::pin(self.read(move |c| {
+            c.execute("DELETE FROM staff_sessions WHERE id_hash = ?1", [id_hash])
+                .map(|_| ())
+        }))
+    }
+
+    fn delete_expired_sessions(&self, now: i64) -> LedgerFuture<'_, u64> {
+        Box::pin(self.read(move |c| {
+            c.execute("DELETE FROM staff_sessions WHERE expires_at <= ?1", [now])
+                .map(|n| n as u64)
+        }))
+    }
+
     fn device_entries(&self) -> LedgerFuture<'_, Vec<String>> {
         Box::pin(self.read(|c| {
             let mut stmt = c.prepare("SELECT entry FROM devices ORDER BY enrolled_at, kid")?;
@@ -470,6 +636,25 @@ fn case_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredCase> {
         status: r.get(7)?,
         state: r.get(8)?,
         version: r.get(9)?,
+    })
+}
+
+const STAFF_COLUMNS: &str = "SELECT username, display_name, role, department, password_hash,
+    created_at, failed_logins, locked_until FROM staff";
+
+fn staff_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StaffAccount> {
+    let role: String = r.get(2)?;
+    Ok(StaffAccount {
+        username: r.get(0)?,
+        display_name: r.get(1)?,
+        role: role_from_name(&role).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, Box::new(e))
+        })?,
+        department: r.get(3)?,
+        password_hash: r.get(4)?,
+        created_at: r.get(5)?,
+        failed_logins: r.get(6)?,
+        locked_until: r.get(7)?,
     })
 }
 

@@ -51,6 +51,15 @@ pub enum ServiceError {
     /// No license numbers left for a division this year (503).
     #[error("no license numbers left for this division this year")]
     NumbersExhausted,
+    /// Not signed in, or wrong credentials (401).
+    #[error("{message}")]
+    Unauthorized {
+        code: &'static str,
+        message: &'static str,
+    },
+    /// Too many failed logins: the next attempt is taken after this many seconds (429).
+    #[error("too many failed logins; try again in {retry_after} s")]
+    TooManyAttempts { retry_after: i64 },
     /// Ours, not the client's: logged, never shown.
     #[error("{context}: {detail}")]
     Internal {
@@ -93,6 +102,14 @@ impl ServiceError {
         self
     }
 
+    /// A login refused: the same for an unknown user and a wrong password.
+    pub fn invalid_credentials() -> Self {
+        ServiceError::Unauthorized {
+            code: "invalid_credentials",
+            message: "the username or the password is wrong",
+        }
+    }
+
     pub fn internal(context: &'static str, detail: impl std::fmt::Display) -> Self {
         ServiceError::Internal {
             context,
@@ -132,6 +149,11 @@ impl Services {
 
     pub fn ledger(&self) -> &dyn Ledger {
         self.0.ledger.as_ref()
+    }
+
+    /// The ledger itself, for what outlives a call (the staff account commands).
+    pub fn shared_ledger(&self) -> Arc<dyn Ledger> {
+        self.0.ledger.clone()
     }
 
     pub fn catalog(&self) -> &catalog::CatalogView {
