@@ -185,10 +185,14 @@ impl Reducible for OfficeState {
         }
         match action {
             Action::Open(page) => {
+                // Another page shows nothing of the last one's data while its own loads.
                 if page != state.page {
-                    state.confirmation = None;
+                    state = OfficeState {
+                        session: state.session,
+                        department: state.department,
+                        ..OfficeState::new(page)
+                    };
                 }
-                state.page = page;
             }
             Action::SignedIn(member) => {
                 // A reviewer's queues are their department's; others start with all.
@@ -319,13 +323,20 @@ mod tests {
     }
 
     #[test]
-    fn a_confirmation_stays_on_its_page_only() {
+    fn a_page_keeps_neither_the_confirmation_nor_the_data_of_another() {
         let mut state = OfficeState::new(Page::Application("a1".into()));
+        state = reduce(state, Action::SignedIn(member(Role::Supervisor)));
+        state = reduce(state, Action::ChooseDepartment(Some("fire".into())));
         state.confirmation = Some("done".into());
+        state.audit = Load::Loaded(Vec::new());
         state = reduce(state, Action::Open(Page::Application("a1".into())));
         assert_eq!(state.confirmation.as_deref(), Some("done"));
-        state = reduce(state, Action::Open(Page::Tasks));
+        state = reduce(state, Action::Open(Page::Audit(None)));
         assert_eq!(state.confirmation, None);
+        assert_eq!(state.audit, Load::Loading);
+        // Who is signed in and the department chosen stay.
+        assert!(matches!(state.session, Session::SignedIn(_)));
+        assert_eq!(state.department.as_deref(), Some("fire"));
     }
 
     #[test]

@@ -11,9 +11,11 @@ export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const DIST = join(ROOT, 'dist');
 const SERVER_BIN = process.env.YIYE_SERVER_BIN ?? join(ROOT, 'target', 'debug', 'server');
 
-/** Starts the server on a free port with a fresh data directory; resolves once it listens. */
-export async function startServer({ env = {}, dist = DIST } = {}) {
+/** Starts the server on a free port with a fresh data directory; resolves once it listens.
+ *  `prepare(data)` runs first, on that directory (e.g. `server staff add`, see `addStaff`). */
+export async function startServer({ env = {}, dist = DIST, prepare } = {}) {
   const data = mkdtempSync(join(tmpdir(), 'yiye-e2e-'));
+  if (prepare) await prepare(data);
   const child = spawn(SERVER_BIN, ['--listen', '127.0.0.1:0', '--data', data, '--dist', dist], {
     env: { ...process.env, RUST_LOG: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -42,6 +44,14 @@ export async function startServer({ env = {}, dist = DIST } = {}) {
       rmSync(data, { recursive: true, force: true });
     },
   };
+}
+
+/** Creates a back-office account in the data directory `data` with `server staff add`, the
+ *  password on stdin as an administrator types it. */
+export function addStaff(data, { username, password, role, department, name }) {
+  const args = ['staff', 'add', '--data', data, '--username', username, '--role', role, '--name', name];
+  if (department) args.push('--department', department);
+  execFileSync(SERVER_BIN, args, { input: `${password}\n`, env: { ...process.env, RUST_LOG: 'warn' } });
 }
 
 const chromiumOptions = (extraArgs = []) => ({

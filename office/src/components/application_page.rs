@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 use super::decision_form::DecisionFormView;
 use super::inspection_form::InspectionFormView;
-use super::{date_words, moment, summary_row};
+use super::{colon, date_words, moment, summary_row};
 use crate::i18n::{self, InLang, Lang};
 use crate::state::Page;
 
@@ -167,12 +167,5 @@ fn fields_table(lang: Lang, fields: &[OfficeField]) -> Html {
                 }) }
             </tbody>
         </table>
-    }
-}
-
-fn colon(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Zh => "：",
-        Lang::En => ": ",
     }
 }

@@ -3,7 +3,7 @@ use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use super::application_page::Recorded;
-use super::{error_summary, focus, summary_id};
+use super::{colon, error_summary, focus, summary_id};
 use crate::forms::{Choice, Correction, DecisionForm, Problem, input_id};
 use crate::i18n::{self, InLang, Lang};
 use crate::services::api::{self, ApiError};
@@ -234,15 +234,15 @@ fn corrections(
                         <div class="choice-item">
                             <input type="checkbox" id={ask.clone()} checked={correction.asked}
                                 onchange={on_ask(index)} />
-                            <label for={ask}>{ i18n::ASK_TO_CORRECT.get(lang) }{ ": " }{ label }</label>
+                            <label for={ask}>{ i18n::ASK_TO_CORRECT.get(lang) }{ colon(lang) }{ label }</label>
                         </div>
                         if correction.asked {
                             <div class="correction-messages">
                                 { for missing }
-                                <label for={zh.clone()}>{ i18n::MESSAGE_ZH.get(lang) }{ ": " }{ label }</label>
+                                <label for={zh.clone()}>{ i18n::MESSAGE_ZH.get(lang) }{ colon(lang) }{ label }</label>
                                 <textarea id={zh} lang="zh-CN" rows="2" value={correction.zh.clone()}
                                     oninput={on_text(index, |c, e| c.zh = e.target_unchecked_into::<HtmlTextAreaElement>().value())} />
-                                <label for={en.clone()}>{ i18n::MESSAGE_EN.get(lang) }{ ": " }{ label }</label>
+                                <label for={en.clone()}>{ i18n::MESSAGE_EN.get(lang) }{ colon(lang) }{ label }</label>
                                 <textarea id={en} lang="en" rows="2" value={correction.en.clone()}
                                     oninput={on_text(index, |c, e| c.en = e.target_unchecked_into::<HtmlTextAreaElement>().value())} />
                             </div>

@@ -26,6 +26,14 @@ pub fn summary_row(label: &str, value: Html) -> Html {
     html! { <div class="summary-row"><dt>{ label }</dt><dd>{ value }</dd></div> }
 }
 
+/// The colon between a label and what follows, as each language writes it.
+pub fn colon(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "：",
+        Lang::En => ": ",
+    }
+}
+
 /// A `YYYY-MM-DD` date in words ("2026年11月27日", "27 Nov 2026"); as given if it is not one.
 pub fn date_words(date: &str, lang: Lang) -> String {
     catalog::Date::parse(date).map_or_else(|| date.to_owned(), |d| d.words().get(lang).to_owned())
