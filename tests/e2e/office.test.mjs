@@ -6,7 +6,8 @@
 // answered with the wait in seconds.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { addStaff, launchBrowser, startServer } from './harness.mjs';
+import { join } from 'node:path';
+import { ROOT, addStaff, launchBrowser, startServer } from './harness.mjs';
 import { loadCatalog, validValue } from './applicant-helpers.mjs';
 
 const PASSWORD = 'correct horse battery staple';
@@ -34,6 +35,9 @@ const T = {
     audit: 'Audit log', auditAction: 'Request correction', registry: '✓ Confirmed by the registry',
   },
 };
+
+const AXE = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 let server;
 let browser;
@@ -85,7 +89,8 @@ async function submitForReview(id, businessName) {
 }
 
 async function openOffice(lang, viewport) {
-  const context = await browser.newContext({ viewport, locale: lang === 'zh' ? 'zh-CN' : 'en-GB' });
+  // The CSP forbids injected scripts; axe is a test tool, so this context bypasses it.
+  const context = await browser.newContext({ viewport, locale: lang === 'zh' ? 'zh-CN' : 'en-GB', bypassCSP: true });
   // The language the office shows first is the device's remembered choice (bilingual crate).
   await context.addInitScript((l) => localStorage.setItem('yiye.lang', JSON.stringify(l)), lang === 'zh' ? 'Zh' : 'En');
   const page = await context.newPage();
@@ -102,6 +107,15 @@ async function signIn(page, t, username, password) {
   return (await answer).status();
 }
 
+/** axe-core's WCAG 2.2 A/AA violations on the page as it is, in words (as a11y.test.mjs). */
+async function axe(page, what) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ path: AXE });
+  const results = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }), TAGS);
+  assert.ok(results.passes.length > 10, `axe ran its WCAG rules on ${what}`);
+  return results.violations.map((v) => `${what}: ${v.id} (${v.impact}) ${v.help}\n    ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n    ')}`);
+}
+
 /** The page is no wider than the window: nothing to scroll sideways on a phone. */
 async function fitsTheWindow(page) {
   const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
@@ -112,11 +126,13 @@ async function reviewerRequestsCorrections({ lang, viewport, id, businessName })
   const t = T[lang];
   await submitForReview(id, businessName);
   const { context, page } = await openOffice(lang, viewport);
+  const problems = [];
   try {
     await page.getByRole('heading', { level: 1, name: t.signInHeading }).waitFor();
     // A wrong password is said in words, and the form stays.
     assert.equal(await signIn(page, t, REVIEWER.username, 'not the password at all'), 401);
     await page.getByRole('alert').getByText(t.wrong).waitFor();
+    problems.push(...await axe(page, 'sign-in with an error'));
     assert.equal(await signIn(page, t, REVIEWER.username, PASSWORD), 200);
 
     // The three queues; the store waits under "New".
@@ -130,6 +146,7 @@ async function reviewerRequestsCorrections({ lang, viewport, id, businessName })
     await task.getByText(food).waitFor();
     await task.getByText(catalog.industries.get('convenience_store').name[lang]).waitFor();
     await fitsTheWindow(page);
+    problems.push(...await axe(page, 'queues'));
     await task.getByRole('link', { name: businessName }).click();
 
     // The application: heading, permits, values (what the registry confirmed marked).
@@ -149,6 +166,7 @@ async function reviewerRequestsCorrections({ lang, viewport, id, businessName })
       await page.getByLabel(`${t.messageEn}${label}`, { exact: true }).fill(`Please check the ${field.label.en}`);
     }
     await fitsTheWindow(page);
+    problems.push(...await axe(page, 'application with the correction form'));
     await page.getByRole('button', { name: t.record, exact: true }).click();
     const confirmation = page.getByRole('status').filter({ hasText: t.recorded });
     await confirmation.waitFor();
@@ -170,6 +188,7 @@ async function reviewerRequestsCorrections({ lang, viewport, id, businessName })
     await page.getByRole('heading', { level: 1, name: t.signInHeading }).waitFor();
     const after = await page.evaluate(async () => (await fetch('/api/office/tasks')).status);
     assert.equal(after, 401);
+    assert.deepEqual(problems, [], problems.join('\n'));
     return fields;
   } finally {
     await context.close();
