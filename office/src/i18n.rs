@@ -36,6 +36,7 @@ texts! {
     ERR_FORBIDDEN = "您无权查看或处理此项。", "You are not allowed to see or handle this.";
     ERR_NOT_FOUND = "没有找到这个申请。", "No such application was found.";
     ERR_NOT_PENDING = "此许可已经作出决定（可能是其他人刚刚处理），页面已更新。", "This permit has already been decided (perhaps by someone else just now). The page shows it as it is.";
+    ERR_INSPECTION_FIRST = "此许可需先记录合格的现场核查，才能准予许可。", "This permit needs a passed on-site inspection before it is approved: record the inspection first.";
     ERR_INVALID = "服务器不接受这些内容，请检查后重试。", "The server did not accept this. Check what you entered and try again.";
     ERR_SERVER = "服务器出现问题，请稍后再试。", "The server had a problem. Try again later.";
     ERR_UNREADABLE = "服务器的回答无法读取，请刷新页面。", "The server's answer could not be read. Reload the page.";
@@ -243,6 +244,7 @@ pub fn error(error: &ApiError, lang: Lang) -> String {
         }
         ApiError::Server { status, code, .. } => match (code.as_str(), status) {
             ("invalid_credentials", _) => ERR_CREDENTIALS,
+            ("inspection_required", _) => ERR_INSPECTION_FIRST,
             ("too_many_attempts", _) | (_, 429) => ERR_TOO_MANY,
             ("not_signed_in" | "unauthorized", _) | (_, 401) => SESSION_ENDED,
             ("forbidden", _) | (_, 403) => ERR_FORBIDDEN,
@@ -277,6 +279,10 @@ mod tests {
             (server(401, "not_signed_in", None), SESSION_ENDED.en),
             (server(403, "forbidden", None), ERR_FORBIDDEN.en),
             (server(409, "not_pending", None), ERR_NOT_PENDING.en),
+            (
+                server(409, "inspection_required", None),
+                ERR_INSPECTION_FIRST.en,
+            ),
             (server(404, "not_found", None), ERR_NOT_FOUND.en),
             (server(422, "invalid_decision", None), ERR_INVALID.en),
             (server(500, "internal", None), ERR_SERVER.en),

@@ -220,6 +220,43 @@ test('a reviewer requests corrections on two fields and signs out (390 px phone,
   await reviewerRequestsCorrections({ lang: 'en', viewport: { width: 390, height: 844 }, id: 'office-e2e-phone-en', businessName: 'Lujiazui Corner Shop' });
 });
 
+test('a reviewer records a passed inspection, then approves with conditions: the license is issued (390 px, Chinese)', async () => {
+  const t = T.zh;
+  const id = 'office-e2e-approve';
+  const businessName = '张江便利店';
+  await submitForReview(id, businessName);
+  const { context, page } = await openOffice('zh', { width: 390, height: 844 });
+  try {
+    assert.equal(await signIn(page, t, REVIEWER.username, PASSWORD), 200);
+    await page.getByRole('region', { name: t.new, exact: true }).getByRole('link', { name: businessName }).click();
+    await page.getByRole('heading', { level: 1, name: businessName }).waitFor();
+    // Approving first: the food permit needs a passed on-site inspection (catalog), said in words.
+    await page.getByRole('radio', { name: '准予许可', exact: true }).check();
+    await page.getByRole('button', { name: t.record, exact: true }).click();
+    await page.getByRole('alert').getByText('此许可需先记录合格的现场核查，才能准予许可。').waitFor();
+    // The inspection: today's date and the reviewer's name are filled in.
+    assert.equal(await page.getByLabel('核查人员', { exact: true }).inputValue(), REVIEWER.name);
+    await page.getByRole('radio', { name: '合格', exact: true }).check();
+    await page.getByLabel('说明（可不填）', { exact: true }).fill('后厨布局与承诺一致');
+    await page.getByRole('button', { name: '记录核查', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: '已记录现场核查' }).waitFor();
+    await page.getByText('后厨布局与承诺一致').waitFor();
+    // Now the approval, with conditions in both languages.
+    await page.getByRole('radio', { name: '准予许可', exact: true }).check();
+    await page.getByLabel('附加条件（中文，可不填）', { exact: true }).fill('每季度自查一次');
+    await page.getByLabel('附加条件（英文，可不填）', { exact: true }).fill('Inspect yourself every quarter');
+    await page.getByRole('button', { name: t.record, exact: true }).click();
+    await page.getByRole('status').filter({ hasText: '已记录：准予许可' }).waitFor();
+    await page.getByText('每季度自查一次').waitFor();
+    await fitsTheWindow(page);
+    const tracked = await (await fetch(`${server.url}/api/applications/${id}`)).json();
+    assert.equal(tracked.status, 'issued');
+    assert.equal(tracked.permits.find((p) => p.id === 'food_business').conditions.en, 'Inspect yourself every quarter');
+  } finally {
+    await context.close();
+  }
+});
+
 test('too many failed sign-ins are answered with the wait in seconds', async () => {
   const t = T.en;
   const { context, page } = await openOffice('en', { width: 390, height: 844 });
