@@ -267,9 +267,12 @@ async function journey(browser, url) {
   const H = await import('../tests/e2e/applicant-helpers.mjs');
   const catalog = await H.loadCatalog(url);
   const industry = catalog.industries.get('convenience_store');
+  // Every permit but food and drugs, which wait for a department's review (issue 17): a
+  // journey that ends with the license at once, as before.
+  const reviewed = new Set(['sells_food', 'sells_drugs']);
   const scope = Object.fromEntries(industry.questions.map((qid) => {
     const q = catalog.questions.get(qid);
-    return [qid, q.kind === 'yes_no' ? true : Math.min(Math.max(350, q.min ?? 0), q.max ?? 350)];
+    return [qid, q.kind === 'yes_no' ? !reviewed.has(qid) : Math.min(Math.max(350, q.min ?? 0), q.max ?? 350)];
   }));
   const page = await H.openApp(browser, url, { lang: 'zh', viewport: { width: 390, height: 844 } });
   try {

@@ -117,6 +117,16 @@ pub fn license_number(division: u32, year: i32, seq: i64) -> String {
     format!("{division:06}-{year:04}-{seq:06}")
 }
 
+/// What the ledger holds under an application id.
+#[derive(Debug)]
+pub enum Found {
+    Nothing,
+    /// Issued (directly or after review).
+    Issued(Box<StoredApplication>),
+    /// Waiting for a department or the applicant (or ended without a license).
+    Case(Box<StoredCase>),
+}
+
 #[derive(Debug)]
 pub enum Inserted {
     /// Numbered, signed and committed to disk.
@@ -232,6 +242,8 @@ pub trait Ledger: Send + Sync {
     fn device_entries(&self) -> LedgerFuture<'_, Vec<String>>;
     /// Every (application id, license number) pair: for tests and audits.
     fn licenses(&self) -> LedgerFuture<'_, Vec<(String, String)>>;
+    /// The license issued for an id, else its review case: one call on intake's hot path.
+    fn find(&self, id: String) -> LedgerFuture<'_, Found>;
     /// Stores a new review case; `false` when a case with its id exists already.
     fn open_case(&self, case: StoredCase) -> LedgerFuture<'_, bool>;
     fn case(&self, id: String) -> LedgerFuture<'_, Option<StoredCase>>;

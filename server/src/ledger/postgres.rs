@@ -21,7 +21,7 @@ use tokio::sync::{mpsc, oneshot};
 use tokio_postgres::NoTls;
 
 use super::{
-    Inserted, Ledger, LedgerError, LedgerFuture, LoginLock, MAX_SEQUENCE, NewApplication,
+    Found, Inserted, Ledger, LedgerError, LedgerFuture, LoginLock, MAX_SEQUENCE, NewApplication,
     REVOCATIONS_MARK, Revocation, RevocationsAsOf, RevocationsMark, Revoked, SignNumbered,
     StaffAccount, StoredApplication, StoredCase, StoredSession, license_number, role_from_name,
     role_name,
@@ -611,6 +611,25 @@ impl Ledger for PostgresLedger {
                 )
                 .await?;
             Ok(added == 1)
+        })
+    }
+
+    fn find(&self, id: String) -> LedgerFuture<'_, Found> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            let select = client
+                .prepare_cached(&format!("{APPLICATION_COLUMNS} WHERE a.id = $1"))
+                .await?;
+            if let Some(row) = client.query_opt(&select, &[&id]).await? {
+                return Ok(Found::Issued(Box::new(stored(&row))));
+            }
+            let select = client
+                .prepare_cached(&format!("{CASE_COLUMNS} WHERE id = $1"))
+                .await?;
+            Ok(match client.query_opt(&select, &[&id]).await? {
+                Some(row) => Found::Case(Box::new(case_row(&row))),
+                None => Found::Nothing,
+            })
         })
     }
 

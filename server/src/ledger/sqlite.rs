@@ -14,7 +14,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{
-    Inserted, Ledger, LedgerError, LedgerFuture, LoginLock, MAX_SEQUENCE, NewApplication,
+    Found, Inserted, Ledger, LedgerError, LedgerFuture, LoginLock, MAX_SEQUENCE, NewApplication,
     REVOCATIONS_MARK, Revocation, RevocationsAsOf, RevocationsMark, Revoked, SignNumbered,
     StaffAccount, StoredApplication, StoredCase, StoredSession, license_number, role_from_name,
     role_name,
@@ -348,6 +348,18 @@ impl Ledger for SqliteLedger {
                 ],
             )
             .map(|n| n == 1)
+        }))
+    }
+
+    fn find(&self, id: String) -> LedgerFuture<'_, Found> {
+        Box::pin(self.read(move |c| {
+            if let Some(found) = application_by_id(c, &id)? {
+                return Ok(Found::Issued(Box::new(found)));
+            }
+            let case = c
+                .query_row(&format!("{CASE_COLUMNS} WHERE id = ?1"), [id], case_row)
+                .optional()?;
+            Ok(case.map_or(Found::Nothing, |c| Found::Case(Box::new(c))))
         }))
     }
 

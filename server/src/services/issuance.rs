@@ -14,7 +14,7 @@ use super::catalog::{Prepared, check_credit_code, license_year, registry_values}
 use super::keys::Keys;
 use super::{ServiceError, Services};
 use crate::ledger::{
-    Inserted, NewApplication, Revoked, SignedLicense, SigningFailed, StoredApplication,
+    Found, Inserted, NewApplication, Revoked, SignedLicense, SigningFailed, StoredApplication,
 };
 
 /// What a submission answers: a license (issued now or before), or the application received
@@ -167,11 +167,10 @@ impl Services {
         };
         let prepared = self.catalog().prepare(&req, context)?;
         let hash = hex::encode(Sha256::digest(prepared.canonical.as_bytes()));
-        if let Some(existing) = self.ledger().application(req.id.clone()).await? {
-            return repeat(existing, &hash).map(Submitted::Issued);
-        }
-        if let Some(case) = self.ledger().case(req.id.clone()).await? {
-            return self.resubmit(case, req, prepared, hash, context).await;
+        match self.ledger().find(req.id.clone()).await? {
+            Found::Issued(existing) => return repeat(*existing, &hash).map(Submitted::Issued),
+            Found::Case(case) => return self.resubmit(*case, req, prepared, hash, context).await,
+            Found::Nothing => {}
         }
         if self.needs_review(&req, &prepared)? {
             return self.open_case(req, prepared, hash, context).await;

@@ -417,6 +417,8 @@ impl Services {
             {
                 return Err(ServiceError::IdConflict);
             }
+            // Its reviews asked for instead of commitments are checked as on first receipt.
+            self.needs_review(&req, &prepared)?;
             let now = self.now();
             let accepted = Date::parse(&case.state.accepted_on)
                 .ok_or_else(|| ServiceError::internal("case", "acceptance day"))?;
@@ -454,7 +456,9 @@ impl Services {
             case.log(now, TimelineEvent::RevisionReceived, None);
             case.settle(now);
             let expected = case.stored.version;
-            if self.ledger().update_case(case.write()?, expected).await? {
+            let written = case.write()?;
+            if self.ledger().update_case(written.clone(), expected).await? {
+                case.stored = written;
                 tracing::info!(application = %case.stored.id, revision = case.stored.revision, "revision received");
                 self.notify_if_changed(&case, ApplicationStatus::CorrectionRequested);
                 if case.status == ApplicationStatus::Issued {
@@ -521,8 +525,9 @@ impl Services {
             let before = case.status;
             let expected = case.stored.version;
             change(&mut case, self.now())?;
-            if self.ledger().update_case(case.write()?, expected).await? {
-                case.stored.version += 1;
+            let written = case.write()?;
+            if self.ledger().update_case(written.clone(), expected).await? {
+                case.stored = written;
                 return Ok((case, before));
             }
         }
@@ -1216,6 +1221,248 @@ impl Services {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{AppState, Clock, Config, Database};
+
+    /// Monday 2026-12-07, 10:00 in Shanghai.
+    const MONDAY: i64 = 1_796_608_800;
+    const DAY: i64 = 86_400;
+
+    /// The services on a SQLite ledger of their own in `dir`, at a fixed instant.
+    async fn services(dir: &std::path::Path, now: i64) -> Services {
+        let state = AppState::open(Config {
+            data_dir: dir.join("data"),
+            database: Some(Database::Sqlite(dir.join("yiye.sqlite3"))),
+            key_dir: None,
+            dist_dir: dir.join("dist"),
+            admin_token: None,
+            issuer: "yiye-test".into(),
+            authority_name: Text::new("测试局", "Test Bureau"),
+            clock: Clock::Fixed(now),
+        })
+        .await
+        .unwrap();
+        state.services().clone()
+    }
+
+    fn temp(tag: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "yiye-review-{tag}-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    /// A convenience store with every permit on (food and drugs reviewed), filled as the
+    /// registry's first enterprise would pre-fill it (the integration tests' `common`
+    /// builds the same).
+    fn shop(id: &str) -> ApplicationRequest {
+        let catalog = catalog::Catalog::builtin();
+        let industry = catalog.industry("convenience_store").unwrap();
+        let scope = industry.full_scope(catalog);
+        let form = catalog.merge(&industry.id, &scope).unwrap();
+        let mut values = catalog::FormValues::new();
+        for field in form.fields() {
+            use catalog::FieldKind::*;
+            let v = match (&field.preset, field.def.kind) {
+                (Some(p), _) => p.clone(),
+                (None, Text) => "示例内容".into(),
+                (None, CreditCode) => "91110108551385082Q".into(),
+                (None, IdNumber) => "11010519491231002X".into(),
+                (None, Phone) => "13812345678".into(),
+                (None, Email) => "owner@example.com".into(),
+                (None, Date) => match field.def.date_rule {
+                    Some(catalog::DateRule::NotInPast) => "2030-12-31".into(),
+                    _ => "2020-01-15".into(),
+                },
+                (None, Number | Integer) => field.def.min.unwrap_or(1.0).max(1.0).to_string(),
+                (None, Choice | MultiChoice) => field.def.options[0].value.clone(),
+                (None, Division) => "310115".into(),
+                (None, PostalCode) => "200120".into(),
+                (None, YesNo) => "no".into(),
+                (None, TimeRange) => "07:00-23:00".into(),
+            };
+            values.insert(field.def.id.clone(), v);
+        }
+        values.insert("legal_rep_id_type".into(), "resident_id".into());
+        values.insert("premises_address".into(), "科苑路88号1层102室".into());
+        let (_, record) = &super::super::catalog::registry_seed().unwrap()[0];
+        let record: Value = serde_json::from_str(record).unwrap();
+        for (k, v) in registry_values(&record).as_object().unwrap() {
+            if let (true, Some(v)) = (values.contains_key(k), v.as_str()) {
+                values.insert(k.clone(), v.to_owned());
+            }
+        }
+        ApplicationRequest {
+            id: id.into(),
+            industry: industry.id.clone(),
+            scope,
+            values,
+            review_requested: Vec::new(),
+        }
+    }
+
+    fn staff(role: Role, department: Option<&str>) -> Actor {
+        Actor {
+            username: format!("{role:?}-{}", department.unwrap_or("all")).to_lowercase(),
+            role,
+            department: department.map(str::to_owned),
+        }
+    }
+
+    fn forbidden<T: std::fmt::Debug>(r: Result<T, ServiceError>) {
+        assert!(
+            matches!(r, Err(ServiceError::Forbidden(_))),
+            "not refused: {r:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn each_reviewer_sees_and_decides_only_their_department() {
+        let dir = temp("access");
+        let s = services(&dir, MONDAY).await;
+        assert!(matches!(
+            s.submit(shop("a-1")).await.unwrap(),
+            Submitted::Received(_)
+        ));
+        let amr = staff(Role::Reviewer, Some("amr"));
+        let drugs = staff(Role::Reviewer, Some("amr-drugs"));
+        let police = staff(Role::Reviewer, Some("police"));
+        let clerk = staff(Role::Clerk, None);
+        let supervisor = staff(Role::Supervisor, None);
+
+        let mine = s.tasks(&amr, None).await.unwrap();
+        let permits: Vec<&str> = mine.tasks.iter().map(|t| t.permit.as_str()).collect();
+        assert_eq!(permits, ["food_business"]);
+        assert_eq!(
+            mine.tasks[0].business_name,
+            shop("x").values["business_name"]
+        );
+        forbidden(s.tasks(&amr, Some("amr-drugs".into())).await);
+        assert_eq!(s.tasks(&supervisor, None).await.unwrap().tasks.len(), 2);
+        assert_eq!(
+            s.tasks(&clerk, Some("amr-drugs".into()))
+                .await
+                .unwrap()
+                .tasks[0]
+                .permit,
+            "drug_retail"
+        );
+
+        // The market regulator's reviewer sees the values its permits' forms ask (food, and
+        // liquor it grants on commitment), not the drug form's; and what the registry vouches.
+        let view = s.office_application(&amr, "a-1".into()).await.unwrap();
+        let field = |id: &str| view.fields.iter().find(|f| f.id == id);
+        let amr_permits = ["food_business", "liquor_retail"];
+        assert!(
+            view.fields
+                .iter()
+                .all(|f| f.used_by.iter().any(|u| amr_permits.contains(&u.as_str())))
+        );
+        assert!(field("business_name").unwrap().registry_confirmed);
+        assert!(!field("premises_address").unwrap().registry_confirmed);
+        let drug_only = view.fields.len()
+            < s.office_application(&supervisor, "a-1".into())
+                .await
+                .unwrap()
+                .fields
+                .len();
+        assert!(
+            drug_only,
+            "the supervisor sees more values than one department"
+        );
+        let may: Vec<(&str, bool)> = view
+            .permits
+            .iter()
+            .filter(|p| p.mode == GrantMode::Review)
+            .map(|p| (p.id.as_str(), p.may_decide))
+            .collect();
+        assert_eq!(may, [("food_business", true), ("drug_retail", false)]);
+
+        // Another department's permit, another department's application, a clerk deciding,
+        // a reviewer reading the audit log: refused, and logged.
+        let approve = Decision::Approve { conditions: None };
+        forbidden(
+            s.decide(&amr, "a-1".into(), "drug_retail".into(), approve.clone())
+                .await,
+        );
+        forbidden(s.office_application(&police, "a-1".into()).await);
+        forbidden(
+            s.decide(
+                &clerk,
+                "a-1".into(),
+                "food_business".into(),
+                approve.clone(),
+            )
+            .await,
+        );
+        forbidden(s.audit_log(&drugs, None).await);
+        let log = s.audit_log(&supervisor, Some("a-1".into())).await.unwrap();
+        let denied: Vec<(&str, Option<&str>)> = log
+            .iter()
+            .filter(|e| e.action == "access_denied")
+            .map(|e| (e.actor.as_str(), e.permit.as_deref()))
+            .collect();
+        assert_eq!(
+            denied,
+            [
+                ("reviewer-amr", Some("drug_retail")),
+                ("reviewer-police", None),
+                ("clerk-all", Some("food_business")),
+            ]
+        );
+        assert!(
+            log.iter()
+                .any(|e| e.actor == "reviewer-amr" && e.action == "application.view")
+        );
+        let everything = s.audit_log(&supervisor, None).await.unwrap();
+        assert!(
+            everything
+                .iter()
+                .any(|e| e.actor == "reviewer-amr-drugs" && e.action == "access_denied")
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[tokio::test]
+    async fn deadlines_run_in_working_days_from_acceptance() {
+        let dir = temp("due");
+        let s = services(&dir, MONDAY).await;
+        s.submit(shop("d-1")).await.unwrap();
+        let supervisor = staff(Role::Supervisor, None);
+        let at = |days: i64| services(&dir, MONDAY + days * DAY);
+        let queue = |list: TaskList| {
+            list.tasks
+                .into_iter()
+                .map(|t| (t.permit, t.due, t.urgency))
+                .collect::<Vec<_>>()
+        };
+        // Food: 10 working days from Monday 7 December; drugs: 20 (over two weekends more).
+        let food = ("food_business".to_owned(), "2026-12-21".to_owned());
+        let drug = ("drug_retail".to_owned(), "2027-01-04".to_owned());
+        let with = |p: &(String, String), u| (p.0.clone(), p.1.clone(), u);
+        assert_eq!(
+            queue(s.tasks(&supervisor, None).await.unwrap()),
+            [with(&food, Urgency::New), with(&drug, Urgency::New)]
+        );
+        // Thursday 17 December: two working days left for food.
+        assert_eq!(
+            queue(at(10).await.tasks(&supervisor, None).await.unwrap()),
+            [with(&food, Urgency::DueSoon), with(&drug, Urgency::New)]
+        );
+        // Tuesday 22 December: food is overdue, and first in the queue.
+        let late = at(15).await.tasks(&supervisor, None).await.unwrap();
+        assert_eq!(late.today, "2026-12-22");
+        assert_eq!(
+            queue(late),
+            [with(&food, Urgency::Overdue), with(&drug, Urgency::New)]
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     fn day(text: &str) -> Date {
         Date::parse(text).unwrap()

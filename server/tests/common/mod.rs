@@ -263,8 +263,21 @@ pub fn seed_enterprise(i: usize) -> Value {
     all[i % all.len()]["values"].clone()
 }
 
-/// A complete, valid convenience-store application with every permit switched on.
+/// A complete, valid convenience-store application granted entirely on commitment: every
+/// permit switched on but food and drugs (those wait for a department's review), so it is
+/// issued at once (201) — the hot path of intake.
 pub fn application(id: &str, seed: usize) -> Value {
+    application_scoped(
+        "convenience_store",
+        id,
+        seed,
+        &["sells_food", "sells_drugs"],
+    )
+}
+
+/// The convenience store with every permit switched on: food (`amr`, with an on-site
+/// inspection) and drugs (`amr-drugs`) wait for review (202), the rest on commitment.
+pub fn review_application(id: &str, seed: usize) -> Value {
     application_for("convenience_store", id, seed)
 }
 
@@ -281,9 +294,18 @@ pub const PREMISES: [&str; 6] = [
 
 /// A complete, valid application for `industry` with every permit switched on.
 pub fn application_for(industry: &str, id: &str, seed: usize) -> Value {
+    application_scoped(industry, id, seed, &[])
+}
+
+/// A complete, valid application for `industry` with every permit switched on but those the
+/// yes/no questions `off` ask about.
+pub fn application_scoped(industry: &str, id: &str, seed: usize, off: &[&str]) -> Value {
     let catalog = catalog::Catalog::builtin();
     let industry = catalog.industry(industry).unwrap();
-    let scope = industry.full_scope(catalog);
+    let mut scope = industry.full_scope(catalog);
+    for q in off {
+        scope.insert((*q).to_owned(), catalog::ScopeAnswer::YesNo(false));
+    }
     let form = catalog.merge(&industry.id, &scope).unwrap();
     let mut values = serde_json::Map::new();
     for field in form.fields() {
@@ -384,4 +406,52 @@ pub fn postgres_database_blocking(tag: &str) -> Option<String> {
         .build()
         .unwrap()
         .block_on(postgres_database(tag))
+}
+
+/// A date in the past on every clock a test uses: when an inspection took place.
+pub const INSPECTED_ON: &str = "2020-01-06";
+
+/// What a department's system sends to grant one of its permits: a passed inspection first
+/// where the catalog asks for one, then the approval (the admin routes, as `admin-token`).
+pub fn approvals(permit: &str) -> Vec<(String, Value)> {
+    let catalog = catalog::Catalog::builtin();
+    let mut steps = Vec::new();
+    if catalog.permit(permit).is_some_and(|p| p.grant.inspection) {
+        steps.push((
+            "inspections".to_owned(),
+            serde_json::json!({"date": INSPECTED_ON, "inspector": "测试检查员", "result": "passed", "note": ""}),
+        ));
+    }
+    steps.push((
+        "decision".to_owned(),
+        serde_json::json!({"decision": "approve"}),
+    ));
+    steps
+}
+
+impl Server {
+    /// Sends the application; when it waits for review, approves every permit under review
+    /// through the admin routes and sends it again: the answer carries the license.
+    pub fn issue(&self, body: &Value) -> Resp {
+        let first = self.post("/api/applications", body);
+        if first.status != 202 {
+            return first;
+        }
+        let id = body["id"].as_str().unwrap();
+        let tracked = self.get(&format!("/api/applications/{id}")).json();
+        for permit in tracked["permits"].as_array().unwrap() {
+            if permit["status"] != "under_review" {
+                continue;
+            }
+            let pid = permit["id"].as_str().unwrap();
+            for (what, step) in approvals(pid) {
+                let r = self.admin_post(
+                    &format!("/api/admin/applications/{id}/permits/{pid}/{what}"),
+                    &step,
+                );
+                assert!(matches!(r.status, 200 | 201), "{pid} {what}: {}", r.status);
+            }
+        }
+        self.post("/api/applications", body)
+    }
 }
