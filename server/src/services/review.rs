@@ -1238,6 +1238,7 @@ mod tests {
             issuer: "yiye-test".into(),
             authority_name: Text::new("测试局", "Test Bureau"),
             clock: Clock::Fixed(now),
+            secure_cookies: false,
         })
         .await
         .unwrap();
