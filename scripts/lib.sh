@@ -153,12 +153,14 @@ ensure_build_tools() {
   ensure_trunk
 }
 
-# Builds the applicant app into dist/ and the inspector into dist/inspect/ (its own bundle)
-# with the pinned tools, offline (see Trunk.toml, Trunk.inspector.toml), then the service
-# worker that precaches exactly the files the two builds produced.
+# Builds the applicant app into dist/, the inspector into dist/inspect/ and the back office
+# into dist/office/ (each its own bundle) with the pinned tools, offline (see Trunk.toml,
+# Trunk.inspector.toml, Trunk.office.toml), then the service worker that precaches exactly
+# the files the applicant app and the inspector need (not the office's: staff work online).
 build_web() {
   step "Building the web apps into dist/"
-  (cd "$ROOT" && trunk build --config Trunk.toml && trunk build --config Trunk.inspector.toml)
+  (cd "$ROOT" && trunk build --config Trunk.toml && trunk build --config Trunk.inspector.toml \
+    && trunk build --config Trunk.office.toml)
   node "$ROOT/scripts/service-worker.mjs" "$ROOT/dist"
 }
 

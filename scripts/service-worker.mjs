@@ -1,5 +1,7 @@
 // Writes dist/sw.js (minified) from static/sw.js with the list of files this build produced
 // (the applicant app and, when built, the inspector under dist/inspect/) and a hash of the build.
+// The back office (dist/office/) is left out: applicants never download it, and staff work
+// online (static/sw.js lets /office/ through to the network).
 // Runs after every web build (scripts/lib.sh build_web), so the precache list is never kept
 // by hand and a new build is a new service worker.
 import { createHash } from 'node:crypto';
@@ -20,7 +22,7 @@ function files(dir) {
 // Precompressed copies are the server's business; the browser caches what it decoded.
 const assets = files(dist)
   .map((path) => `/${relative(dist, path).split('\\').join('/')}`)
-  .filter((url) => !/\.(br|gz)$/.test(url) && url !== '/sw.js')
+  .filter((url) => !/\.(br|gz)$/.test(url) && url !== '/sw.js' && !url.startsWith('/office/'))
   .sort();
 if (!assets.includes('/index.html')) throw new Error(`${dist} has no index.html: build the web app first`);
 

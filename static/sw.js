@@ -27,8 +27,10 @@ self.addEventListener('message', (event) => {
 self.addEventListener('fetch', (event) => {
   const request = event.request;
   const url = new URL(request.url);
-  // The API is the app's business (it keeps its own copies); other origins are not ours.
-  if (request.method !== 'GET' || url.origin !== self.location.origin || url.pathname.startsWith('/api/')) return;
+  // The API is the app's business (it keeps its own copies); other origins are not ours; the
+  // back office (/office/) is not precached and works online only: the network answers it.
+  if (request.method !== 'GET' || url.origin !== self.location.origin || url.pathname.startsWith('/api/')
+      || /^\/office(\/|$)/i.test(url.pathname)) return;
   if (request.mode === 'navigate') {
     // Every page of an app is its index.html; the cached one starts at once, offline or not.
     // The inspector is /inspect/… and /i, the short address of the QR's URL form, which is

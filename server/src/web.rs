@@ -147,11 +147,14 @@ pub async fn static_files(State(state): State<AppState>, req: Request) -> Respon
 
 /// The page a navigation falls back to: the inspector's own bundle for `/inspect/…` and for
 /// `/i`, the short address the QR's URL form carries (in any case: the URL form upper-cases
-/// the address to stay alphanumeric), else the applicant app.
+/// the address to stay alphanumeric), the back office's for `/office/…`, else the applicant
+/// app.
 fn app_shell(path: &str) -> &'static str {
     let lower = path.to_ascii_lowercase();
     if lower == "/i" || lower == "/inspect" || lower.starts_with("/inspect/") {
         "/inspect/index.html"
+    } else if lower == "/office" || lower.starts_with("/office/") {
+        "/office/index.html"
     } else {
         "/index.html"
     }
@@ -367,6 +370,19 @@ mod tests {
         assert_eq!(app_shell("/items"), "/index.html");
         assert_eq!(app_shell("/i/x"), "/index.html");
         assert_eq!(app_shell("/track/abc"), "/index.html");
+    }
+
+    #[test]
+    fn office_navigations_get_the_office_shell() {
+        assert_eq!(app_shell("/office"), "/office/index.html");
+        assert_eq!(app_shell("/office/"), "/office/index.html");
+        assert_eq!(
+            app_shell("/office/applications/a1-b2"),
+            "/office/index.html"
+        );
+        assert_eq!(app_shell("/office/audit"), "/office/index.html");
+        assert_eq!(app_shell("/offices"), "/index.html");
+        assert_eq!(app_shell("/track/office"), "/index.html");
     }
 
     #[test]

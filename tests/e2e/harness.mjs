@@ -16,10 +16,10 @@ const SERVER_BIN = process.env.YIYE_SERVER_BIN ?? join(ROOT, 'target', 'debug', 
 export const DEFAULT_ADMIN_TOKEN = 'e2e-machine-admin-token';
 
 /** Starts the server on a free port with a fresh data directory; resolves once it listens.
- *  `before(data)` runs on the data directory before the server starts (e.g. staff accounts). */
-export async function startServer({ env = {}, dist = DIST, before } = {}) {
+ *  `prepare(data)` runs first, on that directory (e.g. `server staff add`, see `addStaff`). */
+export async function startServer({ env = {}, dist = DIST, prepare } = {}) {
   const data = mkdtempSync(join(tmpdir(), 'yiye-e2e-'));
-  if (before) await before(data);
+  if (prepare) await prepare(data);
   const serverEnv = { ...process.env, RUST_LOG: 'warn', YIYE_ADMIN_TOKEN: DEFAULT_ADMIN_TOKEN, ...env };
   const child = spawn(SERVER_BIN, ['--listen', '127.0.0.1:0', '--data', data, '--dist', dist], {
     env: serverEnv,
@@ -50,6 +50,14 @@ export async function startServer({ env = {}, dist = DIST, before } = {}) {
       rmSync(data, { recursive: true, force: true });
     },
   };
+}
+
+/** Creates a back-office account in the data directory `data` with `server staff add`, the
+ *  password on stdin as an administrator types it. */
+export function addStaff(data, { username, password, role, department, name }) {
+  const args = ['staff', 'add', '--data', data, '--username', username, '--role', role, '--name', name];
+  if (department) args.push('--department', department);
+  execFileSync(SERVER_BIN, args, { input: `${password}\n`, env: { ...process.env, RUST_LOG: 'warn' } });
 }
 
 const chromiumOptions = (extraArgs = []) => ({
