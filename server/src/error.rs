@@ -148,6 +148,9 @@ impl From<ServiceError> for AppError {
             ServiceError::Unauthorized { code, message } => {
                 Self::new(StatusCode::UNAUTHORIZED, code, message)
             }
+            ServiceError::Forbidden { code, message } => {
+                Self::new(StatusCode::FORBIDDEN, code, message)
+            }
             ServiceError::TooManyAttempts { retry_after } => Self::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "too_many_attempts",

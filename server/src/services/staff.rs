@@ -250,12 +250,7 @@ fn session_key(id: &str) -> String {
 }
 
 impl Services {
-    async fn audit_staff(
-        &self,
-        actor: &str,
-        action: &str,
-        detail: &str,
-    ) -> Result<(), ServiceError> {
+    async fn audit(&self, actor: &str, action: &str, detail: &str) -> Result<(), ServiceError> {
         self.ledger()
             .append_audit(AuditEntry {
                 at: self.now(),
@@ -284,12 +279,11 @@ impl Services {
         let account = self.ledger().staff(username.to_owned()).await?;
         let Some(account) = account else {
             verify_password(password, dummy_hash().await?).await?;
-            self.audit_staff(username, "login_failed", "unknown user")
-                .await?;
+            self.audit(username, "login_failed", "unknown user").await?;
             return Err(ServiceError::invalid_credentials());
         };
         if let Some(until) = account.locked_until.filter(|until| *until > now) {
-            self.audit_staff(username, "login_failed", "locked after failed logins")
+            self.audit(username, "login_failed", "locked after failed logins")
                 .await?;
             return Err(ServiceError::TooManyAttempts {
                 retry_after: until - now,
@@ -304,7 +298,7 @@ impl Services {
             self.ledger()
                 .staff_login_failed(account.username.clone(), lock)
                 .await?;
-            self.audit_staff(username, "login_failed", "wrong password")
+            self.audit(username, "login_failed", "wrong password")
                 .await?;
             return Err(ServiceError::invalid_credentials());
         }
@@ -313,7 +307,7 @@ impl Services {
                 .staff_login_succeeded(account.username.clone())
                 .await?;
         }
-        self.audit_staff(&account.username, "login", "").await?;
+        self.audit(&account.username, "login", "").await?;
         Ok(member(&account))
     }
 
@@ -331,13 +325,13 @@ impl Services {
     }
 
     pub async fn logout(&self, actor: &Actor) -> Result<(), ServiceError> {
-        self.audit_staff(&actor.username, "logout", "").await
+        self.audit(&actor.username, "logout", "").await
     }
 
     /// Records a refusal of the office's access layer (401, 403): who (if known), what was
     /// asked, why.
     pub async fn audit_refusal(&self, actor: &str, detail: &str) -> Result<(), ServiceError> {
-        self.audit_staff(actor, "access_denied", detail).await
+        self.audit(actor, "access_denied", detail).await
     }
 
     /// Stores a new session (`false`: the id is taken); removes expired ones first, so the
