@@ -76,7 +76,7 @@ for (const lang of ['zh', 'en']) {
     await check('form pre-filled from the registry');
     await H.completeForm(page, catalog, { lang });
     await check('check your answers');
-    await H.sendApplication(page, lang);
+    await H.sendApplication(page, lang, { server, catalog });
     await page.getByRole('status').filter({ hasText: t.issued }).waitFor();
     await check('license');
     await page.emulateMedia({ media: 'print' });

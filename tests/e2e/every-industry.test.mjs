@@ -51,12 +51,11 @@ test('every industry of the catalog can be finished to a license, by labels and 
       await page.getByRole('button', { name: t.continue, exact: true }).click();
       await page.getByRole('heading', { name: t.form, level: 1 }).waitFor();
       await H.completeForm(page, app.catalog, { lang, overrides: { credit_code: creditCode } });
-      const answer = page.waitForResponse((r) => r.url().endsWith('/api/applications')
-        && r.request().method() === 'POST');
-      await H.sendApplication(page, lang);
-      const response = await answer;
-      assert.equal(response.status(), 201, `${where}: ${await response.text()}`);
-      const { license } = await response.json();
+      // Permits that need a review are decided by their departments' systems (the machine
+      // route), after an on-site inspection where the catalog asks for one.
+      const issued = await H.sendApplication(page, lang, app);
+      assert.ok(issued?.license, `${where}: the server answered with the license`);
+      const { license } = issued;
       // The license page shows the license number and every permit the scope page promised.
       const article = page.getByRole('article');
       await article.getByText(license.number, { exact: false }).first().waitFor();

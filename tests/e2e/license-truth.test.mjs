@@ -72,9 +72,7 @@ for (const c of CASES) {
         address_detail: c.registered,
       },
     });
-    const answer = page.waitForResponse((r) => r.url().endsWith('/api/applications') && r.request().method() === 'POST');
-    await H.sendApplication(page, lang);
-    const issued = await (await answer).json();
+    const issued = await H.sendApplication(page, lang, { server, catalog });
 
     // 经营场所: where the business operates, as typed; the registered office is not printed.
     const rows = await H.licenseRows(page);

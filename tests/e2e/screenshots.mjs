@@ -50,7 +50,7 @@ try {
     await shot('form-errors', { top: true });
     await H.completeForm(page, catalog, { lang });
     await shot('check', { top: true });
-    await H.sendApplication(page, lang);
+    await H.sendApplication(page, lang, { server, catalog });
     await page.getByRole('status').filter({ hasText: t.issued }).waitFor();
     await shot('license', { top: true });
     await page.context().close();
