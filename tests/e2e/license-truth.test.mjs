@@ -103,12 +103,17 @@ for (const c of CASES) {
     assert.match(await dd(w.received).innerText(), new RegExp(`^${DATE}$`));
     assert.match(await dd(w.issued).innerText(), new RegExp(`^${DATE}$`));
     await status.getByText(issued.license.number, { exact: true }).waitFor();
-    // Each permit: its name, the department that grants it, its state.
-    const permits = status.getByRole('list', { name: t.permits });
+    // Each permit: its name, the department that grants it, its state — approved after the
+    // department's review, or granted on the applicant's commitment.
+    const granted = { zh: { review: '已批准', commitment: '已准予（告知承诺）' },
+      en: { review: 'Approved', commitment: 'Granted on commitment' } }[lang];
     for (const p of issued.license.permits) {
-      await permits.getByRole('listitem').filter({ hasText: `${p.name[lang]} — ${p.department[lang]} · ${t.issued}` }).waitFor();
+      const heading = page.getByRole('heading', { name: p.name[lang], level: 3, exact: true });
+      await status.getByRole('listitem').filter({ has: heading })
+        .filter({ hasText: p.department[lang] })
+        .filter({ hasText: granted[catalog.permits.get(p.id).grant.mode] }).waitFor();
     }
-    assert.equal(await permits.getByRole('listitem').count(), issued.license.permits.length);
+    assert.equal(await status.getByRole('heading', { level: 3 }).count(), issued.license.permits.length);
     // In the other language too, without leaving the page.
     const other = lang === 'zh' ? 'en' : 'zh';
     await H.switchLanguage(page, other);
