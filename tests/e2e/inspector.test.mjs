@@ -120,7 +120,7 @@ test('a valid license from the fake camera is valid, with its permits named from
   assert.equal(shown.code, 'valid');
   assert.match(shown.text, /^Valid/);
   assert.match(shown.body, /上海浦东新区陆家嘴便利店有限公司/);
-  assert.match(shown.body, /Food business permit/);
+  assert.match(shown.body, /Liquor retail permit/);
   assert.match(shown.body, /Department: /);
 });
 
