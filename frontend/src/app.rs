@@ -676,7 +676,7 @@ fn flush_outbox(dispatch: Callback<Action>) {
 async fn record_answer(entry: &OutboxEntry, outcome: &Result<api::SubmitOutcome, ApiError>) {
     storage::update_draft(&entry.id, |draft| match outcome {
         Ok(api::SubmitOutcome::Issued(answer)) => {
-            draft.license = Some(answer.license.clone());
+            draft.license = Some((**answer).clone());
             draft.server_errors.clear();
             if let Some(form) = draft.form(Catalog::builtin()) {
                 remember_profile(&form, &entry.values);

@@ -6,8 +6,9 @@
 use catalog::{
     Catalog, FormValues, GrantMode, MergedForm, ScopeAnswer, ScopeAnswers, Text, is_automatic,
 };
-use contract::{ApplicationStatus, FieldMap, License, ReceivedAnswer, TrackingStatus};
+use contract::{ApplicationStatus, FieldMap, ReceivedAnswer, TrackingStatus};
 
+use crate::license::IssuedLicense;
 use crate::outbox::OutboxEntry;
 
 /// Where a value shown in the form came from, so the form can mark it.
@@ -30,7 +31,7 @@ pub struct Draft {
     /// Field errors the server answered with (422), in both languages, shown on their fields
     /// until edited.
     pub server_errors: FieldMap<Text>,
-    pub license: Option<License>,
+    pub license: Option<IssuedLicense>,
     /// Milliseconds since the epoch of the last change, for listing drafts.
     pub updated_at: f64,
     /// Permits granted on commitment for which the applicant asked for the department's

@@ -334,7 +334,7 @@ impl Reducible for AppState {
                 next.sending = None;
                 match result {
                     Ok(SubmitOutcome::Issued(answer)) => {
-                        next.draft.license = Some(answer.license);
+                        next.draft.license = Some(*answer);
                         next.draft.server_errors.clear();
                         next.page = Page::License;
                     }

@@ -5,13 +5,13 @@ use std::fmt;
 
 use catalog::{FormValues, Text};
 use contract::{
-    ApplicantDecision, ErrorBody, FieldIssues, FieldMap, IssuedAnswer, ReceivedAnswer,
-    TrackingStatus,
+    ApplicantDecision, ErrorBody, FieldIssues, FieldMap, ReceivedAnswer, TrackingStatus,
 };
 use gloo::net::http::{Request, Response};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
+use crate::license::IssuedLicense;
 use crate::outbox::OutboxEntry;
 
 /// Why an API call did not give an answer the app can use.
@@ -195,7 +195,7 @@ pub async fn lookup_registry(credit_code: &str) -> Result<Option<FormValues>, Ap
 
 /// What the server said to an application.
 pub enum SubmitOutcome {
-    Issued(Box<IssuedAnswer>),
+    Issued(Box<IssuedLicense>),
     /// 202: received; at least one department reviews it (or the applicant's correction or
     /// decision is awaited). What happens next is learnt by syncing.
     Received(ReceivedAnswer),
@@ -203,14 +203,23 @@ pub enum SubmitOutcome {
     NeedsChanges(FieldMap<Text>),
 }
 
+/// `contract::IssuedAnswer` with its license as text, kept as received.
+#[derive(Deserialize)]
+struct IssuedAnswer {
+    license: Box<serde_json::value::RawValue>,
+}
+
 /// Sends an application (`POST /api/applications`). Sending the same id again is safe: the
 /// server answers with the license it already issued for it.
 pub async fn submit(entry: &OutboxEntry) -> Result<SubmitOutcome, ApiError> {
     let response = post("/api/applications", entry.application_json()).await?;
     match response.status() {
-        200 | 201 => Ok(SubmitOutcome::Issued(Box::new(parse(
-            &read_text(response).await?,
-        )?))),
+        200 | 201 => {
+            let answer: IssuedAnswer = parse(&read_text(response).await?)?;
+            let license = IssuedLicense::parse(answer.license.get().to_owned())
+                .map_err(|e| ApiError::Unreadable(json_error(&e)))?;
+            Ok(SubmitOutcome::Issued(Box::new(license)))
+        }
         202 => Ok(SubmitOutcome::Received(parse(&read_text(response).await?)?)),
         422 => {
             // The draft shows and keeps each finding's words, not its code.
