@@ -19,11 +19,11 @@
 //! (the tests below pin it), kept as the text the server sent (`license::IssuedLicense`).
 
 use catalog::{FormValues, ScopeAnswers, Text};
-use contract::{FieldMap, TrackingStatus};
+use contract::FieldMap;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use crate::draft::{Draft, Origin};
+use crate::draft::{Draft, Origin, Tracking};
 use crate::license::IssuedLicense;
 use crate::outbox::OutboxEntry;
 
@@ -78,9 +78,10 @@ pub struct DraftRecord {
     // stored as before.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     review_requested: Vec<String>,
-    /// In the API's own JSON, like the license.
+    /// In the API's own JSON (`contract::TrackingStatus`), like the license: the text as
+    /// received (`draft::Tracking`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    tracking: Option<TrackingStatus>,
+    tracking: Option<Box<RawValue>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     sent: Option<OutboxRecord>,
     #[serde(default, skip_serializing_if = "FieldMap::is_empty")]
@@ -147,7 +148,10 @@ impl From<&Draft> for DraftRecord {
                 .and_then(|license| RawValue::from_string(license.json().to_owned()).ok()),
             updated_at: draft.updated_at,
             review_requested: draft.review_requested.clone(),
-            tracking: draft.tracking.clone(),
+            tracking: draft
+                .tracking
+                .as_ref()
+                .and_then(|t| RawValue::from_string(t.json().to_owned()).ok()),
             sent: draft.sent.as_ref().map(OutboxRecord::from),
             corrections: draft.corrections.clone(),
         }
@@ -175,7 +179,10 @@ impl TryFrom<DraftRecord> for Draft {
             },
             updated_at: record.updated_at,
             review_requested: record.review_requested,
-            tracking: record.tracking,
+            tracking: match record.tracking {
+                Some(raw) => Some(Tracking::parse(String::from(Box::<str>::from(raw)))?),
+                None => None,
+            },
             sent: record.sent.map(OutboxEntry::from),
             corrections: record.corrections,
         })
@@ -316,7 +323,7 @@ mod tests {
             reviewed.review_requested.clone(),
             5.0,
         ));
-        reviewed.apply_tracking(crate::draft::tests::corrections_asked(3));
+        reviewed.apply_tracking(crate::draft::tests::corrections_asked(3).into());
         assert!(!reviewed.corrections.is_empty());
         let stored = json(&DraftRecord::from(&reviewed));
         assert_eq!(stored["v"], 2);
