@@ -2,13 +2,13 @@ use bilingual::{lang_switch, use_stored_lang};
 use catalog::{Catalog, ids};
 use yew::prelude::*;
 
-use contract::{ApplicantChoice, ApplicantDecision, ApplicationStatus, TrackingStatus};
+use contract::{ApplicantChoice, ApplicantDecision, ApplicationStatus};
 
 use crate::components::{
     CREDIT_CODE, FormPage, IndustryPage, IssuerKey, ScopePage, SendingProps, check_page,
     drafts_page, license_page, received_page, sending_page, start_page, track_page,
 };
-use crate::draft::Draft;
+use crate::draft::{Draft, Tracking};
 use crate::hooks::{use_clerk_mode, use_large_text, use_service_worker, use_storage_health};
 use crate::i18n::{self, InLang};
 use crate::outbox::OutboxEntry;
@@ -585,7 +585,7 @@ fn sync(dispatch: Callback<Action>) {
 
 /// Keeps where an application stands (on the device, then on screen); once issued, sends the
 /// application again to receive its license.
-async fn learnt(draft: &Draft, status: TrackingStatus, dispatch: &Callback<Action>) {
+async fn learnt(draft: &Draft, status: Tracking, dispatch: &Callback<Action>) {
     storage::remember_tracking(&status).await;
     storage::update_draft(&draft.id, |d| d.apply_tracking(status.clone())).await;
     let issued = status.status == ApplicationStatus::Issued;
@@ -676,7 +676,7 @@ fn flush_outbox(dispatch: Callback<Action>) {
 async fn record_answer(entry: &OutboxEntry, outcome: &Result<api::SubmitOutcome, ApiError>) {
     storage::update_draft(&entry.id, |draft| match outcome {
         Ok(api::SubmitOutcome::Issued(answer)) => {
-            draft.license = Some(answer.license.clone());
+            draft.license = Some((**answer).clone());
             draft.server_errors.clear();
             if let Some(form) = draft.form(Catalog::builtin()) {
                 remember_profile(&form, &entry.values);

@@ -6,8 +6,9 @@
 use catalog::{
     Catalog, FormValues, GrantMode, MergedForm, ScopeAnswer, ScopeAnswers, Text, is_automatic,
 };
-use contract::{ApplicationStatus, FieldMap, License, ReceivedAnswer, TrackingStatus};
+use contract::{ApplicationStatus, FieldMap, TrackingStatus};
 
+use crate::license::IssuedLicense;
 use crate::outbox::OutboxEntry;
 
 /// Where a value shown in the form came from, so the form can mark it.
@@ -17,6 +18,53 @@ pub enum Origin {
     Registry,
     /// The applicant's profile saved on this device from an earlier application.
     Profile,
+}
+
+/// Where an application stands as the server said it, with the JSON text it said it in.
+/// The device keeps the text as received: serializing a `TrackingStatus` in the browser
+/// would put its serializer into the wasm only to store what arrived as text.
+#[derive(Clone, Debug)]
+pub struct Tracking {
+    answer: TrackingStatus,
+    json: String,
+}
+
+impl Tracking {
+    /// An answer's text (`TrackingStatus`, or the 202 `ReceivedAnswer`, whose members are a
+    /// part of it).
+    pub fn parse(json: String) -> serde_json::Result<Tracking> {
+        Ok(Tracking {
+            answer: serde_json::from_str(&json)?,
+            json,
+        })
+    }
+
+    pub fn json(&self) -> &str {
+        &self.json
+    }
+}
+
+impl std::ops::Deref for Tracking {
+    type Target = TrackingStatus;
+
+    fn deref(&self) -> &TrackingStatus {
+        &self.answer
+    }
+}
+
+/// The same answer, whatever its spacing.
+impl PartialEq for Tracking {
+    fn eq(&self, other: &Tracking) -> bool {
+        self.answer == other.answer
+    }
+}
+
+#[cfg(test)]
+impl From<TrackingStatus> for Tracking {
+    fn from(answer: TrackingStatus) -> Tracking {
+        let json = serde_json::to_string(&answer).unwrap();
+        Tracking { answer, json }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -30,7 +78,7 @@ pub struct Draft {
     /// Field errors the server answered with (422), in both languages, shown on their fields
     /// until edited.
     pub server_errors: FieldMap<Text>,
-    pub license: Option<License>,
+    pub license: Option<IssuedLicense>,
     /// Milliseconds since the epoch of the last change, for listing drafts.
     pub updated_at: f64,
     /// Permits granted on commitment for which the applicant asked for the department's
@@ -38,7 +86,7 @@ pub struct Draft {
     pub review_requested: Vec<String>,
     /// What the authority last said about the application since it was received (the 202
     /// answer, then every sync); `None` before.
-    pub tracking: Option<TrackingStatus>,
+    pub tracking: Option<Tracking>,
     /// The application exactly as last received (the current revision): sent again to
     /// fetch the license once issued, and the proof an answer to a refusal carries.
     pub sent: Option<OutboxEntry>,
@@ -112,7 +160,7 @@ impl Draft {
     }
 
     /// The server received `entry` and a department has to review it (202).
-    pub fn received(&mut self, entry: &OutboxEntry, answer: &ReceivedAnswer) {
+    pub fn received(&mut self, entry: &OutboxEntry, answer: &Tracking) {
         self.sent = Some(entry.clone());
         self.server_errors.clear();
         // The same state again (the same content sent twice) keeps what is known about it.
@@ -122,27 +170,14 @@ impl Draft {
             .is_some_and(|t| (t.revision, t.status) == (answer.revision, answer.status));
         if !known {
             self.corrections.clear();
-            self.tracking = Some(TrackingStatus {
-                application_id: answer.application_id.clone(),
-                status: answer.status,
-                industry: None,
-                received_at: None,
-                license_number: None,
-                revoked_at: None,
-                revocation_reason: None,
-                business_name: None,
-                issued_at: None,
-                permits: Vec::new(),
-                revision: answer.revision,
-                timeline: Vec::new(),
-            });
+            self.tracking = Some(answer.clone());
         }
     }
 
     /// Keeps where the authority says the application stands. A correction request not seen
     /// before brings its messages to their fields; an answer about an older revision (a sync
     /// that crossed the corrected application on the way) changes nothing.
-    pub fn apply_tracking(&mut self, status: TrackingStatus) {
+    pub fn apply_tracking(&mut self, status: Tracking) {
         let messages = |t: &TrackingStatus| -> Vec<contract::FieldIssues> {
             t.permits.iter().map(|p| p.messages.clone()).collect()
         };
@@ -386,7 +421,7 @@ pub(crate) mod tests {
     #[test]
     fn each_departments_request_reaches_its_field_once_until_edited() {
         let mut draft = Draft::new("store".into(), 0.0);
-        draft.apply_tracking(corrections_asked(1));
+        draft.apply_tracking(corrections_asked(1).into());
         assert!(draft.editable());
         let en = |field: &str, draft: &Draft| -> Vec<String> {
             draft
@@ -412,17 +447,17 @@ pub(crate) mod tests {
         // Edited, a field's requests go, and the same answer synced again does not bring
         // them back; neither does an answer about an older revision.
         draft.set_value("floor_area", "80".into());
-        draft.apply_tracking(corrections_asked(1));
+        draft.apply_tracking(corrections_asked(1).into());
         assert_eq!(en("floor_area", &draft), Vec::<String>::new());
         let mut newer = corrections_asked(2);
         newer.status = ApplicationStatus::UnderReview;
         newer.permits.clear();
-        draft.apply_tracking(newer.clone());
-        draft.apply_tracking(corrections_asked(1));
-        assert_eq!(draft.tracking, Some(newer));
+        draft.apply_tracking(newer.clone().into());
+        draft.apply_tracking(corrections_asked(1).into());
+        assert_eq!(draft.tracking, Some(newer.into()));
         assert!(!draft.editable() && draft.awaiting());
         // A new request (the next revision's) brings its messages again.
-        draft.apply_tracking(corrections_asked(2));
+        draft.apply_tracking(corrections_asked(2).into());
         assert_eq!(en("floor_area", &draft).len(), 2);
         // The floor area comes from a scope answer: answering again acts on its requests.
         draft.choose_industry("convenience_store");

@@ -8,6 +8,10 @@
 //! * page → worker: `{text}`;
 //! * worker → page: `{text, svg}`, `svg` the SVG document or `null` when the text does not
 //!   fit in a QR code (the only way `render_svg` fails).
+//!
+//! It also frames a hand-over (`qr-encoder-worker.js` calls the functions exported below
+//! between Web Crypto's steps; `services/device.js` asks it): the COSE and base45 code is
+//! then fetched only by who hands over, not in every first load.
 
 #![forbid(unsafe_code)]
 
@@ -28,7 +32,10 @@ fn main() {
     let reply = scope.clone();
     let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
         let request = event.data();
-        let text = get(&request, "text").as_string().unwrap_or_default();
+        // Hand-over jobs are the worker script's (`qr-encoder-worker.js`).
+        let Some(text) = get(&request, "text").as_string() else {
+            return;
+        };
         let svg = signer::render_svg(&text)
             .ok()
             .map_or(JsValue::NULL, |image| JsValue::from(image.svg));
@@ -40,4 +47,39 @@ fn main() {
     // The handler lives as long as the worker.
     on_message.forget();
     let _ = scope.post_message(&object(&[("ready", JsValue::TRUE)]));
+}
+
+/// Characters per QR code of a hand-over: about version 20 at level M, which an ordinary
+/// phone camera reads off another phone's screen.
+const CHARACTERS_PER_QR: usize = 600;
+
+/// The bytes the device key signs: the COSE Sig_structure of `payload` under the key whose
+/// public key's SHA-256 is `key_digest`.
+#[wasm_bindgen]
+pub fn to_be_signed(payload: &[u8], key_digest: &[u8]) -> Result<Vec<u8>, JsError> {
+    Ok(unsigned(payload, key_digest)?.to_be_signed().to_vec())
+}
+
+/// The COSE_Sign1 message of `payload` with the device's `signature` of [`to_be_signed`].
+#[wasm_bindgen]
+pub fn seal(payload: &[u8], key_digest: &[u8], signature: &[u8]) -> Result<Vec<u8>, JsError> {
+    let signature: &[u8; 64] = signature
+        .try_into()
+        .map_err(|_| JsError::new("the signature is not 64 bytes"))?;
+    Ok(unsigned(payload, key_digest)?.seal(signature))
+}
+
+/// The hand-over's QR texts (`YYH1:` + base45, split) of a sealed message, zlib-compressed
+/// or not, whichever is shorter.
+#[wasm_bindgen]
+pub fn qr_texts(packed: &[u8]) -> Result<Vec<String>, JsError> {
+    let text = signer::message_text(packed).map_err(|e| JsError::new(&e.to_string()))?;
+    Ok(signer::split_message(&text, CHARACTERS_PER_QR))
+}
+
+fn unsigned(payload: &[u8], key_digest: &[u8]) -> Result<signer::UnsignedMessage, JsError> {
+    let digest: &[u8; 32] = key_digest
+        .try_into()
+        .map_err(|_| JsError::new("the key digest is not 32 bytes"))?;
+    Ok(signer::UnsignedMessage::for_key_digest(payload, digest))
 }

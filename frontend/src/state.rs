@@ -5,10 +5,10 @@
 use std::rc::Rc;
 
 use catalog::{Catalog, Context, Date, FormValues, ScopeAnswer};
-use contract::{ApplicationStatus, TrackingStatus};
+use contract::ApplicationStatus;
 use yew::Reducible;
 
-use crate::draft::{Draft, Origin};
+use crate::draft::{Draft, Origin, Tracking};
 use crate::outbox::OutboxEntry;
 use crate::services::api::{ApiError, SubmitOutcome};
 use crate::steps;
@@ -217,7 +217,7 @@ pub enum Action {
     Answered(Box<OutboxEntry>, Result<SubmitOutcome, ApiError>),
     /// Where an application stands, as the authority said when the app synced (or after
     /// the applicant's answer to a refusal).
-    Synced(Box<TrackingStatus>),
+    Synced(Box<Tracking>),
     /// The answer to a refusal did not reach the authority.
     DecisionFailed,
 }
@@ -334,7 +334,7 @@ impl Reducible for AppState {
                 next.sending = None;
                 match result {
                     Ok(SubmitOutcome::Issued(answer)) => {
-                        next.draft.license = Some(answer.license);
+                        next.draft.license = Some(*answer);
                         next.draft.server_errors.clear();
                         next.page = Page::License;
                     }
@@ -947,14 +947,20 @@ mod tests {
             vec!["liquor_retail".into()],
             EVENING_UTC,
         );
-        let answer = contract::ReceivedAnswer {
-            application_id: "store".into(),
-            status: ApplicationStatus::UnderReview,
-            revision: 1,
+        // The 202 answer's text, as the server sends it.
+        let received = |revision: u32| {
+            Tracking::parse(format!(
+                r#"{{"application_id":"store","status":"under_review","revision":{revision}}}"#
+            ))
+            .unwrap()
         };
+        let answer = received(1);
         let state = reduce(
             state,
-            Action::Answered(Box::new(entry.clone()), Ok(SubmitOutcome::Received(answer))),
+            Action::Answered(
+                Box::new(entry.clone()),
+                Ok(SubmitOutcome::Received(Box::new(answer))),
+            ),
             EVENING_UTC + MINUTE,
         );
         // Received: the sent page, read-only, waiting for the departments.
@@ -965,14 +971,14 @@ mod tests {
         // A sync about another application changes nothing here.
         let mut other = crate::draft::tests::corrections_asked(1);
         other.application_id = "elsewhere".into();
-        let state = reduce(state, Action::Synced(Box::new(other)), EVENING_UTC);
+        let state = reduce(state, Action::Synced(Box::new(other.into())), EVENING_UTC);
         assert_eq!(state.page, Page::Sending);
         // Sent back: the same draft opens at the first step asking a flagged field (the
         // contact phone comes before the floor area).
         let asked = crate::draft::tests::corrections_asked(1);
         let state = reduce(
             state,
-            Action::Synced(Box::new(asked)),
+            Action::Synced(Box::new(asked.into())),
             EVENING_UTC + 2.0 * MINUTE,
         );
         assert_eq!(state.page, Page::Form("contact".into()));
@@ -985,14 +991,7 @@ mod tests {
         let resumed = AppState::resume(state.draft.clone(), false, EVENING_UTC);
         assert_eq!(resumed.page, Page::Form("contact".into()));
         let mut waiting = state.draft.clone();
-        waiting.received(
-            &entry,
-            &contract::ReceivedAnswer {
-                application_id: "store".into(),
-                status: ApplicationStatus::UnderReview,
-                revision: 2,
-            },
-        );
+        waiting.received(&entry, &received(2));
         assert!(waiting.corrections.is_empty());
         let resumed = AppState::resume(waiting, false, EVENING_UTC);
         assert_eq!(resumed.page, Page::Sending);

@@ -6,10 +6,6 @@ use crate::i18n::{self, InLang, Lang};
 use crate::outbox::OutboxEntry;
 use crate::services::device::{self, DeviceError};
 
-/// Characters per QR code of a hand-over: about version 20 at level M, which an ordinary
-/// phone camera reads off another phone's screen.
-const CHARACTERS_PER_QR: usize = 600;
-
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub lang: Lang,
@@ -84,10 +80,6 @@ type Signed = (String, String, Vec<String>);
 async fn sign_entry(entry: &OutboxEntry) -> Result<Signed, DeviceError> {
     let key = device::device_key().await?;
     let json = entry.application_json()?;
-    let text = key.sign(json.as_bytes()).await?;
-    Ok((
-        key.id.clone(),
-        key.public_key_hex(),
-        signer::split_message(&text, CHARACTERS_PER_QR),
-    ))
+    let parts = key.hand_over(json.as_bytes()).await?;
+    Ok((key.id.clone(), key.public_key_hex(), parts))
 }

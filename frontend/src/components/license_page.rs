@@ -1,12 +1,11 @@
 use catalog::Catalog;
-use contract::License;
 use yew::prelude::*;
 
 use crate::components::qr_code::QrCode;
 use crate::components::summary_row::summary_row;
 use crate::components::track_page::TrackingStatusView;
 use crate::i18n::{self, InLang, Lang};
-use crate::license::china_date;
+use crate::license::{IssuedLicense, china_date};
 
 /// The combined license: laid out for A4 printing (see the print stylesheet), the same QR
 /// large on screen, a download of the QR as SVG, and where to track the application. (A
@@ -14,7 +13,7 @@ use crate::license::china_date;
 pub fn license_page(
     lang: Lang,
     application_id: &AttrValue,
-    license: &License,
+    license: &IssuedLicense,
     on_new: &Callback<()>,
 ) -> Html {
     let claims = &license.claims;

@@ -1,9 +1,9 @@
 use catalog::Catalog;
-use contract::{TrackedPermit, TrackingStatus};
+use contract::TrackedPermit;
 use yew::prelude::*;
 
 use crate::components::summary_row::summary_row;
-use crate::draft::Draft;
+use crate::draft::{Draft, Tracking};
 use crate::i18n::{self, InLang, Lang};
 use crate::license::china_date;
 use crate::services::api::{self, ApiError};
@@ -74,7 +74,7 @@ fn moment(lang: Lang, unix: i64) -> String {
 #[function_component]
 pub fn TrackingStatusView(props: &Props) -> Html {
     let lang = props.lang;
-    let status = use_state(|| None::<(Option<TrackingStatus>, Option<ApiError>)>);
+    let status = use_state(|| None::<(Option<Tracking>, Option<ApiError>)>);
     {
         let status = status.clone();
         use_effect_with(props.id.clone(), move |id| {

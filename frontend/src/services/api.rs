@@ -4,14 +4,13 @@
 use std::fmt;
 
 use catalog::{FormValues, Text};
-use contract::{
-    ApplicantDecision, ErrorBody, FieldIssues, FieldMap, IssuedAnswer, ReceivedAnswer,
-    TrackingStatus,
-};
+use contract::{ApplicantDecision, ErrorBody, FieldIssues, FieldMap};
 use gloo::net::http::{Request, Response};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
+use crate::draft::Tracking;
+use crate::license::IssuedLicense;
 use crate::outbox::OutboxEntry;
 
 /// Why an API call did not give an answer the app can use.
@@ -195,12 +194,18 @@ pub async fn lookup_registry(credit_code: &str) -> Result<Option<FormValues>, Ap
 
 /// What the server said to an application.
 pub enum SubmitOutcome {
-    Issued(Box<IssuedAnswer>),
+    Issued(Box<IssuedLicense>),
     /// 202: received; at least one department reviews it (or the applicant's correction or
     /// decision is awaited). What happens next is learnt by syncing.
-    Received(ReceivedAnswer),
+    Received(Box<Tracking>),
     /// 422: the fields to fix, with messages in both languages.
     NeedsChanges(FieldMap<Text>),
+}
+
+/// `contract::IssuedAnswer` with its license as text, kept as received.
+#[derive(Deserialize)]
+struct IssuedAnswer {
+    license: Box<serde_json::value::RawValue>,
 }
 
 /// Sends an application (`POST /api/applications`). Sending the same id again is safe: the
@@ -208,10 +213,15 @@ pub enum SubmitOutcome {
 pub async fn submit(entry: &OutboxEntry) -> Result<SubmitOutcome, ApiError> {
     let response = post("/api/applications", entry.application_json()).await?;
     match response.status() {
-        200 | 201 => Ok(SubmitOutcome::Issued(Box::new(parse(
-            &read_text(response).await?,
+        200 | 201 => {
+            let answer: IssuedAnswer = parse(&read_text(response).await?)?;
+            let license = IssuedLicense::parse(answer.license.get().to_owned())
+                .map_err(|e| ApiError::Unreadable(json_error(&e)))?;
+            Ok(SubmitOutcome::Issued(Box::new(license)))
+        }
+        202 => Ok(SubmitOutcome::Received(Box::new(parse_tracking(
+            read_text(response).await?,
         )?))),
-        202 => Ok(SubmitOutcome::Received(parse(&read_text(response).await?)?)),
         422 => {
             // The draft shows and keeps each finding's words, not its code.
             let findings = error_from(response).await.1;
@@ -240,16 +250,21 @@ async fn post(path: &str, json: serde_json::Result<String>) -> Result<Response, 
 
 /// The applicant's answer to a refusal (`POST /api/applications/{id}/decision`): where the
 /// application stands then.
-pub async fn decide(decision: &ApplicantDecision) -> Result<TrackingStatus, ApiError> {
+pub async fn decide(decision: &ApplicantDecision) -> Result<Tracking, ApiError> {
     let path = format!("/api/applications/{}/decision", decision.application.id);
     let response = post(&path, serde_json::to_string(decision)).await?;
     if !response.ok() {
         return Err(error_from(response).await.0);
     }
-    parse(&read_text(response).await?)
+    parse_tracking(read_text(response).await?)
 }
 
 /// The status of an application (`GET /api/applications/{id}`).
-pub async fn track(id: &str) -> Result<TrackingStatus, ApiError> {
-    get_json(&format!("/api/applications/{id}")).await
+pub async fn track(id: &str) -> Result<Tracking, ApiError> {
+    parse_tracking(get_text(&format!("/api/applications/{id}")).await?)
+}
+
+/// Where an application stands, with the text it came in (kept as received).
+fn parse_tracking(json: String) -> Result<Tracking, ApiError> {
+    Tracking::parse(json).map_err(|e| ApiError::Unreadable(json_error(&e)))
 }

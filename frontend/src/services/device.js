@@ -1,8 +1,9 @@
 // The device key for offline hand-over, held by Web Crypto: the private key is made
 // non-extractable, so no script (this app's included) can ever read it, and it is kept in
 // IndexedDB as a CryptoKey object. Ed25519 in Web Crypto: Chromium 137+, Safari 17+,
-// Firefox 129+. Compression with the browser's own zlib, the key id's hash with its own
-// SHA-256. services/device.rs is the Rust side.
+// Firefox 129+. Signing, the key id's hash (SHA-256) and compression (zlib) are the
+// browser's own, in the QR encoder worker (qr-encoder-worker.js). services/device.rs is the
+// Rust side.
 
 const ED25519 = 'Ed25519';
 
@@ -31,18 +32,27 @@ export async function importSeed(seed) {
   return { privateKey, publicKey };
 }
 
-/** The 64-byte Ed25519 signature of `bytes`. */
-export async function sign(privateKey, bytes) {
-  return new Uint8Array(await crypto.subtle.sign(ED25519, privateKey, bytes));
-}
-
-/** zlib (RFC 1950) of `bytes`, the stream format the signer's decoder reads. */
-export async function zlib(bytes) {
-  const stream = new Blob([bytes]).stream().pipeThrough(new CompressionStream('deflate'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
-}
-
-/** SHA-256 of `bytes`: the key id is its first bytes (the signer's kid_of). */
-export async function sha256(bytes) {
-  return new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+/**
+ * The hand-over QR texts of `payload` signed with the device key, made by a QR encoder
+ * worker of its own (qr-encoder-worker.js, whose wasm frames the message): the page's
+ * bundle carries no COSE or base45 code. Rejects with why.
+ */
+export function handOver(privateKey, publicKey, payload) {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker('/qr-encoder-worker.js');
+    const done = (settle, value) => {
+      worker.terminate();
+      settle(value);
+    };
+    worker.onmessage = ({ data }) => {
+      if (data?.handOver) done(resolve, data.handOver);
+      else if (data?.handOverFailed !== undefined) done(reject, new Error(data.handOverFailed));
+      else if (data?.failed !== undefined) done(reject, new Error(data.failed));
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      done(reject, new Error('the QR encoder worker could not be loaded'));
+    };
+    worker.postMessage({ handOver: { privateKey, publicKey, payload } });
+  });
 }

@@ -153,6 +153,16 @@ impl Db {
         self.put_json(store, key, serde_json::to_string(value))
     }
 
+    /// Writes one record that is JSON text already, like [`Db::put`].
+    pub fn put_text(
+        &self,
+        store: Store,
+        key: &str,
+        json: &str,
+    ) -> impl Future<Output = Result<(), Error>> + 'static + use<> {
+        self.put_json(store, key, Ok(json.to_owned()))
+    }
+
     fn put_json(
         &self,
         store: Store,

@@ -16,13 +16,15 @@
 //! Catalog values (`FormValues`, `ScopeAnswers`, `Text`) are kept in their own JSON: plain
 //! maps and `{"zh","en"}`, the same everywhere in the workspace. So is a draft's license: the
 //! API's `contract::License`, a wire shape the server already keeps readable for its clients
-//! (the tests below pin it).
+//! (the tests below pin it), kept as the text the server sent (`license::IssuedLicense`).
 
 use catalog::{FormValues, ScopeAnswers, Text};
-use contract::{FieldIssues, FieldMap, License, TrackingStatus};
+use contract::FieldMap;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
-use crate::draft::{Draft, Origin};
+use crate::draft::{Draft, Origin, Tracking};
+use crate::license::IssuedLicense;
 use crate::outbox::OutboxEntry;
 
 /// The version this app writes.
@@ -65,19 +67,21 @@ pub struct DraftRecord {
     #[serde(default)]
     server_errors: FieldMap<Text>,
     /// In the API's own JSON (`contract::License`, which the server keeps readable for its
-    /// clients): one deserializer for the answer and the record keeps the wasm small. Without
-    /// `warnings` (see `From<&Draft>`), so the stored fields are exactly version 0's.
+    /// clients), the text exactly as the server sent it (`IssuedLicense`): the app parses
+    /// only what it shows and never writes a license itself. Findings (`warnings`) stay in
+    /// it when the server sent some: older versions of the app read and ignore them.
     #[serde(default)]
-    license: Option<License>,
+    license: Option<Box<RawValue>>,
     #[serde(default)]
     updated_at: f64,
     // Version 2: the review workflow. Absent when empty, so a draft that never met it is
     // stored as before.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     review_requested: Vec<String>,
-    /// In the API's own JSON, like the license.
+    /// In the API's own JSON (`contract::TrackingStatus`), like the license: the text as
+    /// received (`draft::Tracking`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    tracking: Option<TrackingStatus>,
+    tracking: Option<Box<RawValue>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     sent: Option<OutboxRecord>,
     #[serde(default, skip_serializing_if = "FieldMap::is_empty")]
@@ -113,7 +117,7 @@ pub struct OutboxRecord {
 pub fn read_draft(json: &str) -> Result<Draft, Unreadable> {
     let record: DraftRecord = serde_json::from_str(json)?;
     readable(record.v)?;
-    Ok(record.into())
+    record.try_into()
 }
 
 /// A stored outbox entry, migrated to the current version.
@@ -137,41 +141,51 @@ impl From<&Draft> for DraftRecord {
             values: draft.values.clone(),
             origins,
             server_errors: draft.server_errors.clone(),
-            // Warnings are not kept: the license page does not show them, and the server
-            // already accepted the application despite them.
-            license: draft.license.as_ref().map(|license| License {
-                warnings: FieldIssues::new(),
-                ..license.clone()
-            }),
+            // The text as received is JSON (it parsed).
+            license: draft
+                .license
+                .as_ref()
+                .and_then(|license| RawValue::from_string(license.json().to_owned()).ok()),
             updated_at: draft.updated_at,
             review_requested: draft.review_requested.clone(),
-            tracking: draft.tracking.clone(),
+            tracking: draft
+                .tracking
+                .as_ref()
+                .and_then(|t| RawValue::from_string(t.json().to_owned()).ok()),
             sent: draft.sent.as_ref().map(OutboxRecord::from),
             corrections: draft.corrections.clone(),
         }
     }
 }
 
-impl From<DraftRecord> for Draft {
-    fn from(record: DraftRecord) -> Draft {
+impl TryFrom<DraftRecord> for Draft {
+    type Error = Unreadable;
+
+    fn try_from(record: DraftRecord) -> Result<Draft, Unreadable> {
         let mut origins = FieldMap::new();
         for (field, origin) in record.origins.iter() {
             origins.insert(field.clone(), (*origin).into());
         }
-        Draft {
+        Ok(Draft {
             id: record.id,
             industry: record.industry,
             scope: record.scope,
             values: record.values,
             origins,
             server_errors: record.server_errors,
-            license: record.license,
+            license: match record.license {
+                Some(raw) => Some(IssuedLicense::parse(String::from(Box::<str>::from(raw)))?),
+                None => None,
+            },
             updated_at: record.updated_at,
             review_requested: record.review_requested,
-            tracking: record.tracking,
+            tracking: match record.tracking {
+                Some(raw) => Some(Tracking::parse(String::from(Box::<str>::from(raw)))?),
+                None => None,
+            },
             sent: record.sent.map(OutboxEntry::from),
             corrections: record.corrections,
-        }
+        })
     }
 }
 
@@ -309,7 +323,7 @@ mod tests {
             reviewed.review_requested.clone(),
             5.0,
         ));
-        reviewed.apply_tracking(crate::draft::tests::corrections_asked(3));
+        reviewed.apply_tracking(crate::draft::tests::corrections_asked(3).into());
         assert!(!reviewed.corrections.is_empty());
         let stored = json(&DraftRecord::from(&reviewed));
         assert_eq!(stored["v"], 2);

@@ -18,13 +18,12 @@ use std::cell::{Cell, RefCell};
 use std::future::Future;
 
 use catalog::FormValues;
-use contract::TrackingStatus;
 use gloo::storage::{SessionStorage, Storage};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 use yew::Callback;
 
-use crate::draft::Draft;
+use crate::draft::{Draft, Tracking};
 use crate::outbox::OutboxEntry;
 use crate::services::idb::{self, Db, Error, Store};
 use crate::services::records::{self, DraftRecord, OutboxRecord, Unreadable};
@@ -408,14 +407,16 @@ pub async fn keep_device_signing_key(record: &JsValue) -> Result<bool, Error> {
     db.add_object(Store::Device, SIGNING_KEY, record).await
 }
 
-pub async fn last_tracking(id: &str) -> Option<TrackingStatus> {
-    db()?.get(Store::Tracking, id).await.ok().flatten()
+pub async fn last_tracking(id: &str) -> Option<Tracking> {
+    let json = db()?.get_json(Store::Tracking, id).await.ok().flatten()?;
+    Tracking::parse(json).ok()
 }
 
-pub async fn remember_tracking(status: &TrackingStatus) {
+/// Kept as the text the server sent (see [`Tracking`]).
+pub async fn remember_tracking(status: &Tracking) {
     if let Some(db) = db() {
         report(
-            db.put(Store::Tracking, &status.application_id, status)
+            db.put_text(Store::Tracking, &status.application_id, status.json())
                 .await
                 .is_ok(),
         );
