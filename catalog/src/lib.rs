@@ -460,4 +460,7 @@ fn check_grant(p: &Permit, problems: &mut Vec<String>) {
     if g.source.trim().is_empty() {
         problems.push(format!("permit {} has no source note for its grant", p.id));
     }
+    if g.appeal.zh.trim().is_empty() || g.appeal.en.trim().is_empty() {
+        problems.push(format!("{}: grant.appeal needs both languages", p.id));
+    }
 }

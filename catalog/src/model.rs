@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 /// workspace. Owned (`Text`) for catalog data and messages; the web apps' interface tables
 /// are `Text<&'static str>` (`bilingual::Text`), and [`Text::borrowed`] lends either as
 /// `Text<&str>`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Text<S = String> {
     /// Simplified Chinese.
     pub zh: S,
@@ -281,7 +281,9 @@ pub struct Grant {
     /// On commitment: the conditions the applicant commits to meet.
     #[serde(default)]
     pub commitment: Option<Text>,
-    /// Where a refusal may be appealed (行政复议 / 行政诉讼).
+    /// Where a refusal may be appealed (行政复议 / 行政诉讼). Empty in the browser apps, like
+    /// `source`: the server sends it with a refusal.
+    #[serde(default)]
     pub appeal: Text,
     /// Where the mode and time limit come from (see `Permit::source`).
     #[serde(default)]

@@ -170,6 +170,12 @@ fn the_data_parses_without_source_notes() {
     let stripped = Catalog::from_json(&full.to_string()).expect("parses without source notes");
     assert_eq!(stripped.permits.len(), Catalog::builtin().permits.len());
     assert!(stripped.permits.iter().all(|p| p.source.is_empty()));
+    assert!(
+        stripped
+            .permits
+            .iter()
+            .all(|p| p.grant.appeal.zh.is_empty())
+    );
     // The same merged form, field for field, bar the notes.
     let full = Catalog::builtin();
     for industry in &full.industries {

@@ -22,7 +22,7 @@ texts! {
     STORAGE_WRITE_FAILED = "本设备未能保存您最近的修改（存储空间已满或被浏览器禁止）。请不要关闭此页面，腾出空间或尽快提交。", "This device could not save your latest changes (storage is full or blocked by the browser). Keep this page open, free some space or send the application soon.";
     STORAGE_FALLBACK = "此浏览器不提供 IndexedDB（隐私模式？）：申请改存于容量较小的本地存储中。请尽快提交。", "This browser offers no IndexedDB (private mode?): applications are kept in its smaller local storage instead. Send them soon.";
     UNREADABLE_BEFORE = "本设备上有 ", "Saved applications on this device that could not be read: ";
-    UNREADABLE_AFTER = " 份保存的申请无法读取（可能由其他版本的应用保存）。它们仍保留在设备上，没有被删除。", ". They are still kept on the device, not deleted (another version of this app may have saved them).";
+    UNREADABLE_AFTER = " 份保存的申请无法读取（可能由其他版本的应用保存）。它们仍保留在设备上，没有被删除。", ". They stay on the device, not deleted (another version of this app may have saved them).";
     CLERK_MODE = "窗口代办模式", "Clerk mode";
     LARGE_TEXT = "大字模式", "Large text";
     UPDATE_READY = "新版本已就绪。重新加载后，您填写的内容会保留。", "A new version is ready. Your answers are kept when you reload.";
@@ -81,10 +81,10 @@ texts! {
     OUTBOX_REFUSED = "服务器拒绝了这份申请，请联系窗口工作人员。", "The server refused this application. Please ask a clerk at the service desk.";
     HANDOVER_SHOW = "没有网络？用二维码递交", "No network? Hand over by QR code";
     HANDOVER_HEADING = "用二维码递交申请", "Hand the application over by QR code";
-    HANDOVER_INTRO = "请在有网络的窗口按顺序扫描以下二维码。申请已由本设备签名，窗口扫描后与在线提交完全相同，只会签发一张许可证。", "At a connected desk, scan these QR codes in order. The application is signed by this device; once scanned it is treated exactly like an online submission, and only one license is ever issued.";
+    HANDOVER_INTRO = "请在有网络的窗口按顺序扫描以下二维码。申请已由本设备签名，窗口扫描后与在线提交完全相同，只会签发一张许可证。", "At a connected desk, scan these QR codes in order. Signed by this device, the application then counts as sent online: one license, never two.";
     HANDOVER_QR = "递交二维码", "Hand-over QR code";
     HANDOVER_ENROL = "首次使用前，管理员需要登记本设备的编号和公钥。", "Before first use, an administrator enrols this device's ID and public key.";
-    HANDOVER_UNAVAILABLE = "此浏览器无法生成或保存设备密钥（需要支持 Ed25519 的 Web Crypto 和 IndexedDB，例如 Chrome 137、Safari 17、Firefox 129 及以上），暂不能用二维码递交。申请仍在发件箱中，联网后会自动发送。", "This browser cannot make or keep a device key (it needs Ed25519 in Web Crypto and IndexedDB: Chrome 137, Safari 17, Firefox 129 or later), so hand-over by QR code is not available. The application stays in the outbox and is sent when there is a network.";
+    HANDOVER_UNAVAILABLE = "此浏览器无法保存设备密钥（Chrome 137、Safari 17、Firefox 129 及以上可以），暂不能用二维码递交。联网后发件箱会自动发送申请。", "This browser cannot keep a device key (Chrome 137, Safari 17, Firefox 129 or later can), so hand-over by QR code is not available. The outbox sends the application when there is a network.";
     HANDOVER_SIGNING = "正在用本设备的密钥签名……", "Signing with this device's key…";
     DEVICE_ID = "设备编号", "Device ID";
     DEVICE_KEY = "设备公钥", "Device public key";
@@ -137,9 +137,9 @@ texts! {
     WHY_UNREADABLE = "服务器的答复无法读取：请重新载入页面以更新本应用。", "The server's answer could not be read: reload the page to update this app.";
     NEXT_TRY_BEFORE = "会在 ", "It is tried again by itself at ";
     NEXT_TRY_AFTER = " 左右自动重试；网络恢复时会立即发送。", ", and at once when the network comes back.";
-    REFUSED_CONFLICT = "这个申请编号已被另一份内容不同的申请使用。请撤回后修改，作为新申请重新发送。", "This application's number was already used for a different application. Withdraw it, edit it, and send it again as a new application.";
+    REFUSED_CONFLICT = "这个申请编号已被另一份内容不同的申请使用。请撤回后修改，作为新申请重新发送。", "This application's number is taken by a different application: withdraw it, edit it and send it again.";
     REFUSED_TOO_LARGE = "申请内容超过了服务器接受的大小。请撤回后缩短较长的内容再发送。", "The application is larger than the server accepts. Withdraw it, shorten the longest answers and send it again.";
-    REFUSED_OTHER = "服务器不接受这份申请的格式，可能是本应用版本过旧：请重新载入页面后再试，仍不行请联系窗口工作人员。", "The server does not accept this application's format; this app may be out of date. Reload the page and try again, or ask a clerk at the service desk.";
+    REFUSED_OTHER = "服务器不接受这份申请的格式，可能是本应用版本过旧：请重新载入页面后再试，仍不行请联系窗口工作人员。", "The server does not accept this application's format (this app may be out of date): reload the page and try again, or ask a clerk.";
     QUEUED_READ_ONLY = "这份申请已经提交，正在等待发送，不能再修改。如需修改，请先撤回。", "This application has been sent and is waiting to go out; it can no longer be edited. To change it, withdraw it first.";
     EDIT_APPLICATION = "修改申请", "Edit the application";
     WITHDRAW_EDIT = "撤回并修改", "Withdraw and edit";

@@ -299,7 +299,7 @@ fn grant_notes(
         });
     }
     html! {
-        <section class="panel" aria-labelledby="grants-heading">
+        <section class="panel grants" aria-labelledby="grants-heading">
             <h3 id="grants-heading">{ i18n::GRANTS_HEADING.get(lang) }</h3>
             { for items }
         </section>
