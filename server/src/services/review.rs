@@ -512,6 +512,31 @@ impl Services {
         Case::read(self.reload(id).await?)
     }
 
+    /// The case, if it has `permit` and `actor` may decide it; a refusal is audited as an
+    /// `access_denied` on `what` (a decision, an inspection).
+    async fn case_to_decide(
+        &self,
+        actor: &Actor,
+        id: &str,
+        permit: &str,
+        what: &str,
+    ) -> Result<Case, ServiceError> {
+        let case = self.load(id).await?;
+        let department = case
+            .state
+            .permits
+            .iter()
+            .find(|p| p.id == permit)
+            .map(|p| p.department.clone())
+            .ok_or(ServiceError::NotFound(
+                "this application has no such permit",
+            ))?;
+        if !actor.may_decide(&department) {
+            return Err(self.deny(actor, Some(id), Some(permit), what).await);
+        }
+        Ok(case)
+    }
+
     /// Reads the case, lets `change` act on it, writes it back if nobody changed it meanwhile
     /// (else again, on the fresh state). `change` may refuse; it sees the case's status
     /// before it acted.
@@ -654,19 +679,7 @@ impl Services {
         permit: String,
         decision: Decision,
     ) -> Result<OfficeApplication, ServiceError> {
-        let case = self.load(&id).await?;
-        let department = case
-            .state
-            .permits
-            .iter()
-            .find(|p| p.id == permit)
-            .map(|p| p.department.clone())
-            .ok_or(ServiceError::NotFound(
-                "this application has no such permit",
-            ))?;
-        if !actor.may_decide(&department) {
-            return Err(self.deny(actor, Some(&id), Some(&permit), "decision").await);
-        }
+        let case = self.case_to_decide(actor, &id, &permit, "decision").await?;
         let (action, detail) = match &decision {
             Decision::Approve { conditions } => {
                 if let Some(c) = conditions {
@@ -808,21 +821,8 @@ impl Services {
         permit: String,
         inspection: Inspection,
     ) -> Result<OfficeApplication, ServiceError> {
-        let case = self.load(&id).await?;
-        let department = case
-            .state
-            .permits
-            .iter()
-            .find(|p| p.id == permit)
-            .map(|p| p.department.clone())
-            .ok_or(ServiceError::NotFound(
-                "this application has no such permit",
-            ))?;
-        if !actor.may_decide(&department) {
-            return Err(self
-                .deny(actor, Some(&id), Some(&permit), "inspection")
-                .await);
-        }
+        self.case_to_decide(actor, &id, &permit, "inspection")
+            .await?;
         let today = authority_today(self.now())?;
         match Date::parse(&inspection.date) {
             Some(d) if d <= today => {}
