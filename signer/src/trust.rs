@@ -128,13 +128,31 @@ impl TrustedIssuer {
             .is_none_or(|kinds| kinds.contains(&kind))
     }
 
-    /// The key set entry of one of its keys; refused when the key is unusable.
-    fn entry(&self, key: &TrustedKey) -> Result<PublicKeyEntry, Error> {
-        let mut entry = PublicKeyEntry::for_public_key(&key.public_key, &self.id, key.not_before)
+    /// The key set entry of one of its keys, `None` when the key is not hex. Not yet checked
+    /// as a point: [`KeySet::push`] parses it once.
+    fn entry(&self, key: &TrustedKey) -> Option<PublicKeyEntry> {
+        Some(PublicKeyEntry {
+            kid: kid_hex(key)?,
+            issuer: self.id.clone(),
+            issuer_name: Some(self.name.clone()),
+            issuer_name_en: Some(self.name_en.clone()),
+            public_key: key.public_key.clone(),
+            not_before: key.not_before,
+            not_after: key.not_after,
+        })
+    }
+
+    /// The entry of a key, refused when the key is unusable.
+    fn usable_entry(&self, key: &TrustedKey) -> Result<PublicKeyEntry, Error> {
+        let entry = self.entry(key).ok_or_else(|| {
+            invalid(format!(
+                "issuer {}: public_key {:?} must be 64 hex digits",
+                self.id, key.public_key
+            ))
+        })?;
+        entry
+            .verifying_key()
             .map_err(|e| invalid(format!("issuer {}: {e}", self.id)))?;
-        entry.issuer_name = Some(self.name.clone());
-        entry.issuer_name_en = Some(self.name_en.clone());
-        entry.not_after = key.not_after;
         Ok(entry)
     }
 }
@@ -188,8 +206,9 @@ impl TrustList {
         let mut set = KeySet::default();
         for issuer in &self.issuers {
             for key in &issuer.keys {
-                if kid_hex(key).is_none_or(|kid| !withdrawn.contains(kid.as_str())) {
-                    set.push(issuer.entry(key)?)?;
+                let entry = issuer.usable_entry(key)?;
+                if !withdrawn.contains(entry.kid.as_str()) {
+                    set.push(entry)?;
                 }
             }
         }
@@ -246,7 +265,7 @@ impl TrustList {
                         key.public_key
                     )));
                 }
-                issuer.entry(key)?;
+                issuer.usable_entry(key)?;
                 if key.not_after.is_some_and(|end| end < key.not_before) {
                     return Err(invalid(format!(
                         "issuer {id}: a key's not_after is before its not_before"
@@ -574,13 +593,10 @@ pub fn verify_trusted(
             issuer
                 .keys
                 .iter()
-                .filter(|key| kid_hex(key).as_deref() == Some(kid.as_str()))
-                .map(move |key| issuer.entry(key))
+                .filter_map(|key| issuer.entry(key))
+                .filter(|entry| entry.kid == kid)
         });
-        let keys = match candidates
-            .collect::<Result<Vec<_>, _>>()
-            .and_then(KeySet::from_entries)
-        {
+        let keys = match KeySet::from_entries(candidates.collect()) {
             Ok(keys) if keys.entries().is_empty() => {
                 return Some(match trust.issuer(&claims.issuer) {
                     None => Reason::UnknownIssuer,

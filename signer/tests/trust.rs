@@ -489,3 +489,332 @@ fn new_reasons_have_codes_and_messages() {
         );
     }
 }
+
+/// A one-issuer list: its signed bytes are the table below.
+fn fixed_list() -> TrustList {
+    TrustList {
+        root: "310000".into(),
+        issued_at: common::ISSUED,
+        expires_at: common::ISSUED + 30 * DAY,
+        issuers: vec![TrustedIssuer {
+            id: "310115".into(),
+            name: "浦东".into(),
+            name_en: "Pudong".into(),
+            divisions: vec![310_115],
+            permits: Some(vec![1, 2]),
+            status_url: "/api/revocations".into(),
+            keys: vec![TrustedKey {
+                public_key: hex::encode(pudong().public_key()),
+                not_before: common::ISSUED,
+                not_after: None,
+            }],
+            withdrawn: vec!["0badc0de".into()],
+        }],
+    }
+}
+
+const FIXED_TRUST_LIST: &str = "
+    d2                              # tag 18: COSE_Sign1
+    84                              # array(4)
+    49                              # bstr(9): protected header
+       a2 01 27 04 44 81ebc23c      #   {1 alg: -8 EdDSA, 4 kid: h'81ebc23c'}, the root's kid
+    a0                              # unprotected header: {}
+    58 80                           # bstr(128): payload
+       a4                           #   map(4)
+       01 66 333130303030           #   1 root: \"310000\"
+       04 1a 6a1b7a00               #   4 exp: 1780185600 (2026-05-31)
+       06 1a 69f3ed00               #   6 iat: 1777593600 (2026-05-01)
+       20 81                        #   -1 issuers: array(1)
+          a8                        #     map(8)
+          01 66 333130313135        #     1 id: \"310115\"
+          02 66 e6b5a6e4b89c        #     2 name: 浦东 (UTF-8)
+          03 66 507564 6f6e67       #     3 name_en: \"Pudong\"
+          04 81 1a 0004bb63         #     4 divisions: [310115]
+          05 82 01 02               #     5 permits: [1, 2] (absent: any)
+          06 70 2f6170692f7265766f636174696f6e73 # 6 status_url: \"/api/revocations\"
+          07 81 a2                  #     7 keys: [{
+             01 58 20               #       1 public key: bstr(32)
+             d54207da194977dcf46adbfec2bc2e75b52d5a8a42184fedfdc00024f0e3e8da
+             02 1a 69f3ed00         #       2 not_before: 2026-05-01; 3 not_after absent }]
+          08 81 44 0badc0de         #     8 withdrawn: [h'0badc0de'] (absent when empty)
+    58 40                           # bstr(64): Ed25519 signature by the root
+       2787508b129ec780e646c0815865cecae1e1d7430e8d5b09e310604844c8f4f5
+       b27b6ccafd6772964765d46e820a2823132c4db8e40db04c4f2c0f87c2327f0f
+";
+
+fn unhex(table: &str) -> Vec<u8> {
+    let clean: String = table
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or(""))
+        .flat_map(str::split_whitespace)
+        .collect();
+    hex::decode(clean).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn fixed_trust_list_hex_table() {
+    let signed = signed(&fixed_list());
+    assert_eq!(signed.cose, hex::encode(unhex(FIXED_TRUST_LIST)));
+    assert_eq!(
+        TrustList::verify(&signed, &roots()).ok(),
+        Some(fixed_list())
+    );
+}
+
+/// A CBOR byte string head and its bytes.
+fn bstr(b: &[u8]) -> Vec<u8> {
+    let head = match b.len() {
+        n @ 0..24 => vec![0x40 | n as u8],
+        n @ 24..256 => vec![0x58, n as u8],
+        n => vec![0x59, (n >> 8) as u8, n as u8],
+    };
+    [head, b.to_vec()].concat()
+}
+
+/// `payload` (commented hex) signed by `seed` as a tagged COSE_Sign1, whatever it holds.
+fn signed_payload(payload: &str, seed: [u8; 32]) -> SignedTrustList {
+    use ed25519_dalek::Signer;
+    let key = ed25519_dalek::SigningKey::from_bytes(&seed);
+    let kid = SigningKey::from_seed(&seed, "root").kid().to_owned();
+    let protected = unhex(&format!("a2 01 27 04 44 {kid}"));
+    let payload = unhex(payload);
+    let tbs = [
+        &unhex("84 6a 5369676e617475726531")[..], // ["Signature1",
+        &bstr(&protected),
+        &[0x40], // external_aad h''
+        &bstr(&payload),
+    ]
+    .concat();
+    let signature = key.sign(&tbs).to_bytes();
+    let cose = [
+        &[0xd2, 0x84][..],
+        &bstr(&protected),
+        &[0xa0],
+        &bstr(&payload),
+        &bstr(&signature),
+    ]
+    .concat();
+    SignedTrustList {
+        cose: hex::encode(cose),
+    }
+}
+
+const ROOT_EXP_IAT: &str = "01 66 333130303030  04 1a 6a1b7a00  06 1a 69f3ed00";
+const ID_NAMES_DIV: &str = "01 66 333130313135  02 66 e6b5a6e4b89c  03 66 50756 46f6e67
+                            04 81 1a 0004bb63";
+const STATUS: &str = "06 70 2f6170692f7265766f636174696f6e73";
+const KEY: &str = "01 58 20 d54207da194977dcf46adbfec2bc2e75b52d5a8a42184fedfdc00024f0e3e8da
+                   02 1a 69f3ed00";
+
+/// Payloads signed by the pinned root that must still be refused, with what the error says.
+#[test]
+fn trust_list_decode_failure_table() {
+    let root_seed = [0x70; 32];
+    // The table's own payload builder yields the good list, so the cases differ only as shown.
+    let good = format!("a4 {ROOT_EXP_IAT} 20 81 a6 {ID_NAMES_DIV} {STATUS} 07 81 a2 {KEY}");
+    let mut want = fixed_list();
+    want.issuers[0].permits = None;
+    want.issuers[0].withdrawn.clear();
+    assert_eq!(
+        TrustList::verify(&signed_payload(&good, root_seed), &roots()).ok(),
+        Some(want)
+    );
+    let issuer = |fields: &str| format!("a4 {ROOT_EXP_IAT} 20 81 {fields}");
+    let cases: Vec<(&str, String, &str)> = vec![
+        (
+            "no issuers key",
+            format!("a3 {ROOT_EXP_IAT}"),
+            "trust list must be {1: root, 4: exp, 6: iat, -1: [...]}",
+        ),
+        (
+            "an unknown key 7 before the issuers",
+            format!("a5 {ROOT_EXP_IAT} 07 00 20 80"),
+            "trust list must be {1: root",
+        ),
+        (
+            "an unknown key -2 after the issuers",
+            format!("a5 {ROOT_EXP_IAT} 20 80 21 00"),
+            "trust list must be {1: root",
+        ),
+        (
+            "exp twice",
+            "a5 01 66 333130303030 04 1a 6a1b7a00 04 1a 6a1b7a00 06 1a 69f3ed00 20 80".into(),
+            "invalid CBOR: duplicate map key",
+        ),
+        (
+            "root as a byte string",
+            "a4 01 46 333130303030 04 1a 6a1b7a00 06 1a 69f3ed00 20 80".into(),
+            "expected a text string",
+        ),
+        (
+            "exp in 8 bytes",
+            "a4 01 66 333130303030 04 1b 000000006a1b7a00 06 1a 69f3ed00 20 80".into(),
+            "not in its shortest form",
+        ),
+        (
+            "indefinite issuers array",
+            format!("a4 {ROOT_EXP_IAT} 20 9f ff"),
+            "indefinite-length items are not allowed",
+        ),
+        (
+            "a byte after the map",
+            format!("a4 {ROOT_EXP_IAT} 20 80 00"),
+            "trailing bytes after the item",
+        ),
+        (
+            "an issuer without keys",
+            issuer(&format!("a5 {ID_NAMES_DIV} {STATUS}")),
+            "trust list issuer must be",
+        ),
+        (
+            "an unknown issuer field 9",
+            issuer(&format!("a7 {ID_NAMES_DIV} {STATUS} 07 81 a2 {KEY} 09 00")),
+            "trust list issuer must be",
+        ),
+        (
+            "an empty withdrawn list present",
+            issuer(&format!("a7 {ID_NAMES_DIV} {STATUS} 07 81 a2 {KEY} 08 80")),
+            "an empty withdrawn list must be left out",
+        ),
+        (
+            "a withdrawn kid of 3 bytes",
+            issuer(&format!(
+                "a7 {ID_NAMES_DIV} {STATUS} 07 81 a2 {KEY} 08 81 43 0badc0"
+            )),
+            "a withdrawn key id must be 4 bytes",
+        ),
+        (
+            "permit kind 65536",
+            issuer(&format!(
+                "a7 {ID_NAMES_DIV} 05 81 1a 00010000 {STATUS} 07 81 a2 {KEY}"
+            )),
+            "permit kind out of range",
+        ),
+        (
+            "a division as text",
+            issuer(&format!(
+                "a6 01 66 333130313135 02 60 03 60 04 81 66 333130313135 {STATUS} 07 80"
+            )),
+            "expected an unsigned integer",
+        ),
+        (
+            "a public key of 31 bytes",
+            issuer(&format!(
+                "a6 {ID_NAMES_DIV} {STATUS} 07 81 a2 01 58 1f {} 02 00",
+                "00".repeat(31)
+            )),
+            "a public key must be 32 bytes",
+        ),
+        (
+            "a key with an unknown field 4",
+            issuer(&format!("a6 {ID_NAMES_DIV} {STATUS} 07 81 a3 {KEY} 04 00")),
+            "trust list key must be",
+        ),
+        (
+            "a weak public key (the identity point)",
+            issuer(&format!(
+                "a6 {ID_NAMES_DIV} {STATUS} 07 81 a2 01 58 20 01{} 02 00",
+                "00".repeat(31)
+            )),
+            "weak key",
+        ),
+        (
+            "a key's not_after before its not_before",
+            issuer(&format!(
+                "a6 {ID_NAMES_DIV} {STATUS} 07 81 a3 {KEY} 03 1a 69f3ecff"
+            )),
+            "not_after is before its not_before",
+        ),
+        (
+            "a division of five digits",
+            issuer(&format!(
+                "a6 01 66 333130313135 02 60 03 60 04 81 19 7918 {STATUS} 07 80"
+            )),
+            "division 31000 is not a six-digit",
+        ),
+        (
+            "exp before iat",
+            "a4 01 60 04 1a 69f3ed00 06 1a 6a1b7a00 20 80".into(),
+            "expires_at must be after issued_at",
+        ),
+        (
+            "the same issuer twice",
+            format!(
+                "a4 {ROOT_EXP_IAT} 20 82 a6 {ID_NAMES_DIV} {STATUS} 07 80 a6 {ID_NAMES_DIV} {STATUS} 07 80"
+            ),
+            "listed twice",
+        ),
+    ];
+    for (label, payload, says) in &cases {
+        let signed = signed_payload(payload, root_seed);
+        for result in [
+            TrustList::verify(&signed, &roots()),
+            TrustList::decode_unverified(&signed),
+        ] {
+            match result {
+                Err(e) => assert!(e.to_string().contains(says), "{label}: {e}"),
+                Ok(list) => panic!("{label}: accepted {list:?}"),
+            }
+        }
+    }
+
+    // The envelope.
+    let fixed = SignedTrustList {
+        cose: hex::encode(unhex(FIXED_TRUST_LIST)),
+    };
+    let envelope: Vec<(&str, SignedTrustList, &str)> = vec![
+        (
+            "signed by a key that is not pinned",
+            signed_payload(&good, [0x71; 32]),
+            "not a root of trust of this verifier",
+        ),
+        (
+            "not hex",
+            SignedTrustList {
+                cose: format!("{}zz", fixed.cose),
+            },
+            "trust list cose must be hex",
+        ),
+        (
+            "larger than 1 MiB",
+            SignedTrustList {
+                cose: "00".repeat((1 << 20) + 1),
+            },
+            "larger than 1 MiB",
+        ),
+        (
+            "untagged",
+            SignedTrustList {
+                cose: fixed.cose[2..].to_owned(),
+            },
+            "expected a tag",
+        ),
+        (
+            "a byte after the COSE_Sign1",
+            SignedTrustList {
+                cose: format!("{}00", fixed.cose),
+            },
+            "trailing bytes after the item",
+        ),
+        (
+            "the payload's exp changed after signing",
+            SignedTrustList {
+                cose: fixed.cose.replacen("6a1b7a00", "6a1b7a01", 1),
+            },
+            "signature does not verify",
+        ),
+    ];
+    for (label, signed, says) in &envelope {
+        match TrustList::verify(signed, &roots()) {
+            Err(e) => assert!(e.to_string().contains(says), "{label}: {e}"),
+            Ok(list) => panic!("{label}: accepted {list:?}"),
+        }
+    }
+    assert_eq!(
+        TrustList::decode_unverified(&signed_payload(&good, [0x71; 32]))
+            .map(|l| l.issuers.len())
+            .ok(),
+        Some(1),
+        "decoding alone does not look at who signed"
+    );
+}
