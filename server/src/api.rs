@@ -75,21 +75,46 @@ pub async fn ready(State(state): State<AppState>) -> Response {
     }
 }
 
-pub async fn catalog(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let view = state.services().catalog();
-    let etag = HeaderValue::from_str(view.etag()).unwrap_or(HeaderValue::from_static("\"0\""));
-    let fresh = headers.get(header::IF_NONE_MATCH).is_some_and(|v| {
+/// Whether the client's `If-None-Match` names `etag` (or any version: `*`).
+fn not_modified(headers: &HeaderMap, etag: &HeaderValue) -> bool {
+    headers.get(header::IF_NONE_MATCH).is_some_and(|v| {
         v.as_bytes()
             .split(|b| *b == b',')
-            .any(|t| t.trim_ascii() == etag.as_bytes())
-    });
-    let mut res = if fresh {
+            .any(|t| t.trim_ascii() == etag.as_bytes() || t.trim_ascii() == b"*")
+    })
+}
+
+/// A JSON document under an ETag: 304 when the client has it, else the body; revalidated on
+/// every use.
+fn revalidated(headers: &HeaderMap, etag: HeaderValue, body: impl FnOnce() -> String) -> Response {
+    let mut res = if not_modified(headers, &etag) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        json_body(StatusCode::OK, view.json().to_string())
+        json_body(StatusCode::OK, body())
     };
     res.headers_mut().insert(header::ETAG, etag);
     no_cache(res)
+}
+
+/// A signed list any verifier may fetch, from any origin: its signature is what counts, and
+/// an inspector page of one issuer reads the lists of the others.
+fn any_origin(mut res: Response) -> Response {
+    res.headers_mut().insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    res
+}
+
+/// `"<sha-256 hex>"`: a strong ETag of a body.
+fn etag_of(digest: &str) -> HeaderValue {
+    HeaderValue::from_str(&format!("\"{digest}\"")).unwrap_or(HeaderValue::from_static("\"0\""))
+}
+
+pub async fn catalog(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let view = state.services().catalog();
+    let etag = HeaderValue::from_str(view.etag()).unwrap_or(HeaderValue::from_static("\"0\""));
+    revalidated(&headers, etag, || view.json().to_string())
 }
 
 pub async fn registry(
@@ -157,9 +182,32 @@ pub async fn keys(State(state): State<AppState>) -> Response {
     no_cache(Json(keys.key_set()).into_response())
 }
 
-pub async fn revocations(State(state): State<AppState>) -> ApiResult {
+/// The signed revocation list, readable from any origin.
+pub async fn revocations(State(state): State<AppState>, headers: HeaderMap) -> ApiResult {
     let list = state.services().revocations().await?;
-    Ok(no_cache(Json(list.body()).into_response()))
+    let etag = etag_of(&list.digest);
+    Ok(any_origin(revalidated(&headers, etag, || {
+        list.json.clone()
+    })))
+}
+
+/// The trust list exactly as configured (or as signed here in development), readable from any
+/// origin; 404 `no_trust_list` when the server has none.
+pub async fn trust_list(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let Some(list) = state.services().trust_list().await else {
+        return any_origin(
+            AppError::new(
+                StatusCode::NOT_FOUND,
+                "no_trust_list",
+                "this server publishes no trust list: start it with --trust-list FILE \
+                 (YIYE_TRUST_LIST, a list signed with `signer trust-list sign`) or, for \
+                 development, --trust-root-key DIR (YIYE_TRUST_ROOT_KEY)",
+            )
+            .into_response(),
+        );
+    };
+    let etag = etag_of(&list.digest);
+    any_origin(revalidated(&headers, etag, || list.json.clone()))
 }
 
 pub async fn verify(

@@ -30,12 +30,16 @@ pub use error::AppError;
 pub use ledger::{Database, LedgerError};
 pub use services::ServiceError;
 pub use services::staff::{MIN_PASSWORD_CHARS, NewStaff};
+pub use services::trust::{TrustError, TrustSource};
 
 use ledger::Ledger;
 use services::Services;
 
 /// Largest request body accepted; a full application is a few KiB.
 pub const BODY_LIMIT: usize = 64 * 1024;
+/// How long a signed revocation list stays current unless `--status-max-age-days` says
+/// otherwise.
+pub const DEFAULT_STATUS_MAX_AGE_DAYS: u32 = 7;
 /// Longest a request may take before it is answered 408.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -63,6 +67,12 @@ pub struct Config {
     /// Mark the office's session cookie `Secure` (only sent over HTTPS): set it whenever the
     /// server is reached over HTTPS (behind a TLS proxy), never for plain-HTTP development.
     pub secure_cookies: bool,
+    /// The trust list `/api/trust-list` serves: none, a signed file, or (development) one the
+    /// server signs with a root key.
+    pub trust: Option<TrustSource>,
+    /// Days a signed revocation list stays current: its `expires_at` is its `issued_at` plus
+    /// this; verifiers holding an older one say the status cannot be confirmed.
+    pub status_max_age_days: u32,
 }
 
 impl Config {
@@ -84,7 +94,7 @@ pub enum StartError {
     #[error("data directory {0}: {1}")]
     DataDir(PathBuf, std::io::Error),
     #[error(
-        "the data and key directories must not be inside the dist directory (the key directory holds the signing key)"
+        "the data, key and trust root key directories must not be inside the dist directory (the key directories hold private keys)"
     )]
     DataInDist,
     #[error("ledger: {0}")]
@@ -93,6 +103,8 @@ pub enum StartError {
     Keys(#[from] signer::Error),
     #[error("registry seed: {0}")]
     Seed(#[from] serde_json::Error),
+    #[error(transparent)]
+    Trust(#[from] TrustError),
 }
 
 /// Shared state of the HTTP layer: the services and what only HTTP needs. Cheap to clone.
@@ -120,21 +132,30 @@ impl AppState {
     pub async fn with_ledger(config: Config, ledger: Arc<dyn Ledger>) -> Result<Self, StartError> {
         let key_dir = config.key_dir();
         if let Ok(dist) = config.dist_dir.canonicalize() {
-            for dir in [&config.data_dir, &key_dir] {
+            // The root key directory holds a private key too.
+            let root_key = match &config.trust {
+                Some(TrustSource::RootKey(dir)) => Some(dir),
+                _ => None,
+            };
+            for dir in [&config.data_dir, &key_dir].into_iter().chain(root_key) {
                 if dir.canonicalize().is_ok_and(|d| d.starts_with(&dist)) {
                     return Err(StartError::DataInDist);
                 }
             }
         }
         let revocations = ledger.revocations().await?;
+        let now = config.clock.now();
         let keys = services::keys::KeyRing::open(
             key_dir,
             config.issuer.clone(),
             config.authority_name.clone(),
             revocations,
+            now,
+            i64::from(config.status_max_age_days) * 86_400,
         )?;
+        let trust = services::trust::TrustLists::open(config.trust.as_ref(), &keys.current(), now)?;
         Ok(Self {
-            services: Services::new(ledger, keys, config.clock),
+            services: Services::new(ledger, keys, trust, config.clock),
             config: Arc::new(config),
         })
     }
@@ -290,6 +311,7 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/api/keys", get(api::keys))
         .route("/api/revocations", get(api::revocations))
+        .route("/api/trust-list", get(api::trust_list))
         .route("/api/verify", post(api::verify))
         .route("/api/handover", post(api::hand_over))
         .merge(admin)
@@ -303,7 +325,10 @@ pub fn app(state: AppState) -> Router {
             REQUEST_TIMEOUT,
         ))
         .layer(middleware::from_fn(web::json_errors))
-        .layer(middleware::from_fn(web::security_headers))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            web::security_headers,
+        ))
         .layer(middleware::from_fn(web::log_requests))
         .with_state(state)
 }

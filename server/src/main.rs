@@ -8,7 +8,10 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use server::{AppState, Clock, Config, Database, NewStaff, Role, StaffAdmin, app};
+use server::{
+    AppState, Clock, Config, DEFAULT_STATUS_MAX_AGE_DAYS, Database, NewStaff, Role, StaffAdmin,
+    TrustSource, app,
+};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
@@ -51,6 +54,24 @@ struct Args {
     /// the server is reached over HTTPS, e.g. behind a TLS-terminating proxy.
     #[arg(long, env = "YIYE_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// The trust list to publish at /api/trust-list: a signed list made offline with
+    /// `signer trust-list sign`, served as it is and re-read when the file changes.
+    #[arg(long, env = "YIYE_TRUST_LIST", value_name = "FILE")]
+    trust_list: Option<PathBuf>,
+    /// Development: a root key directory (`signer keygen`); the server signs a trust list of
+    /// its own issuer with it (not together with --trust-list).
+    #[arg(long, env = "YIYE_TRUST_ROOT_KEY", value_name = "DIR")]
+    trust_root_key: Option<PathBuf>,
+    /// Days a signed revocation list stays current (its expires_at); verifiers holding an
+    /// older one say they cannot confirm a license's status.
+    #[arg(
+        long,
+        env = "YIYE_STATUS_MAX_AGE_DAYS",
+        value_name = "N",
+        default_value_t = DEFAULT_STATUS_MAX_AGE_DAYS,
+        value_parser = clap::value_parser!(u32).range(1..=366)
+    )]
+    status_max_age_days: u32,
     /// Without a command: serve.
     #[command(subcommand)]
     command: Option<Command>,
@@ -132,6 +153,19 @@ async fn main() -> std::process::ExitCode {
             }
         };
     }
+    let trust = match (args.trust_list, args.trust_root_key) {
+        (Some(_), Some(_)) => {
+            eprintln!(
+                "error: --trust-list (YIYE_TRUST_LIST) and --trust-root-key (YIYE_TRUST_ROOT_KEY) \
+                 exclude each other: serve a list signed offline, or (development) let the \
+                 server sign its own, not both"
+            );
+            return std::process::ExitCode::FAILURE;
+        }
+        (Some(file), None) => Some(TrustSource::File(file)),
+        (None, Some(dir)) => Some(TrustSource::RootKey(dir)),
+        (None, None) => None,
+    };
     // Read from the environment only, so the token never shows in `ps` or shell history.
     let admin_token = std::env::var("YIYE_ADMIN_TOKEN")
         .ok()
@@ -149,6 +183,8 @@ async fn main() -> std::process::ExitCode {
         authority_name: contract::Text::new(args.authority_name_zh, args.authority_name_en),
         clock: Clock::System,
         secure_cookies: args.secure_cookies,
+        trust,
+        status_max_age_days: args.status_max_age_days,
     };
     match run(args.listen, config).await {
         Ok(()) => std::process::ExitCode::SUCCESS,

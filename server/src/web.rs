@@ -19,19 +19,35 @@ use crate::services::catalog::truncate;
 use crate::services::staff::Actor;
 use crate::sessions::STAFF_KEY;
 
-/// Scripts only from us, plus wasm compilation; Yew sets inline styles, so `style-src` allows them.
-const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+/// Scripts only from us, plus wasm compilation; Yew sets inline styles, so `style-src` allows
+/// them. `connect-src` is ours plus the origins of other issuers' status URLs (see [`csp`]).
+const CSP_BEFORE_CONNECT: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
     style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' blob:; \
-    connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; \
+    connect-src 'self'";
+const CSP_AFTER_CONNECT: &str = "; worker-src 'self'; manifest-src 'self'; object-src 'none'; \
     base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
-pub async fn security_headers(req: Request, next: Next) -> Response {
+/// The policy letting pages fetch from this server and from `origins` (the trust list's
+/// status URLs: the inspector reads every issuer's revocation list).
+fn csp(origins: &[String]) -> String {
+    let mut policy = CSP_BEFORE_CONNECT.to_owned();
+    for origin in origins {
+        policy.push(' ');
+        policy.push_str(origin);
+    }
+    policy.push_str(CSP_AFTER_CONNECT);
+    policy
+}
+
+pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let trust = state.services().trust_list().await;
+    let origins = trust.as_ref().map_or(&[][..], |t| &t.status_origins[..]);
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
-    );
+    // The origins are checked to be plain `scheme://host:port` when the list is read.
+    let policy = HeaderValue::from_str(&csp(origins))
+        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
+    h.insert(header::CONTENT_SECURITY_POLICY, policy);
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -357,7 +373,31 @@ pub async fn require_staff(
 
 #[cfg(test)]
 mod tests {
-    use super::{app_shell, is_hashed};
+    use super::{app_shell, csp, is_hashed};
+
+    #[test]
+    fn connect_src_names_the_status_origins() {
+        let plain = csp(&[]);
+        assert!(
+            plain.contains("connect-src 'self'; worker-src 'self'"),
+            "{plain}"
+        );
+        assert!(
+            plain.starts_with("default-src 'self'; script-src"),
+            "{plain}"
+        );
+        assert!(plain.ends_with("form-action 'self'"), "{plain}");
+        let peers = csp(&[
+            "https://a.example.cn".into(),
+            "http://127.0.0.1:9000".into(),
+        ]);
+        assert!(
+            peers.contains(
+                "connect-src 'self' https://a.example.cn http://127.0.0.1:9000; worker-src"
+            ),
+            "{peers}"
+        );
+    }
 
     #[test]
     fn inspector_navigations_get_the_inspector_shell() {

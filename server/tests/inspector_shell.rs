@@ -35,6 +35,8 @@ async fn inspector_navigations_fall_back_to_the_inspector_page() {
         database: None,
         clock: server::Clock::System,
         secure_cookies: false,
+        trust: None,
+        status_max_age_days: server::DEFAULT_STATUS_MAX_AGE_DAYS,
     })
     .await
     .unwrap();

@@ -57,6 +57,8 @@ impl TestLedger {
             database: Some(self.database.clone()),
             clock,
             secure_cookies,
+            trust: None,
+            status_max_age_days: server::DEFAULT_STATUS_MAX_AGE_DAYS,
         })
         .await
         .unwrap()

@@ -64,11 +64,32 @@ pub enum Reason {
     NotYetValid,
     /// The license number is on the issuer's revocation list.
     Revoked,
+    /// The license's issuer is not on the trust list.
+    UnknownIssuer,
+    /// Signed with a key that an issuer of the trust list has withdrawn (compromised).
+    KeyWithdrawn,
+    /// The trust list does not let the issuer issue for the premises' division.
+    DivisionNotAllowed,
+    /// The trust list does not let the issuer issue one of the license's permit kinds.
+    PermitNotAllowed,
+    /// Genuine, but no current revocation list of its issuer confirms it: none at all
+    /// (`since` is `None`), or the newest one expired (`since` = its issue time).
+    StatusUnknown {
+        /// Issue time (Unix seconds) of the newest, expired revocation list.
+        since: Option<i64>,
+    },
+    /// Genuine and not revoked as far as known, but the trust list itself has expired.
+    TrustListExpired {
+        /// Issue time (Unix seconds) of the trust list in use.
+        since: i64,
+    },
 }
 
 impl Reason {
     /// Stable code: `malformed_*`, `unknown_key`, `signature_invalid`, `issuer_mismatch`,
-    /// `key_not_valid_at_issue`, `expired`, `not_yet_valid`, `revoked`.
+    /// `key_not_valid_at_issue`, `expired`, `not_yet_valid`, `revoked`, `unknown_issuer`,
+    /// `key_withdrawn`, `division_not_allowed`, `permit_not_allowed`, `status_unknown`,
+    /// `trust_list_expired`.
     pub fn code(&self) -> &'static str {
         match self {
             Reason::Malformed(m) => m.code(),
@@ -79,6 +100,12 @@ impl Reason {
             Reason::Expired => "expired",
             Reason::NotYetValid => "not_yet_valid",
             Reason::Revoked => "revoked",
+            Reason::UnknownIssuer => "unknown_issuer",
+            Reason::KeyWithdrawn => "key_withdrawn",
+            Reason::DivisionNotAllowed => "division_not_allowed",
+            Reason::PermitNotAllowed => "permit_not_allowed",
+            Reason::StatusUnknown { .. } => "status_unknown",
+            Reason::TrustListExpired { .. } => "trust_list_expired",
         }
     }
 
@@ -93,8 +120,34 @@ impl Reason {
             Reason::Expired => "the license has expired".into(),
             Reason::NotYetValid => "the license is not yet valid".into(),
             Reason::Revoked => "the license has been revoked".into(),
+            Reason::UnknownIssuer => "issued by an authority that is not on the trust list".into(),
+            Reason::KeyWithdrawn => {
+                "signed with a key its issuer has withdrawn as compromised".into()
+            }
+            Reason::DivisionNotAllowed => {
+                "the issuer may not issue licenses for the premises' area".into()
+            }
+            Reason::PermitNotAllowed => "the issuer may not issue one of its permits".into(),
+            Reason::StatusUnknown { since: None } => {
+                "genuine, but no revocation list of its issuer is at hand to confirm its status"
+                    .into()
+            }
+            Reason::StatusUnknown { since: Some(t) } => format!(
+                "genuine, but its status is only known as of {}: the issuer's revocation list \
+                 has expired",
+                shown_time(*t)
+            ),
+            Reason::TrustListExpired { since } => format!(
+                "genuine, but the trust list of {} has expired; get a newer one",
+                shown_time(*since)
+            ),
         }
     }
+}
+
+/// RFC 3339, or the raw number for an instant outside the calendar range.
+fn shown_time(t: i64) -> String {
+    crate::format_rfc3339(t).unwrap_or_else(|| t.to_string())
 }
 
 impl Serialize for Reason {
@@ -163,6 +216,25 @@ pub fn verify(
     revocations: Option<&RevocationList>,
     now: i64,
 ) -> Verdict {
+    verdict_with(qr_text, |sign1, claims, verdict| {
+        check(
+            sign1,
+            claims,
+            keys,
+            revocations,
+            now,
+            (&mut verdict.issuer_name, &mut verdict.issuer_name_en),
+        )
+    })
+}
+
+/// Decodes a QR text and lets `check` give the reason, for [`verify`] and
+/// [`verify_trusted`](crate::verify_trusted): a decoding failure is the `Malformed` reason,
+/// otherwise the verdict carries the kid and the claims whatever `check` says.
+pub(crate) fn verdict_with(
+    qr_text: &str,
+    check: impl FnOnce(&cose::Sign1, &LicenseClaims, &mut Verdict) -> Option<Reason>,
+) -> Verdict {
     let mut verdict = Verdict {
         reason: None,
         claims: None,
@@ -192,14 +264,7 @@ pub fn verify(
         }
     };
     verdict.kid = Some(hex::encode(sign1.kid));
-    verdict.reason = check(
-        &sign1,
-        &claims,
-        keys,
-        revocations,
-        now,
-        (&mut verdict.issuer_name, &mut verdict.issuer_name_en),
-    );
+    verdict.reason = check(&sign1, &claims, &mut verdict);
     verdict.claims = Some(claims);
     verdict
 }

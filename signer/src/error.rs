@@ -59,6 +59,19 @@ pub enum Error {
         /// Key id (hex) from the protected header.
         kid: String,
     },
+    /// A trust list signed by a key that is not one of the verifier's pinned roots.
+    #[error(
+        "the trust list is signed by key {kid}, which is not a root of trust of this verifier; \
+         get a list signed by a pinned root, or pin this root if it is genuinely yours"
+    )]
+    UnknownRoot {
+        /// Key id (hex) from the protected header.
+        kid: String,
+    },
+    /// A trust list whose content is unusable (a duplicate issuer, a bad key, an expiry before
+    /// its issue time, …), when signing or after decoding.
+    #[error("invalid trust list: {0}")]
+    InvalidTrustList(String),
     /// The Ed25519 signature does not verify.
     #[error("signature does not verify: the data was altered or not signed by this key")]
     SignatureInvalid,

@@ -4,7 +4,9 @@
 //! COSE_Sign1 (RFC 9052) with Ed25519 (`alg` −8, `kid` in the protected header), optionally
 //! zlib-compressed when that is shorter, base45-encoded (RFC 9285) and prefixed with
 //! [`LICENSE_PREFIX`], so that the QR code uses alphanumeric mode. Inspectors [`verify`] it
-//! offline against a [`KeySet`] and an optional [`RevocationList`].
+//! offline against a [`KeySet`] and an optional [`RevocationList`], or against a
+//! [`TrustList`] signed by a pinned root and the issuers' revocation lists
+//! ([`verify_trusted`]).
 //!
 //! Decoding is strict and total: any input that the encoder would not have produced yields a
 //! typed [`Malformed`] reason, never a panic, and allocation is bounded by the input size.
@@ -27,6 +29,7 @@ mod message;
 mod qr;
 mod revocation;
 mod time;
+mod trust;
 
 pub use claims::{Address, LicenseClaims, PermitClaim, derived_permit_number};
 pub use credential::{
@@ -44,3 +47,6 @@ pub use message::{
 pub use qr::{QrImage, qr_version, render_svg};
 pub use revocation::{RevocationList, SignedRevocationList};
 pub use time::{add_years, format_rfc3339, parse_rfc3339};
+pub use trust::{
+    SignedTrustList, TrustList, TrustedIssuer, TrustedKey, parse_roots, verify_trusted,
+};

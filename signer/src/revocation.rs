@@ -7,6 +7,7 @@ use crate::keys::{KeySet, SigningKey};
 use crate::{Error, Malformed, compact, cose};
 
 const KEY_ISS: i64 = 1;
+const KEY_EXP: i64 = 4;
 const KEY_IAT: i64 = 6;
 const KEY_REVOKED: i64 = -1;
 /// Largest signed list accepted (hex characters): about 400 000 revoked licenses.
@@ -19,13 +20,17 @@ pub struct RevocationList {
     pub issuer: String,
     /// When the list was produced, Unix seconds.
     pub issued_at: i64,
+    /// From this instant (Unix seconds) on the list no longer confirms a license's status: a
+    /// verifier must get a newer one. [`RevocationList::verify`] does not refuse an expired
+    /// list; [`verify_trusted`](crate::verify_trusted) says `status_unknown`.
+    pub expires_at: i64,
     /// Revoked license numbers.
     pub revoked: Vec<String>,
 }
 
 /// A signed revocation list, the JSON of `GET /api/revocations`:
 /// `{"cose": "<hex of a tagged COSE_Sign1>"}` whose payload is
-/// `{1: iss, 6: iat, -1: [license number as in the cti claim, …]}`.
+/// `{1: iss, 4: exp, 6: iat, -1: [license number as in the cti claim, …]}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignedRevocationList {
     /// Lower-case hex of the COSE_Sign1 bytes.
@@ -48,9 +53,11 @@ impl RevocationList {
             )));
         }
         let mut w = Writer::default();
-        w.map(3);
+        w.map(4);
         w.int(KEY_ISS);
         w.text(&self.issuer);
+        w.int(KEY_EXP);
+        w.int(self.expires_at);
         w.int(KEY_IAT);
         w.int(self.issued_at);
         w.int(KEY_REVOKED);
@@ -64,7 +71,7 @@ impl RevocationList {
     }
 
     /// Checks the signature (a key of the list's issuer, valid when the list was issued)
-    /// and returns the list.
+    /// and returns the list, expired or not: freshness is the verdict's business.
     pub fn verify(signed: &SignedRevocationList, keys: &KeySet) -> Result<RevocationList, Error> {
         if signed.cose.len() > MAX_SIGNED_LEN {
             return Err(Malformed::Oversize("revocation list larger than 8 MiB").into());
@@ -88,11 +95,16 @@ impl RevocationList {
     fn from_cbor(payload: &[u8]) -> Result<Self, Malformed> {
         let mut r = Reader::new(payload);
         let mut keys = r.map()?;
-        let shape = Malformed::Structure("revocation list must be {1: iss, 6: iat, -1: [...]}");
+        let shape =
+            Malformed::Structure("revocation list must be {1: iss, 4: exp, 6: iat, -1: [...]}");
         if r.key(&mut keys)? != Some(KEY_ISS) {
             return Err(shape);
         }
         let issuer = r.text()?.to_owned();
+        if r.key(&mut keys)? != Some(KEY_EXP) {
+            return Err(shape);
+        }
+        let expires_at = r.int()?;
         if r.key(&mut keys)? != Some(KEY_IAT) {
             return Err(shape);
         }
@@ -112,6 +124,7 @@ impl RevocationList {
         Ok(RevocationList {
             issuer,
             issued_at,
+            expires_at,
             revoked,
         })
     }

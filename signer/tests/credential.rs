@@ -429,6 +429,7 @@ fn validity_verdicts() {
     let revoked = RevocationList {
         issuer: "310115".into(),
         issued_at: NOW,
+        expires_at: NOW + 7 * 86_400,
         revoked: vec!["310115-2026-000009".into(), claims.license_number.clone()],
     };
     assert_eq!(code(&keys, Some(&revoked), NOW), "revoked");
@@ -504,6 +505,7 @@ fn revocation_list_is_signed() {
     let list = RevocationList {
         issuer: "310115".into(),
         issued_at: NOW,
+        expires_at: NOW + 7 * 86_400,
         revoked: vec!["310115-2026-000001".into(), "沪浦〔2026〕7号".into()],
     };
     let signed = list.sign(&key).unwrap_or_else(|e| panic!("{e}"));

@@ -7,10 +7,17 @@
 //!    valid QR text, so the flip reaches the CBOR and signature checks.
 //!
 //! Truncation: every proper prefix of the text and of the COSE bytes.
+//!
+//! The signed trust list and revocation list get the same treatment at their two layers, the
+//! hex text of their JSON and the COSE bytes it carries: a change is refused, or (a hex digit
+//! flipped to its upper-case form, the same bytes) reads back exactly as signed.
 
 mod common;
 
-use signer::{KeySet, Reason, Verdict};
+use signer::{
+    Error, KeySet, Reason, RevocationList, SignedRevocationList, SignedTrustList, SigningKey,
+    TrustList, TrustedIssuer, TrustedKey, Verdict,
+};
 
 fn keys() -> KeySet {
     KeySet::from_entries(vec![common::key().public_entry(None, 0)])
@@ -88,5 +95,143 @@ fn every_cose_bit_flip_and_truncation_is_rejected() {
                 }
             });
         }
+    });
+}
+
+/// Every single-bit flip and every proper prefix of `hex_text`, at the text and at the byte
+/// layer, each handed to `verify`.
+fn tampered(hex_text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let text = hex_text.as_bytes();
+    for i in 0..text.len() {
+        for bit in 0..8 {
+            let mut b = text.to_vec();
+            b[i] ^= 1 << bit;
+            let flipped = String::from_utf8_lossy(&b).into_owned();
+            out.push((format!("text flip {i}:{bit}"), flipped));
+        }
+    }
+    for len in 0..text.len() {
+        out.push((format!("text cut {len}"), hex_text[..len].to_owned()));
+    }
+    let bytes = hex::decode(hex_text).unwrap_or_default();
+    for i in 0..bytes.len() {
+        for bit in 0..8 {
+            let mut b = bytes.clone();
+            b[i] ^= 1 << bit;
+            out.push((format!("byte flip {i}:{bit}"), hex::encode(b)));
+        }
+    }
+    for len in 0..bytes.len() {
+        out.push((format!("byte cut {len}"), hex::encode(&bytes[..len])));
+    }
+    out
+}
+
+/// Runs `verify` on every tampered form in a few threads; each must be refused or read back
+/// as `original`. Returns how many were refused.
+fn all_refused_or_unchanged<T: PartialEq + std::fmt::Debug + Sync>(
+    hex_text: &str,
+    original: &T,
+    verify: impl Fn(String) -> Result<T, Error> + Sync,
+) -> usize {
+    let cases = tampered(hex_text);
+    let chunk = cases.len().div_ceil(4);
+    let refused: usize = std::thread::scope(|s| {
+        let handles: Vec<_> = cases
+            .chunks(chunk)
+            .map(|part| {
+                let verify = &verify;
+                s.spawn(move || {
+                    part.iter()
+                        .filter(|(label, text)| match verify(text.clone()) {
+                            Err(_) => true,
+                            Ok(read) => {
+                                assert_eq!(&read, original, "{label}: accepted other content");
+                                assert!(label.starts_with("text flip"), "{label}: accepted");
+                                false
+                            }
+                        })
+                        .count()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .sum()
+    });
+    assert!(
+        refused > cases.len() * 9 / 10,
+        "{refused} of {}",
+        cases.len()
+    );
+    refused
+}
+
+#[test]
+fn every_trust_list_bit_flip_and_truncation_is_refused() {
+    let root = SigningKey::from_seed(&[0x70; 32], "310000");
+    let key = |seed: u8| TrustedKey {
+        public_key: hex::encode(SigningKey::from_seed(&[seed; 32], "x").public_key()),
+        not_before: common::ISSUED,
+        not_after: Some(common::UNTIL),
+    };
+    // Every optional field present somewhere, so every part of the format is flipped.
+    let list = TrustList {
+        root: "310000".into(),
+        issued_at: common::ISSUED,
+        expires_at: common::ISSUED + 30 * 86_400,
+        issuers: vec![
+            TrustedIssuer {
+                id: "310115".into(),
+                name: "上海市浦东新区市场监督管理局".into(),
+                name_en: "Pudong".into(),
+                divisions: vec![310_115, 310_000],
+                permits: Some(vec![1, 300]),
+                status_url: "/api/revocations".into(),
+                keys: vec![key(1), key(2)],
+                withdrawn: vec!["0badc0de".into()],
+            },
+            TrustedIssuer {
+                id: "320114".into(),
+                name: "雨花台".into(),
+                name_en: "Yuhuatai".into(),
+                divisions: vec![320_114],
+                permits: None,
+                status_url: "https://yuhuatai.example/api/revocations".into(),
+                keys: vec![key(3)],
+                withdrawn: vec![],
+            },
+        ],
+    };
+    let signed = list.sign(&root).unwrap_or_else(|e| panic!("{e}"));
+    let roots = [root.public_key()];
+    assert_eq!(
+        TrustList::verify(&signed, &roots).ok().as_ref(),
+        Some(&list)
+    );
+    all_refused_or_unchanged(&signed.cose, &list, |cose| {
+        TrustList::verify(&SignedTrustList { cose }, &roots)
+    });
+}
+
+#[test]
+fn every_revocation_list_bit_flip_and_truncation_is_refused() {
+    let key = common::key();
+    let list = RevocationList {
+        issuer: "310115".into(),
+        issued_at: common::ISSUED,
+        expires_at: common::ISSUED + 7 * 86_400,
+        revoked: vec!["310115-2026-000001".into(), "沪浦〔2026〕7号".into()],
+    };
+    let signed = list.sign(&key).unwrap_or_else(|e| panic!("{e}"));
+    let keys = keys();
+    assert_eq!(
+        RevocationList::verify(&signed, &keys).ok().as_ref(),
+        Some(&list)
+    );
+    all_refused_or_unchanged(&signed.cose, &list, |cose| {
+        RevocationList::verify(&SignedRevocationList { cose }, &keys)
     });
 }

@@ -37,6 +37,7 @@ fn verdicts_match_the_native_build() {
         let revoked = RevocationList {
             issuer: claims.issuer.clone(),
             issued_at: during,
+            expires_at: during + 7 * 86_400,
             revoked: vec![claims.license_number.clone()],
         };
         assert_eq!(

@@ -6,9 +6,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 use contract::{FieldIssue, Text};
 use serde::Serialize;
-use signer::{
-    KeySet, KeyStore, LicenseClaims, PublicKeyEntry, RevocationList, SignedRevocationList, Verdict,
-};
+use sha2::{Digest, Sha256};
+use signer::{KeySet, KeyStore, LicenseClaims, PublicKeyEntry, RevocationList, Verdict};
 
 use super::{ServiceError, Services};
 use crate::ledger::{RevocationsAsOf, RevocationsMark};
@@ -66,6 +65,16 @@ impl Keys {
         &self.authority
     }
 
+    /// When the current signing key became valid.
+    fn signing_since(&self) -> i64 {
+        let kid = self.store.signing_key().kid();
+        self.named
+            .entries()
+            .iter()
+            .find(|e| e.kid == kid)
+            .map_or(i64::MIN, |e| e.not_before)
+    }
+
     /// Signs claims; gives the key id and the QR text.
     pub fn sign(&self, claims: &LicenseClaims) -> Result<(String, String), signer::Error> {
         let key = self.store.signing_key();
@@ -78,50 +87,85 @@ impl Keys {
 /// what it was made from: the ledger's mark and the signing key.
 pub struct Revocations {
     list: RevocationList,
-    signed: SignedRevocationList,
     mark: RevocationsMark,
     kid: String,
+    /// The body of `GET /api/revocations`, and its SHA-256 (lower-case hex, the ETag).
+    pub json: String,
+    pub digest: String,
+    body: RevocationsBody,
 }
 
-/// `GET /api/revocations`.
-#[derive(Serialize)]
-pub struct RevocationsBody<'a> {
-    issuer: &'a str,
+/// `GET /api/revocations`: the list in plain fields, and signed (`cose`).
+#[derive(Clone, Serialize)]
+pub struct RevocationsBody {
+    issuer: String,
     issued_at: i64,
-    revoked: &'a [String],
-    cose: &'a str,
+    expires_at: i64,
+    revoked: Vec<String>,
+    cose: String,
+}
+
+const HOUR: i64 = 3600;
+
+/// When a revocation list signed at `now` says it was issued: the hour `now` is in, so every
+/// instance signs the very same bytes within the hour (Ed25519 is deterministic) — but never
+/// before the latest revocation it lists (a list with more entries always says it is newer)
+/// nor before its key became valid (verifiers check the key at the list's issue time).
+fn issue_time(as_of: i64, now: i64, key_since: i64) -> i64 {
+    (now - now.rem_euclid(HOUR)).max(as_of).max(key_since)
 }
 
 impl Revocations {
-    /// Signs the list as of the ledger's state: the same ledger and key give the same bytes
-    /// on every instance.
-    pub fn sign(content: RevocationsAsOf, keys: &Keys) -> Result<Self, signer::Error> {
+    /// Signs the list as of the ledger's state at `now`; it expires `max_age` seconds after
+    /// its issue time. The same ledger and key give the same bytes on every instance within
+    /// the hour.
+    pub fn sign(
+        content: RevocationsAsOf,
+        keys: &Keys,
+        now: i64,
+        max_age: i64,
+    ) -> Result<Self, signer::Error> {
         let mark = RevocationsMark {
             count: i64::try_from(content.revoked.len()).unwrap_or(i64::MAX),
             as_of: content.as_of,
         };
+        let issued_at = issue_time(content.as_of, now, keys.signing_since());
         let list = RevocationList {
             issuer: keys.issuer().to_owned(),
-            issued_at: content.as_of,
+            issued_at,
+            expires_at: issued_at.saturating_add(max_age),
             revoked: content.revoked,
         };
         let key = keys.store.signing_key();
         let signed = list.sign(key)?;
+        let body = RevocationsBody {
+            issuer: list.issuer.clone(),
+            issued_at: list.issued_at,
+            expires_at: list.expires_at,
+            revoked: list.revoked.clone(),
+            cose: signed.cose,
+        };
+        let json = serde_json::to_string(&body)
+            .map_err(|e| signer::Error::InvalidClaims(format!("revocation list JSON: {e}")))?;
         Ok(Self {
+            digest: hex::encode(Sha256::digest(json.as_bytes())),
+            json,
+            body,
             list,
-            signed,
             mark,
             kid: key.kid().to_owned(),
         })
     }
 
-    pub fn body(&self) -> RevocationsBody<'_> {
-        RevocationsBody {
-            issuer: &self.list.issuer,
-            issued_at: self.list.issued_at,
-            revoked: &self.list.revoked,
-            cose: &self.signed.cose,
-        }
+    pub fn body(&self) -> &RevocationsBody {
+        &self.body
+    }
+
+    /// Whether this list is the one to serve at `now`: same ledger state, same key, same hour.
+    fn current_for(&self, mark: RevocationsMark, keys: &Keys, now: i64) -> bool {
+        self.mark == mark
+            && self.kid == keys.store.signing_key().kid()
+            && self.list.issued_at == issue_time(mark.as_of, now, keys.signing_since())
     }
 }
 
@@ -131,6 +175,8 @@ pub struct KeyRing {
     dir: PathBuf,
     issuer: String,
     authority: Text,
+    /// Seconds a signed revocation list stays current (`--status-max-age-days`).
+    status_max_age: i64,
     keys: RwLock<Arc<Keys>>,
     revocations: RwLock<Arc<Revocations>>,
     /// When the key set file was last looked at, and its modification time then.
@@ -146,14 +192,17 @@ impl KeyRing {
         issuer: String,
         authority: Text,
         revocations: RevocationsAsOf,
+        now: i64,
+        status_max_age: i64,
     ) -> Result<Self, signer::Error> {
         let keys = Keys::load_or_create(&dir, &issuer, &authority)?;
-        let revocations = Revocations::sign(revocations, &keys)?;
+        let revocations = Revocations::sign(revocations, &keys, now, status_max_age)?;
         let modified = keyset_modified(&dir);
         Ok(Self {
             dir,
             issuer,
             authority,
+            status_max_age,
             keys: RwLock::new(Arc::new(keys)),
             revocations: RwLock::new(Arc::new(revocations)),
             checked: Mutex::new((Instant::now(), modified)),
@@ -222,7 +271,7 @@ impl Services {
         let keys = Keys::load_or_create(&ring.dir, &ring.issuer, &ring.authority)
             .map_err(|e| ServiceError::internal("key reload", e))?;
         let content = self.ledger().revocations().await?;
-        let revocations = Revocations::sign(content, &keys)
+        let revocations = Revocations::sign(content, &keys, self.now(), ring.status_max_age)
             .map_err(|e| ServiceError::internal("revocation signing", e))?;
         ring.install(keys, revocations);
         tracing::info!("signing keys reloaded");
@@ -230,18 +279,20 @@ impl Services {
     }
 
     /// The signed revocation list as the ledger stands now. Another instance may have revoked
-    /// a license since this one last looked: a cheap mark says whether to sign it anew.
+    /// a license since this one last looked: a cheap mark says whether to sign it anew (as
+    /// does a new hour).
     pub async fn revocations(&self) -> Result<Arc<Revocations>, ServiceError> {
         let mark = self.ledger().revocations_mark().await?;
         let ring = self.keys();
         let cached = ring.cached_revocations();
         let keys = ring.current();
-        if cached.mark == mark && cached.kid == keys.store.signing_key().kid() {
+        let now = self.now();
+        if cached.current_for(mark, &keys, now) {
             return Ok(cached);
         }
         let content = self.ledger().revocations().await?;
         let fresh = Arc::new(
-            Revocations::sign(content, &keys)
+            Revocations::sign(content, &keys, now, ring.status_max_age)
                 .map_err(|e| ServiceError::internal("revocation signing", e))?,
         );
         *ring.revocations.write().unwrap_or_else(|p| p.into_inner()) = fresh.clone();
@@ -298,5 +349,26 @@ impl Services {
             issuer_name: verdict.issuer_name,
             claims: verdict.claims,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::issue_time;
+
+    #[test]
+    fn revocation_lists_are_issued_on_the_hour_unless_something_is_newer() {
+        let hour = 1_796_608_800; // 2026-12-07 02:00 UTC
+        assert_eq!(issue_time(hour - 86_400, hour + 1_799, hour - 86_400), hour);
+        assert_eq!(issue_time(hour - 86_400, hour, hour - 86_400), hour);
+        // A revocation this hour, or a key made this hour, moves the issue time to it.
+        assert_eq!(
+            issue_time(hour + 60, hour + 1_799, hour - 86_400),
+            hour + 60
+        );
+        assert_eq!(
+            issue_time(hour - 86_400, hour + 1_799, hour + 90),
+            hour + 90
+        );
     }
 }

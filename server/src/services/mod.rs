@@ -7,6 +7,7 @@ pub mod keys;
 pub mod notify;
 pub mod review;
 pub mod staff;
+pub mod trust;
 
 use std::sync::Arc;
 
@@ -132,16 +133,23 @@ struct Inner {
     ledger: Arc<dyn Ledger>,
     catalog: catalog::CatalogView,
     keys: keys::KeyRing,
+    trust: trust::TrustLists,
     clock: Clock,
     notifier: Arc<dyn notify::Notifier>,
 }
 
 impl Services {
-    pub fn new(ledger: Arc<dyn Ledger>, keys: keys::KeyRing, clock: Clock) -> Self {
+    pub fn new(
+        ledger: Arc<dyn Ledger>,
+        keys: keys::KeyRing,
+        trust: trust::TrustLists,
+        clock: Clock,
+    ) -> Self {
         Services(Arc::new(Inner {
             ledger,
             catalog: catalog::CatalogView::builtin(),
             keys,
+            trust,
             clock,
             notifier: Arc::new(notify::LogNotifier),
         }))
@@ -162,6 +170,10 @@ impl Services {
 
     pub fn keys(&self) -> &keys::KeyRing {
         &self.0.keys
+    }
+
+    pub fn trust(&self) -> &trust::TrustLists {
+        &self.0.trust
     }
 
     /// Whether this instance can serve: its ledger answers. A proxy polls this (`/api/ready`)

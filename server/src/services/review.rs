@@ -1244,6 +1244,8 @@ mod tests {
             authority_name: Text::new("测试局", "Test Bureau"),
             clock: Clock::Fixed(now),
             secure_cookies: false,
+            trust: None,
+            status_max_age_days: crate::DEFAULT_STATUS_MAX_AGE_DAYS,
         })
         .await
         .unwrap();

@@ -1,9 +1,11 @@
 //! Arbitrary bytes into the decoder: as a license QR text, as COSE bytes, as a device
-//! message and as a revocation list. Must never panic; a valid verdict needs the key.
+//! message, as a revocation list and as a trust list. Must never panic; a valid verdict needs the key.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use signer::{KeySet, RevocationList, SignedRevocationList, SigningKey};
+use signer::{
+    KeySet, RevocationList, SignedRevocationList, SignedTrustList, SigningKey, TrustList,
+};
 
 fuzz_target!(|data: &[u8]| {
     let key = SigningKey::from_seed(&[0x59; 32], "310115");
@@ -17,6 +19,9 @@ fuzz_target!(|data: &[u8]| {
     assert!(!verdict.is_valid() || signer::to_cose(&as_cose).is_ok());
     let signed = SignedRevocationList { cose: hex_of(data) };
     let _ = RevocationList::verify(&signed, &keys);
+    let signed = SignedTrustList { cose: hex_of(data) };
+    let _ = TrustList::verify(&signed, &[key.public_key()]);
+    let _ = TrustList::decode_unverified(&signed);
 });
 
 fn hex_of(data: &[u8]) -> String {
