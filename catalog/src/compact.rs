@@ -333,6 +333,9 @@ compact_struct!(Grant {
     time_limit_days,
     commitment,
     appeal,
+    check_within_days,
+    check_working_days,
+    check_source,
     source,
 });
 compact_struct!(ScopeQuestion {
