@@ -386,6 +386,7 @@ pub(crate) mod tests {
                     .collect(),
                 conditions: None,
                 rejection: None,
+                supervision: None,
             }
         };
         TrackingStatus {
