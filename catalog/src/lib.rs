@@ -465,6 +465,13 @@ fn check_grant(p: &Permit, problems: &mut Vec<String>) {
     }
     // Every commitment is checked afterwards, within a period its rules set (审管联动); a
     // reviewed permit was checked before it was granted.
+    #[cfg(feature = "sources")]
+    check_period(p, commitment, problems);
+}
+
+#[cfg(feature = "sources")]
+fn check_period(p: &Permit, commitment: bool, problems: &mut Vec<String>) {
+    let g = &p.grant;
     if commitment != (g.check_within_days > 0) {
         problems.push(format!(
             "{}: check_within_days belongs exactly to the commitment mode",

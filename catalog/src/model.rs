@@ -286,14 +286,17 @@ pub struct Grant {
     #[serde(default)]
     pub appeal: Text,
     /// On commitment: the supervising department checks the business within this many days
-    /// of the grant (审管联动); 0 for a reviewed permit. 0 in the browser apps, like `appeal`:
-    /// only the server makes the check tasks.
+    /// of the grant (审管联动); 0 for a reviewed permit. Only with the `sources` feature: the
+    /// server makes the check tasks, and the browser apps' data and code leave the check out.
+    #[cfg(feature = "sources")]
     #[serde(default)]
     pub check_within_days: u16,
     /// Whether `check_within_days` counts working days (else calendar days).
+    #[cfg(feature = "sources")]
     #[serde(default)]
     pub check_working_days: bool,
-    /// Where the check period comes from (empty in the browser apps, like `source`).
+    /// Where the check period comes from.
+    #[cfg(feature = "sources")]
     #[serde(default)]
     pub check_source: String,
     /// Where the mode and time limit come from (see `Permit::source`).

@@ -232,11 +232,30 @@ pub struct TrackedPermit {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rejection: Option<Rejection>,
     /// Granted on commitment: the supervising department's check afterwards and, once
-    /// recorded, what it found. (Read only with the `supervision` feature: without it the
-    /// member is skipped unread, and stays `None`.)
+    /// recorded, what it found. (Only with the `supervision` feature: without it the member
+    /// is skipped unread, and the type carries no code for it.)
+    #[cfg(feature = "supervision")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(not(feature = "supervision"), serde(skip_deserializing))]
     pub supervision: Option<Supervision>,
+}
+
+impl TrackedPermit {
+    /// A permit in this state, with nothing more to say (no deadline, messages, conditions,
+    /// refusal or check): what the optional members start from.
+    pub fn new(id: String, department: Text, mode: GrantMode, status: PermitStatus) -> Self {
+        TrackedPermit {
+            id,
+            department,
+            mode,
+            status,
+            due: None,
+            messages: FieldIssues::new(),
+            conditions: None,
+            rejection: None,
+            #[cfg(feature = "supervision")]
+            supervision: None,
+        }
+    }
 }
 
 /// The check after a commitment (审管联动), as the tracking answer shows it.
