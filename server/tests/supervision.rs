@@ -75,6 +75,8 @@ impl TestLedger {
             database: Some(self.database.clone()),
             clock: Clock::System,
             secure_cookies: false,
+            trust: None,
+            status_max_age_days: server::DEFAULT_STATUS_MAX_AGE_DAYS,
         })
         .await
         .unwrap()
