@@ -10,6 +10,7 @@
 mod compact;
 mod complete;
 pub mod date;
+pub mod elicense;
 pub mod ids;
 mod merge;
 mod model;
