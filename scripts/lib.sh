@@ -157,7 +157,30 @@ ensure_build_tools() {
 # into dist/office/ (each its own bundle) with the pinned tools, offline (see Trunk.toml,
 # Trunk.inspector.toml, Trunk.office.toml), then the service worker that precaches exactly
 # the files the applicant app and the inspector need (not the office's: staff work online).
+# The root of trust the inspector pins at build time (its public keys, hex, comma-separated, in
+# YIYE_TRUST_ROOTS). A deployment sets YIYE_TRUST_ROOTS to its province's root keys and gives the
+# server the trust list signed with them (YIYE_TRUST_LIST). Otherwise a development root key is
+# made once in YIYE_TRUST_ROOT_KEY (default data/trust-root), pinned, and handed to the server,
+# which then signs a trust list of itself with it.
+ensure_trust_root() {
+  if [ -n "${YIYE_TRUST_ROOTS:-}" ]; then return; fi
+  if [ -n "${YIYE_TRUST_LIST:-}" ]; then
+    fail "YIYE_TRUST_LIST is set but YIYE_TRUST_ROOTS is not: pin the root keys that signed the list"
+  fi
+  local dir="${YIYE_TRUST_ROOT_KEY:-$ROOT/data/trust-root}"
+  local signer="${CARGO_TARGET_DIR:-$ROOT/target}/debug/signer"
+  (cd "$ROOT" && cargo build --locked -q -p signer --bin signer)
+  if [ ! -f "$dir/signing-key.json" ]; then
+    step "Making a development root key in $dir (pinned into the inspector)"
+    "$signer" keygen --out "$dir" --issuer root --issuer-name "开发用信任根 (development root)"
+  fi
+  YIYE_TRUST_ROOT_KEY="$(cd "$dir" && pwd)"
+  YIYE_TRUST_ROOTS="$("$signer" public-key --keys "$dir")"
+  export YIYE_TRUST_ROOT_KEY YIYE_TRUST_ROOTS
+}
+
 build_web() {
+  ensure_trust_root
   step "Building the web apps into dist/"
   # Panic locations carry source paths into the wasm: the registry's and the toolchain's
   # long prefixes go (about 0.2 KB gzip of the applicant's first load, which is at its budget).

@@ -16,8 +16,9 @@ export const HEIGHT = 720;
  *  once on the applicant's commitments. */
 const REVIEWED = new Set(['sells_food', 'sells_drugs']);
 
-/** A license issued by the server for a convenience store: fills what its 422s ask for. */
-export async function issueLicense(url, id, businessName) {
+/** A license issued by the server for a convenience store: fills what its 422s ask for. Its
+ *  premises are in `division` (a district code) at `detail`. */
+export async function issueLicense(url, id, businessName, { division = '310115', detail = '世纪大道100号' } = {}) {
   const catalog = await loadCatalog(url);
   const industry = catalog.industries.get('convenience_store');
   const scope = Object.fromEntries(industry.questions.map((q) => {
@@ -25,8 +26,8 @@ export async function issueLicense(url, id, businessName) {
     return [q, question.kind === 'yes_no' ? !REVIEWED.has(q) : Math.max(question.min ?? 1, 1)];
   }));
   const values = {
-    business_name: businessName, credit_code: '91310115L12TH3BJ31', address_division: '310115',
-    address_detail: '世纪大道100号', legal_rep_name: '王建国',
+    business_name: businessName, credit_code: '91310115L12TH3BJ31', address_division: division,
+    address_detail: detail, legal_rep_name: '王建国',
   };
   for (let attempt = 0; attempt < 8; attempt += 1) {
     const response = await fetch(`${url}/api/applications`, {
