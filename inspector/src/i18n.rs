@@ -109,6 +109,7 @@ texts! {
     TRUST_REFUSED_NONE = "：本机没有可用的信任名单。", ": this device has no trust list in use.";
     STATUS_REFUSED = "撤销名单被拒绝", "revocation list refused";
     STATUS_REFUSED_KEPT = "，继续使用本机已有的名单。", "; the one on this device stays in use.";
+    STATUS_REFUSED_NONE = "，本机没有它的名单：其许可证的状态无法确认。", "; this device has none, so the status of its licenses cannot be confirmed.";
     WHY_UNREACHABLE = "无法获取", "it could not be fetched";
     WHY_UNKNOWN_ROOT = "不是由本应用认可的信任根签署的", "it is not signed by a root of trust this app knows";
     WHY_INVALID = "签名或内容核对不上", "its signature or content does not check out";
@@ -145,6 +146,14 @@ texts! {
     // A permit without an end date (a filing, a one-off approval), worded as Chinese
     // certificates print it (see the applicant's i18n.rs).
     NO_FIXED_TERM = "长期有效", "No fixed term";
+}
+
+/// The colon and the semicolon as each language writes them.
+pub fn punctuation(lang: Lang) -> (&'static str, &'static str) {
+    match lang {
+        Lang::Zh => ("：", "；"),
+        Lang::En => (": ", "; "),
+    }
 }
 
 /// A verdict in a few plain words, from its stable code (`"valid"` or a reason's code): what

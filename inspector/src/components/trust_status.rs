@@ -44,12 +44,13 @@ pub fn TrustStatus(props: &Props) -> Html {
     let trust = &props.trust;
     let now = (props.now_ms / 1000.0).floor() as i64;
     let time = |at: i64| authority_time(lang, at);
+    let (colon, semicolon) = i18n::punctuation(lang);
     let list = trust.list.as_ref();
     let list_expired = list.is_some_and(|l| now >= l.expires_at);
     let warn = !trust.roots_pinned || list.is_none() || list_expired || !trust.refusals.is_empty();
     let list_line = match list {
         Some(list) => format!(
-            "{}: {}{} {}; {} {}",
+            "{}{colon}{}{} {}{semicolon}{} {}",
             i18n::TRUST_LIST_SIGNED.get(lang),
             place_or_id(lang, &list.root),
             i18n::AT.get(lang),
@@ -73,7 +74,7 @@ pub fn TrustStatus(props: &Props) -> Html {
                     };
                     let status = match trust.status_of(&issuer.id) {
                         Some(s) => format!(
-                            "{} {}; {} {}{}",
+                            "{} {}{semicolon}{} {}{}",
                             i18n::REVOCATIONS_SIGNED.get(lang),
                             time(s.issued_at),
                             i18n::VALID_UNTIL.get(lang),
@@ -86,7 +87,7 @@ pub fn TrustStatus(props: &Props) -> Html {
                         ),
                         None => i18n::NEVER.get(lang).to_owned(),
                     };
-                    html! { <li>{ name }{ ": " }{ status }</li> }
+                    html! { <li>{ name }{ colon }{ status }</li> }
                 }) }
             </ul>
         }
@@ -120,11 +121,16 @@ pub fn TrustStatus(props: &Props) -> Html {
                         Lang::En => i.name_en.clone(),
                     },
                 );
+                let kept = if trust.status_of(issuer).is_some() {
+                    i18n::STATUS_REFUSED_KEPT
+                } else {
+                    i18n::STATUS_REFUSED_NONE
+                };
                 format!(
-                    "{name}: {}（{}）{}",
+                    "{name}{colon}{}（{}）{}",
                     i18n::STATUS_REFUSED.get(lang),
                     why(reason).get(lang),
-                    i18n::STATUS_REFUSED_KEPT.get(lang)
+                    kept.get(lang)
                 )
             }
         };
@@ -146,7 +152,7 @@ pub fn TrustStatus(props: &Props) -> Html {
                 <p class="stale-warning" role="alert">{ i18n::TRUST_EXPIRED.get(lang) }</p>
             }
             <div id="revocations-as-of">
-                <p>{ i18n::REVOCATIONS_HEADING.get(lang) }{ ":" }</p>
+                <p>{ i18n::REVOCATIONS_HEADING.get(lang) }{ colon.trim_end() }</p>
                 { issuers.unwrap_or_else(|| html! { <p>{ i18n::NEVER.get(lang) }</p> }) }
             </div>
             { for refusals }

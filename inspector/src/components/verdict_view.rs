@@ -66,15 +66,19 @@ pub fn VerdictView(props: &Props) -> Html {
     .or(verdict.issuer_name.as_deref())
     .filter(|_| check.missing.is_none());
     let issuer_line = issuer_name.map(|name| {
-        html! { <p class="verdict-detail">{ i18n::ISSUED_BY_LISTED.get(lang) }{ ": " }{ name }</p> }
+        html! { <p class="verdict-detail">{ i18n::ISSUED_BY_LISTED.get(lang) }{ i18n::punctuation(lang).0 }{ name }</p> }
     });
     // Freshness from the signed list itself: its issue time and who signed it.
     let status_line = check
         .status_as_of
         .filter(|_| standing != Standing::Unverified)
         .map(|at| {
-            let signer =
-                issuer_name.map(|name| format!(", {} {name}", i18n::STATUS_SIGNED_BY.get(lang)));
+            let comma = match lang {
+                Lang::Zh => "，",
+                Lang::En => ", ",
+            };
+            let signer = issuer_name
+                .map(|name| format!("{comma}{} {name}", i18n::STATUS_SIGNED_BY.get(lang)));
             html! {
                 <p class="verdict-detail status-as-of">
                     { i18n::STATUS_AS_OF.get(lang) }{ " " }{ authority_time(lang, at) }{ signer }
