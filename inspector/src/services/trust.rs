@@ -180,10 +180,14 @@ pub async fn sync() -> Result<Trust, String> {
         Ok(signed) => match accept_trust_list(&signed, &roots, trust.list.as_ref()) {
             Ok(list) => {
                 stored.trust_list = Some(signed);
-                // An issuer no longer listed is no longer trusted, nor is its list kept.
+                // An issuer no longer listed is no longer trusted, nor is its list kept; the
+                // others' lists are verified again with the new list's keys (one may have
+                // been withdrawn).
                 stored.statuses.retain(|id, _| list.issuer(id).is_some());
-                trust.statuses.retain(|s| list.issuer(&s.issuer).is_some());
-                trust.list = Some(list);
+                trust = Trust {
+                    refusals: trust.refusals,
+                    ..load(&stored, &roots)
+                };
             }
             Err(why) => trust.refusals.push(Refusal::TrustList(why)),
         },
@@ -351,6 +355,30 @@ mod tests {
         let other = SigningKey::from_seed(&[9; 32], "root").public_key();
         assert_eq!(load(&stored, &[other]).list, None);
         assert!(load(&stored, &[other]).statuses.is_empty());
+    }
+
+    #[test]
+    fn a_status_list_signed_by_a_key_the_trust_list_withdrew_is_dropped() {
+        let w = world();
+        let roots = [w.root.public_key()];
+        let mut stored = Stored {
+            trust_list: Some(w.list.sign(&w.root).unwrap()),
+            ..Stored::default()
+        };
+        stored
+            .statuses
+            .insert("310115".into(), status(&w.a, "310115", NOW));
+        assert_eq!(load(&stored, &roots).statuses.len(), 1);
+        // A's key leaked: the next list withdraws it and lists a new one.
+        let renewed = SigningKey::from_seed(&[4; 32], "310115");
+        let mut a = issuer("310115", &renewed);
+        a.keys.extend(issuer("310115", &w.a).keys);
+        a.withdrawn = vec![w.a.kid().to_owned()];
+        let next = trust_list(NOW + 60, vec![a, w.list.issuers[1].clone()]);
+        stored.trust_list = Some(next.sign(&w.root).unwrap());
+        let trust = load(&stored, &roots);
+        assert_eq!(trust.list, Some(next));
+        assert!(trust.statuses.is_empty());
     }
 
     #[test]
