@@ -325,16 +325,46 @@ compact_struct!(Permit {
     fields,
     grant,
 });
-compact_struct!(Grant {
-    department,
-    mode,
-    review_allowed,
-    inspection,
-    time_limit_days,
-    commitment,
-    appeal,
-    source,
-});
+// By hand: the check after a commitment is written and read only with the `sources` feature
+// (build.rs is compiled with the crate's features), so the browser apps carry neither its
+// bytes nor the code that reads them.
+impl Compact for Grant {
+    fn write(&self, out: &mut Vec<u8>) {
+        self.department.write(out);
+        self.mode.write(out);
+        self.review_allowed.write(out);
+        self.inspection.write(out);
+        self.time_limit_days.write(out);
+        self.commitment.write(out);
+        self.appeal.write(out);
+        #[cfg(feature = "sources")]
+        {
+            self.check_within_days.write(out);
+            self.check_working_days.write(out);
+            self.check_source.write(out);
+        }
+        self.source.write(out);
+    }
+    fn read(reader: &mut Reader) -> Result<Self, DecodeError> {
+        // Fields are read in the order they are written here.
+        Ok(Grant {
+            department: Compact::read(reader)?,
+            mode: Compact::read(reader)?,
+            review_allowed: Compact::read(reader)?,
+            inspection: Compact::read(reader)?,
+            time_limit_days: Compact::read(reader)?,
+            commitment: Compact::read(reader)?,
+            appeal: Compact::read(reader)?,
+            #[cfg(feature = "sources")]
+            check_within_days: Compact::read(reader)?,
+            #[cfg(feature = "sources")]
+            check_working_days: Compact::read(reader)?,
+            #[cfg(feature = "sources")]
+            check_source: Compact::read(reader)?,
+            source: Compact::read(reader)?,
+        })
+    }
+}
 compact_struct!(ScopeQuestion {
     id,
     kind,

@@ -1,5 +1,6 @@
-//! Identifier checks: unified social credit code (GB 32100-2015) and resident identity
-//! number (GB 11643-1999, ISO 7064 MOD 11-2).
+//! Identifier checks: unified social credit code (GB 32100-2015), resident identity
+//! number (GB 11643-1999, ISO 7064 MOD 11-2) and the ISO/IEC 7064 hybrid MOD 37,36 check
+//! character that the national e-license identifier ends with (see [`crate::elicense`]).
 
 use crate::date::Date;
 use serde::{Deserialize, Serialize};
@@ -13,6 +14,35 @@ const CREDIT_WEIGHTS: [u32; 17] = [
 const RESIDENT_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 /// Σ mod 11 = 0…10 maps to these check characters.
 const RESIDENT_CHECK: &[u8; 11] = b"10X98765432";
+
+/// The alphanumeric alphabet of ISO/IEC 7064 (GB/T 17710), in value order 0–35.
+const ALPHANUMERIC: &[u8; 36] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+/// The ISO/IEC 7064 hybrid MOD 37,36 check character of `chars` (upper-case 0-9A-Z), or
+/// `None` when a character lies outside that alphabet.
+///
+/// The hybrid system with M = 36: start with P = M; for each character of value a,
+/// S = (P + a) mod M with 0 read as M, then P = 2·S mod (M + 1); the check character is
+/// the one whose value c makes (P + c) mod M = 1. It is from the same alphabet as the
+/// input, and it detects every single substitution. Sources: ISO/IEC 7064:2003 clauses 9–10
+/// (hybrid systems; GB/T 17710-2008 is identical, chinesestandard.net/PDF.aspx/GBT17710-2008),
+/// the hybrid recurrence as @konfirm/iso7064 documents it (app.unpkg.com, HybridISO7064.ts),
+/// test vectors from Lobster's "checksum ISO 7064 Mod. 37/36" reference page.
+pub fn mod37_36_check_char(chars: &str) -> Option<char> {
+    const M: u32 = 36;
+    let mut p = M;
+    for b in chars.bytes() {
+        let a = ALPHANUMERIC.iter().position(|&c| c == b)? as u32;
+        let s = match (p + a) % M {
+            0 => M,
+            s => s,
+        };
+        p = s * 2 % (M + 1);
+    }
+    ALPHANUMERIC
+        .get(((M + 1 - p) % M) as usize)
+        .map(|&c| char::from(c))
+}
 
 /// Verdict of a unified social credit code check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -10,6 +10,7 @@
 mod compact;
 mod complete;
 pub mod date;
+pub mod elicense;
 pub mod ids;
 mod merge;
 mod model;
@@ -462,5 +463,26 @@ fn check_grant(p: &Permit, problems: &mut Vec<String>) {
     }
     if g.appeal.zh.trim().is_empty() || g.appeal.en.trim().is_empty() {
         problems.push(format!("{}: grant.appeal needs both languages", p.id));
+    }
+    // Every commitment is checked afterwards, within a period its rules set (审管联动); a
+    // reviewed permit was checked before it was granted.
+    #[cfg(feature = "sources")]
+    check_period(p, commitment, problems);
+}
+
+#[cfg(feature = "sources")]
+fn check_period(p: &Permit, commitment: bool, problems: &mut Vec<String>) {
+    let g = &p.grant;
+    if commitment != (g.check_within_days > 0) {
+        problems.push(format!(
+            "{}: check_within_days belongs exactly to the commitment mode",
+            p.id
+        ));
+    }
+    if !commitment && g.check_working_days {
+        problems.push(format!("{}: check_working_days without a check", p.id));
+    }
+    if commitment && g.check_source.trim().is_empty() {
+        problems.push(format!("{}: the check period needs a source note", p.id));
     }
 }

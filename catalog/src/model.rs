@@ -285,6 +285,20 @@ pub struct Grant {
     /// `source`: the server sends it with a refusal.
     #[serde(default)]
     pub appeal: Text,
+    /// On commitment: the supervising department checks the business within this many days
+    /// of the grant (审管联动); 0 for a reviewed permit. Only with the `sources` feature: the
+    /// server makes the check tasks, and the browser apps' data and code leave the check out.
+    #[cfg(feature = "sources")]
+    #[serde(default)]
+    pub check_within_days: u16,
+    /// Whether `check_within_days` counts working days (else calendar days).
+    #[cfg(feature = "sources")]
+    #[serde(default)]
+    pub check_working_days: bool,
+    /// Where the check period comes from.
+    #[cfg(feature = "sources")]
+    #[serde(default)]
+    pub check_source: String,
     /// Where the mode and time limit come from (see `Permit::source`).
     #[serde(default)]
     pub source: String,
@@ -463,4 +477,4 @@ pub struct Catalog {
 }
 
 /// Version of the built-in data; bump on any change to `data/`.
-pub const BUILTIN_VERSION: &str = "2026.11.4";
+pub const BUILTIN_VERSION: &str = "2026.11.5";

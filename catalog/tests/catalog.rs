@@ -12,6 +12,15 @@ fn data_is_sound() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     assert!(catalog.industries.len() >= 20);
     assert!(catalog.permits.iter().all(|p| !p.source.trim().is_empty()));
+    // The check after a commitment: the fire service's 20 working days, a filing's 3 months.
+    let check = |id: &str| {
+        catalog
+            .permit(id)
+            .map(|p| (p.grant.check_within_days, p.grant.check_working_days))
+    };
+    assert_eq!(check("fire_safety_inspection"), Some((20, true)));
+    assert_eq!(check("medical_device_class2"), Some((90, false)));
+    assert_eq!(check("food_business"), Some((0, false)));
     for (i, industry) in catalog.industries.iter().enumerate() {
         assert_eq!(
             catalog.industry_by_code(industry.code).map(|x| &x.id),
@@ -170,12 +179,9 @@ fn the_data_parses_without_source_notes() {
     let stripped = Catalog::from_json(&full.to_string()).expect("parses without source notes");
     assert_eq!(stripped.permits.len(), Catalog::builtin().permits.len());
     assert!(stripped.permits.iter().all(|p| p.source.is_empty()));
-    assert!(
-        stripped
-            .permits
-            .iter()
-            .all(|p| p.grant.appeal.zh.is_empty())
-    );
+    assert!(stripped.permits.iter().all(|p| p.grant.appeal.zh.is_empty()
+        && p.grant.check_within_days == 0
+        && p.grant.check_source.is_empty()));
     // The same merged form, field for field, bar the notes.
     let full = Catalog::builtin();
     for industry in &full.industries {

@@ -231,6 +231,55 @@ pub struct TrackedPermit {
     /// Why the permit was refused, and where to appeal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rejection: Option<Rejection>,
+    /// Granted on commitment: the supervising department's check afterwards and, once
+    /// recorded, what it found. (Only with the `supervision` feature: without it the member
+    /// is skipped unread, and the type carries no code for it.)
+    #[cfg(feature = "supervision")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supervision: Option<Supervision>,
+}
+
+impl TrackedPermit {
+    /// A permit in this state, with nothing more to say (no deadline, messages, conditions,
+    /// refusal or check): what the optional members start from.
+    pub fn new(id: String, department: Text, mode: GrantMode, status: PermitStatus) -> Self {
+        TrackedPermit {
+            id,
+            department,
+            mode,
+            status,
+            due: None,
+            messages: FieldIssues::new(),
+            conditions: None,
+            rejection: None,
+            #[cfg(feature = "supervision")]
+            supervision: None,
+        }
+    }
+}
+
+/// The check after a commitment (审管联动), as the tracking answer shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Supervision {
+    /// The check is due by this day (`YYYY-MM-DD`, the authority's calendar).
+    pub due: String,
+    /// When the result was recorded (`YYYY-MM-DD`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checked_on: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finding: Option<CheckFinding>,
+}
+
+/// What the supervising department found on site; `POST
+/// /api/office/checks/{id}/permits/{permit}/result` records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum CheckFinding {
+    /// The business is as committed.
+    Honoured,
+    /// The commitment was false: what was found, and the legal reason the license is revoked
+    /// for (the revocation is part of recording it).
+    FalseCommitment { findings: Text, legal_reason: Text },
 }
 
 /// A refusal: the legal reason and the appeal route.
@@ -392,6 +441,71 @@ pub struct Task {
     pub status: PermitStatus,
     pub due: String,
     pub urgency: Urgency,
+}
+
+/// `GET /api/office/checks[?department=SLUG]`: the checks after a commitment, open ones
+/// first (overdue, due within 2 working days, the rest), then the recorded ones.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckList {
+    /// The authority's today (`YYYY-MM-DD`).
+    pub today: String,
+    pub checks: Vec<CheckTask>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckTask {
+    pub application_id: String,
+    pub permit: String,
+    pub department: String,
+    pub license_number: String,
+    pub industry: String,
+    pub business_name: String,
+    pub issued_at: i64,
+    /// `YYYY-MM-DD`.
+    pub due: String,
+    /// While open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub urgency: Option<Urgency>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checked_on: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finding: Option<CheckFinding>,
+}
+
+/// `GET /api/office/checks/{id}/permits/{permit}`: one check with what it is about.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OfficeCheck {
+    pub application_id: String,
+    pub permit: String,
+    pub permit_name: Text,
+    pub department_id: String,
+    pub department: Text,
+    pub license_number: String,
+    /// `issued`, or `revoked` (by this check or otherwise).
+    pub license_status: ApplicationStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revocation_reason: Option<String>,
+    pub industry: String,
+    pub business_name: String,
+    pub credit_code: String,
+    /// The premises (经营场所) the license states: where the check happens.
+    pub premises: String,
+    pub issued_at: i64,
+    /// What the applicant committed to.
+    pub commitment: Text,
+    /// Whether the rules ask for an on-site check.
+    pub on_site: bool,
+    pub due: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub urgency: Option<Urgency>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checked_on: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checked_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finding: Option<CheckFinding>,
+    /// Whether the viewer may record the result now.
+    pub may_record: bool,
 }
 
 /// `GET /api/office/applications/{id}`: an application as a reviewer sees it.

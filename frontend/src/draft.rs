@@ -370,11 +370,6 @@ pub(crate) mod tests {
     pub(crate) fn corrections_asked(revision: u32) -> TrackingStatus {
         let permit = |id: &str, department: (&str, &str), messages: &[(&str, &str)]| {
             contract::TrackedPermit {
-                id: id.into(),
-                department: Text::new(department.0, department.1),
-                mode: GrantMode::Review,
-                status: contract::PermitStatus::CorrectionRequested,
-                due: None,
                 messages: messages
                     .iter()
                     .map(|(field, en)| {
@@ -384,8 +379,12 @@ pub(crate) mod tests {
                         )
                     })
                     .collect(),
-                conditions: None,
-                rejection: None,
+                ..contract::TrackedPermit::new(
+                    id.into(),
+                    Text::new(department.0, department.1),
+                    GrantMode::Review,
+                    contract::PermitStatus::CorrectionRequested,
+                )
             }
         };
         TrackingStatus {

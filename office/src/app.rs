@@ -2,7 +2,9 @@ use bilingual::{lang_switch, use_stored_lang};
 use contract::StaffMember;
 use yew::prelude::*;
 
-use crate::components::{AuditPage, SignIn, application_page, focus, tasks_page};
+use crate::components::{
+    AuditPage, SignIn, application_page, check_page, checks_page, focus, tasks_page,
+};
 use crate::i18n::{self, InLang};
 use crate::services::api;
 use crate::state::{self, Action, Load, OfficeState, Page, Session, SignedOutBecause};
@@ -122,6 +124,26 @@ pub fn App() -> Html {
             ),
             other => crate::components::loading_or_failed(lang, other, &retry).unwrap_or_default(),
         },
+        (Session::SignedIn(member), Page::Checks) => checks_page(
+            lang,
+            member,
+            state.department.as_deref(),
+            &state.checks,
+            &dispatch.reform(Action::ChooseDepartment),
+            &retry,
+        ),
+        (Session::SignedIn(_), Page::Check(..)) => match &state.check {
+            Load::Loaded(check) => check_page(
+                lang,
+                check,
+                state.confirmation.as_deref(),
+                &dispatch.reform(|(check, confirmation)| Action::CheckRecorded {
+                    check,
+                    confirmation,
+                }),
+            ),
+            other => crate::components::loading_or_failed(lang, other, &retry).unwrap_or_default(),
+        },
         (Session::SignedIn(_), Page::Audit(application)) => html! {
             <AuditPage {lang} key={application.clone().unwrap_or_default()} application={application.clone()}
                 entries={state.audit.clone()} on_retry={retry.clone()}
@@ -158,10 +180,14 @@ fn nav(
     let audit = state::reads_audit_log(member.role).then(|| html! {
         <li><a href={Page::Audit(None).path()} aria-current={current(matches!(page, Page::Audit(_)))}>{ i18n::AUDIT_HEADING.get(lang) }</a></li>
     });
+    let checks = state::makes_checks(member.role).then(|| html! {
+        <li><a href={Page::Checks.path()} aria-current={current(matches!(page, Page::Checks | Page::Check(..)))}>{ i18n::CHECKS_HEADING.get(lang) }</a></li>
+    });
     html! {
         <nav class="office-nav" aria-label={i18n::APP_NAME.get(lang)} onclick={on_link.clone()}>
             <ul>
                 <li><a href={Page::Tasks.path()} aria-current={current(*page == Page::Tasks)}>{ i18n::TASKS_HEADING.get(lang) }</a></li>
+                { for checks }
                 { for audit }
             </ul>
             <p class="signed-in">
@@ -186,6 +212,14 @@ fn load(page: Page, department: Option<String>, dispatch: Callback<Action>) {
             Page::Audit(application) => {
                 dispatch.emit(Action::AuditLoading);
                 dispatch.emit(Action::Audit(api::audit(application.as_deref()).await));
+            }
+            Page::Checks => {
+                dispatch.emit(Action::ChecksLoading);
+                dispatch.emit(Action::Checks(api::checks(department.as_deref()).await));
+            }
+            Page::Check(id, permit) => {
+                dispatch.emit(Action::CheckLoading);
+                dispatch.emit(Action::Check(api::check(&id, &permit).await));
             }
         }
     });

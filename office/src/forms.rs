@@ -2,7 +2,9 @@
 //! or what is missing, said per input. Pure, so the rules are tested natively; the server
 //! checks them again.
 
-use contract::{Decision, FieldIssue, FieldIssues, Inspection, InspectionResult, Text};
+use contract::{
+    CheckFinding, Decision, FieldIssue, FieldIssues, Inspection, InspectionResult, Text,
+};
 
 use crate::i18n;
 
@@ -204,6 +206,75 @@ impl InspectionForm {
     }
 }
 
+/// The result of a check after a commitment, as typed: honoured, or a false commitment with
+/// the findings and the legal reason for revoking (both in Chinese and in English) and the
+/// confirmation that the license is to be revoked.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CheckForm {
+    /// `Some(true)`: honoured; `Some(false)`: a false commitment.
+    pub honoured: Option<bool>,
+    pub findings_zh: String,
+    pub findings_en: String,
+    pub reason_zh: String,
+    pub reason_en: String,
+    pub confirmed: bool,
+}
+
+/// The DOM ids of the check form's inputs (one such form per page).
+pub mod check_input {
+    pub const HONOURED: &str = "check-honoured";
+    pub const FALSE: &str = "check-false";
+    pub const FINDINGS_ZH: &str = "check-findings-zh";
+    pub const FINDINGS_EN: &str = "check-findings-en";
+    pub const REASON_ZH: &str = "check-reason-zh";
+    pub const REASON_EN: &str = "check-reason-en";
+    pub const CONFIRM: &str = "check-confirm";
+}
+
+impl CheckForm {
+    /// The finding to send, or every problem with the form at once.
+    pub fn finding(&self) -> Result<CheckFinding, Vec<Problem>> {
+        use check_input as id;
+        match self.honoured {
+            None => Err(vec![problem(id::HONOURED.into(), i18n::CHOOSE_RESULT)]),
+            Some(true) => Ok(CheckFinding::Honoured),
+            Some(false) => {
+                let mut problems = Vec::new();
+                let findings = both(&self.findings_zh, &self.findings_en);
+                if findings.is_none() {
+                    let input = if self.findings_zh.trim().is_empty() {
+                        id::FINDINGS_ZH
+                    } else {
+                        id::FINDINGS_EN
+                    };
+                    problems.push(problem(input.into(), i18n::FINDINGS_MISSING));
+                }
+                let reason = both(&self.reason_zh, &self.reason_en);
+                if reason.is_none() {
+                    let input = if self.reason_zh.trim().is_empty() {
+                        id::REASON_ZH
+                    } else {
+                        id::REASON_EN
+                    };
+                    problems.push(problem(input.into(), i18n::REVOKE_REASON_MISSING));
+                }
+                if !self.confirmed {
+                    problems.push(problem(id::CONFIRM.into(), i18n::CONFIRM_MISSING));
+                }
+                match (findings, reason) {
+                    (Some(findings), Some(legal_reason)) if problems.is_empty() => {
+                        Ok(CheckFinding::FalseCommitment {
+                            findings,
+                            legal_reason,
+                        })
+                    }
+                    _ => Err(problems),
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -323,6 +394,42 @@ mod tests {
                 inspector: "Li Ming".into(),
                 result: InspectionResult::Failed,
                 note: String::new(),
+            })
+        );
+    }
+
+    #[test]
+    fn a_false_commitment_needs_findings_a_reason_and_the_confirmation() {
+        use check_input as id;
+        let inputs = |form: &CheckForm| -> Vec<String> {
+            form.finding()
+                .unwrap_err()
+                .into_iter()
+                .map(|p| p.input)
+                .collect()
+        };
+        assert_eq!(inputs(&CheckForm::default()), [id::HONOURED]);
+        let honoured = CheckForm {
+            honoured: Some(true),
+            ..CheckForm::default()
+        };
+        assert_eq!(honoured.finding(), Ok(CheckFinding::Honoured));
+        let mut form = CheckForm {
+            honoured: Some(false),
+            findings_zh: "距学校不足50米".into(),
+            reason_en: "art. 69".into(),
+            ..CheckForm::default()
+        };
+        assert_eq!(inputs(&form), [id::FINDINGS_EN, id::REASON_ZH, id::CONFIRM]);
+        form.findings_en = " Less than 50 m from a school ".into();
+        form.reason_zh = "第六十九条".into();
+        assert_eq!(inputs(&form), [id::CONFIRM]);
+        form.confirmed = true;
+        assert_eq!(
+            form.finding(),
+            Ok(CheckFinding::FalseCommitment {
+                findings: Text::new("距学校不足50米", "Less than 50 m from a school"),
+                legal_reason: Text::new("第六十九条", "art. 69"),
             })
         );
     }

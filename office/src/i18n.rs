@@ -57,6 +57,44 @@ texts! {
     DUE = "办理期限", "Due";
     REVISION = "版本", "Revision";
     RECEIVED = "收件时间", "Received";
+    // Checks after a commitment (审管联动).
+    CHECKS_HEADING = "承诺后核查", "Checks after commitment";
+    CHECKS_LEAD = "以告知承诺方式准予的许可，须在规定期限内到现场核查承诺是否属实。", "Permits granted on the applicant's commitment are checked on site, within the period their rules set, to see whether the commitment is true.";
+    CHECKS_OPEN = "待核查", "To check";
+    CHECKS_RECORDED = "已核查", "Checked";
+    CHECK_BY = "核查期限", "Check by";
+    LICENSE_NUMBER = "证照编号", "License number";
+    LICENSE_STATUS = "证照状态", "License status";
+    LICENSE_VALID = "有效", "Valid";
+    LICENSE_REVOKED = "已撤销", "Revoked";
+    REVOCATION_REASON = "撤销原因", "Reason for revocation";
+    ISSUED_ON = "发证日期", "Issued on";
+    CREDIT_CODE = "统一社会信用代码", "Unified social credit code";
+    PREMISES = "经营场所", "Premises";
+    COMMITMENT = "申请人承诺", "What the applicant committed to";
+    ON_SITE = "须现场核查", "On-site check required";
+    CHECKED_ON = "核查日期", "Checked on";
+    CHECKED_BY = "核查人", "Checked by";
+    CHECK_RESULT = "核查结果", "Result of the check";
+    HONOURED = "承诺属实", "Commitment honoured";
+    FALSE_COMMITMENT = "虚假承诺", "False commitment";
+    FINDINGS = "核查发现", "Findings";
+    FINDINGS_ZH = "核查发现（中文）", "Findings in Chinese";
+    FINDINGS_EN = "核查发现（英文）", "Findings in English";
+    FINDINGS_MISSING = "请用中文和英文写明核查发现", "Write the findings in Chinese and in English";
+    REVOKE_REASON_ZH = "撤销许可的法律依据（中文）", "Legal reason for revoking, in Chinese";
+    REVOKE_REASON_EN = "撤销许可的法律依据（英文）", "Legal reason for revoking, in English";
+    REVOKE_REASON_MISSING = "请用中文和英文写明撤销许可的法律依据", "Write the legal reason for revoking in Chinese and in English";
+    REVOKE_WARNING = "记录虚假承诺将立即撤销整张综合许可证：它会列入已签名的撤销名单，检查人员下次同步后扫码即显示“已撤销”。", "Recording a false commitment revokes the whole combined license at once: it goes on the signed revocation list, and inspectors' scans say \"revoked\" after their next sync.";
+    CONFIRM_REVOCATION = "我确认撤销此证照", "I confirm the license is to be revoked";
+    CONFIRM_MISSING = "请确认撤销证照", "Confirm that the license is to be revoked";
+    CHOOSE_RESULT = "请选择核查结果", "Choose the result of the check";
+    RECORD_CHECK = "记录核查结果", "Record the result";
+    RECORD_CHECK_HEADING = "记录核查结果：", "Record the result: ";
+    CHECKED_HONOURED = "已记录：承诺属实 — ", "Recorded: commitment honoured — ";
+    CHECKED_REVOKED = "已记录：虚假承诺，证照已撤销 — ", "Recorded: false commitment, license revoked — ";
+    ERR_ALREADY_CHECKED = "此核查已有结果（可能是其他人刚刚记录），页面已更新。", "This check already has a result (perhaps someone else just recorded it). The page shows it as it is.";
+    BACK_TO_CHECKS = "返回核查列表", "Back to the checks";
     // The application.
     BACK_TO_TASKS = "返回待办事项", "Back to tasks";
     APPLICATION_ID = "申请编号", "Application number";
@@ -245,6 +283,7 @@ pub fn error(error: &ApiError, lang: Lang) -> String {
         ApiError::Server { status, code, .. } => match (code.as_str(), status) {
             ("invalid_credentials", _) => ERR_CREDENTIALS,
             ("inspection_required", _) => ERR_INSPECTION_FIRST,
+            ("already_checked", _) => ERR_ALREADY_CHECKED,
             ("too_many_attempts", _) | (_, 429) => ERR_TOO_MANY,
             ("not_signed_in" | "unauthorized", _) | (_, 401) => SESSION_ENDED,
             ("forbidden", _) | (_, 403) => ERR_FORBIDDEN,
@@ -284,6 +323,7 @@ mod tests {
                 ERR_INSPECTION_FIRST.en,
             ),
             (server(404, "not_found", None), ERR_NOT_FOUND.en),
+            (server(409, "already_checked", None), ERR_ALREADY_CHECKED.en),
             (server(422, "invalid_decision", None), ERR_INVALID.en),
             (server(500, "internal", None), ERR_SERVER.en),
             (server(429, "too_many_attempts", None), ERR_TOO_MANY.en),

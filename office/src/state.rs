@@ -3,7 +3,9 @@
 
 use std::rc::Rc;
 
-use contract::{AuditEntry, OfficeApplication, Role, StaffMember, TaskList};
+use contract::{
+    AuditEntry, CheckList, OfficeApplication, OfficeCheck, Role, StaffMember, TaskList,
+};
 use yew::Reducible;
 
 use crate::services::api::ApiError;
@@ -22,6 +24,10 @@ pub enum Page {
     Application(String),
     /// The audit log, of every application or of one.
     Audit(Option<String>),
+    /// The checks after a commitment (审管联动).
+    Checks,
+    /// One check: an application's permit granted on commitment.
+    Check(String, String),
 }
 
 impl Page {
@@ -31,6 +37,8 @@ impl Page {
             Page::Application(id) => format!("{BASE}/applications/{id}"),
             Page::Audit(None) => format!("{BASE}/audit"),
             Page::Audit(Some(id)) => format!("{BASE}/audit?application={id}"),
+            Page::Checks => format!("{BASE}/checks"),
+            Page::Check(id, permit) => format!("{BASE}/checks/{id}/{permit}"),
         }
     }
 
@@ -47,6 +55,16 @@ impl Page {
             .filter(|id| valid_id(id))
         {
             return Page::Application(id.to_owned());
+        }
+        if rest == "/checks" {
+            return Page::Checks;
+        }
+        if let Some((id, permit)) = rest
+            .strip_prefix("/checks/")
+            .and_then(|r| r.split_once('/'))
+            .filter(|(id, permit)| valid_id(id) && valid_id(permit))
+        {
+            return Page::Check(id.to_owned(), permit.to_owned());
         }
         if rest == "/audit" {
             let application = query
@@ -96,6 +114,12 @@ pub enum Load<T> {
     Failed(ApiError),
 }
 
+/// Who has checks after a commitment to make: a department's reviewers, supervisors and
+/// administrators (not the bureau's clerks).
+pub fn makes_checks(role: Role) -> bool {
+    role != Role::Clerk
+}
+
 /// Who may oversee every department (choose one, read the audit log).
 pub fn sees_all_departments(role: Role) -> bool {
     role != Role::Reviewer
@@ -114,6 +138,8 @@ pub struct OfficeState {
     pub tasks: Load<TaskList>,
     pub application: Load<OfficeApplication>,
     pub audit: Load<Vec<AuditEntry>>,
+    pub checks: Load<CheckList>,
+    pub check: Load<OfficeCheck>,
     /// What was just recorded (a decision, an inspection), said above the updated view.
     pub confirmation: Option<String>,
 }
@@ -127,6 +153,8 @@ impl OfficeState {
             tasks: Load::Loading,
             application: Load::Loading,
             audit: Load::Loading,
+            checks: Load::Loading,
+            check: Load::Loading,
             confirmation: None,
         }
     }
@@ -158,6 +186,15 @@ pub enum Action {
         application: OfficeApplication,
         confirmation: String,
     },
+    ChecksLoading,
+    Checks(Result<CheckList, ApiError>),
+    CheckLoading,
+    Check(Result<OfficeCheck, ApiError>),
+    /// A check's result was recorded: the server's updated view, and what to say.
+    CheckRecorded {
+        check: OfficeCheck,
+        confirmation: String,
+    },
 }
 
 fn load<T>(answer: Result<T, ApiError>) -> Load<T> {
@@ -174,9 +211,11 @@ impl Reducible for OfficeState {
         let mut state = Rc::unwrap_or_clone(self);
         // Any answer that says the session is gone signs the page out, wherever it came from.
         let ended = match &action {
-            Action::Tasks(Err(e)) | Action::Application(Err(e)) | Action::Audit(Err(e)) => {
-                e.is_signed_out()
-            }
+            Action::Tasks(Err(e))
+            | Action::Application(Err(e))
+            | Action::Audit(Err(e))
+            | Action::Checks(Err(e))
+            | Action::Check(Err(e)) => e.is_signed_out(),
             _ => false,
         };
         if ended {
@@ -217,6 +256,17 @@ impl Reducible for OfficeState {
                 confirmation,
             } => {
                 state.application = Load::Loaded(application);
+                state.confirmation = Some(confirmation);
+            }
+            Action::ChecksLoading => state.checks = Load::Loading,
+            Action::Checks(answer) => state.checks = load(answer),
+            Action::CheckLoading => state.check = Load::Loading,
+            Action::Check(answer) => state.check = load(answer),
+            Action::CheckRecorded {
+                check,
+                confirmation,
+            } => {
+                state.check = Load::Loaded(check);
                 state.confirmation = Some(confirmation);
             }
         }
@@ -277,6 +327,8 @@ mod tests {
             Page::Application("a1b2-c3".into()),
             Page::Audit(None),
             Page::Audit(Some("a1b2-c3".into())),
+            Page::Checks,
+            Page::Check("a1b2-c3".into(), "liquor_retail".into()),
         ] {
             assert_eq!(Page::from_path(&page.path()), page, "{}", page.path());
         }
@@ -284,6 +336,8 @@ mod tests {
         assert_eq!(Page::from_path("/office/nothing"), Page::Tasks);
         // Nothing that would need escaping gets into a page's id.
         assert_eq!(Page::from_path("/office/applications/a%2Fb"), Page::Tasks);
+        assert_eq!(Page::from_path("/office/checks/a1/b<c"), Page::Tasks);
+        assert_eq!(Page::from_path("/office/checks/a1/b/c"), Page::Tasks);
         assert_eq!(
             Page::from_path("/office/audit?x=1&application=<b>"),
             Page::Audit(None)
@@ -363,5 +417,7 @@ mod tests {
         assert!(sees_all_departments(Role::Clerk));
         assert!(reads_audit_log(Role::Supervisor) && reads_audit_log(Role::Admin));
         assert!(!reads_audit_log(Role::Clerk) && !reads_audit_log(Role::Reviewer));
+        assert!(makes_checks(Role::Reviewer) && makes_checks(Role::Supervisor));
+        assert!(!makes_checks(Role::Clerk));
     }
 }

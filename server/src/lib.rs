@@ -271,6 +271,16 @@ fn office_routes() -> Router<AppState> {
             post(office::inspect),
         )
         .route("/api/office/audit", get(office::audit))
+        // Checks after a commitment (审管联动).
+        .route("/api/office/checks", get(office::checks))
+        .route(
+            "/api/office/checks/{id}/permits/{permit}",
+            get(office::check),
+        )
+        .route(
+            "/api/office/checks/{id}/permits/{permit}/result",
+            post(office::record_check),
+        )
 }
 
 pub fn app(state: AppState) -> Router {
@@ -288,6 +298,11 @@ pub fn app(state: AppState) -> Router {
         .route(
             "/api/admin/applications/{id}/permits/{permit}/inspections",
             post(office::machine_inspect),
+        )
+        // A department's system recording what its check after a commitment found.
+        .route(
+            "/api/admin/checks/{id}/permits/{permit}/result",
+            post(office::machine_record_check),
         )
         // Permit records carry personal data: departments fetch them with the admin token.
         .route(

@@ -8,7 +8,7 @@ use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Extension, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use contract::{Decision, Inspection};
+use contract::{CheckFinding, Decision, Inspection};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -86,6 +86,47 @@ pub async fn audit(
 ) -> ApiResult {
     let q = query(q)?;
     Ok(Json(state.services().audit_log(&actor, q.application).await?).into_response())
+}
+
+pub async fn checks(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    q: Result<Query<TasksQuery>, QueryRejection>,
+) -> ApiResult {
+    let q = query(q)?;
+    Ok(Json(state.services().checks(&actor, q.department).await?).into_response())
+}
+
+pub async fn check(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    params: Result<Path<(String, String)>, PathRejection>,
+) -> ApiResult {
+    let Path((id, permit)) = params?;
+    Ok(Json(state.services().office_check(&actor, id, permit).await?).into_response())
+}
+
+pub async fn record_check(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    params: Result<Path<(String, String)>, PathRejection>,
+    ApiJson(finding): ApiJson<CheckFinding>,
+) -> ApiResult {
+    let Path((id, permit)) = params?;
+    let view = state
+        .services()
+        .record_check(&actor, id, permit, finding)
+        .await?;
+    Ok((StatusCode::CREATED, Json(view)).into_response())
+}
+
+/// A department's system recording a check's result with the admin bearer token.
+pub async fn machine_record_check(
+    state: State<AppState>,
+    params: Result<Path<(String, String)>, PathRejection>,
+    body: ApiJson<CheckFinding>,
+) -> ApiResult {
+    record_check(state, Extension(Actor::machine()), params, body).await
 }
 
 /// A department's system deciding with the admin bearer token (audited as `admin-token`).

@@ -4,6 +4,8 @@
 
 mod application_page;
 mod audit_page;
+mod check_page;
+mod checks_page;
 mod decision_form;
 mod inspection_form;
 mod sign_in;
@@ -11,6 +13,8 @@ mod tasks_page;
 
 pub use application_page::application_page;
 pub use audit_page::AuditPage;
+pub use check_page::check_page;
+pub use checks_page::checks_page;
 pub use sign_in::SignIn;
 pub use tasks_page::tasks_page;
 

@@ -18,6 +18,30 @@ pub fn tasks_page(
     on_retry: &Callback<()>,
 ) -> Html {
     let catalog = Catalog::builtin();
+    let (own, chooser) = department_choice(lang, member, department, on_department);
+    let body = loading_or_failed(lang, tasks, on_retry).unwrap_or_else(|| match tasks {
+        Load::Loaded(list) => queues(lang, catalog, list),
+        _ => html! {},
+    });
+    html! {
+        <>
+            <h1>{ i18n::TASKS_HEADING.get(lang) }</h1>
+            { for own }
+            { for chooser }
+            { body }
+        </>
+    }
+}
+
+/// Whose queue this is: a reviewer's own department said, or, for someone who oversees every
+/// department, the choice of one (or all). The checks page shares it.
+pub(super) fn department_choice(
+    lang: Lang,
+    member: &StaffMember,
+    department: Option<&str>,
+    on_department: &Callback<Option<String>>,
+) -> (Option<Html>, Option<Html>) {
+    let catalog = Catalog::builtin();
     let chooser = state::sees_all_departments(member.role).then(|| {
         let onchange = on_department.reform(|e: Event| {
             let slug = e.target_unchecked_into::<HtmlSelectElement>().value();
@@ -43,18 +67,7 @@ pub fn tasks_page(
                 <p class="lead">{ i18n::TASKS_OF.get(lang) }{ state::department_name(slug).borrowed().get(lang) }</p>
             }
         });
-    let body = loading_or_failed(lang, tasks, on_retry).unwrap_or_else(|| match tasks {
-        Load::Loaded(list) => queues(lang, catalog, list),
-        _ => html! {},
-    });
-    html! {
-        <>
-            <h1>{ i18n::TASKS_HEADING.get(lang) }</h1>
-            { for own }
-            { for chooser }
-            { body }
-        </>
-    }
+    (own, chooser)
 }
 
 fn queues(lang: Lang, catalog: &Catalog, list: &TaskList) -> Html {

@@ -3,8 +3,8 @@
 //! is a JSON request, which the server requires against cross-site forgery.
 
 use contract::{
-    AuditEntry, Decision, ErrorBody, FieldIssues, Inspection, LoginRequest, OfficeApplication,
-    StaffMember, TaskList,
+    AuditEntry, CheckFinding, CheckList, Decision, ErrorBody, FieldIssues, Inspection,
+    LoginRequest, OfficeApplication, OfficeCheck, StaffMember, TaskList,
 };
 use gloo::net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
@@ -157,4 +157,33 @@ pub async fn audit(application: Option<&str>) -> Result<Vec<AuditEntry>, ApiErro
         Some(id) => get(&format!("/api/office/audit?application={}", encode(id))).await,
         None => get("/api/office/audit").await,
     }
+}
+
+/// The checks after a commitment: the reviewer's own department's, or the one asked
+/// (`None`: all, for supervisors and administrators).
+pub async fn checks(department: Option<&str>) -> Result<CheckList, ApiError> {
+    match department {
+        Some(slug) => get(&format!("/api/office/checks?department={}", encode(slug))).await,
+        None => get("/api/office/checks").await,
+    }
+}
+
+fn check_path(id: &str, permit: &str) -> String {
+    format!(
+        "/api/office/checks/{}/permits/{}",
+        encode(id),
+        encode(permit)
+    )
+}
+
+pub async fn check(id: &str, permit: &str) -> Result<OfficeCheck, ApiError> {
+    get(&check_path(id, permit)).await
+}
+
+pub async fn record_check(
+    id: &str,
+    permit: &str,
+    finding: &CheckFinding,
+) -> Result<OfficeCheck, ApiError> {
+    post(&format!("{}/result", check_path(id, permit)), finding).await
 }

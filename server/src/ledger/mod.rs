@@ -70,6 +70,47 @@ pub struct NewApplication {
     pub issued_at: i64,
     pub division: u32,
     pub year: i32,
+    /// The checks after a commitment its license brings (one per permit granted on
+    /// commitment): recorded in the issuing transaction, so no license lacks its checks.
+    pub checks: Vec<NewCheck>,
+}
+
+/// A supervision check to make: the department checks a permit granted on commitment by the
+/// due day (审管联动).
+#[derive(Debug, Clone)]
+pub struct NewCheck {
+    pub permit: String,
+    pub department: String,
+    /// `YYYY-MM-DD`, the authority's calendar.
+    pub due_on: String,
+    /// Shown in the department's queue without reading the application.
+    pub business_name: String,
+}
+
+/// A supervision check as stored: open until its result is recorded.
+#[derive(Debug, Clone)]
+pub struct StoredCheck {
+    pub application_id: String,
+    pub permit: String,
+    pub license_number: String,
+    pub department: String,
+    pub industry: String,
+    pub business_name: String,
+    pub due_on: String,
+    pub created_at: i64,
+    /// The services' JSON of the result, once recorded.
+    pub outcome: Option<String>,
+    pub checked_at: Option<i64>,
+}
+
+/// What recording a check's result did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum CheckRecorded {
+    /// Recorded (and the license revoked, when asked, in the same transaction).
+    New,
+    /// A result was recorded before: nothing written.
+    Already,
+    Unknown,
 }
 
 /// An application waiting for at least one department (or for the applicant), as stored.
@@ -252,6 +293,21 @@ pub trait Ledger: Send + Sync {
     fn update_case(&self, case: StoredCase, expected: i64) -> LedgerFuture<'_, bool>;
     /// Every case with this status word, oldest first.
     fn cases(&self, status: String) -> LedgerFuture<'_, Vec<StoredCase>>;
+    /// The supervision checks of one department (every department's: `None`), open and
+    /// recorded, earliest due first.
+    fn checks(&self, department: Option<String>) -> LedgerFuture<'_, Vec<StoredCheck>>;
+    /// The supervision checks of one application.
+    fn application_checks(&self, application: String) -> LedgerFuture<'_, Vec<StoredCheck>>;
+    /// Records an open check's result (JSON) and, with a reason, revokes its license, in one
+    /// transaction: a false commitment never stays recorded without its revocation.
+    fn record_check(
+        &self,
+        application: String,
+        permit: String,
+        outcome: String,
+        at: i64,
+        revocation: Option<String>,
+    ) -> LedgerFuture<'_, CheckRecorded>;
     /// Appends one staff action to the audit log. The log is append-only: nothing in the
     /// code updates or deletes its rows.
     fn append_audit(&self, entry: contract::AuditEntry) -> LedgerFuture<'_, ()>;

@@ -21,10 +21,10 @@ use tokio::sync::{mpsc, oneshot};
 use tokio_postgres::NoTls;
 
 use super::{
-    Found, Inserted, Ledger, LedgerError, LedgerFuture, LoginLock, MAX_SEQUENCE, NewApplication,
-    REVOCATIONS_MARK, Revocation, RevocationsAsOf, RevocationsMark, Revoked, SignNumbered,
-    StaffAccount, StoredApplication, StoredCase, StoredSession, license_number, role_from_name,
-    role_name,
+    CheckRecorded, Found, Inserted, Ledger, LedgerError, LedgerFuture, LoginLock, MAX_SEQUENCE,
+    NewApplication, REVOCATIONS_MARK, Revocation, RevocationsAsOf, RevocationsMark, Revoked,
+    SignNumbered, StaffAccount, StoredApplication, StoredCase, StoredCheck, StoredSession,
+    license_number, role_from_name, role_name,
 };
 
 mod embedded {
@@ -353,6 +353,7 @@ async fn issue_batch(
     // Sign, then write every license in one statement.
     let mut pending = Vec::with_capacity(jobs.len());
     let mut rows = LicenseRows::default();
+    let mut checks = CheckRows::default();
     // Each job's application as the ledger holds it once this batch commits, where known:
     // what a repeat of its id in the same batch is answered with.
     let mut held: Vec<Option<StoredApplication>> = (0..jobs.len()).map(|_| None).collect();
@@ -361,6 +362,7 @@ async fn issue_batch(
             Some(Outcome::Numbered(number, seq)) => {
                 let signed = sign(&number)?;
                 rows.push(&a, &number, seq, &signed)?;
+                checks.push(&a, &number);
                 held[i] = Some(StoredApplication {
                     id: a.id,
                     content_hash: a.content_hash,
@@ -397,6 +399,30 @@ async fn issue_batch(
                 &rows.issued_at,
                 &rows.qr_text,
                 &rows.license,
+            ],
+        )
+        .await?;
+    }
+    if !checks.permit.is_empty() {
+        let insert = tx
+            .prepare_cached(
+                "INSERT INTO supervision_checks (application_id, permit, license_number, department,
+                                                 industry, business_name, due_on, created_at)
+                 SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],
+                                      $6::text[], $7::text[], $8::bigint[])",
+            )
+            .await?;
+        tx.execute(
+            &insert,
+            &[
+                &checks.application_id,
+                &checks.permit,
+                &checks.license_number,
+                &checks.department,
+                &checks.industry,
+                &checks.business_name,
+                &checks.due_on,
+                &checks.created_at,
             ],
         )
         .await?;
@@ -490,6 +516,79 @@ impl LicenseRows {
     }
 }
 
+/// The supervision checks of one batch's new licenses, for one UNNEST insert.
+#[derive(Default)]
+struct CheckRows {
+    application_id: Vec<String>,
+    permit: Vec<String>,
+    license_number: Vec<String>,
+    department: Vec<String>,
+    industry: Vec<String>,
+    business_name: Vec<String>,
+    due_on: Vec<String>,
+    created_at: Vec<i64>,
+}
+
+impl CheckRows {
+    fn push(&mut self, a: &NewApplication, number: &str) {
+        for check in &a.checks {
+            self.application_id.push(a.id.clone());
+            self.permit.push(check.permit.clone());
+            self.license_number.push(number.to_owned());
+            self.department.push(check.department.clone());
+            self.industry.push(a.industry.clone());
+            self.business_name.push(check.business_name.clone());
+            self.due_on.push(check.due_on.clone());
+            self.created_at.push(a.issued_at);
+        }
+    }
+}
+
+const CHECK_COLUMNS: &str = "SELECT application_id, permit, license_number, department, industry,
+    business_name, due_on, created_at, outcome, checked_at FROM supervision_checks";
+
+fn check_row(r: &tokio_postgres::Row) -> StoredCheck {
+    StoredCheck {
+        application_id: r.get(0),
+        permit: r.get(1),
+        license_number: r.get(2),
+        department: r.get(3),
+        industry: r.get(4),
+        business_name: r.get(5),
+        due_on: r.get(6),
+        created_at: r.get(7),
+        outcome: r.get(8),
+        checked_at: r.get(9),
+    }
+}
+
+/// Revokes inside `tx`: shared by the admin's revocation and a false commitment's.
+async fn insert_revocation(
+    tx: &deadpool_postgres::Transaction<'_>,
+    number: &str,
+    reason: &str,
+    at: i64,
+) -> Result<Revoked, LedgerError> {
+    let known = tx
+        .prepare_cached("SELECT 1 FROM licenses WHERE number = $1")
+        .await?;
+    if tx.query_opt(&known, &[&number]).await?.is_none() {
+        return Ok(Revoked::UnknownLicense);
+    }
+    let insert = tx
+        .prepare_cached(
+            "INSERT INTO revocations (license_number, reason, revoked_at) VALUES ($1, $2, $3)
+             ON CONFLICT (license_number) DO NOTHING",
+        )
+        .await?;
+    let added = tx.execute(&insert, &[&number, &reason, &at]).await?;
+    Ok(if added == 0 {
+        Revoked::Already
+    } else {
+        Revoked::New
+    })
+}
+
 impl Ledger for PostgresLedger {
     fn issue(&self, application: NewApplication, sign: SignNumbered) -> LedgerFuture<'_, Inserted> {
         Box::pin(async move {
@@ -510,25 +609,9 @@ impl Ledger for PostgresLedger {
         Box::pin(async move {
             let mut client = self.client().await?;
             let tx = client.transaction().await?;
-            let known = tx
-                .prepare_cached("SELECT 1 FROM licenses WHERE number = $1")
-                .await?;
-            if tx.query_opt(&known, &[&number]).await?.is_none() {
-                return Ok(Revoked::UnknownLicense);
-            }
-            let insert = tx
-                .prepare_cached(
-                    "INSERT INTO revocations (license_number, reason, revoked_at) VALUES ($1, $2, $3)
-                     ON CONFLICT (license_number) DO NOTHING",
-                )
-                .await?;
-            let added = tx.execute(&insert, &[&number, &reason, &at]).await?;
+            let revoked = insert_revocation(&tx, &number, &reason, at).await?;
             tx.commit().await?;
-            Ok(if added == 0 {
-                Revoked::Already
-            } else {
-                Revoked::New
-            })
+            Ok(revoked)
         })
     }
 
@@ -710,6 +793,82 @@ impl Ledger for PostgresLedger {
                 .iter()
                 .map(case_row)
                 .collect())
+        })
+    }
+
+    fn checks(&self, department: Option<String>) -> LedgerFuture<'_, Vec<StoredCheck>> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            let select = client
+                .prepare_cached(&format!(
+                    "{CHECK_COLUMNS} WHERE $1::TEXT IS NULL OR department = $1
+                     ORDER BY due_on, application_id, permit"
+                ))
+                .await?;
+            Ok(client
+                .query(&select, &[&department])
+                .await?
+                .iter()
+                .map(check_row)
+                .collect())
+        })
+    }
+
+    fn application_checks(&self, application: String) -> LedgerFuture<'_, Vec<StoredCheck>> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            let select = client
+                .prepare_cached(&format!(
+                    "{CHECK_COLUMNS} WHERE application_id = $1 ORDER BY permit"
+                ))
+                .await?;
+            Ok(client
+                .query(&select, &[&application])
+                .await?
+                .iter()
+                .map(check_row)
+                .collect())
+        })
+    }
+
+    fn record_check(
+        &self,
+        application: String,
+        permit: String,
+        outcome: String,
+        at: i64,
+        revocation: Option<String>,
+    ) -> LedgerFuture<'_, CheckRecorded> {
+        Box::pin(async move {
+            let mut client = self.client().await?;
+            let tx = client.transaction().await?;
+            // The row stays locked until COMMIT: two instances recording at once record once.
+            let select = tx
+                .prepare_cached(
+                    "SELECT license_number, outcome IS NOT NULL FROM supervision_checks
+                     WHERE application_id = $1 AND permit = $2 FOR UPDATE",
+                )
+                .await?;
+            let Some(row) = tx.query_opt(&select, &[&application, &permit]).await? else {
+                return Ok(CheckRecorded::Unknown);
+            };
+            let (number, recorded): (String, bool) = (row.get(0), row.get(1));
+            if recorded {
+                return Ok(CheckRecorded::Already);
+            }
+            let update = tx
+                .prepare_cached(
+                    "UPDATE supervision_checks SET outcome = $3, checked_at = $4
+                     WHERE application_id = $1 AND permit = $2",
+                )
+                .await?;
+            tx.execute(&update, &[&application, &permit, &outcome, &at])
+                .await?;
+            if let Some(reason) = revocation {
+                insert_revocation(&tx, &number, &reason, at).await?;
+            }
+            tx.commit().await?;
+            Ok(CheckRecorded::New)
         })
     }
 

@@ -14,10 +14,10 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{
-    Found, Inserted, Ledger, LedgerError, LedgerFuture, LoginLock, MAX_SEQUENCE, NewApplication,
-    REVOCATIONS_MARK, Revocation, RevocationsAsOf, RevocationsMark, Revoked, SignNumbered,
-    StaffAccount, StoredApplication, StoredCase, StoredSession, license_number, role_from_name,
-    role_name,
+    CheckRecorded, Found, Inserted, Ledger, LedgerError, LedgerFuture, LoginLock, MAX_SEQUENCE,
+    NewApplication, REVOCATIONS_MARK, Revocation, RevocationsAsOf, RevocationsMark, Revoked,
+    SignNumbered, StaffAccount, StoredApplication, StoredCase, StoredCheck, StoredSession,
+    license_number, role_from_name, role_name,
 };
 
 const MAX_BATCH: usize = 2048;
@@ -139,6 +139,24 @@ CREATE TABLE review_cases (
     version      INTEGER NOT NULL
 );
 CREATE INDEX review_cases_status ON review_cases (status, received_at);
+"#,
+    r#"
+-- Checks after a commitment: the supervising department checks each permit granted on
+-- commitment by `due_on`; `outcome` is the services' JSON of the result, NULL while open.
+CREATE TABLE supervision_checks (
+    application_id TEXT NOT NULL REFERENCES applications(id),
+    permit         TEXT NOT NULL,
+    license_number TEXT NOT NULL REFERENCES licenses(number),
+    department     TEXT NOT NULL,
+    industry       TEXT NOT NULL,
+    business_name  TEXT NOT NULL,
+    due_on         TEXT NOT NULL,
+    created_at     INTEGER NOT NULL,
+    outcome        TEXT,
+    checked_at     INTEGER,
+    PRIMARY KEY (application_id, permit)
+);
+CREATE INDEX supervision_checks_department ON supervision_checks (department, due_on);
 "#,
 ];
 
@@ -399,6 +417,64 @@ impl Ledger for SqliteLedger {
         }))
     }
 
+    // Checks are recorded by people, a few a day: through a read connection (WAL, busy
+    // timeout) in a transaction of their own, like the review cases.
+    fn checks(&self, department: Option<String>) -> LedgerFuture<'_, Vec<StoredCheck>> {
+        Box::pin(self.read(move |c| {
+            let mut stmt = c.prepare(&format!(
+                "{CHECK_COLUMNS} WHERE ?1 IS NULL OR department = ?1
+                 ORDER BY due_on, application_id, permit"
+            ))?;
+            stmt.query_map([department], check_row)?.collect()
+        }))
+    }
+
+    fn application_checks(&self, application: String) -> LedgerFuture<'_, Vec<StoredCheck>> {
+        Box::pin(self.read(move |c| {
+            let mut stmt = c.prepare(&format!(
+                "{CHECK_COLUMNS} WHERE application_id = ?1 ORDER BY permit"
+            ))?;
+            stmt.query_map([application], check_row)?.collect()
+        }))
+    }
+
+    fn record_check(
+        &self,
+        application: String,
+        permit: String,
+        outcome: String,
+        at: i64,
+        revocation: Option<String>,
+    ) -> LedgerFuture<'_, CheckRecorded> {
+        Box::pin(self.read(move |c| {
+            let tx = rusqlite::Transaction::new_unchecked(c, TransactionBehavior::Immediate)?;
+            let found: Option<(String, bool)> = tx
+                .query_row(
+                    "SELECT license_number, outcome IS NOT NULL FROM supervision_checks
+                     WHERE application_id = ?1 AND permit = ?2",
+                    params![application, permit],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            let Some((number, recorded)) = found else {
+                return Ok(CheckRecorded::Unknown);
+            };
+            if recorded {
+                return Ok(CheckRecorded::Already);
+            }
+            tx.execute(
+                "UPDATE supervision_checks SET outcome = ?3, checked_at = ?4
+                 WHERE application_id = ?1 AND permit = ?2",
+                params![application, permit, outcome, at],
+            )?;
+            if let Some(reason) = revocation {
+                insert_revocation(&tx, &number, &reason, at)?;
+            }
+            tx.commit()?;
+            Ok(CheckRecorded::New)
+        }))
+    }
+
     fn append_audit(&self, entry: contract::AuditEntry) -> LedgerFuture<'_, ()> {
         // Rare and small: through a read connection (WAL, busy timeout), not the batching
         // issuance writer.
@@ -649,6 +725,24 @@ fn staff_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StaffAccount> {
     })
 }
 
+const CHECK_COLUMNS: &str = "SELECT application_id, permit, license_number, department, industry,
+    business_name, due_on, created_at, outcome, checked_at FROM supervision_checks";
+
+fn check_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredCheck> {
+    Ok(StoredCheck {
+        application_id: r.get(0)?,
+        permit: r.get(1)?,
+        license_number: r.get(2)?,
+        department: r.get(3)?,
+        industry: r.get(4)?,
+        business_name: r.get(5)?,
+        due_on: r.get(6)?,
+        created_at: r.get(7)?,
+        outcome: r.get(8)?,
+        checked_at: r.get(9)?,
+    })
+}
+
 const CASE_COLUMNS: &str =
     "SELECT id, content_hash, industry, body, request, received_at, revision,
                                    status, state, version FROM review_cases";
@@ -849,11 +943,28 @@ fn number_and_sign(
             signed.license
         ],
     )?;
+    for check in &a.checks {
+        sp.execute(
+            "INSERT INTO supervision_checks (application_id, permit, license_number, department,
+                                             industry, business_name, due_on, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                a.id,
+                check.permit,
+                number,
+                check.department,
+                a.industry,
+                check.business_name,
+                check.due_on,
+                a.issued_at
+            ],
+        )?;
+    }
     Ok(Inserted::New(signed))
 }
 
 fn insert_revocation(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &Connection,
     number: &str,
     reason: &str,
     at: i64,

@@ -12,6 +12,7 @@ use signer::LicenseClaims;
 
 use super::catalog::{Prepared, check_credit_code, license_year, registry_values};
 use super::keys::Keys;
+use super::supervision::{checks_for, supervision};
 use super::{ServiceError, Services};
 use crate::ledger::{
     Found, Inserted, NewApplication, Revoked, SignedLicense, SigningFailed, StoredApplication,
@@ -175,8 +176,15 @@ impl Services {
         if self.needs_review(&req, &prepared)? {
             return self.open_case(req, prepared, hash, context).await;
         }
-        // Every permit granted on commitment: numbered, signed and answered at once.
+        // Every permit granted on commitment: numbered, signed and answered at once; each
+        // is checked afterwards by its department.
         let keys = self.current_keys().await;
+        let checks = checks_for(
+            self.catalog().data(),
+            prepared.permits.iter().map(|p| p.id.as_str()),
+            now,
+            &prepared.business_name,
+        )?;
         let application = NewApplication {
             id: req.id.clone(),
             content_hash: hash.clone(),
@@ -186,6 +194,7 @@ impl Services {
             issued_at: now,
             division: prepared.division,
             year: license_year(now),
+            checks,
         };
         let sign = Box::new(move |number: &str| sign_license(&prepared, number, now, &keys));
         match self.ledger().issue(application, sign).await? {
@@ -204,8 +213,13 @@ impl Services {
     pub async fn tracking(&self, id: String) -> Result<TrackingStatus, ServiceError> {
         check_id(&id)?;
         let found = self.ledger().application(id.clone()).await?;
+        // Only a license has checks after a commitment.
+        let checks = match &found {
+            Some(_) => self.ledger().application_checks(id.clone()).await?,
+            None => Vec::new(),
+        };
         if let Some(case) = self.ledger().case(id).await? {
-            return self.case_tracking(case, found);
+            return self.case_tracking(case, found, &checks);
         }
         let found = found.ok_or(ServiceError::NotFound("no application with this id"))?;
         let status = status_of(&found);
@@ -231,21 +245,24 @@ impl Services {
                     // Issued at once: commitment permits on the commitment, the others
                     // decided before (a license outliving its catalog entry is left out).
                     let grant = &self.catalog().data().permit(&p.id)?.grant;
-                    Some(TrackedPermit {
-                        id: p.id,
-                        department: p.department,
-                        mode: grant.mode,
-                        status: match grant.mode {
-                            GrantMode::Commitment => PermitStatus::GrantedOnCommitment,
-                            GrantMode::Review => PermitStatus::Approved,
-                        },
-                        due: None,
-                        messages: Default::default(),
-                        conditions: None,
-                        rejection: None,
-                    })
+                    Some(
+                        supervision(&checks, &p.id).map(|supervision| TrackedPermit {
+                            supervision,
+                            mode: grant.mode,
+                            status: match grant.mode {
+                                GrantMode::Commitment => PermitStatus::GrantedOnCommitment,
+                                GrantMode::Review => PermitStatus::Approved,
+                            },
+                            id: p.id,
+                            department: p.department,
+                            due: None,
+                            messages: Default::default(),
+                            conditions: None,
+                            rejection: None,
+                        }),
+                    )
                 })
-                .collect(),
+                .collect::<Result<_, ServiceError>>()?,
             revision: 1,
             timeline: [
                 (found.received_at, TimelineEvent::Received),

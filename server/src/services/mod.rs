@@ -7,6 +7,7 @@ pub mod keys;
 pub mod notify;
 pub mod review;
 pub mod staff;
+pub mod supervision;
 pub mod trust;
 
 use std::sync::Arc;

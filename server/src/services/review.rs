@@ -23,8 +23,9 @@ use super::catalog::{Prepared, content_hash, license_year, registry_values};
 use super::issuance::{IssuedAnswer, Submitted, check_id, repeat, sign_license, status_of};
 use super::notify::Notice;
 use super::staff::Actor;
+use super::supervision::{checks_for, supervision};
 use super::{ServiceError, Services};
-use crate::ledger::{Inserted, NewApplication, StoredApplication, StoredCase};
+use crate::ledger::{Inserted, NewApplication, StoredApplication, StoredCase, StoredCheck};
 
 /// How often a change is tried again after another one came first.
 const ATTEMPTS: usize = 16;
@@ -200,7 +201,7 @@ impl Case {
     }
 }
 
-fn authority_today(now: i64) -> Result<Date, ServiceError> {
+pub(super) fn authority_today(now: i64) -> Result<Date, ServiceError> {
     Date::authority_day(now)
         .ok_or_else(|| ServiceError::internal("clock", "the clock is outside years 1 to 9999"))
 }
@@ -213,7 +214,7 @@ fn due_after(accepted: Date, days: u16) -> Result<String, ServiceError> {
         .ok_or_else(|| ServiceError::internal("due date", "past year 9999"))
 }
 
-fn urgency(today: Date, due: Date) -> Urgency {
+pub(super) fn urgency(today: Date, due: Date) -> Urgency {
     if today > due {
         Urgency::Overdue
     } else if today.working_days_until(due) <= DUE_SOON_DAYS {
@@ -229,7 +230,7 @@ fn invalid(code: &'static str, message: &str, field: &str, zh: &str, en: &str) -
 }
 
 /// A text a person reads: both languages given, not too long.
-fn check_text(text: &Text, field: &str) -> Result<(), ServiceError> {
+pub(super) fn check_text(text: &Text, field: &str) -> Result<(), ServiceError> {
     let blank = text.zh.trim().is_empty() || text.en.trim().is_empty();
     let long = text.zh.chars().count() > MAX_TEXT || text.en.chars().count() > MAX_TEXT;
     if blank || long {
@@ -245,7 +246,7 @@ fn check_text(text: &Text, field: &str) -> Result<(), ServiceError> {
 }
 
 /// A catalog text, or the id where a permit left the catalog after it was applied for.
-fn named(text: Option<&Text>, id: &str) -> Text {
+pub(super) fn named(text: Option<&Text>, id: &str) -> Text {
     text.cloned()
         .unwrap_or_else(|| Text::new(id.to_owned(), id.to_owned()))
 }
@@ -591,6 +592,19 @@ impl Services {
         });
         let now = self.now();
         let keys = self.current_keys().await;
+        // The permits granted on the applicant's commitment are checked afterwards.
+        let on_commitment = case
+            .state
+            .permits
+            .iter()
+            .filter(|s| s.mode == GrantMode::Commitment && s.granted())
+            .map(|s| s.id.as_str());
+        let checks = checks_for(
+            self.catalog().data(),
+            on_commitment,
+            now,
+            &prepared.business_name,
+        )?;
         let application = NewApplication {
             id: case.stored.id.clone(),
             content_hash: case.stored.content_hash.clone(),
@@ -600,6 +614,7 @@ impl Services {
             issued_at: now,
             division: prepared.division,
             year: license_year(now),
+            checks,
         };
         let sign = Box::new(move |number: &str| sign_license(&prepared, number, now, &keys));
         match self.ledger().issue(application, sign).await? {
@@ -622,7 +637,7 @@ impl Services {
         }
     }
 
-    async fn audit_action(
+    pub(super) async fn audit_action(
         &self,
         actor: &str,
         action: &str,
@@ -644,7 +659,7 @@ impl Services {
     }
 
     /// Refuses, and says so in the audit log.
-    async fn deny(
+    pub(super) async fn deny(
         &self,
         actor: &Actor,
         application: Option<&str>,
@@ -961,13 +976,16 @@ impl Services {
         )
         .await?;
         self.notify_if_changed(&case, before);
-        let license = if case.status == ApplicationStatus::Issued {
+        let (license, checks) = if case.status == ApplicationStatus::Issued {
             self.issue_case(&case).await?;
-            self.ledger().application(id).await?
+            (
+                self.ledger().application(id.clone()).await?,
+                self.ledger().application_checks(id).await?,
+            )
         } else {
-            None
+            (None, Vec::new())
         };
-        self.case_tracking(case.stored, license)
+        self.case_tracking(case.stored, license, &checks)
     }
 
     /// `GET /api/applications/{id}` for a case: each permit's department, state, deadline
@@ -977,6 +995,7 @@ impl Services {
         &self,
         stored: StoredCase,
         license: Option<StoredApplication>,
+        checks: &[StoredCheck],
     ) -> Result<TrackingStatus, ServiceError> {
         let case = Case::read(stored)?;
         let released = case.status == ApplicationStatus::CorrectionRequested;
@@ -1012,21 +1031,24 @@ impl Services {
                 .state
                 .permits
                 .iter()
-                .map(|p| TrackedPermit {
-                    id: p.id.clone(),
-                    department: named(catalog.permit(&p.id).map(|c| &c.department), &p.id),
-                    mode: p.mode,
-                    status: p.status,
-                    due: p.due.clone().filter(|_| p.pending()),
-                    messages: if released {
-                        p.corrections.clone()
-                    } else {
-                        FieldIssues::new()
-                    },
-                    conditions: p.conditions.clone(),
-                    rejection: p.rejection.clone(),
+                .map(|p| {
+                    Ok(TrackedPermit {
+                        id: p.id.clone(),
+                        department: named(catalog.permit(&p.id).map(|c| &c.department), &p.id),
+                        mode: p.mode,
+                        status: p.status,
+                        due: p.due.clone().filter(|_| p.pending()),
+                        messages: if released {
+                            p.corrections.clone()
+                        } else {
+                            FieldIssues::new()
+                        },
+                        conditions: p.conditions.clone(),
+                        rejection: p.rejection.clone(),
+                        supervision: supervision(checks, &p.id)?,
+                    })
                 })
-                .collect(),
+                .collect::<Result<_, ServiceError>>()?,
             revision: case.revision(),
             timeline,
         })

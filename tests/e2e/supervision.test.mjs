@@ -1,0 +1,206 @@
+// Supervision after commitment (审管联动) with a real server and Chromium, driven by visible
+// labels and roles: a convenience store is licensed at once on its commitments; the tobacco
+// department's check of it appears under "Checks after commitment"; the checker records a
+// false commitment with findings and the legal reason in both languages, confirms the
+// revocation, and the license is revoked: the tracking answer shows the outcome and
+// POST /api/verify says revoked. On a desktop in Chinese (the department's reviewer) and on a
+// 390 px phone in English (a supervisor), with axe on the queue and on the filled form.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { ROOT, addStaff, launchBrowser, startServer } from './harness.mjs';
+import { loadCatalog, validValue } from './applicant-helpers.mjs';
+
+const PASSWORD = 'correct horse battery staple';
+const TOBACCO = { username: 'tobacco-qian', role: 'reviewer', department: 'tobacco', name: '钱核查' };
+const FIRE = { username: 'fire-sun', role: 'reviewer', department: 'fire', name: '孙消防' };
+const SUPERVISOR = { username: 'chief-zhou', role: 'supervisor', name: '周科长' };
+
+/** Interface texts the test looks for (office/src/i18n.rs). */
+const T = {
+  zh: {
+    username: '用户名', password: '密码', signIn: '登录', checks: '承诺后核查', new: '新收件',
+    checked: '已核查', falseCommitment: '虚假承诺', findingsZh: '核查发现（中文）', findingsEn: '核查发现（英文）',
+    reasonZh: '撤销许可的法律依据（中文）', reasonEn: '撤销许可的法律依据（英文）', confirm: '我确认撤销此证照',
+    record: '记录核查结果', confirmMissing: '请确认撤销证照', recorded: /已记录：虚假承诺，证照已撤销/,
+    revoked: '已撤销', forbidden: '您无权查看或处理此项。',
+  },
+  en: {
+    username: 'Username', password: 'Password', signIn: 'Sign in', checks: 'Checks after commitment', new: 'New',
+    checked: 'Checked', falseCommitment: 'False commitment', findingsZh: 'Findings in Chinese', findingsEn: 'Findings in English',
+    reasonZh: 'Legal reason for revoking, in Chinese', reasonEn: 'Legal reason for revoking, in English',
+    confirm: 'I confirm the license is to be revoked', record: 'Record the result',
+    confirmMissing: 'Confirm that the license is to be revoked', recorded: /Recorded: false commitment, license revoked/,
+    revoked: 'Revoked', forbidden: 'You are not allowed to see or handle this.',
+  },
+};
+const FINDINGS = { zh: '店铺距小学不足50米', en: 'The shop is less than 50 m from a primary school' };
+const REASON = { zh: '以欺骗手段取得许可，依行政许可法第六十九条撤销', en: 'Obtained by deception: revoked under art. 69 of the Administrative Licensing Law' };
+
+const AXE = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+let server;
+let browser;
+let catalog;
+
+before(async () => {
+  server = await startServer({
+    prepare: (data) => {
+      for (const member of [TOBACCO, FIRE, SUPERVISOR]) addStaff(data, { ...member, password: PASSWORD });
+    },
+  });
+  browser = await launchBrowser();
+  catalog = await loadCatalog(server.url);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** A convenience store selling liquor and tobacco but neither food nor drugs: every permit is
+ *  granted on commitment, so the license is issued at once (201). */
+async function licenseOnCommitment(id, businessName) {
+  const industry = catalog.industries.get('convenience_store');
+  const scope = Object.fromEntries(industry.questions.map((q) => {
+    const question = catalog.questions.get(q);
+    return [q, question.kind === 'yes_no' ? !['sells_food', 'sells_drugs'].includes(q) : Math.max(question.min ?? 1, 1)];
+  }));
+  const values = {
+    business_name: businessName, credit_code: '91310115L12TH3BJ31', address_division: '310115',
+    address_detail: '世纪大道100号', legal_rep_name: '王建国',
+  };
+  for (let attempt = 0; attempt < 8; attempt += 1) {
+    const response = await fetch(`${server.url}/api/applications`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id, industry: industry.id, scope, values }),
+    });
+    const body = await response.json();
+    if (response.status === 201) return body.license;
+    if (response.status !== 422) throw new Error(`application: ${response.status} ${JSON.stringify(body)}`);
+    for (const field of Object.keys(body.fields ?? {})) {
+      const def = catalog.fields.get(field);
+      const option = def.options?.[0];
+      values[field] = def.kind === 'yes_no' ? 'yes' : (option?.v ?? option?.value ?? validValue(def));
+    }
+  }
+  throw new Error('the server kept refusing the application');
+}
+
+async function openOffice(lang, viewport, path = '/office/') {
+  // The CSP forbids injected scripts; axe is a test tool, so this context bypasses it.
+  const context = await browser.newContext({ viewport, locale: lang === 'zh' ? 'zh-CN' : 'en-GB', bypassCSP: true });
+  await context.addInitScript((l) => localStorage.setItem('yiye.lang', JSON.stringify(l)), lang === 'zh' ? 'Zh' : 'En');
+  const page = await context.newPage();
+  await page.goto(`${server.url}${path}`);
+  return { context, page };
+}
+
+async function signIn(page, t, username) {
+  await page.getByLabel(t.username, { exact: true }).fill(username);
+  await page.getByLabel(t.password, { exact: true }).fill(PASSWORD);
+  const answer = page.waitForResponse((r) => r.url().endsWith('/api/office/login'));
+  await page.getByRole('button', { name: t.signIn, exact: true }).click();
+  assert.equal((await answer).status(), 200);
+}
+
+async function axe(page, what) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ path: AXE });
+  const results = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }), TAGS);
+  assert.ok(results.passes.length > 10, `axe ran its WCAG rules on ${what}`);
+  return results.violations.map((v) => `${what}: ${v.id} (${v.impact}) ${v.help}\n    ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n    ')}`);
+}
+
+async function fitsTheWindow(page) {
+  const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+  assert.ok(scroll <= client + 1, `page is ${scroll} px wide in a ${client} px window`);
+}
+
+async function falseCommitmentRevokes({ lang, viewport, id, businessName, checker }) {
+  const t = T[lang];
+  const license = await licenseOnCommitment(id, businessName);
+  const tobacco = catalog.permits.get('tobacco_retail');
+  const { context, page } = await openOffice(lang, viewport);
+  const problems = [];
+  try {
+    await signIn(page, t, checker.username);
+    await page.getByRole('link', { name: t.checks, exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: t.checks }).waitFor();
+    if (checker.role === 'supervisor') await page.getByLabel(lang === 'zh' ? '部门' : 'Department', { exact: true }).selectOption('tobacco');
+    const item = page.getByRole('region', { name: t.new, exact: true }).getByRole('listitem')
+      .filter({ hasText: license.number });
+    await item.getByRole('link', { name: `${businessName} — ${tobacco.name[lang]}` }).waitFor();
+    await fitsTheWindow(page);
+    problems.push(...await axe(page, 'checks'));
+    await item.getByRole('link', { name: `${businessName} — ${tobacco.name[lang]}` }).click();
+
+    // The check: the commitment, the license; the result form.
+    await page.getByRole('heading', { level: 1, name: `${businessName} — ${tobacco.name[lang]}` }).waitFor();
+    assert.equal(new URL(page.url()).pathname, `/office/checks/${id}/tobacco_retail`);
+    await page.getByText(tobacco.grant.commitment[lang], { exact: true }).waitFor();
+    await page.getByText(license.number, { exact: true }).waitFor();
+    await page.getByRole('radio', { name: t.falseCommitment, exact: true }).check();
+    await page.getByLabel(t.findingsZh, { exact: true }).fill(FINDINGS.zh);
+    await page.getByLabel(t.findingsEn, { exact: true }).fill(FINDINGS.en);
+    await page.getByLabel(t.reasonZh, { exact: true }).fill(REASON.zh);
+    await page.getByLabel(t.reasonEn, { exact: true }).fill(REASON.en);
+    // Not without confirming the revocation: said, and the focus on the summary.
+    await page.getByRole('button', { name: t.record, exact: true }).click();
+    await page.getByRole('alert').getByRole('link', { name: t.confirmMissing }).waitFor();
+    assert.equal((await (await fetch(`${server.url}/api/applications/${id}`)).json()).status, 'issued');
+    await page.getByRole('checkbox', { name: t.confirm, exact: true }).check();
+    await fitsTheWindow(page);
+    problems.push(...await axe(page, 'check with the filled form'));
+    await page.getByRole('button', { name: t.record, exact: true }).click();
+    const confirmation = page.getByRole('status').filter({ hasText: t.recorded });
+    await confirmation.waitFor();
+    assert.equal(await confirmation.evaluate((el) => el === document.activeElement), true, 'the confirmation takes the focus');
+    await page.getByText(t.revoked, { exact: true }).waitFor();
+    await page.getByText(FINDINGS[lang], { exact: true }).waitFor();
+    assert.equal(await page.getByRole('button', { name: t.record, exact: true }).count(), 0);
+
+    // Back on the list it is under "Checked".
+    await page.getByRole('link', { name: t.checks, exact: true }).click();
+    await page.getByRole('region', { name: t.checked, exact: true }).getByText(license.number).waitFor();
+    assert.deepEqual(problems, [], problems.join('\n'));
+  } finally {
+    await context.close();
+  }
+
+  // The tracking answer shows the outcome; the license verifies as revoked.
+  const tracked = await (await fetch(`${server.url}/api/applications/${id}`)).json();
+  assert.equal(tracked.status, 'revoked');
+  assert.match(tracked.revocation_reason, /art\. 69/);
+  const supervision = tracked.permits.find((p) => p.id === 'tobacco_retail').supervision;
+  assert.equal(supervision.finding.result, 'false_commitment');
+  assert.deepEqual(supervision.finding.findings, FINDINGS);
+  assert.match(supervision.checked_on, /^\d{4}-\d{2}-\d{2}$/);
+  assert.equal(tracked.permits.find((p) => p.id === 'liquor_retail').supervision.finding, undefined);
+  const verdict = await (await fetch(`${server.url}/api/verify`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ qr_text: license.qr_text }),
+  })).json();
+  assert.equal(verdict.valid, false);
+  assert.equal(verdict.reason, 'revoked');
+  const list = await (await fetch(`${server.url}/api/revocations`)).json();
+  assert.ok(list.revoked.includes(license.number), 'on the revocation list');
+  return license;
+}
+
+test('the tobacco reviewer records a false commitment: the license is revoked (desktop, Chinese)', async () => {
+  const id = 'sup-e2e-desktop-zh';
+  await falseCommitmentRevokes({ lang: 'zh', viewport: { width: 1280, height: 900 }, id, businessName: '浦东承诺便利店', checker: TOBACCO });
+  // Another department's reviewer may not open it: said in words.
+  const { context, page } = await openOffice('zh', { width: 1280, height: 900 }, `/office/checks/${id}/tobacco_retail`);
+  try {
+    await signIn(page, T.zh, FIRE.username);
+    await page.getByRole('alert').getByText(T.zh.forbidden).waitFor();
+  } finally {
+    await context.close();
+  }
+});
+
+test('a supervisor records a false commitment: the license is revoked (390 px phone, English)', async () => {
+  await falseCommitmentRevokes({ lang: 'en', viewport: { width: 390, height: 844 }, id: 'sup-e2e-phone-en', businessName: 'Century Avenue Corner Shop', checker: SUPERVISOR });
+});
