@@ -14,7 +14,7 @@ pub fn App() -> Html {
         trust: trust::cached(),
         refreshing: false,
         refresh_failed: false,
-        max_age_hours: trust::max_age_hours(),
+        url_text: None,
         history: history::entries(),
     });
     let dispatch = {
@@ -27,7 +27,11 @@ pub fn App() -> Html {
             dispatch.emit(Action::RefreshStarted);
             let dispatch = dispatch.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                dispatch.emit(Action::Refreshed(trust::refresh(js_sys::Date::now()).await));
+                let result = trust::sync().await;
+                dispatch.emit(Action::Refreshed {
+                    result,
+                    at: js_sys::Date::now(),
+                });
             });
         })
     };
@@ -35,40 +39,40 @@ pub fn App() -> Html {
         text,
         at: js_sys::Date::now(),
     });
-    // Every verdict goes into the device's history.
+    // Every verdict goes into the device's history; a license of the URL form checked again
+    // after the sync replaces its first verdict.
     {
         let dispatch = dispatch.clone();
         use_effect_with(state.screen.clone(), move |screen| {
             if let Screen::Result(outcome) = screen {
-                dispatch.emit(Action::HistoryChanged(history::add(
-                    outcome.history_entry(),
-                )));
+                let entry = outcome.history_entry();
+                dispatch.emit(Action::HistoryChanged(if outcome.recheck {
+                    history::replace_latest(entry)
+                } else {
+                    history::add(entry)
+                }));
             }
         });
     }
     // On load: a license in the URL fragment (the QR's URL form, opened by a phone's own
-    // camera app) is checked at once with what this device has; meanwhile keys and
-    // revocations are refreshed when there is a network.
+    // camera app) is checked at once with what this device has, and again when the sync
+    // started now ends; a device with nothing yet waits for the sync.
     {
-        let (refresh, on_text) = (refresh.clone(), on_text.clone());
+        let (refresh, dispatch) = (refresh.clone(), dispatch.clone());
         use_effect_with((), move |_| {
             let location = gloo::utils::window().location();
             // Passed on with its '#', so signer::parse_url_form decodes it as the URL form
             // (the browser keeps %20 and %25 percent-encoded in location.hash).
             let fragment = location.hash().unwrap_or_default();
             if fragment.len() > 1 {
-                on_text.emit(fragment);
+                dispatch.emit(Action::UrlOpened {
+                    text: fragment,
+                    at: js_sys::Date::now(),
+                });
             }
             refresh.emit(());
         });
     }
-    let on_max_age = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |hours| {
-            trust::set_max_age_hours(hours);
-            dispatch.emit(Action::SetMaxAge(hours));
-        })
-    };
     let on_clear = {
         let dispatch = dispatch.clone();
         Callback::from(move |()| {
@@ -85,6 +89,9 @@ pub fn App() -> Html {
         },
         Screen::Result(outcome) => html! {
             <VerdictView {lang} check={outcome.clone()} on_again={dispatch.reform(|()| Action::ScanAgain)} />
+        },
+        Screen::Waiting => html! {
+            <p class="waiting" role="status">{ i18n::WAITING.get(lang) }</p>
         },
         Screen::History => html! {
             <HistoryList {lang} entries={state.history.clone()} {on_clear} />
@@ -108,8 +115,8 @@ pub fn App() -> Html {
                 { main }
                 <p>{ nav }</p>
                 <TrustStatus {lang} trust={state.trust.clone()} refreshing={state.refreshing}
-                    refresh_failed={state.refresh_failed} max_age_hours={state.max_age_hours}
-                    now_ms={js_sys::Date::now()} on_refresh={refresh} {on_max_age} />
+                    refresh_failed={state.refresh_failed}
+                    now_ms={js_sys::Date::now()} on_refresh={refresh} />
             </main>
         </>
     }

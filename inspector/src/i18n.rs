@@ -35,17 +35,46 @@ texts! {
     VALID = "有效", "Valid";
     VALID_HINT = "许可证真实、在有效期内、未被撤销。", "Genuine, in force and not revoked.";
     INVALID = "无效", "NOT valid";
+    UNCONFIRMED = "真实，但状态未能确认", "Genuine — status NOT confirmed";
+    // Each reason: what happened, then what the inspector should do.
     REASON_FORGED = "二维码被篡改或伪造：签名不符。", "Altered or forged: the signature does not match.";
-    REASON_UNKNOWN_KEY = "签发密钥未知：不是本系统已知机关签发的，或本机密钥列表过旧。", "Signed by an unknown issuer key: not from a known authority, or this device's key list is out of date.";
+    REASON_UNKNOWN_KEY = "签发密钥未知：签发机关在信任名单上，但名单里没有这个密钥。", "Signed by an unknown issuer key: the issuer is on the trust list, but this key is not.";
+    REASON_UNKNOWN_ISSUER = "签发者不在信任名单上：不是本系统认可的发证机关。", "The issuer is not on the trust list: not an authority this system recognises.";
+    REASON_KEY_WITHDRAWN = "签名密钥已被签发机关撤回（可能已泄露），用它签的任何许可证都不可信。", "Signed with a key its authority has withdrawn (possibly leaked): nothing it signed can be trusted.";
     REASON_ISSUER_MISMATCH = "签发机关与密钥不符：可能伪造。", "The issuer does not match the signing key: possibly forged.";
     REASON_KEY_NOT_VALID = "签发时该密钥不在有效期内。", "The signing key was not valid when this license was issued.";
+    REASON_DIVISION = "签发机关无权为该经营场所所在地区发证。", "The issuer may not issue licenses for the area of these premises.";
+    REASON_PERMIT = "签发机关无权签发其中的某项许可。", "The issuer may not issue one of the permits on this license.";
     REASON_EXPIRED = "许可证已过期。", "The license has expired.";
     REASON_NOT_YET_VALID = "许可证尚未生效。", "The license is not yet valid.";
     REASON_REVOKED = "许可证已被撤销。", "The license has been revoked.";
+    REASON_NO_STATUS = "签名真实，但目前状态未知：本机没有该签发机关的撤销名单。", "Signature valid — current status unknown: this device has no revocation list of its issuer.";
+    REASON_STATUS_SINCE = "签名真实，但目前状态未知，最新撤销名单签署于", "Signature valid — current status unknown since";
+    REASON_STATUS_SINCE_END = "（该名单已过期）。", " (last list).";
+    REASON_TRUST_EXPIRED = "签名真实，但本机的信任名单已过期（签署于", "Signature valid — but this device's trust list has expired (signed";
+    REASON_TRUST_EXPIRED_END = "）：签发机关及其密钥的变动无从得知。", "): changes to the issuers and their keys are unknown.";
+    REASON_NO_ROOT = "本应用的这个版本没有内置信任根，无法核验任何许可证。", "This build of the app has no root of trust, so it cannot verify any license.";
+    REASON_NO_TRUST_LIST = "本机还没有信任名单，无法核验。", "This device has no trust list yet, so nothing can be verified.";
     REASON_NOT_YIYE = "这不是一业一证许可证二维码。", "This is not a Yiye license QR code.";
-    REASON_UNREADABLE = "二维码内容不完整或无法读取，请重新扫描。", "The QR content is incomplete or unreadable. Scan again.";
-    REASON_UPDATE_APP = "此许可证使用了本应用尚不认识的新内容：请联网刷新本页以更新应用。", "This license carries content from a newer version that this app does not know: connect and reload this page to update the app.";
-    REASON_NO_KEYS = "本机还没有签发密钥列表：请联网打开一次本页面。", "This device has no issuer keys yet: open this page once with a network connection.";
+    REASON_UNREADABLE = "二维码内容不完整或无法读取。", "The QR content is incomplete or unreadable.";
+    REASON_BAD_CONTENT = "二维码能读出，但内容不符合许可证格式：可能伪造。", "The code reads, but its content is not a license's: possibly forged.";
+    REASON_UPDATE_APP = "此许可证使用了本应用尚不认识的新内容。", "This license carries content from a newer version that this app does not know.";
+    DO_REJECT = "不要凭它认定经营资格：请查看纸质证照，或联系发证机关核实。", "Do not accept it as a license: ask for the paper license or check with the issuing authority.";
+    DO_REFRESH_THEN_REJECT = "请联网刷新后再扫一次；仍是这样就视为无效，并联系发证机关核实。", "Connect, refresh and scan again; if it stays so, treat it as not valid and check with the issuing authority.";
+    DO_NEW_LICENSE = "视为无效：经营者须向发证机关换领许可证。", "Treat it as not valid: the business must get a new license from its authority.";
+    DO_NOT_TRADE = "它不允许经营：按无证经营的程序处理。", "It does not permit trading: proceed as for an unlicensed business.";
+    DO_CONFIRM = "请联网刷新后再扫一次以确认；无法联网时，记为“真实、状态未确认”，不要当作有效。", "Connect, refresh and scan again to confirm; if you cannot, record it as genuine with its status unconfirmed, not as valid.";
+    DO_OTHER_APP = "请使用主管部门发布的核验应用，并告知系统管理员。", "Use the inspection app your authority publishes, and tell its administrator.";
+    DO_GO_ONLINE = "请联网打开一次本页面，然后再扫。", "Open this page once with a network connection, then scan again.";
+    DO_ASK_FOR_CODE = "请对方出示一业一证许可证上的二维码。", "Ask for the QR code on the Yiye license.";
+    DO_SCAN_AGAIN = "请重新扫描（靠近些、避免反光）；仍不行请查看纸质证照。", "Scan again (closer, without glare); if it still fails, ask for the paper license.";
+    DO_UPDATE_APP = "请联网刷新本页以更新应用，再扫一次。", "Connect and reload this page to update the app, then scan again.";
+    ISSUED_BY_LISTED = "签发机关（据信任名单）", "Issuing authority (from the trust list)";
+    STATUS_AS_OF = "状态截至", "Status as of";
+    STATUS_SIGNED_BY = "撤销名单签署者", "list signed by";
+    CHECKED_ON_DEVICE = "用本机数据核验（名单日期", "Checked with data on this device (list of";
+    CHECKED_ONLINE = "刚刚联网核验。", "Checked online just now.";
+    WAITING = "本机还没有信任名单：正在联网获取，获取后立即核验这张许可证…", "This device has no trust list yet: getting it from the network, then this license is checked…";
     SCAN_AGAIN = "继续扫描", "Scan another";
     LICENSE_NUMBER = "许可证编号", "License number";
     BUSINESS_NAME = "名称", "Business name";
@@ -62,17 +91,33 @@ texts! {
     UNKNOWN_PERMIT = "未知许可（本应用版本过旧）", "Unknown permit (this app is out of date)";
     NOT_TRUSTED = "以下内容未经验证，不可信", "The content below is NOT verified and must not be trusted";
     NOT_IN_FORCE = "以下是这张许可证的内容：它确由签发机关签发，但现在无效，不能凭它经营", "What this license says: it was genuinely issued, but it is NOT in force and does not permit trading";
+    CONTENT_UNCONFIRMED = "以下是这张许可证的内容：它确由签发机关签发，但目前是否仍然有效（未被撤销）无法确认", "What this license says: it was genuinely issued, but whether it is still in force (not revoked) cannot be confirmed now";
     IN_FORCE = "许可证内容", "What the license says";
-    KEYS_AS_OF = "签发密钥更新于", "Issuer keys as of";
-    REVOCATIONS_AS_OF = "撤销名单更新于", "Revocation list as of";
-    SIGNED_AT = "签署于", "signed";
+    TRUST_HEADING = "信任名单", "Trust list";
+    TRUST_LIST_SIGNED = "信任名单签署者", "Trust list signed by";
+    AT = "，签署于", ", on";
+    VALID_UNTIL = "有效至", "valid until";
     NEVER = "从未（需联网）", "never (needs a network)";
-    STALE_WARNING = "撤销名单已过期：近期被撤销的许可证可能显示为有效。请联网刷新。", "The revocation list is old: a recently revoked license may show as valid. Connect to refresh it.";
+    REVOCATIONS_HEADING = "各签发机关的撤销名单", "Each issuer's revocation list";
+    REVOCATIONS_SIGNED = "签署于", "signed";
+    NO_ROOT = "本应用版本没有内置信任根：无法核验任何许可证。请使用主管部门发布的核验应用。", "This build has no root of trust: it cannot verify any license. Use the inspection app your authority publishes.";
+    TRUST_EXPIRED = "信任名单已过期：请联网刷新。过期期间的核验结果只能是“状态未确认”。", "The trust list has expired: connect to refresh it. Until then no license can be confirmed.";
+    STATUS_EXPIRED = "已过期：请联网刷新", "expired: connect to refresh";
+    TRUST_REFUSED = "服务器发来的信任名单被拒绝", "The trust list from the server was refused";
+    TRUST_REFUSED_KEPT = "：继续使用本机签署于", ": the list signed";
+    TRUST_REFUSED_KEPT_END = "的名单。", " stays in use.";
+    TRUST_REFUSED_NONE = "：本机没有可用的信任名单。", ": this device has no trust list in use.";
+    STATUS_REFUSED = "撤销名单被拒绝", "revocation list refused";
+    STATUS_REFUSED_KEPT = "，继续使用本机已有的名单。", "; the one on this device stays in use.";
+    STATUS_REFUSED_NONE = "，本机没有它的名单：其许可证的状态无法确认。", "; this device has none, so the status of its licenses cannot be confirmed.";
+    WHY_UNREACHABLE = "无法获取", "it could not be fetched";
+    WHY_UNKNOWN_ROOT = "不是由本应用认可的信任根签署的", "it is not signed by a root of trust this app knows";
+    WHY_INVALID = "签名或内容核对不上", "its signature or content does not check out";
+    WHY_OLDER = "比本机已有的更旧", "it is older than the one on this device";
+    WHY_WRONG_ISSUER = "是另一个签发机关的名单", "it is another issuer's list";
     REFRESH = "刷新", "Refresh";
     REFRESHING = "正在刷新…", "Refreshing…";
-    REFRESH_FAILED = "刷新失败（离线？），使用本机缓存。", "Refresh failed (offline?); using what this device has.";
-    MAX_AGE_LABEL = "撤销名单最长使用", "Warn when the revocation list is older than";
-    HOURS = "小时", "hours";
+    REFRESH_FAILED = "刷新失败（离线？），使用本机已有的名单。", "Refresh failed (offline?); using what this device has.";
     HISTORY = "核验记录", "Check history";
     HISTORY_EMPTY = "本机还没有核验记录。", "No checks on this device yet.";
     HISTORY_CLEAR = "清除记录", "Clear history";
@@ -81,8 +126,17 @@ texts! {
     UNVERIFIED_ENTRY = "（内容未经验证，不显示）", "(its content was not verified, so it is not shown)";
     SHORT_FORGED = "伪造或被篡改", "Forged or altered";
     SHORT_UNKNOWN_KEY = "签发者未知", "Unknown issuer";
+    SHORT_UNKNOWN_ISSUER = "签发者不在信任名单上", "Issuer not on the trust list";
+    SHORT_KEY_WITHDRAWN = "签名密钥已撤回", "Signing key withdrawn";
     SHORT_ISSUER_MISMATCH = "签发机关不符，可能伪造", "Wrong issuer, possibly forged";
     SHORT_KEY_NOT_VALID = "签发密钥当时无效", "Signing key not valid then";
+    SHORT_DIVISION = "签发机关无权在该地区发证", "Issuer not allowed for the area";
+    SHORT_PERMIT = "签发机关无权签发其中的许可", "Issuer not allowed for a permit";
+    SHORT_STATUS_UNKNOWN = "真实，状态未确认", "Genuine, status unconfirmed";
+    SHORT_TRUST_EXPIRED = "真实，信任名单已过期", "Genuine, trust list expired";
+    SHORT_NO_ROOT = "无信任根，未核验", "No root of trust, not checked";
+    SHORT_NO_TRUST_LIST = "本机无信任名单，未核验", "No trust list, not checked";
+    SHORT_BAD_CONTENT = "内容不是许可证，可能伪造", "Not a license's content, possibly forged";
     SHORT_EXPIRED = "已过期", "Expired";
     SHORT_NOT_YET_VALID = "尚未生效", "Not yet in force";
     SHORT_REVOKED = "已撤销", "Revoked";
@@ -94,6 +148,14 @@ texts! {
     NO_FIXED_TERM = "长期有效", "No fixed term";
 }
 
+/// The colon and the semicolon as each language writes them.
+pub fn punctuation(lang: Lang) -> (&'static str, &'static str) {
+    match lang {
+        Lang::Zh => ("：", "；"),
+        Lang::En => (": ", "; "),
+    }
+}
+
 /// A verdict in a few plain words, from its stable code (`"valid"` or a reason's code): what
 /// the history shows, for entries of every version, since the history stores codes.
 pub fn verdict_label(code: &str) -> Text {
@@ -101,32 +163,56 @@ pub fn verdict_label(code: &str) -> Text {
         "valid" => VALID,
         "signature_invalid" => SHORT_FORGED,
         "unknown_key" => SHORT_UNKNOWN_KEY,
+        "unknown_issuer" => SHORT_UNKNOWN_ISSUER,
+        "key_withdrawn" => SHORT_KEY_WITHDRAWN,
         "issuer_mismatch" => SHORT_ISSUER_MISMATCH,
         "key_not_valid_at_issue" => SHORT_KEY_NOT_VALID,
+        "division_not_allowed" => SHORT_DIVISION,
+        "permit_not_allowed" => SHORT_PERMIT,
         "expired" => SHORT_EXPIRED,
         "not_yet_valid" => SHORT_NOT_YET_VALID,
         "revoked" => SHORT_REVOKED,
+        "status_unknown" => SHORT_STATUS_UNKNOWN,
+        "trust_list_expired" => SHORT_TRUST_EXPIRED,
+        "trust_list_invalid" => SHORT_NO_ROOT,
+        "no_trust_list" => SHORT_NO_TRUST_LIST,
+        // Format: not a Yiye license code at all.
         "malformed_prefix" | "malformed_version" => SHORT_NOT_YIYE,
+        // Content: a license of a newer version, or not a license's content.
         "malformed_unsupported_claim" => SHORT_UPDATE_APP,
+        "malformed_structure" => SHORT_BAD_CONTENT,
+        // Decoding: base45, compression, CBOR, size.
         code if code.starts_with("malformed_") => SHORT_UNREADABLE,
         // A code from a newer version of the app: still not valid.
         _ => INVALID,
     }
 }
 
-/// The reason a license is not valid, in plain words.
-pub fn reason(reason: &Reason) -> Text {
+/// What a reason means and what the inspector should do, in plain words. The two reasons that
+/// carry a date (status unknown since, trust list expired) have their sentence built around
+/// it by the verdict view: here they give the words before it.
+pub fn reason(reason: &Reason) -> (Text, Text) {
     match reason {
-        Reason::SignatureInvalid => REASON_FORGED,
-        Reason::UnknownKey => REASON_UNKNOWN_KEY,
-        Reason::IssuerMismatch => REASON_ISSUER_MISMATCH,
-        Reason::KeyNotValidAtIssue => REASON_KEY_NOT_VALID,
-        Reason::Expired => REASON_EXPIRED,
-        Reason::NotYetValid => REASON_NOT_YET_VALID,
-        Reason::Revoked => REASON_REVOKED,
-        Reason::Malformed(Malformed::Prefix(_) | Malformed::Version(_)) => REASON_NOT_YIYE,
-        Reason::Malformed(Malformed::UnsupportedClaim(_)) => REASON_UPDATE_APP,
-        Reason::Malformed(_) => REASON_UNREADABLE,
+        Reason::SignatureInvalid => (REASON_FORGED, DO_REJECT),
+        Reason::UnknownKey => (REASON_UNKNOWN_KEY, DO_REFRESH_THEN_REJECT),
+        Reason::UnknownIssuer => (REASON_UNKNOWN_ISSUER, DO_REFRESH_THEN_REJECT),
+        Reason::KeyWithdrawn => (REASON_KEY_WITHDRAWN, DO_NEW_LICENSE),
+        Reason::IssuerMismatch => (REASON_ISSUER_MISMATCH, DO_REJECT),
+        Reason::KeyNotValidAtIssue => (REASON_KEY_NOT_VALID, DO_REJECT),
+        Reason::DivisionNotAllowed => (REASON_DIVISION, DO_REFRESH_THEN_REJECT),
+        Reason::PermitNotAllowed => (REASON_PERMIT, DO_REFRESH_THEN_REJECT),
+        Reason::Expired => (REASON_EXPIRED, DO_NOT_TRADE),
+        Reason::NotYetValid => (REASON_NOT_YET_VALID, DO_NOT_TRADE),
+        Reason::Revoked => (REASON_REVOKED, DO_NOT_TRADE),
+        Reason::StatusUnknown { since: None } => (REASON_NO_STATUS, DO_CONFIRM),
+        Reason::StatusUnknown { since: Some(_) } => (REASON_STATUS_SINCE, DO_CONFIRM),
+        Reason::TrustListExpired { .. } => (REASON_TRUST_EXPIRED, DO_CONFIRM),
+        Reason::Malformed(Malformed::Prefix(_) | Malformed::Version(_)) => {
+            (REASON_NOT_YIYE, DO_ASK_FOR_CODE)
+        }
+        Reason::Malformed(Malformed::UnsupportedClaim(_)) => (REASON_UPDATE_APP, DO_UPDATE_APP),
+        Reason::Malformed(Malformed::Structure(_)) => (REASON_BAD_CONTENT, DO_REJECT),
+        Reason::Malformed(_) => (REASON_UNREADABLE, DO_SCAN_AGAIN),
     }
 }
 
@@ -143,6 +229,13 @@ mod tests {
         let reasons = [
             Reason::SignatureInvalid,
             Reason::UnknownKey,
+            Reason::UnknownIssuer,
+            Reason::KeyWithdrawn,
+            Reason::DivisionNotAllowed,
+            Reason::PermitNotAllowed,
+            Reason::StatusUnknown { since: None },
+            Reason::StatusUnknown { since: Some(0) },
+            Reason::TrustListExpired { since: 0 },
             Reason::IssuerMismatch,
             Reason::KeyNotValidAtIssue,
             Reason::Expired,
@@ -161,6 +254,16 @@ mod tests {
             let label = verdict_label(reason.code());
             assert_ne!(label, INVALID, "{}", reason.code());
             assert!(!label.en.contains('_'), "{}", reason.code());
+            let (what, todo) = super::reason(reason);
+            assert!(
+                !what.zh.is_empty() && !todo.en.is_empty(),
+                "{}",
+                reason.code()
+            );
+        }
+        // The inspector's own codes: nothing to verify with.
+        for code in ["trust_list_invalid", "no_trust_list"] {
+            assert_ne!(verdict_label(code), INVALID, "{code}");
         }
         assert_eq!(verdict_label("signature_invalid").en, "Forged or altered");
         assert_eq!(verdict_label("valid"), VALID);

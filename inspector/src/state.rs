@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use signer::Verdict;
+use signer::{Reason, TrustList, Verdict};
 use yew::Reducible;
 
 use crate::services::history::Entry;
@@ -13,15 +13,42 @@ use crate::services::trust::Trust;
 pub enum Screen {
     Scan,
     Result(Rc<Check>),
+    /// A license from the URL form, on a device with no trust list yet: checked once the sync
+    /// that is under way ends.
+    Waiting,
     History,
+}
+
+/// Why nothing could be verified, whatever the code says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Missing {
+    /// The build pins no usable root key.
+    Root,
+    /// This device has no verified trust list yet.
+    List,
+}
+
+/// How a license opened from the URL form was checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Basis {
+    /// With the lists this device had: the trust list issued then.
+    OnDevice { list_of: Option<i64> },
+    /// Right after a sync that took the server's lists.
+    Online,
 }
 
 /// One verification and its outcome.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Check {
     pub verdict: Verdict,
-    /// This device had no key set at all, so nothing could be verified.
-    pub without_keys: bool,
+    /// Set when there was nothing to verify with (and the text was a license).
+    pub missing: Option<Missing>,
+    /// Signed issue time (Unix s) of the issuer's revocation list the verdict used.
+    pub status_as_of: Option<i64>,
+    /// For the URL form only: with what it was checked.
+    pub basis: Option<Basis>,
+    /// The same license checked again after a sync: it replaces the last history entry.
+    pub recheck: bool,
     /// When, ms since the epoch.
     pub at: f64,
 }
@@ -35,7 +62,11 @@ pub enum Standing {
     /// Signed by a known issuer and checked, but not in force (expired, not yet valid,
     /// revoked): what it says is true, and it permits nothing.
     NotInForce,
-    /// Forged, altered, from an unknown issuer or unreadable: nothing in it may be relied on.
+    /// Genuine, but whether it is still in force cannot be confirmed: its issuer's revocation
+    /// list or the trust list is out of date (or missing). Never shown as valid.
+    Unconfirmed,
+    /// Forged, altered, from an issuer not on the trust list or outside what it allows,
+    /// unreadable, or nothing to verify with: nothing in it may be relied on.
     Unverified,
 }
 
@@ -46,14 +77,30 @@ impl Standing {
         match code {
             "valid" => Standing::Valid,
             "expired" | "not_yet_valid" | "revoked" => Standing::NotInForce,
+            "status_unknown" | "trust_list_expired" => Standing::Unconfirmed,
             _ => Standing::Unverified,
         }
     }
 }
 
+impl Missing {
+    pub fn code(self) -> &'static str {
+        match self {
+            Missing::Root => "trust_list_invalid",
+            Missing::List => "no_trust_list",
+        }
+    }
+}
+
 impl Check {
+    /// The verdict's code, or why there was nothing to verify with.
+    pub fn code(&self) -> &'static str {
+        self.missing
+            .map_or_else(|| self.verdict.code(), Missing::code)
+    }
+
     pub fn standing(&self) -> Standing {
-        Standing::of_code(self.verdict.code())
+        Standing::of_code(self.code())
     }
 
     /// What the history keeps: the verdict's code always, what the license says only when
@@ -66,22 +113,40 @@ impl Check {
             .filter(|_| self.standing() != Standing::Unverified);
         Entry {
             at: self.at,
-            verdict: self.verdict.code().to_owned(),
+            verdict: self.code().to_owned(),
             license_number: claims.map(|c| c.license_number.clone()),
             business_name: claims.map(|c| c.business_name.clone()),
         }
     }
 }
 
-/// Verifies scanned or pasted text (a QR text or its URL form) against what the device trusts.
+/// Verifies scanned or pasted text (a QR text or its URL form) against the trust list and the
+/// revocation lists this device has.
 pub fn check(text: &str, trust: &Trust, now_ms: f64) -> Check {
-    let keys = trust.keys.clone().unwrap_or_default();
     let now = (now_ms / 1000.0).floor() as i64;
     let qr = signer::parse_url_form(text.trim());
-    let verdict = signer::verify(&qr, &keys, trust.revocations.as_ref(), now);
+    let nothing = TrustList::default();
+    let list = trust.list.as_ref();
+    let verdict = signer::verify_trusted(&qr, list.unwrap_or(&nothing), &trust.statuses, now);
+    // Text that is no license says so even without a trust list.
+    let missing = if !trust.roots_pinned {
+        Some(Missing::Root)
+    } else {
+        list.is_none().then_some(Missing::List)
+    }
+    .filter(|_| !matches!(verdict.reason, Some(Reason::Malformed(_))));
+    let status_as_of = verdict
+        .claims
+        .as_ref()
+        .filter(|_| missing.is_none())
+        .and_then(|claims| trust.status_of(&claims.issuer))
+        .map(|status| status.issued_at);
     Check {
         verdict,
-        without_keys: trust.keys.is_none(),
+        missing,
+        status_as_of,
+        basis: None,
+        recheck: false,
         at: now_ms,
     }
 }
@@ -91,16 +156,23 @@ pub struct InspectorState {
     pub screen: Screen,
     pub trust: Trust,
     pub refreshing: bool,
-    /// The last refresh failed (offline, server down): the cache is in use.
+    /// The last sync got no answer (offline, server down): the device's lists are in use.
     pub refresh_failed: bool,
-    pub max_age_hours: u32,
+    /// A license from the URL form, to check again when the sync under way ends.
+    pub url_text: Option<String>,
     pub history: Vec<Entry>,
 }
 
 pub enum Action {
-    /// Text from the camera, a photo, the paste box or the URL fragment, at `at` (ms since the
-    /// epoch). Verified here, with whatever the device trusts at that moment.
+    /// Text from the camera, a photo or the paste box, at `at` (ms since the epoch). Verified
+    /// here, with whatever the device trusts at that moment.
     Scanned {
+        text: String,
+        at: f64,
+    },
+    /// The URL form's fragment, on load: checked with the device's lists at once if it has
+    /// any, and again when the sync started with it ends.
+    UrlOpened {
         text: String,
         at: f64,
     },
@@ -108,8 +180,11 @@ pub enum Action {
     ShowHistory,
     HistoryCleared,
     RefreshStarted,
-    Refreshed(Result<Trust, String>),
-    SetMaxAge(u32),
+    /// A sync ended at `at`: what is trusted now, or why the server did not answer.
+    Refreshed {
+        result: Result<Trust, String>,
+        at: f64,
+    },
     HistoryChanged(Vec<Entry>),
 }
 
@@ -120,23 +195,53 @@ impl Reducible for InspectorState {
         let mut next = (*self).clone();
         match action {
             Action::Scanned { text, at } => {
+                next.url_text = None;
                 next.screen = Screen::Result(Rc::new(check(&text, &self.trust, at)));
             }
-            Action::ScanAgain => next.screen = Screen::Scan,
-            Action::ShowHistory => next.screen = Screen::History,
+            Action::UrlOpened { text, at } => {
+                next.screen = if self.trust.roots_pinned && self.trust.list.is_none() {
+                    Screen::Waiting
+                } else {
+                    let list_of = self.trust.list.as_ref().map(|l| l.issued_at);
+                    Screen::Result(Rc::new(Check {
+                        basis: Some(Basis::OnDevice { list_of }),
+                        ..check(&text, &self.trust, at)
+                    }))
+                };
+                next.url_text = Some(text);
+            }
+            Action::ScanAgain => {
+                next.url_text = None;
+                next.screen = Screen::Scan;
+            }
+            Action::ShowHistory => {
+                next.url_text = None;
+                next.screen = Screen::History;
+            }
             Action::HistoryCleared => next.history.clear(),
             Action::HistoryChanged(history) => next.history = history,
             Action::RefreshStarted => next.refreshing = true,
-            Action::Refreshed(Ok(trust)) => {
-                next.trust = trust;
+            Action::Refreshed { result, at } => {
                 next.refreshing = false;
-                next.refresh_failed = false;
+                next.refresh_failed = result.is_err();
+                // Online only when every list of the sync was taken.
+                let online = matches!(&result, Ok(trust) if trust.refusals.is_empty());
+                if let Ok(trust) = result {
+                    next.trust = trust;
+                }
+                if let Some(text) = next.url_text.take() {
+                    let list_of = next.trust.list.as_ref().map(|l| l.issued_at);
+                    next.screen = Screen::Result(Rc::new(Check {
+                        basis: Some(if online {
+                            Basis::Online
+                        } else {
+                            Basis::OnDevice { list_of }
+                        }),
+                        recheck: matches!(self.screen, Screen::Result(_)),
+                        ..check(&text, &next.trust, at)
+                    }));
+                }
             }
-            Action::Refreshed(Err(_)) => {
-                next.refreshing = false;
-                next.refresh_failed = true;
-            }
-            Action::SetMaxAge(hours) => next.max_age_hours = hours,
         }
         Rc::new(next)
     }
@@ -144,9 +249,14 @@ impl Reducible for InspectorState {
 
 #[cfg(test)]
 mod tests {
-    use signer::{Malformed, Reason};
+    use std::rc::Rc;
 
-    use super::Standing;
+    use signer::{Address, LicenseClaims, Malformed, PermitClaim, Reason};
+    use yew::Reducible;
+
+    use super::*;
+    use crate::services::trust::fixtures::*;
+    use crate::services::trust::{Stored, load};
 
     #[test]
     fn only_signature_checked_verdicts_are_relied_on() {
@@ -154,9 +264,21 @@ mod tests {
         for reason in &not_in_force {
             assert_eq!(Standing::of_code(reason.code()), Standing::NotInForce);
         }
+        let unconfirmed = [
+            Reason::StatusUnknown { since: None },
+            Reason::StatusUnknown { since: Some(NOW) },
+            Reason::TrustListExpired { since: NOW },
+        ];
+        for reason in &unconfirmed {
+            assert_eq!(Standing::of_code(reason.code()), Standing::Unconfirmed);
+        }
         let unverified = [
             Reason::SignatureInvalid,
             Reason::UnknownKey,
+            Reason::UnknownIssuer,
+            Reason::KeyWithdrawn,
+            Reason::DivisionNotAllowed,
+            Reason::PermitNotAllowed,
             Reason::IssuerMismatch,
             Reason::KeyNotValidAtIssue,
             Reason::Malformed(Malformed::Cbor("x")),
@@ -165,10 +287,192 @@ mod tests {
         for reason in &unverified {
             assert_eq!(Standing::of_code(reason.code()), Standing::Unverified);
         }
+        for missing in [Missing::Root, Missing::List] {
+            assert_eq!(Standing::of_code(missing.code()), Standing::Unverified);
+        }
         assert_eq!(Standing::of_code("valid"), Standing::Valid);
         assert_eq!(
             Standing::of_code("a_code_of_a_newer_app"),
             Standing::Unverified
+        );
+    }
+
+    fn license(issuer: &str, number: &str) -> LicenseClaims {
+        LicenseClaims {
+            issuer: issuer.into(),
+            license_number: number.into(),
+            issued_at: NOW - 3600,
+            valid_from: NOW - 3600,
+            valid_until: NOW + 365 * 86_400,
+            industry: 1,
+            permits: vec![PermitClaim {
+                kind: 1,
+                number: format!("{number}-01"),
+                valid_until: None,
+                scope: None,
+            }],
+            business_name: "上海浦东新区陆家嘴便利店有限公司".into(),
+            credit_code: "91310115L12TH3BJ31".into(),
+            address: Address {
+                division: 310115,
+                detail: "世纪大道100号".into(),
+            },
+            legal_representative: "王建国".into(),
+        }
+    }
+
+    /// What a device has after syncing `w`'s trust list and A's revocation list (not B's).
+    fn synced(w: &World) -> Trust {
+        let mut stored = Stored {
+            trust_list: Some(w.list.sign(&w.root).unwrap()),
+            ..Stored::default()
+        };
+        stored
+            .statuses
+            .insert("310115".into(), status(&w.a, "310115", NOW - 60));
+        load(&stored, &[w.root.public_key()])
+    }
+
+    const AT: f64 = NOW as f64 * 1000.0;
+
+    #[test]
+    fn each_issuer_is_checked_against_its_own_list_and_status_unknown_is_not_valid() {
+        let w = world();
+        let trust = synced(&w);
+        let a = signer::issue(&license("310115", "310115-2026-000002"), &w.a).unwrap();
+        let checked = check(&a, &trust, AT);
+        assert_eq!(checked.code(), "valid");
+        assert_eq!(checked.status_as_of, Some(NOW - 60));
+        let revoked = signer::issue(&license("310115", "310115-2026-000001"), &w.a).unwrap();
+        assert_eq!(check(&revoked, &trust, AT).standing(), Standing::NotInForce);
+        // B is listed, but this device has no list of B's: genuine, status unknown.
+        let b = signer::issue(&license("310104", "310104-2026-000001"), &w.b).unwrap();
+        let checked = check(&b, &trust, AT);
+        assert_eq!(
+            checked.verdict.reason,
+            Some(Reason::StatusUnknown { since: None })
+        );
+        assert_eq!(checked.standing(), Standing::Unconfirmed);
+        assert_eq!(checked.status_as_of, None);
+        // Unconfirmed keeps what the license says in the history; a stranger's does not.
+        assert!(checked.history_entry().business_name.is_some());
+        let stranger = signer::SigningKey::from_seed(&[6; 32], "310999");
+        let unknown = signer::issue(&license("310999", "310999-2026-000001"), &stranger).unwrap();
+        let checked = check(&unknown, &trust, AT);
+        assert_eq!(checked.code(), "unknown_issuer");
+        assert_eq!(checked.history_entry().business_name, None);
+        // A's list expired (seven days): the same license is no longer confirmed.
+        let week = 8.0 * 86_400_000.0;
+        assert_eq!(
+            check(&a, &trust, AT + week).verdict.reason,
+            Some(Reason::StatusUnknown {
+                since: Some(NOW - 60)
+            })
+        );
+    }
+
+    #[test]
+    fn without_a_root_or_a_trust_list_nothing_verifies_but_non_licenses_say_what_they_are() {
+        let w = world();
+        let a = signer::issue(&license("310115", "310115-2026-000002"), &w.a).unwrap();
+        let no_root = Trust::default();
+        assert_eq!(check(&a, &no_root, AT).code(), "trust_list_invalid");
+        let no_list = Trust {
+            roots_pinned: true,
+            ..Trust::default()
+        };
+        let checked = check(&a, &no_list, AT);
+        assert_eq!(checked.code(), "no_trust_list");
+        assert_eq!(checked.standing(), Standing::Unverified);
+        assert_eq!(check("hello", &no_list, AT).code(), "malformed_prefix");
+    }
+
+    fn state(trust: Trust) -> Rc<InspectorState> {
+        Rc::new(InspectorState {
+            screen: Screen::Scan,
+            trust,
+            refreshing: true,
+            refresh_failed: false,
+            url_text: None,
+            history: Vec::new(),
+        })
+    }
+
+    fn shown(state: &InspectorState) -> &Check {
+        match &state.screen {
+            Screen::Result(check) => check,
+            other => panic!("no verdict shown: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_url_form_waits_for_a_first_sync_then_says_it_checked_online() {
+        let w = world();
+        let text = signer::issue(&license("310115", "310115-2026-000002"), &w.a).unwrap();
+        let empty = Trust {
+            roots_pinned: true,
+            ..Trust::default()
+        };
+        let opened = state(empty).reduce(Action::UrlOpened {
+            text: text.clone(),
+            at: AT,
+        });
+        assert_eq!(opened.screen, Screen::Waiting);
+        let synced_state = opened.reduce(Action::Refreshed {
+            result: Ok(synced(&w)),
+            at: AT,
+        });
+        let checked = shown(&synced_state);
+        assert_eq!(checked.code(), "valid");
+        assert_eq!(checked.basis, Some(Basis::Online));
+        assert!(!checked.recheck, "the first verdict of this license");
+        assert_eq!(synced_state.url_text, None);
+    }
+
+    #[test]
+    fn the_url_form_checks_with_the_device_at_once_and_again_after_the_sync() {
+        let w = world();
+        let text = signer::issue(&license("310115", "310115-2026-000001"), &w.a).unwrap();
+        // The device's lists do not have the revocation yet: an older list of A's.
+        let mut stored = Stored {
+            trust_list: Some(w.list.sign(&w.root).unwrap()),
+            ..Stored::default()
+        };
+        let older = signer::RevocationList {
+            issuer: "310115".into(),
+            issued_at: NOW - 7200,
+            expires_at: NOW + 86_400,
+            revoked: Vec::new(),
+        };
+        stored
+            .statuses
+            .insert("310115".into(), older.sign(&w.a).unwrap());
+        let device = load(&stored, &[w.root.public_key()]);
+        let opened = state(device).reduce(Action::UrlOpened { text, at: AT });
+        let first = shown(&opened);
+        assert_eq!(first.code(), "valid");
+        assert_eq!(first.basis, Some(Basis::OnDevice { list_of: Some(NOW) }));
+        let after = opened.reduce(Action::Refreshed {
+            result: Ok(synced(&w)),
+            at: AT,
+        });
+        let second = shown(&after);
+        assert_eq!(second.code(), "revoked");
+        assert_eq!(second.basis, Some(Basis::Online));
+        assert!(second.recheck);
+        // Offline: checked with the device's lists, said so.
+        let opened = state(synced(&w)).reduce(Action::UrlOpened {
+            text: signer::issue(&license("310115", "310115-2026-000003"), &w.a).unwrap(),
+            at: AT,
+        });
+        let failed = opened.reduce(Action::Refreshed {
+            result: Err("offline".into()),
+            at: AT,
+        });
+        assert!(failed.refresh_failed);
+        assert_eq!(
+            shown(&failed).basis,
+            Some(Basis::OnDevice { list_of: Some(NOW) })
         );
     }
 }

@@ -197,6 +197,47 @@ test('forged, altered or unknown-issuer content is struck through and greyed, ne
   }
 });
 
+test('a genuine license whose issuer\'s revocation list the device lacks is amber, "status not confirmed", never green', async () => {
+  const U = {
+    zh: { title: '真实，但状态未能确认', content: /目前是否仍然有效（未被撤销）无法确认/, refused: /撤销名单被拒绝（无法获取），本机没有它的名单/, signed: /信任名单签署者：root，签署于 \d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}；有效至/ },
+    en: { title: 'Genuine — status NOT confirmed', content: /whether it is still in force \(not revoked\) cannot be confirmed/, refused: /revocation list refused \(it could not be fetched\); this device has none/, signed: /Trust list signed by: root, on \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}; valid until/ },
+  };
+  const browser = await launchBrowser();
+  try {
+    for (const setup of [SETUPS[0], SETUPS[1]]) {
+      const t = T[setup.lang];
+      const u = U[setup.lang];
+      const where = `${setup.lang} ${setup.viewport.width}px`;
+      const context = await browser.newContext({ locale: setup.locale, viewport: setup.viewport, bypassCSP: true });
+      // The issuer's revocation list never arrives: the trust list does.
+      await context.route('**/api/revocations', (route) => route.abort());
+      const page = await context.newPage();
+      const errors = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(`${server.url}/inspect/`);
+      const refused = page.locator('.trust').getByText(u.refused);
+      await refused.waitFor({ timeout: 20_000 });
+      assert.match(await page.locator('#trust-list-as-of').innerText(), u.signed, where);
+      const verdict = await paste(page, setup.lang, texts.valid);
+      assert.equal(await verdict.getAttribute('data-verdict'), 'status_unknown', where);
+      assert.equal(await page.locator('#verdict-heading').innerText(), u.title, where);
+      assert.doesNotMatch(await page.locator('#verdict-heading').evaluate((e) => getComputedStyle(e, '::before').content), /✓/);
+      const region = page.getByRole('region', { name: u.content });
+      await region.getByText(validName).waitFor();
+      for (const fact of await contentStyles(region)) {
+        assert.doesNotMatch(fact.decoration, /line-through/, `${where}: genuine, so not struck: ${fact.text}`);
+      }
+      assert.deepEqual(await greenElements(page), [], `${where}: nothing green`);
+      await assertNoSideways(page);
+      assert.deepEqual(await axeViolations(page, `${where} status unknown`), []);
+      assert.deepEqual(errors, []);
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+  }
+});
+
 test('a refused camera is said plainly with what to do; allowing it and trying again scans', async () => {
   // A fake camera, but no permission granted and no auto-accepting prompt: the browser refuses.
   const browser = await launchBrowser(['--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${validVideo}`]);

@@ -119,6 +119,8 @@ test('a valid license from the fake camera is valid, with its permits named from
   const shown = await scanOffline(videos.valid);
   assert.equal(shown.code, 'valid');
   assert.match(shown.text, /^Valid/);
+  // How fresh, from the signed revocation list itself, and who signed it.
+  assert.match(shown.text, /Status as of \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}, list signed by \S/);
   assert.match(shown.body, /上海浦东新区陆家嘴便利店有限公司/);
   assert.match(shown.body, /Liquor retail permit/);
   assert.match(shown.body, /Department: /);
@@ -258,6 +260,14 @@ test('the URL form opens the inspector at /I, offline, and verifies from the fra
     const license = await issueLicense(server.url, 'inspector-url-1', '上海浦东新区世纪便利店有限公司');
     const fragment = urlFragment(license.qr_text);
     assert.match(fragment, /^YY1:[0-9A-Z$*+\-./:]+$/);
+    // A device that never synced, online: it waits for the sync, then checks, and says online.
+    const fresh = await browser.newContext({ locale: 'en-US' });
+    const online = await fresh.newPage();
+    await online.goto(`${server.url.toUpperCase()}/I#${fragment}`);
+    const onlineVerdict = online.locator('[data-verdict]');
+    await onlineVerdict.getByText('Checked online just now.').waitFor({ timeout: 20_000 });
+    assert.equal(await onlineVerdict.getAttribute('data-verdict'), 'valid');
+    await fresh.close();
     await goOffline(context);
     // As a phone's camera app opens the QR: upper case, the short address.
     const page = await context.newPage();
@@ -265,6 +275,8 @@ test('the URL form opens the inspector at /I, offline, and verifies from the fra
     const verdict = page.locator('[data-verdict]');
     await verdict.waitFor();
     assert.equal(await verdict.getAttribute('data-verdict'), 'valid');
+    // Offline, the sync fails: checked with what the device has, and said so.
+    await verdict.getByText(/^Checked with data on this device \(list of \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}\)\.$/).waitFor();
     await page.getByRole('button', { name: 'Check history' }).click();
     await page.getByText('上海浦东新区世纪便利店有限公司').waitFor();
     await page.getByRole('button', { name: 'Clear history' }).click();

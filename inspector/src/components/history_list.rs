@@ -55,7 +55,11 @@ fn history_entry(lang: Lang, entry: &Entry) -> Html {
     };
     html! {
         <li>
-            <span class={if standing == Standing::Valid { "ok" } else { "bad" }}>
+            <span class={match standing {
+                Standing::Valid => "ok",
+                Standing::Unconfirmed => "unsure",
+                Standing::NotInForce | Standing::Unverified => "bad",
+            }}>
                 { i18n::verdict_label(&entry.verdict).get(lang) }
             </span>
             { " · " }{ local_time_in(lang, entry.at) }

@@ -12,19 +12,6 @@ pub use verdict_view::VerdictView;
 
 use crate::i18n::Lang;
 
-/// A local date and time, e.g. "2026-05-01 16:00", from ms since the epoch.
-pub fn local_time(ms: f64) -> String {
-    let date = js_sys::Date::new(&ms.into());
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}",
-        date.get_full_year(),
-        date.get_month() + 1,
-        date.get_date(),
-        date.get_hours(),
-        date.get_minutes()
-    )
-}
-
 /// A local date and time as people write it in `lang`: "2026年5月1日 16:00", "1 May 2026, 16:00".
 pub fn local_time_in(lang: Lang, ms: f64) -> String {
     const MONTHS: [&str; 12] = [
@@ -42,13 +29,23 @@ pub fn local_time_in(lang: Lang, ms: f64) -> String {
     }
 }
 
-/// A local date, e.g. "2031-05-01", from Unix seconds.
-pub fn local_date(seconds: i64) -> String {
-    let date = js_sys::Date::new(&(seconds as f64 * 1000.0).into());
-    format!(
-        "{:04}-{:02}-{:02}",
-        date.get_full_year(),
-        date.get_month() + 1,
-        date.get_date()
-    )
+/// The issuing authority's civil date at Unix time `seconds`, e.g. "2031-05-01": a license's
+/// validity ends on the authority's date, whatever the device's time zone.
+pub fn authority_date(seconds: i64) -> String {
+    catalog::Date::authority_day(seconds).map_or_else(String::new, |date| date.to_string())
+}
+
+/// The authority's date and time of a signed list, as people write it in `lang`:
+/// "2026年12月7日 21:00", "7 Dec 2026, 21:00".
+pub fn authority_time(lang: Lang, seconds: i64) -> String {
+    let Some(date) = catalog::Date::authority_day(seconds) else {
+        return String::new();
+    };
+    let minutes = (seconds + catalog::AUTHORITY_UTC_OFFSET).rem_euclid(86_400) / 60;
+    let time = format!("{:02}:{:02}", minutes / 60, minutes % 60);
+    let words = date.words();
+    match lang {
+        Lang::Zh => format!("{} {time}", words.zh),
+        Lang::En => format!("{}, {time}", words.en),
+    }
 }

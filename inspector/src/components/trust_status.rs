@@ -1,14 +1,13 @@
-//! How current this device's keys and revocation list are, a refresh button, and the age
-//! beyond which the revocation list counts as stale.
+//! What this device verifies with, from the signed lists themselves: who signed the trust list,
+//! when, and until when it holds; each listed issuer's revocation list and its signed time and
+//! expiry; what the last sync refused and what stays in use; a refresh button. The times are
+//! the signatures' (the authority's clock), never when this device fetched the lists.
 
-use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use super::local_time;
+use super::authority_time;
 use crate::i18n::{self, InLang, Lang};
-use crate::services::trust::Trust;
-
-const AGE_CHOICES: [u32; 6] = [6, 12, 24, 48, 72, 168];
+use crate::services::trust::{Refusal, Trust, Why};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -16,61 +15,153 @@ pub struct Props {
     pub trust: Trust,
     pub refreshing: bool,
     pub refresh_failed: bool,
-    pub max_age_hours: u32,
     pub now_ms: f64,
     pub on_refresh: Callback<()>,
-    pub on_max_age: Callback<u32>,
+}
+
+fn why(why: &Why) -> i18n::Text {
+    match why {
+        Why::Unreachable => i18n::WHY_UNREACHABLE,
+        Why::UnknownRoot => i18n::WHY_UNKNOWN_ROOT,
+        Why::Invalid => i18n::WHY_INVALID,
+        Why::Older => i18n::WHY_OLDER,
+        Why::WrongIssuer => i18n::WHY_WRONG_ISSUER,
+    }
+}
+
+/// An issuer's or the root's name as the trust list gives it: the district a six-digit code
+/// is, otherwise the id itself.
+pub fn place_or_id(lang: Lang, id: &str) -> String {
+    id.parse()
+        .ok()
+        .and_then(|code| catalog::Catalog::builtin().division(code))
+        .map_or_else(|| id.to_owned(), |d| d.name().get(lang).to_owned())
 }
 
 #[function_component]
 pub fn TrustStatus(props: &Props) -> Html {
     let lang = props.lang;
     let trust = &props.trust;
-    let stale = trust.revocations_stale(props.now_ms, props.max_age_hours);
-    let when = |at: Option<f64>| at.map_or_else(|| i18n::NEVER.get(lang).to_owned(), local_time);
-    let signed = trust.revocations.as_ref().map(|list| {
-        format!(
-            " ({} {})",
-            i18n::SIGNED_AT.get(lang),
-            local_time(list.issued_at as f64 * 1000.0)
-        )
-    });
-    let on_max_age = {
-        let on_max_age = props.on_max_age.clone();
-        Callback::from(move |event: Event| {
-            if let Some(hours) = event
-                .target_dyn_into::<HtmlSelectElement>()
-                .and_then(|select| select.value().parse().ok())
-            {
-                on_max_age.emit(hours);
-            }
-        })
+    let now = (props.now_ms / 1000.0).floor() as i64;
+    let time = |at: i64| authority_time(lang, at);
+    let (colon, semicolon) = i18n::punctuation(lang);
+    let list = trust.list.as_ref();
+    let list_expired = list.is_some_and(|l| now >= l.expires_at);
+    let warn = !trust.roots_pinned || list.is_none() || list_expired || !trust.refusals.is_empty();
+    let list_line = match list {
+        Some(list) => format!(
+            "{}{colon}{}{} {}{semicolon}{} {}",
+            i18n::TRUST_LIST_SIGNED.get(lang),
+            place_or_id(lang, &list.root),
+            i18n::AT.get(lang),
+            time(list.issued_at),
+            i18n::VALID_UNTIL.get(lang),
+            time(list.expires_at),
+        ),
+        None => format!(
+            "{}: {}",
+            i18n::TRUST_HEADING.get(lang),
+            i18n::NEVER.get(lang)
+        ),
     };
-    html! {
-        <section class={classes!("trust", stale.then_some("stale"))} aria-label={i18n::KEYS_AS_OF.get(lang)}>
-            <p id="keys-as-of">{ i18n::KEYS_AS_OF.get(lang) }{ ": " }{ when(trust.keys_fetched_at) }</p>
-            <p id="revocations-as-of">
-                { i18n::REVOCATIONS_AS_OF.get(lang) }{ ": " }{ when(trust.revocations_fetched_at) }{ signed }
-            </p>
-            if stale {
-                <p class="stale-warning" role="alert">{ i18n::STALE_WARNING.get(lang) }</p>
+    let issuers = list.map(|list| {
+        html! {
+            <ul class="issuer-lists">
+                { for list.issuers.iter().map(|issuer| {
+                    let name = match lang {
+                        Lang::Zh => &issuer.name,
+                        Lang::En => &issuer.name_en,
+                    };
+                    let status = match trust.status_of(&issuer.id) {
+                        Some(s) => format!(
+                            "{} {}{semicolon}{} {}{}",
+                            i18n::REVOCATIONS_SIGNED.get(lang),
+                            time(s.issued_at),
+                            i18n::VALID_UNTIL.get(lang),
+                            time(s.expires_at),
+                            if now >= s.expires_at {
+                                format!(" — {}", i18n::STATUS_EXPIRED.get(lang))
+                            } else {
+                                String::new()
+                            },
+                        ),
+                        None => i18n::NEVER.get(lang).to_owned(),
+                    };
+                    html! { <li>{ name }{ colon }{ status }</li> }
+                }) }
+            </ul>
+        }
+    });
+    let refusals = trust.refusals.iter().map(|refusal| {
+        let text = match refusal {
+            Refusal::TrustList(reason) => match list {
+                Some(list) => format!(
+                    "{}（{}）{} {}{}",
+                    i18n::TRUST_REFUSED.get(lang),
+                    why(reason).get(lang),
+                    i18n::TRUST_REFUSED_KEPT.get(lang),
+                    time(list.issued_at),
+                    i18n::TRUST_REFUSED_KEPT_END.get(lang)
+                ),
+                None => format!(
+                    "{}（{}）{}",
+                    i18n::TRUST_REFUSED.get(lang),
+                    why(reason).get(lang),
+                    i18n::TRUST_REFUSED_NONE.get(lang)
+                ),
+            },
+            Refusal::Status {
+                issuer,
+                why: reason,
+            } => {
+                let name = list.and_then(|l| l.issuer(issuer)).map_or_else(
+                    || issuer.clone(),
+                    |i| match lang {
+                        Lang::Zh => i.name.clone(),
+                        Lang::En => i.name_en.clone(),
+                    },
+                );
+                let kept = if trust.status_of(issuer).is_some() {
+                    i18n::STATUS_REFUSED_KEPT
+                } else {
+                    i18n::STATUS_REFUSED_NONE
+                };
+                format!(
+                    "{name}{colon}{}（{}）{}",
+                    i18n::STATUS_REFUSED.get(lang),
+                    why(reason).get(lang),
+                    kept.get(lang)
+                )
             }
+        };
+        // Full-width brackets read oddly in English.
+        let text = match lang {
+            Lang::Zh => text,
+            Lang::En => text.replace('（', " (").replace('）', ")"),
+        };
+        html! { <p class="stale-warning">{ text }</p> }
+    });
+    html! {
+        <section class={classes!("trust", warn.then_some("stale"))} aria-labelledby="trust-heading">
+            <h2 id="trust-heading">{ i18n::TRUST_HEADING.get(lang) }</h2>
+            if !trust.roots_pinned {
+                <p class="stale-warning" role="alert">{ i18n::NO_ROOT.get(lang) }</p>
+            }
+            <p id="trust-list-as-of">{ list_line }</p>
+            if list_expired {
+                <p class="stale-warning" role="alert">{ i18n::TRUST_EXPIRED.get(lang) }</p>
+            }
+            <div id="revocations-as-of">
+                <p>{ i18n::REVOCATIONS_HEADING.get(lang) }{ colon.trim_end() }</p>
+                { issuers.unwrap_or_else(|| html! { <p>{ i18n::NEVER.get(lang) }</p> }) }
+            </div>
+            { for refusals }
             if props.refresh_failed {
                 <p class="muted">{ i18n::REFRESH_FAILED.get(lang) }</p>
             }
-            <button type="button" disabled={props.refreshing} onclick={props.on_refresh.reform(|_| ())}>
+            <button type="button" disabled={props.refreshing || !trust.roots_pinned} onclick={props.on_refresh.reform(|_| ())}>
                 { if props.refreshing { i18n::REFRESHING.get(lang) } else { i18n::REFRESH.get(lang) } }
             </button>
-            <p>
-                <label for="max-age">{ i18n::MAX_AGE_LABEL.get(lang) }{ " " }</label>
-                <select id="max-age" onchange={on_max_age}>
-                    { for AGE_CHOICES.iter().map(|&hours| html! {
-                        <option value={hours.to_string()} selected={hours == props.max_age_hours}>
-                            { format!("{hours} {}", i18n::HOURS.get(lang)) }
-                        </option>
-                    }) }
-                </select>
-            </p>
         </section>
     }
 }

@@ -5,9 +5,9 @@ use catalog::Catalog;
 use signer::{LicenseClaims, Reason};
 use yew::prelude::*;
 
-use super::local_date;
+use super::{authority_date, authority_time};
 use crate::i18n::{self, InLang, Lang};
-use crate::state::{Check, Standing};
+use crate::state::{Basis, Check, Missing, Standing};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -16,30 +16,101 @@ pub struct Props {
     pub on_again: Callback<()>,
 }
 
+/// What happened, in a sentence, and what the inspector should do next.
+fn explanation(lang: Lang, check: &Check) -> (String, Option<i18n::Text>) {
+    let time = |at: i64| authority_time(lang, at);
+    let (what, todo) = match (check.missing, &check.verdict.reason) {
+        (Some(Missing::Root), _) => (i18n::REASON_NO_ROOT, i18n::DO_OTHER_APP),
+        (Some(Missing::List), _) => (i18n::REASON_NO_TRUST_LIST, i18n::DO_GO_ONLINE),
+        (None, None) => return (i18n::VALID_HINT.get(lang).to_owned(), None),
+        (None, Some(reason)) => i18n::reason(reason),
+    };
+    let what = match &check.verdict.reason {
+        Some(Reason::StatusUnknown { since: Some(since) }) if check.missing.is_none() => format!(
+            "{} {}{}",
+            what.get(lang),
+            time(*since),
+            i18n::REASON_STATUS_SINCE_END.get(lang)
+        ),
+        Some(Reason::TrustListExpired { since }) if check.missing.is_none() => format!(
+            "{} {}{}",
+            what.get(lang),
+            time(*since),
+            i18n::REASON_TRUST_EXPIRED_END.get(lang)
+        ),
+        _ => what.get(lang).to_owned(),
+    };
+    (what, Some(todo))
+}
+
 #[function_component]
 pub fn VerdictView(props: &Props) -> Html {
     let lang = props.lang;
-    let verdict = &props.check.verdict;
-    let standing = props.check.standing();
-    let (class, title, explanation) = match &verdict.reason {
-        None => ("valid", i18n::VALID, i18n::VALID_HINT),
-        Some(Reason::UnknownKey) if props.check.without_keys => {
-            ("invalid", i18n::INVALID, i18n::REASON_NO_KEYS)
-        }
-        Some(reason) => ("invalid", i18n::INVALID, i18n::reason(reason)),
+    let check = &props.check;
+    let verdict = &check.verdict;
+    let standing = check.standing();
+    // Only a valid license looks valid: amber, never green nor a check mark, for a genuine
+    // one whose status cannot be confirmed.
+    let (class, title) = match standing {
+        Standing::Valid => ("valid", i18n::VALID),
+        Standing::Unconfirmed => ("unconfirmed", i18n::UNCONFIRMED),
+        Standing::NotInForce | Standing::Unverified => ("invalid", i18n::INVALID),
     };
-    // The authority's name from the key set, in the reader's language where it has one.
+    let (what, todo) = explanation(lang, check);
+    // The authority's name from the trust list (set once the signature verified), in the
+    // reader's language.
     let issuer_name = match lang {
         Lang::En => verdict.issuer_name_en.as_deref(),
         Lang::Zh => None,
     }
-    .or(verdict.issuer_name.as_deref());
+    .or(verdict.issuer_name.as_deref())
+    .filter(|_| check.missing.is_none());
+    let issuer_line = issuer_name.map(|name| {
+        html! { <p class="verdict-detail">{ i18n::ISSUED_BY_LISTED.get(lang) }{ i18n::punctuation(lang).0 }{ name }</p> }
+    });
+    // Freshness from the signed list itself: its issue time and who signed it.
+    let status_line = check
+        .status_as_of
+        .filter(|_| standing != Standing::Unverified)
+        .map(|at| {
+            let comma = match lang {
+                Lang::Zh => "，",
+                Lang::En => ", ",
+            };
+            let signer = issuer_name
+                .map(|name| format!("{comma}{} {name}", i18n::STATUS_SIGNED_BY.get(lang)));
+            html! {
+                <p class="verdict-detail status-as-of">
+                    { i18n::STATUS_AS_OF.get(lang) }{ " " }{ authority_time(lang, at) }{ signer }
+                </p>
+            }
+        });
+    let basis_line = check.basis.map(|basis| {
+        let text = match basis {
+            Basis::Online => i18n::CHECKED_ONLINE.get(lang).to_owned(),
+            Basis::OnDevice { list_of } => format!(
+                "{} {}{}",
+                i18n::CHECKED_ON_DEVICE.get(lang),
+                list_of.map_or_else(
+                    || i18n::NEVER.get(lang).to_owned(),
+                    |at| authority_time(lang, at)
+                ),
+                match lang {
+                    Lang::Zh => "）。",
+                    Lang::En => ").",
+                }
+            ),
+        };
+        html! { <p class="verdict-detail checked-with">{ text }</p> }
+    });
     // What the code says, under a heading that tells how far it can be relied on: in force;
-    // genuine but not in force (greyed); or not verified at all (struck through and greyed).
-    // The heading names the region, so a screen reader says it before the content.
+    // genuine but not in force (greyed); genuine, status unconfirmed (amber); or not verified
+    // at all (struck through and greyed). The heading names the region, so a screen reader
+    // says it before the content.
     let (standing_class, heading) = match standing {
         Standing::Valid => ("in-force", i18n::IN_FORCE),
         Standing::NotInForce => ("not-in-force", i18n::NOT_IN_FORCE),
+        Standing::Unconfirmed => ("unconfirmed", i18n::CONTENT_UNCONFIRMED),
         Standing::Unverified => ("unverified", i18n::NOT_TRUSTED),
     };
     let content = verdict.claims.as_ref().map(|claims| {
@@ -54,9 +125,15 @@ pub fn VerdictView(props: &Props) -> Html {
     let again_class = classes!("again", (standing == Standing::Valid).then_some("primary"));
     html! {
         <section aria-labelledby="verdict-heading">
-            <div class={classes!("verdict", class)} role="alert" data-verdict={verdict.code()}>
+            <div class={classes!("verdict", class)} role="alert" data-verdict={check.code()}>
                 <h1 id="verdict-heading">{ title.get(lang) }</h1>
-                <p>{ explanation.get(lang) }</p>
+                <p>{ what }</p>
+                if let Some(todo) = todo {
+                    <p class="verdict-todo">{ todo.get(lang) }</p>
+                }
+                { for issuer_line }
+                { for status_line }
+                { for basis_line }
             </div>
             <button type="button" class={again_class} onclick={props.on_again.reform(|_| ())}>
                 { i18n::SCAN_AGAIN.get(lang) }
@@ -78,8 +155,8 @@ fn license_facts(lang: Lang, claims: &LicenseClaims, issuer_name: Option<&str>) 
             .map_or_else(|| code.to_string(), |d| d.name().get(lang).to_owned())
     };
     let division = place(claims.address.division);
-    // Unnamed (keys cached before names, or a signature that did not verify): the district an
-    // issuer id of six digits is, never a bare id.
+    // Unnamed (a signature that did not verify): the district an issuer id of six digits is,
+    // never a bare id.
     let issuer = issuer_name.map_or_else(
         || claims.issuer.parse().map_or_else(|_| "—".into(), place),
         str::to_owned,
@@ -95,7 +172,7 @@ fn license_facts(lang: Lang, claims: &LicenseClaims, issuer_name: Option<&str>) 
                 <dt>{ i18n::LEGAL_REP.get(lang) }</dt><dd>{ &claims.legal_representative }</dd>
                 <dt>{ i18n::ISSUER.get(lang) }</dt><dd>{ issuer }</dd>
                 <dt>{ i18n::VALIDITY.get(lang) }</dt>
-                <dd>{ local_date(claims.valid_from) }{ " – " }{ local_date(claims.valid_until) }</dd>
+                <dd>{ authority_date(claims.valid_from) }{ " – " }{ authority_date(claims.valid_until) }</dd>
             </dl>
             <h2>{ i18n::PERMITS.get(lang) }</h2>
             <ul class="permits">
@@ -114,7 +191,7 @@ fn license_facts(lang: Lang, claims: &LicenseClaims, issuer_name: Option<&str>) 
                             }
                             <div>{ i18n::PERMIT_NUMBER.get(lang) }{ ": " }<code>{ &permit.number }</code></div>
                             <div>{ i18n::VALIDITY.get(lang) }{ ": " }{ match permit.valid_until {
-                                Some(until) => format!("{} – {}", local_date(claims.valid_from), local_date(until)),
+                                Some(until) => format!("{} – {}", authority_date(claims.valid_from), authority_date(until)),
                                 None => i18n::NO_FIXED_TERM.get(lang).into(),
                             } }</div>
                             if let Some(scope) = &permit.scope {

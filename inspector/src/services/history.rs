@@ -30,6 +30,17 @@ pub fn add(entry: Entry) -> Vec<Entry> {
     all
 }
 
+/// Replaces the newest entry (the same license checked again), or adds it to an empty history.
+pub fn replace_latest(entry: Entry) -> Vec<Entry> {
+    let mut all = entries();
+    match all.first_mut() {
+        Some(latest) => *latest = entry,
+        None => all.push(entry),
+    }
+    let _ = LocalStorage::set(HISTORY, &all);
+    all
+}
+
 pub fn clear() {
     LocalStorage::delete(HISTORY);
 }

@@ -1,98 +1,447 @@
-//! What verification trusts: the issuers' key set and their signed revocation list, kept on
-//! this device so that checking works with no network, and refreshed whenever there is one.
-//! A revocation list is stored only after its signature verified against the key set, and is
-//! verified again each time it is read back.
+//! What verification trusts: the trust list (the issuers this deployment recognises, signed by
+//! a root key pinned into this build) and each listed issuer's signed revocation list, kept on
+//! this device as the signed texts so that checking works with no network, and synced whenever
+//! there is one. Nothing is stored before it verifies, everything is verified again when read
+//! back, and a list that is refused never replaces the one in use.
+
+use std::collections::BTreeMap;
 
 use gloo::net::http::Request;
 use gloo::storage::{LocalStorage, Storage};
 use serde::{Deserialize, Serialize};
-use signer::{KeySet, RevocationList, SignedRevocationList};
+use signer::{
+    Error, KeySet, RevocationList, SignedRevocationList, SignedTrustList, TrustList, TrustedIssuer,
+};
 
-const KEYS: &str = "yiye.inspector.keys";
-const REVOCATIONS: &str = "yiye.inspector.revocations";
-const MAX_AGE: &str = "yiye.inspector.max_age_hours";
-/// A day: long enough for a shift without signal, short enough that a revocation reaches
-/// inspectors the next day.
-pub const DEFAULT_MAX_AGE_HOURS: u32 = 24;
+const STORED: &str = "yiye.inspector.trust";
+/// Keys of earlier versions (a key set served by the server itself, one revocation list, a
+/// per-device age limit): removed, since nothing reads them any more.
+const OLD_KEYS: [&str; 3] = [
+    "yiye.inspector.keys",
+    "yiye.inspector.revocations",
+    "yiye.inspector.max_age_hours",
+];
 
-/// A cached item and when this device last got it from the server (ms since the epoch).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-struct Cached<T> {
-    value: T,
-    fetched_at: f64,
+/// The root keys this build trusts, hex, comma-separated: set by `build_web`.
+const PINNED_ROOTS: Option<&str> = option_env!("YIYE_TRUST_ROOTS");
+
+/// The pinned root keys; `None` when the build has none or they do not parse (then nothing
+/// can be verified).
+pub fn pinned_roots() -> Option<Vec<[u8; 32]>> {
+    PINNED_ROOTS.and_then(|text| signer::parse_roots(text).ok())
 }
 
-/// The key set and revocation list this device verifies with.
+/// The signed texts this device keeps.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Stored {
+    pub trust_list: Option<SignedTrustList>,
+    /// Each issuer's revocation list, by issuer id.
+    pub statuses: BTreeMap<String, SignedRevocationList>,
+}
+
+/// Why a list from the network was not taken.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Why {
+    /// No answer, or not a list (HTTP status, unreadable body).
+    Unreachable,
+    /// Not signed by a root of trust of this build.
+    UnknownRoot,
+    /// Its signature or content does not check out.
+    Invalid,
+    /// Older than the one this device has: never go back.
+    Older,
+    /// A revocation list of another issuer than the one whose address served it.
+    WrongIssuer,
+}
+
+/// A list of the last sync that was not taken; the previous one stays in use.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    TrustList(Why),
+    /// The revocation list of the issuer with this id.
+    Status {
+        issuer: String,
+        why: Why,
+    },
+}
+
+/// What this device verifies with.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Trust {
-    pub keys: Option<KeySet>,
-    pub keys_fetched_at: Option<f64>,
-    pub revocations: Option<RevocationList>,
-    pub revocations_fetched_at: Option<f64>,
+    /// The build pins a usable root key.
+    pub roots_pinned: bool,
+    /// The verified trust list in use.
+    pub list: Option<TrustList>,
+    /// The verified revocation lists in use, at most one per listed issuer.
+    pub statuses: Vec<RevocationList>,
+    /// What the last sync refused.
+    pub refusals: Vec<Refusal>,
 }
 
 impl Trust {
-    /// Whether the revocation list was last confirmed by the server longer ago than
-    /// `max_age_hours` (or never).
-    pub fn revocations_stale(&self, now_ms: f64, max_age_hours: u32) -> bool {
-        self.revocations_fetched_at
-            .is_none_or(|at| now_ms - at > f64::from(max_age_hours) * 3_600_000.0)
+    /// The revocation list in use of the issuer with this id.
+    pub fn status_of(&self, issuer: &str) -> Option<&RevocationList> {
+        self.statuses.iter().find(|s| s.issuer == issuer)
     }
 }
 
-/// What this device has cached; a revocation list that no longer verifies is ignored.
-pub fn cached() -> Trust {
-    let keys: Option<Cached<KeySet>> = LocalStorage::get(KEYS).ok();
-    let signed: Option<Cached<SignedRevocationList>> = LocalStorage::get(REVOCATIONS).ok();
-    let revocations = keys.as_ref().zip(signed).and_then(|(keys, signed)| {
-        let list = RevocationList::verify(&signed.value, &keys.value).ok()?;
-        Some((list, signed.fetched_at))
-    });
+/// Verifies stored texts as if they had just arrived: the trust list against `roots`, each
+/// revocation list against the trust list's keys and as its issuer's. What fails is left out.
+pub fn load(stored: &Stored, roots: &[[u8; 32]]) -> Trust {
+    let list = stored
+        .trust_list
+        .as_ref()
+        .and_then(|signed| TrustList::verify(signed, roots).ok());
+    let statuses = list
+        .as_ref()
+        .and_then(|list| Some((list, list.key_set().ok()?)))
+        .map(|(list, keys)| {
+            stored
+                .statuses
+                .iter()
+                .filter_map(|(id, signed)| {
+                    let issuer = list.issuer(id)?;
+                    accept_status(issuer, &keys, signed, None).ok()
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     Trust {
-        keys_fetched_at: keys.as_ref().map(|k| k.fetched_at),
-        keys: keys.map(|k| k.value),
-        revocations_fetched_at: revocations.as_ref().map(|r| r.1),
-        revocations: revocations.map(|r| r.0),
+        roots_pinned: true,
+        list,
+        statuses,
+        refusals: Vec::new(),
     }
 }
 
-/// Fetches both from the server, verifies the list with the fetched keys, stores both and
-/// returns what is now trusted. On any failure the cache is left as it was.
-pub async fn refresh(now_ms: f64) -> Result<Trust, String> {
-    let keys: KeySet = get_json("/api/keys").await?;
-    let signed: SignedRevocationList = get_json("/api/revocations").await?;
-    RevocationList::verify(&signed, &keys)
-        .map_err(|e| format!("the revocation list does not verify: {e}"))?;
+/// A trust list from the network, if it verifies and is not older than `current`.
+pub fn accept_trust_list(
+    signed: &SignedTrustList,
+    roots: &[[u8; 32]],
+    current: Option<&TrustList>,
+) -> Result<TrustList, Why> {
+    let list = TrustList::verify(signed, roots).map_err(|e| {
+        console_warn("trust list refused", &e.to_string());
+        match e {
+            Error::UnknownRoot { .. } => Why::UnknownRoot,
+            _ => Why::Invalid,
+        }
+    })?;
+    if current.is_some_and(|c| list.issued_at < c.issued_at) {
+        return Err(Why::Older);
+    }
+    Ok(list)
+}
+
+/// `issuer`'s revocation list from the network, if it verifies against the trust list's keys,
+/// is that issuer's and is not older than `current`.
+pub fn accept_status(
+    issuer: &TrustedIssuer,
+    keys: &KeySet,
+    signed: &SignedRevocationList,
+    current: Option<&RevocationList>,
+) -> Result<RevocationList, Why> {
+    let list = RevocationList::verify(signed, keys).map_err(|e| {
+        console_warn("revocation list refused", &e.to_string());
+        Why::Invalid
+    })?;
+    if list.issuer != issuer.id {
+        return Err(Why::WrongIssuer);
+    }
+    if current.is_some_and(|c| list.issued_at < c.issued_at) {
+        return Err(Why::Older);
+    }
+    Ok(list)
+}
+
+/// What this device has, verified now with the pinned roots.
+pub fn cached() -> Trust {
+    for key in OLD_KEYS {
+        LocalStorage::delete(key);
+    }
+    match pinned_roots() {
+        Some(roots) => load(&LocalStorage::get(STORED).unwrap_or_default(), &roots),
+        None => Trust::default(),
+    }
+}
+
+/// Fetches the trust list, then every listed issuer's revocation list, takes what verifies,
+/// stores it and returns what is now trusted with what was refused. `Err` when the server did
+/// not answer at all (offline): the device's lists stay as they were.
+pub async fn sync() -> Result<Trust, String> {
+    let Some(roots) = pinned_roots() else {
+        return Ok(Trust::default());
+    };
+    let mut stored: Stored = LocalStorage::get(STORED).unwrap_or_default();
+    let mut trust = load(&stored, &roots);
+    match get_json::<SignedTrustList>("/api/trust-list").await {
+        Err(Fetch::NoAnswer(why)) => return Err(why),
+        Err(Fetch::NotAList) => trust.refusals.push(Refusal::TrustList(Why::Unreachable)),
+        Ok(signed) => match accept_trust_list(&signed, &roots, trust.list.as_ref()) {
+            Ok(list) => {
+                stored.trust_list = Some(signed);
+                // An issuer no longer listed is no longer trusted, nor is its list kept; the
+                // others' lists are verified again with the new list's keys (one may have
+                // been withdrawn).
+                stored.statuses.retain(|id, _| list.issuer(id).is_some());
+                trust = Trust {
+                    refusals: trust.refusals,
+                    ..load(&stored, &roots)
+                };
+            }
+            Err(why) => trust.refusals.push(Refusal::TrustList(why)),
+        },
+    }
+    if let Some(list) = trust.list.clone()
+        && let Ok(keys) = list.key_set()
+    {
+        for issuer in &list.issuers {
+            let refuse = |why| Refusal::Status {
+                issuer: issuer.id.clone(),
+                why,
+            };
+            let signed = match get_json::<SignedRevocationList>(&issuer.status_url).await {
+                Ok(signed) => signed,
+                Err(_) => {
+                    trust.refusals.push(refuse(Why::Unreachable));
+                    continue;
+                }
+            };
+            match accept_status(issuer, &keys, &signed, trust.status_of(&issuer.id)) {
+                Ok(status) => {
+                    trust.statuses.retain(|s| s.issuer != issuer.id);
+                    trust.statuses.push(status);
+                    stored.statuses.insert(issuer.id.clone(), signed);
+                }
+                Err(why) => trust.refusals.push(refuse(why)),
+            }
+        }
+    }
     // Storage may be full or disabled; verification then still works for this visit.
-    let _ = LocalStorage::set(
-        KEYS,
-        Cached {
-            value: keys,
-            fetched_at: now_ms,
-        },
-    );
-    let _ = LocalStorage::set(
-        REVOCATIONS,
-        Cached {
-            value: signed,
-            fetched_at: now_ms,
-        },
-    );
-    Ok(cached())
+    let _ = LocalStorage::set(STORED, &stored);
+    Ok(trust)
 }
 
-async fn get_json<T: serde::de::DeserializeOwned>(path: &str) -> Result<T, String> {
-    let response = Request::get(path).send().await.map_err(|e| e.to_string())?;
+enum Fetch {
+    /// No HTTP answer: offline, refused by the browser.
+    NoAnswer(String),
+    /// An answer that is not a list: an HTTP error, another body.
+    NotAList,
+}
+
+/// GET `url`: a path on this server, or another issuer's absolute URL (fetched with CORS,
+/// which the service worker leaves to the network).
+async fn get_json<T: serde::de::DeserializeOwned>(url: &str) -> Result<T, Fetch> {
+    let response = Request::get(url).send().await.map_err(|e| {
+        console_warn(url, &e.to_string());
+        Fetch::NoAnswer(e.to_string())
+    })?;
     if !response.ok() {
-        return Err(format!("{path}: HTTP {}", response.status()));
+        console_warn(url, &format!("HTTP {}", response.status()));
+        return Err(Fetch::NotAList);
     }
-    response.json().await.map_err(|e| e.to_string())
+    response.json().await.map_err(|e| {
+        console_warn(url, &e.to_string());
+        Fetch::NotAList
+    })
 }
 
-pub fn max_age_hours() -> u32 {
-    LocalStorage::get(MAX_AGE).unwrap_or(DEFAULT_MAX_AGE_HOURS)
+/// Details for whoever looks at the console; the page says what happened in plain words.
+fn console_warn(what: &str, why: &str) {
+    if cfg!(target_arch = "wasm32") {
+        web_sys::console::warn_2(&what.into(), &why.into());
+    }
 }
 
-pub fn set_max_age_hours(hours: u32) {
-    let _ = LocalStorage::set(MAX_AGE, hours);
+/// Trust lists and revocation lists signed with fixed keys, for the tests here and in
+/// `state.rs`.
+#[cfg(test)]
+pub mod fixtures {
+    use signer::{
+        RevocationList, SignedRevocationList, SigningKey, TrustList, TrustedIssuer, TrustedKey,
+    };
+
+    pub const NOW: i64 = 1_790_000_000;
+
+    pub fn issuer(id: &str, key: &SigningKey) -> TrustedIssuer {
+        TrustedIssuer {
+            id: id.into(),
+            name: format!("{id} 市场监督管理局"),
+            name_en: format!("{id} Administration for Market Regulation"),
+            divisions: vec![310000],
+            permits: None,
+            status_url: "/api/revocations".into(),
+            keys: vec![TrustedKey {
+                public_key: hex(&key.public_key()),
+                not_before: NOW - 86_400,
+                not_after: None,
+            }],
+            withdrawn: Vec::new(),
+        }
+    }
+
+    pub fn hex(bytes: &[u8]) -> String {
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    pub fn trust_list(issued_at: i64, issuers: Vec<TrustedIssuer>) -> TrustList {
+        TrustList {
+            root: "310000".into(),
+            issued_at,
+            expires_at: issued_at + 30 * 86_400,
+            issuers,
+        }
+    }
+
+    pub fn status(key: &SigningKey, issuer: &str, issued_at: i64) -> SignedRevocationList {
+        RevocationList {
+            issuer: issuer.into(),
+            issued_at,
+            expires_at: issued_at + 7 * 86_400,
+            revoked: vec!["310115-2026-000001".into()],
+        }
+        .sign(key)
+        .unwrap()
+    }
+
+    pub struct World {
+        pub root: SigningKey,
+        pub a: SigningKey,
+        pub b: SigningKey,
+        pub list: TrustList,
+    }
+
+    pub fn world() -> World {
+        let root = SigningKey::from_seed(&[1; 32], "root");
+        let a = SigningKey::from_seed(&[2; 32], "310115");
+        let b = SigningKey::from_seed(&[3; 32], "310104");
+        let list = trust_list(NOW, vec![issuer("310115", &a), issuer("310104", &b)]);
+        World { root, a, b, list }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use signer::SigningKey;
+
+    use super::fixtures::*;
+    use super::*;
+
+    #[test]
+    fn stored_lists_verify_again_on_load_and_each_status_is_its_issuers() {
+        let w = world();
+        let roots = [w.root.public_key()];
+        let mut stored = Stored {
+            trust_list: Some(w.list.sign(&w.root).unwrap()),
+            ..Stored::default()
+        };
+        stored
+            .statuses
+            .insert("310115".into(), status(&w.a, "310115", NOW));
+        // B's own list, stored under A's id: not A's list.
+        stored
+            .statuses
+            .insert("310104".into(), status(&w.b, "310104", NOW));
+        stored
+            .statuses
+            .insert("310999".into(), status(&w.b, "310104", NOW));
+        let trust = load(&stored, &roots);
+        assert_eq!(trust.list.as_ref(), Some(&w.list));
+        let mut issuers: Vec<_> = trust.statuses.iter().map(|s| s.issuer.as_str()).collect();
+        issuers.sort_unstable();
+        assert_eq!(issuers, ["310104", "310115"]);
+
+        // Another build's root: nothing stored is trusted.
+        let other = SigningKey::from_seed(&[9; 32], "root").public_key();
+        assert_eq!(load(&stored, &[other]).list, None);
+        assert!(load(&stored, &[other]).statuses.is_empty());
+    }
+
+    #[test]
+    fn a_status_list_signed_by_a_key_the_trust_list_withdrew_is_dropped() {
+        let w = world();
+        let roots = [w.root.public_key()];
+        let mut stored = Stored {
+            trust_list: Some(w.list.sign(&w.root).unwrap()),
+            ..Stored::default()
+        };
+        stored
+            .statuses
+            .insert("310115".into(), status(&w.a, "310115", NOW));
+        assert_eq!(load(&stored, &roots).statuses.len(), 1);
+        // A's key leaked: the next list withdraws it and lists a new one.
+        let renewed = SigningKey::from_seed(&[4; 32], "310115");
+        let mut a = issuer("310115", &renewed);
+        a.keys.extend(issuer("310115", &w.a).keys);
+        a.withdrawn = vec![w.a.kid().to_owned()];
+        let next = trust_list(NOW + 60, vec![a, w.list.issuers[1].clone()]);
+        stored.trust_list = Some(next.sign(&w.root).unwrap());
+        let trust = load(&stored, &roots);
+        assert_eq!(trust.list, Some(next));
+        assert!(trust.statuses.is_empty());
+    }
+
+    #[test]
+    fn a_refused_trust_list_says_why() {
+        let w = world();
+        let roots = [w.root.public_key()];
+        let stranger = SigningKey::from_seed(&[7; 32], "root");
+        let signed = w.list.sign(&stranger).unwrap();
+        assert_eq!(
+            accept_trust_list(&signed, &roots, None),
+            Err(Why::UnknownRoot)
+        );
+        let mut tampered = w.list.sign(&w.root).unwrap();
+        let last = tampered.cose.pop().unwrap();
+        tampered.cose.push(if last == '0' { '1' } else { '0' });
+        assert_eq!(
+            accept_trust_list(&tampered, &roots, None),
+            Err(Why::Invalid)
+        );
+        let newer = trust_list(NOW + 60, w.list.issuers.clone());
+        assert_eq!(
+            accept_trust_list(&w.list.sign(&w.root).unwrap(), &roots, Some(&newer)),
+            Err(Why::Older)
+        );
+        assert_eq!(
+            accept_trust_list(&newer.sign(&w.root).unwrap(), &roots, Some(&w.list)),
+            Ok(newer)
+        );
+    }
+
+    #[test]
+    fn a_status_list_must_be_its_issuers_verified_and_not_older() {
+        let w = world();
+        let keys = w.list.key_set().unwrap();
+        let (a, b) = (&w.list.issuers[0], &w.list.issuers[1]);
+        assert_eq!(
+            accept_status(a, &keys, &status(&w.b, "310104", NOW), None),
+            Err(Why::WrongIssuer)
+        );
+        // Signed by a key the trust list does not know.
+        let stranger = SigningKey::from_seed(&[8; 32], "310115");
+        assert_eq!(
+            accept_status(a, &keys, &status(&stranger, "310115", NOW), None),
+            Err(Why::Invalid)
+        );
+        let current = accept_status(b, &keys, &status(&w.b, "310104", NOW), None).unwrap();
+        assert_eq!(
+            accept_status(
+                b,
+                &keys,
+                &status(&w.b, "310104", NOW - 3600),
+                Some(&current)
+            ),
+            Err(Why::Older)
+        );
+        assert!(
+            accept_status(
+                b,
+                &keys,
+                &status(&w.b, "310104", NOW + 3600),
+                Some(&current)
+            )
+            .is_ok()
+        );
+    }
 }
