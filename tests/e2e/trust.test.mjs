@@ -182,7 +182,7 @@ test('two districts under one trust list: both verify offline, strangers and key
       for (const [text, district] of [[texts.pudong, PUDONG], [texts.xuhui, XUHUI]]) {
         const { code, text: shown } = await verdictOf(inspector, text, 'valid');
         assert.equal(code, 'valid', shown);
-        assert.match(shown, new RegExp(`${t.issuedBy}[\\s\\S]*${name(district)}`));
+        assert.ok(shown.includes(`${t.issuedBy}${inspector.setup.lang === 'zh' ? '：' : ': '}${name(district)}`), shown);
       }
       let outcome = await check(inspector, texts.stranger);
       assert.equal(outcome.code, 'unknown_issuer');
