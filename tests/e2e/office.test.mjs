@@ -88,9 +88,22 @@ async function submitForReview(id, businessName) {
   throw new Error('the server kept refusing the application');
 }
 
+/** A moment (Unix seconds) as the office writes it: the authority's date (UTC+8) and time. */
+function authorityMoment(unix, lang) {
+  const at = new Date((unix + 8 * 3600) * 1000);
+  const [year, month, day] = [at.getUTCFullYear(), at.getUTCMonth() + 1, at.getUTCDate()];
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const date = lang === 'zh' ? `${year}年${month}月${day}日` : `${day} ${months[month - 1]} ${year}`;
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${date} ${pad(at.getUTCHours())}:${pad(at.getUTCMinutes())}`;
+}
+
 async function openOffice(lang, viewport) {
   // The CSP forbids injected scripts; axe is a test tool, so this context bypasses it.
-  const context = await browser.newContext({ viewport, locale: lang === 'zh' ? 'zh-CN' : 'en-GB', bypassCSP: true });
+  // A device far from the authority (UTC−8/−7 against UTC+8): times must still be the authority's.
+  const context = await browser.newContext({
+    viewport, locale: lang === 'zh' ? 'zh-CN' : 'en-GB', bypassCSP: true, timezoneId: 'America/Los_Angeles',
+  });
   // The language the office shows first is the device's remembered choice (bilingual crate).
   await context.addInitScript((l) => localStorage.setItem('yiye.lang', JSON.stringify(l)), lang === 'zh' ? 'Zh' : 'En');
   const page = await context.newPage();
@@ -154,6 +167,8 @@ async function reviewerRequestsCorrections({ lang, viewport, id, businessName })
     assert.equal(new URL(page.url()).pathname, `/office/applications/${id}`);
     await page.getByRole('cell', { name: t.registry }).first().waitFor();
     const view = await page.evaluate(async (appId) => (await fetch(`/api/office/applications/${appId}`)).json(), id);
+    assert.ok((await page.locator('main').innerText()).includes(authorityMoment(view.received_at, lang)),
+      `received at ${authorityMoment(view.received_at, lang)}, the authority's time`);
     const fields = view.fields.filter((f) => f.value !== '').slice(0, 2);
     assert.equal(fields.length, 2, 'two fields to correct');
 

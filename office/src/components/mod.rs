@@ -43,30 +43,22 @@ pub fn date_words(date: &str, lang: Lang) -> String {
     catalog::Date::parse(date).map_or_else(|| date.to_owned(), |d| d.words().get(lang).to_owned())
 }
 
-/// A moment (Unix seconds) as a date in words and the local time.
+/// A moment (Unix seconds) as the authority's date in words and time of day, whatever the
+/// device's own time zone: a reviewer's "received" must agree with the applicant's and with
+/// the due dates, which are the authority's days.
 pub fn moment(unix: i64, lang: Lang) -> String {
-    let date = js_sys::Date::new(&(unix as f64 * 1000.0).into());
-    let day = catalog::Date::new(
-        date.get_full_year() as u16,
-        (date.get_month() + 1) as u8,
-        date.get_date() as u8,
-    );
-    let time = format!("{:02}:{:02}", date.get_hours(), date.get_minutes());
-    match day {
+    let minutes = (unix + catalog::AUTHORITY_UTC_OFFSET).rem_euclid(86_400) / 60;
+    let time = format!("{:02}:{:02}", minutes / 60, minutes % 60);
+    match catalog::Date::authority_day(unix) {
         Some(day) => format!("{} {time}", day.words().get(lang)),
         None => time,
     }
 }
 
-/// Today on this device, `YYYY-MM-DD` (the inspection form's default date).
+/// Today at the authority, `YYYY-MM-DD` (the inspection form's default date).
 pub fn today() -> String {
-    let date = js_sys::Date::new_0();
-    format!(
-        "{:04}-{:02}-{:02}",
-        date.get_full_year(),
-        date.get_month() + 1,
-        date.get_date()
-    )
+    let now = (js_sys::Date::now() / 1000.0) as i64;
+    catalog::Date::authority_day(now).map_or_else(String::new, |day| day.to_string())
 }
 
 /// Moves the keyboard focus to an element (an error summary's link, a new page's heading).
