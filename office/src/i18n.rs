@@ -102,7 +102,7 @@ texts! {
     PERMITS = "许可事项", "Permits";
     MODE = "办理方式", "How it is granted";
     MODE_COMMITMENT = "告知承诺", "On commitment";
-    MODE_REVIEW = "审批", "Review";
+    MODE_REVIEW = "部门审核", "Review";
     INSPECTION_REQUIRED = "需现场核查", "On-site inspection";
     YES = "是", "Yes";
     NO = "否", "No";
