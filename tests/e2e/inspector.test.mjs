@@ -83,7 +83,7 @@ async function scanOffline(video) {
     await context.grantPermissions(['camera'], { origin: server.url });
     const first = await context.newPage();
     await first.goto(`${server.url}/inspect/`);
-    await first.locator('#revocations-as-of').filter({ hasNotText: 'never' }).waitFor({ timeout: 20_000 });
+    await first.locator('#status-lists-as-of').filter({ hasNotText: 'never' }).waitFor({ timeout: 20_000 });
     await first.evaluate(() => navigator.serviceWorker.ready);
     const cached = await first.evaluate(async (files) => {
       const hits = await Promise.all(files.map((f) => caches.match(`/inspect/${f}`)));
@@ -182,7 +182,7 @@ test('a photo of a license is read by the decoder worker', async () => {
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${server.url}/inspect/`);
-    await page.locator('#revocations-as-of').filter({ hasNotText: 'never' }).waitFor({ timeout: 20_000 });
+    await page.locator('#status-lists-as-of').filter({ hasNotText: 'never' }).waitFor({ timeout: 20_000 });
     await page.getByLabel('Read from a photo').setInputFiles({ name: 'license.png', mimeType: 'image/png', buffer: png });
     assert.equal(await page.locator('[data-verdict]').getAttribute('data-verdict'), 'valid');
     assert.deepEqual(errors, []);
@@ -210,7 +210,7 @@ test('when the decoder worker cannot load, the scanner says so and pasted text s
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${broken.url}/inspect/`);
-    await page.locator('#revocations-as-of').filter({ hasNotText: 'never' }).waitFor({ timeout: 20_000 });
+    await page.locator('#status-lists-as-of').filter({ hasNotText: 'never' }).waitFor({ timeout: 20_000 });
     await page.getByRole('alert').filter({ hasText: 'The QR reader could not be loaded' })
       .filter({ hasText: 'Paste the code' }).waitFor({ timeout: 20_000 });
     const license = await issueLicense(broken.url, 'inspector-no-decoder-1', '上海浦东新区花木便利店有限公司');
@@ -255,7 +255,7 @@ test('the URL form opens the inspector at /I, offline, and verifies from the fra
     const context = await browser.newContext({ locale: 'en-US' });
     const first = await context.newPage();
     await first.goto(`${server.url}/inspect/`);
-    await first.locator('#revocations-as-of').filter({ hasNotText: 'never' }).waitFor();
+    await first.locator('#status-lists-as-of').filter({ hasNotText: 'never' }).waitFor();
     await first.evaluate(() => navigator.serviceWorker.ready);
     const license = await issueLicense(server.url, 'inspector-url-1', '上海浦东新区世纪便利店有限公司');
     const fragment = urlFragment(license.qr_text);

@@ -29,7 +29,7 @@ const T = {
     unknownIssuer: '签发者不在信任名单上：不是本系统认可的发证机关。',
     division: '签发机关无权为该经营场所所在地区发证。',
     withdrawn: /签名密钥已被签发机关撤回/,
-    statusSince: /签名真实，但目前状态未知，最新撤销名单签署于\s*(\d{4}年\d{1,2}月\d{1,2}日)/,
+    statusSince: /签名真实，但目前状态未知，最新状态名单签署于\s*(\d{4}年\d{1,2}月\d{1,2}日)/,
     refused: /服务器发来的信任名单被拒绝.*继续使用本机签署于.*的名单。/,
   },
   en: {
@@ -128,7 +128,7 @@ async function openInspector(browser, setup) {
 
 /** Waits until the trust panel names a signed status list of both districts. */
 async function synced(page) {
-  const lists = page.locator('#revocations-as-of');
+  const lists = page.locator('#status-lists-as-of');
   for (const district of [PUDONG, XUHUI]) {
     await lists.filter({ hasText: new RegExp(`${district.zh}|${district.en}`) }).waitFor({ timeout: 20_000 });
   }
