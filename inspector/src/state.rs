@@ -122,6 +122,7 @@ impl Check {
             verdict: self.code().to_owned(),
             license_number: claims.map(|c| c.license_number.clone()),
             business_name: claims.map(|c| c.business_name.clone()),
+            version: claims.map(|c| c.version).filter(|&v| v > 1),
         }
     }
 }
@@ -454,6 +455,8 @@ mod tests {
         }
         let valid = at(2, VALID);
         assert_eq!(valid.code(), "valid");
+        assert_eq!(valid.history_entry().version, Some(2));
+        assert_eq!(at(1, VALID).history_entry().version, None);
         assert_eq!(valid.verdict.claims.map(|c| c.version), Some(2));
         // A version newer than the device's list: unknown, and the list had not expired.
         let beyond = at(2, 6);
