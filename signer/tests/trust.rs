@@ -4,7 +4,7 @@
 mod common;
 
 use signer::{
-    Error, LicenseClaims, Reason, RevocationList, SignedTrustList, SigningKey, TrustList,
+    Error, LicenseClaims, Reason, SignedTrustList, SigningKey, StatusList, TrustList,
     TrustedIssuer, TrustedKey, Verdict,
 };
 
@@ -81,14 +81,17 @@ fn issue(claims: &LicenseClaims, key: &SigningKey) -> String {
     signer::issue(claims, key).unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn statuses(revoked: &[&str]) -> Vec<RevocationList> {
+/// Both issuers' status lists, revoking `revoked` by number (the samples have no status
+/// index: licenses from before versions).
+fn statuses(revoked: &[&str]) -> Vec<StatusList> {
     ["310115", "320114"]
         .into_iter()
-        .map(|issuer| RevocationList {
+        .map(|issuer| StatusList {
             issuer: issuer.into(),
             issued_at: NOW - DAY,
             expires_at: NOW + 6 * DAY,
-            revoked: revoked.iter().map(|&n| n.to_owned()).collect(),
+            entries: vec![],
+            by_number: revoked.iter().map(|&n| n.to_owned()).collect(),
         })
         .collect()
 }
@@ -218,7 +221,7 @@ fn roots_parse_from_the_build_time_pin() {
     assert!(message(&format!("{weak},{a}")).contains(&format!("root key 1 ({weak})")));
 }
 
-fn verdict(text: &str, trust: &TrustList, statuses: &[RevocationList], now: i64) -> Verdict {
+fn verdict(text: &str, trust: &TrustList, statuses: &[StatusList], now: i64) -> Verdict {
     signer::verify_trusted(text, trust, statuses, now)
 }
 
@@ -240,7 +243,7 @@ fn licenses_of_several_issuers_verify_against_one_list() {
     }
 }
 
-fn code(text: &str, trust: &TrustList, statuses: &[RevocationList], now: i64) -> &'static str {
+fn code(text: &str, trust: &TrustList, statuses: &[StatusList], now: i64) -> &'static str {
     verdict(text, trust, statuses, now).code()
 }
 
@@ -436,7 +439,7 @@ fn reasons_in_order() {
 }
 
 #[test]
-fn each_issuer_has_its_own_revocation_list() {
+fn each_issuer_has_its_own_status_list() {
     let trust = list();
     let pudong_claims = sample("310115");
     let yuhuatai_claims = sample("320114");
@@ -444,7 +447,7 @@ fn each_issuer_has_its_own_revocation_list() {
     let yuhuatai_text = issue(&yuhuatai_claims, &yuhuatai());
     // Pudong's list revokes the Yuhuatai number as well: it has no say over it.
     let mut lists = statuses(&[]);
-    lists[0].revoked.extend([
+    lists[0].by_number.extend([
         pudong_claims.license_number.clone(),
         yuhuatai_claims.license_number.clone(),
     ]);
@@ -453,7 +456,7 @@ fn each_issuer_has_its_own_revocation_list() {
     // Yuhuatai's list expired: only its licenses are unconfirmed.
     lists[1].expires_at = NOW;
     assert_eq!(code(&yuhuatai_text, &trust, &lists, NOW), "status_unknown");
-    lists[0].revoked.clear();
+    lists[0].by_number.clear();
     assert_eq!(code(&pudong_text, &trust, &lists, NOW), "valid");
 }
 
@@ -471,7 +474,7 @@ fn new_reasons_have_codes_and_messages() {
         (
             Reason::StatusUnknown { since: None },
             "status_unknown",
-            "no revocation list",
+            "no status list",
         ),
         (
             Reason::TrustListExpired {

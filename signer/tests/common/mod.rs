@@ -65,6 +65,8 @@ fn license(
             detail: detail.to_owned(),
         },
         legal_representative: rep.to_owned(),
+        version: 1,
+        status_index: None,
     }
 }
 
