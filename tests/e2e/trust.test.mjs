@@ -56,7 +56,7 @@ const texts = {};
 function trustList({ withdrawXuhui = false } = {}) {
   const entry = (district, key, port) => ({
     id: district.id, name: district.zh, name_en: district.en, divisions: [Number(district.id)], permits: null,
-    status_url: `http://127.0.0.1:${port}/api/revocations`,
+    status_url: `http://127.0.0.1:${port}/api/status-list`,
     keys: withdrawXuhui && district === XUHUI ? [] : [{ public_key: key.public_key, not_before: key.not_before, not_after: null }],
     withdrawn: withdrawXuhui && district === XUHUI ? [key.kid] : [],
   });
