@@ -611,4 +611,69 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn the_lifecycle_claim_costs_nothing_when_implied_and_is_read_strictly() {
+        let key = SigningKey::from_seed(&[3; 32], "310115");
+        let today = issue(&claims(), &key).unwrap_or_default();
+        let plain = claims().to_cbor();
+        for (version, index, tail) in [
+            (1, None, &[][..]),
+            (
+                1,
+                Some(70_000),
+                &[0x2f, 0xa1, 0x03, 0x1a, 0x00, 0x01, 0x11, 0x70][..],
+            ),
+            (2, None, &[0x2f, 0xa1, 0x01, 0x02]),
+            (2, Some(0), &[0x2f, 0xa2, 0x01, 0x02, 0x03, 0x00]),
+        ] {
+            let mut c = claims();
+            c.version = version;
+            c.status_index = index;
+            let payload = c.to_cbor();
+            assert_eq!(
+                payload.get(plain.len()..),
+                Some(tail),
+                "{version} {index:?}"
+            );
+            assert_eq!(LicenseClaims::from_cbor(&payload), Ok(c.clone()));
+            let text = issue(&c, &key).unwrap_or_default();
+            assert_eq!(
+                text == today,
+                tail.is_empty(),
+                "version 1 without index: unchanged"
+            );
+        }
+        let structure = |why| Err(Malformed::Structure(why));
+        for (value, want) in [
+            (
+                &[0xa0][..],
+                structure("an empty lifecycle claim is left out"),
+            ),
+            (
+                &[0xa1, 0x01, 0x01],
+                structure("a stated version must be 2 to 65535"),
+            ),
+            (
+                &[0xa1, 0x01, 0x00],
+                structure("a stated version must be 2 to 65535"),
+            ),
+            (
+                &[0xa1, 0x01, 0x1a, 0x00, 0x01, 0x00, 0x00],
+                structure("a stated version must be 2 to 65535"),
+            ),
+            (
+                &[0xa1, 0x03, 0x1b, 0, 0, 0, 1, 0, 0, 0, 0],
+                structure("status index out of range"),
+            ),
+            (
+                &[0xa1, 0x02, 0x41, 0x00],
+                Err(Malformed::UnsupportedClaim("lifecycle field 2".into())),
+            ),
+            (&[0x01], structure("expected a map")),
+        ] {
+            let (text, _) = issued_with(&[(-16, value)]);
+            assert_eq!(decode_unverified(&text), want, "{value:02x?}");
+        }
+    }
 }

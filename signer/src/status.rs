@@ -472,3 +472,228 @@ impl Details {
         Ok(entries)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const D: i64 = DAY;
+
+    fn list() -> StatusList {
+        StatusList {
+            issuer: "310115".into(),
+            issued_at: 20_000 * D,
+            expires_at: 20_007 * D,
+            entries: vec![
+                Status::Valid,
+                Status::Superseded { on: 19_000 * D },
+                Status::Suspended {
+                    since: 19_990 * D,
+                    until: 20_300 * D,
+                },
+                Status::Revoked { on: 19_500 * D },
+                Status::Cancelled { on: 19_999 * D },
+            ],
+            by_number: vec!["310115-2025-000001".into()],
+        }
+    }
+
+    /// A payload as `to_cbor` writes it, with `bits` and `details` (uncompressed) and `count`
+    /// as given.
+    fn payload(count: u64, bits: &[u8], details: &[u8], extra: Option<(i64, u64)>) -> Vec<u8> {
+        packed(count, &deflate(bits), &deflate(details), extra)
+    }
+
+    /// The same with the sections as compressed bytes.
+    fn packed(count: u64, bits: &[u8], details: &[u8], extra: Option<(i64, u64)>) -> Vec<u8> {
+        let mut w = Writer::default();
+        w.map(7 + usize::from(extra.is_some()));
+        w.int(KEY_ISS);
+        w.text("310115");
+        w.int(KEY_EXP);
+        w.int(20_007 * D);
+        w.int(KEY_IAT);
+        w.int(20_000 * D);
+        w.int(KEY_COUNT);
+        w.uint(count);
+        w.int(KEY_BITS);
+        w.bytes(bits);
+        w.int(KEY_DETAILS);
+        w.bytes(details);
+        w.int(KEY_BY_NUMBER);
+        w.array(0);
+        if let Some((k, v)) = extra {
+            w.int(k);
+            w.uint(v);
+        }
+        w.buf
+    }
+
+    /// Details for two superseded entries on days 19 000 and 19 300.
+    fn details() -> Vec<u8> {
+        let mut d = 19_000u32.to_be_bytes().to_vec();
+        d.extend([2, 0x00, 0x01, 0x00, 0x2c, 0]);
+        d
+    }
+
+    #[test]
+    fn round_trip_and_layout() {
+        let list = list();
+        let written = list.to_cbor().unwrap_or_default();
+        assert_eq!(StatusList::from_cbor(&written), Ok(list.clone()));
+        // Entries 0..4: 0, 3, 2, 1 in byte 0 (LSB first), 1 in byte 1.
+        let bits: u8 = 0b01_10_11_00;
+        let ok = payload(2, &[0b1111], &details(), None);
+        assert!(StatusList::from_cbor(&ok).is_ok());
+        let mut w = Writer::default();
+        w.bytes(&deflate(&[bits, 0b01]));
+        assert!(
+            written.windows(w.buf.len()).any(|x| x == w.buf),
+            "bits section as the IETF list packs it"
+        );
+        assert_eq!(list.status(4), Some(Status::Cancelled { on: 19_999 * D }));
+        assert_eq!(list.status(5), None);
+        assert!(list.revoked_by_number("310115-2025-000001"));
+        assert!(!list.revoked_by_number("310115-2025-000002"));
+    }
+
+    #[test]
+    fn decode_failures() {
+        let structure = |why| Err(Malformed::Structure(why));
+        let with = |count, bits: &[u8], details: &[u8]| {
+            StatusList::from_cbor(&payload(count, bits, details, None))
+        };
+        let mut short = details();
+        short.pop();
+        let mut trailing = details();
+        trailing.push(0);
+        let mut wide = 19_000u32.to_be_bytes().to_vec();
+        wide.extend([3, 0, 0, 0, 0x01, 0x00, 0x00, 0x00, 0x2c, 0]);
+        let mut late_base = 18_999u32.to_be_bytes().to_vec();
+        late_base.extend([2, 0x00, 0x01, 0x01, 0x2d, 0]);
+        let mut too_wide = 19_000u32.to_be_bytes().to_vec();
+        too_wide.extend([5]);
+        let mut no_dates_base = 7u32.to_be_bytes().to_vec();
+        no_dates_base.extend([0, 0]);
+        let mut mask_padding = 19_000u32.to_be_bytes().to_vec();
+        mask_padding.extend([0, 0, 0b10]);
+        for (case, got, want) in [
+            (
+                "count beyond the bits",
+                with(5, &[0b1111], &details()),
+                structure("a status list section inflates to the wrong size"),
+            ),
+            (
+                "bits a byte longer than the count",
+                with(2, &[0b1111, 0], &details()),
+                structure("a status list section inflates to the wrong size"),
+            ),
+            (
+                "bits far longer than the count",
+                with(2, &[0b1111, 0, 0], &details()),
+                Err(Malformed::Oversize(
+                    "a status list section inflates beyond its size",
+                )),
+            ),
+            (
+                "padding bits set",
+                with(2, &[0b0100_1111], &details()),
+                structure("status bits past the last entry are set"),
+            ),
+            (
+                "details too short",
+                with(2, &[0b1111], &short),
+                structure("status details end too early"),
+            ),
+            (
+                "details trailing",
+                with(2, &[0b1111], &trailing),
+                structure("trailing bytes in the status details"),
+            ),
+            (
+                "column not narrowest",
+                with(2, &[0b1111], &wide),
+                structure("status details column not in its narrowest width"),
+            ),
+            (
+                "base not earliest",
+                with(2, &[0b1111], &late_base),
+                structure("status details base is not the earliest day"),
+            ),
+            (
+                "column wider than u32",
+                with(2, &[0b1111], &too_wide),
+                structure("status details column wider than 4 bytes"),
+            ),
+            (
+                "base without dates",
+                with(1, &[0], &no_dates_base),
+                structure("status details base is not the earliest day"),
+            ),
+            (
+                "kind mask padding",
+                with(1, &[0b01], &mask_padding),
+                structure("status details padding bits are set"),
+            ),
+            (
+                "too many entries",
+                with(MAX_ENTRIES + 1, &[], &[]),
+                Err(Malformed::Oversize("status list of more than 2^24 entries")),
+            ),
+        ] {
+            assert_eq!(got, want, "{case}");
+        }
+        let mut shape = payload(2, &[0b1111], &details(), Some((-5, 1)));
+        assert!(
+            matches!(StatusList::from_cbor(&shape), Err(Malformed::Structure(s)) if s.starts_with("status list must be")),
+            "an unknown key"
+        );
+        shape = payload(2, &[0b1111], &details(), None);
+        shape.push(0);
+        assert_eq!(
+            StatusList::from_cbor(&shape),
+            Err(Malformed::Cbor("trailing bytes after the item"))
+        );
+        let mut bits = deflate(&[0b1111]);
+        if let Some(adler) = bits.last_mut() {
+            *adler ^= 1;
+        }
+        assert_eq!(
+            StatusList::from_cbor(&packed(2, &bits, &deflate(&details()), None)),
+            Err(Malformed::Compression("checksum mismatch"))
+        );
+        assert_eq!(
+            StatusList::from_cbor(&packed(2, &deflate(&[0b1111]), &details(), None)),
+            Err(Malformed::Compression("corrupt zlib stream")),
+            "details not compressed"
+        );
+    }
+
+    #[test]
+    fn sign_refuses_what_the_format_cannot_say() {
+        let key = SigningKey::from_seed(&[3; 32], "310115");
+        let refused = |edit: fn(&mut StatusList)| {
+            let mut l = list();
+            edit(&mut l);
+            match l.sign(&key) {
+                Err(Error::InvalidStatusList(why)) => why,
+                other => panic!("{other:?}"),
+            }
+        };
+        assert!(
+            refused(|l| l.entries[1] = Status::Superseded { on: 19_000 * D + 1 })
+                .contains("not a whole day")
+        );
+        assert!(refused(|l| l.entries[3] = Status::Revoked { on: -D }).contains("before 1970"));
+        assert!(
+            refused(|l| l.entries[2] = Status::Suspended {
+                since: 2 * D,
+                until: D
+            })
+            .contains("ends before it begins")
+        );
+        assert!(refused(|l| l.expires_at = l.issued_at).contains("expires_at"));
+        assert!(refused(|l| l.issuer = "320114".into()).contains("cannot be signed"));
+        assert!(list().sign(&key).is_ok());
+    }
+}
