@@ -256,8 +256,8 @@ pub struct ChangeRequest {
 /// revoked licenses issued before versions.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusesAsOf {
-    /// Entry i: the state of status index i (state, since, until).
-    pub entries: Vec<(VersionState, Option<i64>, Option<i64>)>,
+    /// Entry i: the state of status index i.
+    pub entries: Vec<StatusEntry>,
     pub by_number: Vec<String>,
     pub mark: StatusMark,
 }
@@ -362,15 +362,16 @@ pub fn status_day(at: i64) -> i64 {
         .map_or(at - at.rem_euclid(86_400), |d| d.to_unix_days() * 86_400)
 }
 
+/// A version's state with the day it began and a suspension's announced last day.
+pub type StatusEntry = (VersionState, Option<i64>, Option<i64>);
+
 /// A status row as both backends read it: index, state, since, until.
 pub type StatusRow = (i64, String, Option<i64>, Option<i64>);
 
 /// The list's entries from the rows in index order. Indices come from a counter advanced in
 /// the issuing transaction, so there are no gaps; one would read as valid (no license
 /// carries it).
-pub fn status_entries(
-    rows: Vec<StatusRow>,
-) -> Result<Vec<(VersionState, Option<i64>, Option<i64>)>, LedgerError> {
+pub fn status_entries(rows: Vec<StatusRow>) -> Result<Vec<StatusEntry>, LedgerError> {
     let mut entries = Vec::with_capacity(rows.len());
     for (index, state, since, until) in rows {
         let index = usize::try_from(index)

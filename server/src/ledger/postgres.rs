@@ -363,8 +363,8 @@ async fn issue_batch(
     }
     let status_counter = tx
         .prepare_cached(
-            "INSERT INTO status_counters (issuer, last_index) VALUES ($1, $2 - 1)
-             ON CONFLICT (issuer) DO UPDATE SET last_index = status_counters.last_index + $2
+            "INSERT INTO status_counters (issuer, last_index) VALUES ($1, $2::bigint - 1)
+             ON CONFLICT (issuer) DO UPDATE SET last_index = status_counters.last_index + $2::bigint
              RETURNING last_index",
         )
         .await?;
