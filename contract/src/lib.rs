@@ -152,6 +152,10 @@ pub struct License {
     /// for "Issued by"; absent on licenses issued before it was recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issued_by: Option<Text>,
+    /// This version's national e-license identifier (GB/T 36904, 电子证照标识); absent on
+    /// licenses issued before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elicense_id: Option<String>,
 }
 
 /// `POST /api/applications` → 201 (or 200 for the same id again).
@@ -597,6 +601,101 @@ pub struct Inspection {
 pub enum InspectionResult {
     Passed,
     Failed,
+}
+
+/// A license version's state (the national e-license status codes: valid, suspended 暂扣,
+/// revoked 撤销/吊销, cancelled by the holder 注销; superseded by a newer version).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LicenseState {
+    Valid,
+    Superseded,
+    Suspended,
+    Revoked,
+    Cancelled,
+}
+
+/// Where a license's current version stands: the answer of the admin lifecycle routes
+/// (`POST /api/admin/licenses/{number}/…`), and part of `GET /api/applications/{id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LicenseStanding {
+    pub license_number: String,
+    pub version: u16,
+    /// Its entry in the issuer's status list.
+    pub status_index: u32,
+    pub state: LicenseState,
+    /// The day the state began, `YYYY-MM-DD` (the authority's calendar).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
+    /// A suspension's announced last day, `YYYY-MM-DD`; only a reinstatement ends it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
+    /// Why the state was set (the legal reason of a revocation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// `POST /api/admin/licenses/{number}/suspension`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SuspensionRequest {
+    /// Announced last day, `YYYY-MM-DD`, today or later.
+    pub until: String,
+    pub reason: String,
+}
+
+/// `POST /api/admin/licenses/{number}/reinstatement`, `/revocation`, `/cancellation`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReasonRequest {
+    pub reason: String,
+}
+
+/// `POST /api/admin/licenses/{number}/versions`: version N+1 from the current one with what
+/// changes (at least one field); everything else is carried over.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct NewVersionRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub business_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_representative: Option<String>,
+    /// Street and door number (the division stays: it is the issuer's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address_detail: Option<String>,
+    /// Why (e.g. "change of legal representative, holder's request of 2026-12-01").
+    pub reason: String,
+    /// The version the change was made from; when given and no longer current, 409
+    /// `version_changed` (two changes made from the same version: one is issued).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub based_on: Option<u16>,
+}
+
+/// `GET /api/admin/licenses/{number}/metadata`: the current version's metadata in the
+/// fields of GB/T 36903 (电子证照元数据), for a provincial e-license platform.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LicenseMetadata {
+    /// GB/T 36904 identifier of this version.
+    pub elicense_id: String,
+    /// 证照类型代码 and 证照类型名称.
+    pub license_type_code: String,
+    pub license_type_name: Text,
+    /// 证照编号.
+    pub license_number: String,
+    /// 版本号.
+    pub version: u16,
+    /// 颁证日期, `YYYY-MM-DD`.
+    pub issue_date: String,
+    /// 颁证单位 and 颁证单位代码.
+    pub issuer_name: Text,
+    pub issuer_code: String,
+    /// 有效期起始/截止, `YYYY-MM-DD`.
+    pub valid_from: String,
+    pub valid_until: String,
+    /// 行政区划代码 (GB/T 2260).
+    pub region_code: String,
+    /// 持证主体 and 持证主体代码 (unified social credit code).
+    pub holder_name: String,
+    pub holder_code: String,
+    /// 证照状态.
+    pub status: LicenseState,
 }
 
 /// `GET /api/office/audit[?application=ID]`: one staff action (append-only).

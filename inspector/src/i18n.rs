@@ -33,7 +33,7 @@ texts! {
     PASTE_LABEL = "或粘贴二维码内容（YY1:… 或链接）", "Or paste the QR text (YY1:… or the link)";
     PASTE_CHECK = "核验", "Check";
     VALID = "有效", "Valid";
-    VALID_HINT = "许可证真实、在有效期内、未被撤销。", "Genuine, in force and not revoked.";
+    VALID_HINT = "许可证真实、在有效期内，未被取代、暂扣、注销或撤销。", "Genuine and in force: not superseded, suspended, cancelled or revoked.";
     INVALID = "无效", "NOT valid";
     UNCONFIRMED = "真实，但状态未能确认", "Genuine — status NOT confirmed";
     // Each reason: what happened, then what the inspector should do.
@@ -48,9 +48,16 @@ texts! {
     REASON_EXPIRED = "许可证已过期。", "The license has expired.";
     REASON_NOT_YET_VALID = "许可证尚未生效。", "The license is not yet valid.";
     REASON_REVOKED = "许可证已被撤销。", "The license has been revoked.";
-    REASON_NO_STATUS = "签名真实，但目前状态未知：本机没有该签发机关的撤销名单。", "Signature valid — current status unknown: this device has no revocation list of its issuer.";
-    REASON_STATUS_SINCE = "签名真实，但目前状态未知，最新撤销名单签署于", "Signature valid — current status unknown since";
+    // The reasons with a day: {date} is the authority's date, {n} a version number.
+    REASON_REVOKED_ON = "许可证已于{date}被发证机关撤销。", "Revoked by the authority on {date}.";
+    REASON_SUPERSEDED = "这是旧版：已于{date}被第{n}版取代。", "An old version: superseded by version {n} on {date}.";
+    REASON_SUSPENDED = "许可证被暂扣至{date}（原因不在二维码中）。", "Suspended until {date} (the reason is not in the QR code).";
+    REASON_SUSPENSION_PAST = "许可证被暂扣至{date}：该日期已过，但发证机关尚未恢复它（原因不在二维码中）。", "Suspended until {date}: that date has passed, but the authority has not reinstated it (the reason is not in the QR code).";
+    REASON_CANCELLED = "许可证已由持证人于{date}申请注销。", "Cancelled by the holder on {date}.";
+    REASON_NO_STATUS = "签名真实，但目前状态未知：本机没有该签发机关的状态名单。", "Signature valid — current status unknown: this device has no status list of its issuer.";
+    REASON_STATUS_SINCE = "签名真实，但目前状态未知，最新状态名单签署于", "Signature valid — current status unknown since";
     REASON_STATUS_SINCE_END = "（该名单已过期）。", " (last list).";
+    REASON_STATUS_PREDATES_END = "（该名单早于这一版许可证）。", " (last list, older than this version of the license).";
     REASON_TRUST_EXPIRED = "签名真实，但本机的信任名单已过期（签署于", "Signature valid — but this device's trust list has expired (signed";
     REASON_TRUST_EXPIRED_END = "）：签发机关及其密钥的变动无从得知。", "): changes to the issuers and their keys are unknown.";
     REASON_NO_ROOT = "本应用的这个版本没有内置信任根，无法核验任何许可证。", "This build of the app has no root of trust, so it cannot verify any license.";
@@ -63,6 +70,9 @@ texts! {
     DO_REFRESH_THEN_REJECT = "请联网刷新后再扫一次；仍是这样就视为无效，并联系发证机关核实。", "Connect, refresh and scan again; if it stays so, treat it as not valid and check with the issuing authority.";
     DO_NEW_LICENSE = "视为无效：经营者须向发证机关换领许可证。", "Treat it as not valid: the business must get a new license from its authority.";
     DO_NOT_TRADE = "它不允许经营：按无证经营的程序处理。", "It does not permit trading: proceed as for an unlicensed business.";
+    DO_ASK_CURRENT = "请对方出示现行许可证（第{n}版）；旧版不能凭以经营。", "Ask for the current license (version {n}); the old one does not permit trading.";
+    DO_WAIT_REINSTATED = "暂扣期间不得经营，直至发证机关恢复。", "No trading until the authority reinstates it.";
+    DO_REFRESH_REINSTATED = "恢复之前不得经营：请联网刷新后再扫一次（恢复会在同步后显示），仍是这样请联系发证机关。", "No trading until reinstated: connect, refresh and scan again (a reinstatement shows after a sync); if it stays so, check with the authority.";
     DO_CONFIRM = "请联网刷新后再扫一次以确认；无法联网时，记为“真实、状态未确认”，不要当作有效。", "Connect, refresh and scan again to confirm; if you cannot, record it as genuine with its status unconfirmed, not as valid.";
     DO_OTHER_APP = "请使用主管部门发布的核验应用，并告知系统管理员。", "Use the inspection app your authority publishes, and tell its administrator.";
     DO_GO_ONLINE = "请联网打开一次本页面，然后再扫。", "Open this page once with a network connection, then scan again.";
@@ -71,7 +81,7 @@ texts! {
     DO_UPDATE_APP = "请联网刷新本页以更新应用，再扫一次。", "Connect and reload this page to update the app, then scan again.";
     ISSUED_BY_LISTED = "签发机关（据信任名单）", "Issuing authority (from the trust list)";
     STATUS_AS_OF = "状态截至", "Status as of";
-    STATUS_SIGNED_BY = "撤销名单签署者", "list signed by";
+    STATUS_SIGNED_BY = "状态名单签署者", "list signed by";
     CHECKED_ON_DEVICE = "用本机数据核验（名单日期", "Checked with data on this device (list of";
     CHECKED_ONLINE = "刚刚联网核验。", "Checked online just now.";
     WAITING = "本机还没有信任名单：正在联网获取，获取后立即核验这张许可证…", "This device has no trust list yet: getting it from the network, then this license is checked…";
@@ -81,6 +91,8 @@ texts! {
     CREDIT_CODE = "统一社会信用代码", "Unified social credit code";
     ADDRESS = "经营场所", "Business premises";
     LEGAL_REP = "法定代表人", "Legal representative";
+    VERSION = "版本", "Version";
+    VERSION_N = "第{n}版", "version {n}";
     INDUSTRY = "行业", "Industry";
     ISSUER = "发证机关", "Issued by";
     VALIDITY = "有效期", "Valid";
@@ -98,8 +110,8 @@ texts! {
     AT = "，签署于", ", on";
     VALID_UNTIL = "有效至", "valid until";
     NEVER = "从未（需联网）", "never (needs a network)";
-    REVOCATIONS_HEADING = "各签发机关的撤销名单", "Each issuer's revocation list";
-    REVOCATIONS_SIGNED = "签署于", "signed";
+    STATUS_LISTS_HEADING = "各签发机关的状态名单", "Each issuer's status list";
+    STATUS_LIST_SIGNED = "签署于", "signed";
     NO_ROOT = "本应用版本没有内置信任根：无法核验任何许可证。请使用主管部门发布的核验应用。", "This build has no root of trust: it cannot verify any license. Use the inspection app your authority publishes.";
     TRUST_EXPIRED = "信任名单已过期：请联网刷新。过期期间的核验结果只能是“状态未确认”。", "The trust list has expired: connect to refresh it. Until then no license can be confirmed.";
     STATUS_EXPIRED = "已过期：请联网刷新", "expired: connect to refresh";
@@ -107,7 +119,7 @@ texts! {
     TRUST_REFUSED_KEPT = "：继续使用本机签署于", ": the list signed";
     TRUST_REFUSED_KEPT_END = "的名单。", " stays in use.";
     TRUST_REFUSED_NONE = "：本机没有可用的信任名单。", ": this device has no trust list in use.";
-    STATUS_REFUSED = "撤销名单被拒绝", "revocation list refused";
+    STATUS_REFUSED = "状态名单被拒绝", "status list refused";
     STATUS_REFUSED_KEPT = "，继续使用本机已有的名单。", "; the one on this device stays in use.";
     STATUS_REFUSED_NONE = "，本机没有它的名单：其许可证的状态无法确认。", "; this device has none, so the status of its licenses cannot be confirmed.";
     WHY_UNREACHABLE = "无法获取", "it could not be fetched";
@@ -140,6 +152,9 @@ texts! {
     SHORT_EXPIRED = "已过期", "Expired";
     SHORT_NOT_YET_VALID = "尚未生效", "Not yet in force";
     SHORT_REVOKED = "已撤销", "Revoked";
+    SHORT_SUPERSEDED = "旧版，已被新版取代", "Old version, superseded";
+    SHORT_SUSPENDED = "暂扣中", "Suspended";
+    SHORT_CANCELLED = "已注销", "Cancelled by the holder";
     SHORT_NOT_YIYE = "不是一业一证二维码", "Not a Yiye license code";
     SHORT_UPDATE_APP = "需要更新本应用", "This app needs updating";
     SHORT_UNREADABLE = "无法读取", "Unreadable";
@@ -172,6 +187,9 @@ pub fn verdict_label(code: &str) -> Text {
         "expired" => SHORT_EXPIRED,
         "not_yet_valid" => SHORT_NOT_YET_VALID,
         "revoked" => SHORT_REVOKED,
+        "superseded" => SHORT_SUPERSEDED,
+        "suspended" => SHORT_SUSPENDED,
+        "cancelled" => SHORT_CANCELLED,
         "status_unknown" => SHORT_STATUS_UNKNOWN,
         "trust_list_expired" => SHORT_TRUST_EXPIRED,
         "trust_list_invalid" => SHORT_NO_ROOT,
@@ -188,9 +206,11 @@ pub fn verdict_label(code: &str) -> Text {
     }
 }
 
-/// What a reason means and what the inspector should do, in plain words. The two reasons that
-/// carry a date (status unknown since, trust list expired) have their sentence built around
-/// it by the verdict view: here they give the words before it.
+/// What a reason means and what the inspector should do, in plain words. The reasons that
+/// carry a time (status unknown since, trust list expired) have their sentence built around
+/// it by the verdict view: here they give the words before it; those with a day or a version
+/// have `{date}` and `{n}` in their texts, filled in by the verdict view (which also tells a
+/// suspension whose end has passed).
 pub fn reason(reason: &Reason) -> (Text, Text) {
     match reason {
         Reason::SignatureInvalid => (REASON_FORGED, DO_REJECT),
@@ -203,7 +223,11 @@ pub fn reason(reason: &Reason) -> (Text, Text) {
         Reason::PermitNotAllowed => (REASON_PERMIT, DO_REFRESH_THEN_REJECT),
         Reason::Expired => (REASON_EXPIRED, DO_NOT_TRADE),
         Reason::NotYetValid => (REASON_NOT_YET_VALID, DO_NOT_TRADE),
-        Reason::Revoked => (REASON_REVOKED, DO_NOT_TRADE),
+        Reason::Revoked { on: None } => (REASON_REVOKED, DO_NOT_TRADE),
+        Reason::Revoked { on: Some(_) } => (REASON_REVOKED_ON, DO_NOT_TRADE),
+        Reason::Superseded { .. } => (REASON_SUPERSEDED, DO_ASK_CURRENT),
+        Reason::Suspended { .. } => (REASON_SUSPENDED, DO_WAIT_REINSTATED),
+        Reason::Cancelled { .. } => (REASON_CANCELLED, DO_NOT_TRADE),
         Reason::StatusUnknown { since: None } => (REASON_NO_STATUS, DO_CONFIRM),
         Reason::StatusUnknown { since: Some(_) } => (REASON_STATUS_SINCE, DO_CONFIRM),
         Reason::TrustListExpired { .. } => (REASON_TRUST_EXPIRED, DO_CONFIRM),
@@ -240,7 +264,14 @@ mod tests {
             Reason::KeyNotValidAtIssue,
             Reason::Expired,
             Reason::NotYetValid,
-            Reason::Revoked,
+            Reason::Revoked { on: None },
+            Reason::Revoked { on: Some(0) },
+            Reason::Superseded {
+                by_version: 2,
+                on: 0,
+            },
+            Reason::Suspended { until: 0 },
+            Reason::Cancelled { on: 0 },
             Reason::Malformed(Malformed::Prefix("YY1:")),
             Reason::Malformed(Malformed::Version("YY9".into())),
             Reason::Malformed(Malformed::Oversize("text")),

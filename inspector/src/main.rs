@@ -1,5 +1,5 @@
 //! The Yiye inspector: scan a license QR code (camera, photo, pasted text or the URL form's
-//! fragment) and verify it offline against the cached key set and revocation list.
+//! fragment) and verify it offline against the cached trust list and status lists.
 //!
 //! Its own bundle (`Trunk.inspector.toml`, served under /inspect/), so applicants never
 //! download the scanner.

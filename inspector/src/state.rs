@@ -43,8 +43,11 @@ pub struct Check {
     pub verdict: Verdict,
     /// Set when there was nothing to verify with (and the text was a license).
     pub missing: Option<Missing>,
-    /// Signed issue time (Unix s) of the issuer's revocation list the verdict used.
+    /// Signed issue time (Unix s) of the issuer's status list the verdict used.
     pub status_as_of: Option<i64>,
+    /// When that list stops confirming anything (Unix s): a list not yet expired that still
+    /// leaves the status unknown predates the license.
+    pub status_expires_at: Option<i64>,
     /// For the URL form only: with what it was checked.
     pub basis: Option<Basis>,
     /// The same license checked again after a sync: it replaces the last history entry.
@@ -60,10 +63,11 @@ pub enum Standing {
     /// Genuine and in force.
     Valid,
     /// Signed by a known issuer and checked, but not in force (expired, not yet valid,
-    /// revoked): what it says is true, and it permits nothing.
+    /// superseded by a newer version, suspended, cancelled, revoked): what it says is true,
+    /// and it permits nothing.
     NotInForce,
-    /// Genuine, but whether it is still in force cannot be confirmed: its issuer's revocation
-    /// list or the trust list is out of date (or missing). Never shown as valid.
+    /// Genuine, but whether it is still in force cannot be confirmed: its issuer's status list
+    /// or the trust list is out of date (or missing). Never shown as valid.
     Unconfirmed,
     /// Forged, altered, from an issuer not on the trust list or outside what it allows,
     /// unreadable, or nothing to verify with: nothing in it may be relied on.
@@ -76,7 +80,9 @@ impl Standing {
     pub fn of_code(code: &str) -> Standing {
         match code {
             "valid" => Standing::Valid,
-            "expired" | "not_yet_valid" | "revoked" => Standing::NotInForce,
+            "expired" | "not_yet_valid" | "superseded" | "suspended" | "cancelled" | "revoked" => {
+                Standing::NotInForce
+            }
             "status_unknown" | "trust_list_expired" => Standing::Unconfirmed,
             _ => Standing::Unverified,
         }
@@ -116,12 +122,13 @@ impl Check {
             verdict: self.code().to_owned(),
             license_number: claims.map(|c| c.license_number.clone()),
             business_name: claims.map(|c| c.business_name.clone()),
+            version: claims.map(|c| c.version).filter(|&v| v > 1),
         }
     }
 }
 
 /// Verifies scanned or pasted text (a QR text or its URL form) against the trust list and the
-/// revocation lists this device has.
+/// status lists this device has.
 pub fn check(text: &str, trust: &Trust, now_ms: f64) -> Check {
     let now = (now_ms / 1000.0).floor() as i64;
     let qr = signer::parse_url_form(text.trim());
@@ -135,16 +142,16 @@ pub fn check(text: &str, trust: &Trust, now_ms: f64) -> Check {
         list.is_none().then_some(Missing::List)
     }
     .filter(|_| !matches!(verdict.reason, Some(Reason::Malformed(_))));
-    let status_as_of = verdict
+    let status = verdict
         .claims
         .as_ref()
         .filter(|_| missing.is_none())
-        .and_then(|claims| trust.status_of(&claims.issuer))
-        .map(|status| status.issued_at);
+        .and_then(|claims| trust.status_of(&claims.issuer));
     Check {
+        status_as_of: status.map(|s| s.issued_at),
+        status_expires_at: status.map(|s| s.expires_at),
         verdict,
         missing,
-        status_as_of,
         basis: None,
         recheck: false,
         at: now_ms,
@@ -260,7 +267,18 @@ mod tests {
 
     #[test]
     fn only_signature_checked_verdicts_are_relied_on() {
-        let not_in_force = [Reason::Expired, Reason::NotYetValid, Reason::Revoked];
+        let not_in_force = [
+            Reason::Expired,
+            Reason::NotYetValid,
+            Reason::Revoked { on: None },
+            Reason::Revoked { on: Some(TODAY) },
+            Reason::Superseded {
+                by_version: 2,
+                on: TODAY,
+            },
+            Reason::Suspended { until: TODAY },
+            Reason::Cancelled { on: TODAY },
+        ];
         for reason in &not_in_force {
             assert_eq!(Standing::of_code(reason.code()), Standing::NotInForce);
         }
@@ -318,10 +336,21 @@ mod tests {
                 detail: "世纪大道100号".into(),
             },
             legal_representative: "王建国".into(),
+            version: 1,
+            status_index: None,
         }
     }
 
-    /// What a device has after syncing `w`'s trust list and A's revocation list (not B's).
+    /// Version `version` of a license with a status index.
+    fn versioned(number: &str, version: u16, index: u32) -> LicenseClaims {
+        LicenseClaims {
+            version,
+            status_index: Some(index),
+            ..license("310115", number)
+        }
+    }
+
+    /// What a device has after syncing `w`'s trust list and A's status list (not B's).
     fn synced(w: &World) -> Trust {
         let mut stored = Stored {
             trust_list: Some(w.list.sign(&w.root).unwrap()),
@@ -369,6 +398,76 @@ mod tests {
                 since: Some(NOW - 60)
             })
         );
+    }
+
+    #[test]
+    fn each_state_of_the_status_list_is_its_reason_and_not_in_force() {
+        let w = world();
+        let trust = synced(&w);
+        let number = "310115-2026-000009";
+        let at = |version, index| {
+            let qr = signer::issue(&versioned(number, version, index), &w.a).unwrap();
+            check(&qr, &trust, AT)
+        };
+        let cases = [
+            (
+                at(1, SUPERSEDED),
+                Reason::Superseded {
+                    by_version: 2,
+                    on: TODAY - DAY,
+                },
+            ),
+            (
+                at(3, SUPERSEDED),
+                Reason::Superseded {
+                    by_version: 4,
+                    on: TODAY - DAY,
+                },
+            ),
+            (
+                at(1, SUSPENDED),
+                Reason::Suspended {
+                    until: TODAY + 30 * DAY,
+                },
+            ),
+            (
+                at(1, SUSPENSION_PAST),
+                Reason::Suspended { until: TODAY - DAY },
+            ),
+            (
+                at(2, REVOKED),
+                Reason::Revoked {
+                    on: Some(TODAY - 2 * DAY),
+                },
+            ),
+            (
+                at(2, CANCELLED),
+                Reason::Cancelled {
+                    on: TODAY - 3 * DAY,
+                },
+            ),
+        ];
+        for (checked, reason) in cases {
+            assert_eq!(checked.verdict.reason.as_ref(), Some(&reason));
+            assert_eq!(checked.standing(), Standing::NotInForce, "{reason:?}");
+            // Genuine: the history keeps what it says.
+            assert!(checked.history_entry().business_name.is_some());
+        }
+        let valid = at(2, VALID);
+        assert_eq!(valid.code(), "valid");
+        assert_eq!(valid.history_entry().version, Some(2));
+        assert_eq!(at(1, VALID).history_entry().version, None);
+        assert_eq!(valid.verdict.claims.map(|c| c.version), Some(2));
+        // A version newer than the device's list: unknown, and the list had not expired.
+        let beyond = at(2, 6);
+        assert_eq!(
+            beyond.verdict.reason,
+            Some(Reason::StatusUnknown {
+                since: Some(NOW - 60)
+            })
+        );
+        assert_eq!(beyond.standing(), Standing::Unconfirmed);
+        assert!(beyond.status_expires_at > Some(NOW));
     }
 
     #[test]
@@ -438,11 +537,9 @@ mod tests {
             trust_list: Some(w.list.sign(&w.root).unwrap()),
             ..Stored::default()
         };
-        let older = signer::RevocationList {
-            issuer: "310115".into(),
-            issued_at: NOW - 7200,
-            expires_at: NOW + 86_400,
-            revoked: Vec::new(),
+        let older = signer::StatusList {
+            by_number: Vec::new(),
+            ..status_list("310115", NOW - 7200)
         };
         stored
             .statuses

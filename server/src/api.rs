@@ -7,14 +7,16 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use contract::{
     ApplicantDecision, ApplicationRequest, EnrolRequest, HandOverRequest, LoginRequest,
-    RevokeRequest, StaffMember, VerifyRequest,
+    NewVersionRequest, ReasonRequest, RevokeRequest, StaffMember, SuspensionRequest, VerifyRequest,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use crate::AppState;
 use crate::error::AppError;
+use crate::services::ServiceError;
 use crate::services::issuance::{IssuedAnswer, Submitted};
+use crate::services::lifecycle::Outcome;
 use crate::services::staff::Actor;
 use crate::sessions::STAFF_KEY;
 use tower_sessions::Session;
@@ -166,7 +168,7 @@ pub async fn application(
 ) -> ApiResult {
     let Path(id) = id?;
     // Status only: the license itself is returned to whoever submitted the application.
-    Ok(Json(state.services().tracking(id).await?).into_response())
+    Ok(Json(state.services().tracking_with_standing(id).await?).into_response())
 }
 
 pub async fn permit_record(
@@ -182,9 +184,10 @@ pub async fn keys(State(state): State<AppState>) -> Response {
     no_cache(Json(keys.key_set()).into_response())
 }
 
-/// The signed revocation list, readable from any origin.
-pub async fn revocations(State(state): State<AppState>, headers: HeaderMap) -> ApiResult {
-    let list = state.services().revocations().await?;
+/// The signed status list, readable from any origin (also at `/api/revocations`, the
+/// revocation list's address before #18, for verifiers configured with it: the same body).
+pub async fn status_list(State(state): State<AppState>, headers: HeaderMap) -> ApiResult {
+    let list = state.services().status_list().await?;
     let etag = etag_of(&list.digest);
     Ok(any_origin(revalidated(&headers, etag, || {
         list.json.clone()
@@ -227,14 +230,89 @@ pub async fn revoke(
     } else {
         StatusCode::OK
     };
-    let revocations = state.services().revocations().await?;
+    let list = state.services().status_list().await?;
+    let status_list: Value = serde_json::from_str(&list.json)
+        .map_err(|e| ServiceError::internal("status list JSON", e))?;
     Ok((
         status,
-        Json(
-            json!({ "license_number": number, "revoked": true, "revocations": revocations.body() }),
-        ),
+        Json(json!({ "license_number": number, "revoked": true, "status_list": status_list })),
     )
         .into_response())
+}
+
+/// A lifecycle route's answer: the standing, and for a new version its license (201).
+fn lifecycle_answer(outcome: Outcome) -> ApiResult {
+    let standing = serde_json::to_value(&outcome.standing)
+        .map_err(|e| ServiceError::internal("standing", e))?;
+    Ok(match outcome.license_json {
+        Some(license) => {
+            let license: Value = serde_json::from_str(&license)
+                .map_err(|e| ServiceError::internal("stored license", e))?;
+            (
+                StatusCode::CREATED,
+                Json(json!({ "standing": standing, "license": license })),
+            )
+                .into_response()
+        }
+        None => Json(json!({ "standing": standing })).into_response(),
+    })
+}
+
+type NumberPath = Result<Path<String>, PathRejection>;
+
+pub async fn suspend_license(
+    State(state): State<AppState>,
+    number: NumberPath,
+    ApiJson(req): ApiJson<SuspensionRequest>,
+) -> ApiResult {
+    let Path(number) = number?;
+    lifecycle_answer(
+        state
+            .services()
+            .suspend(number, &req.until, &req.reason)
+            .await?,
+    )
+}
+
+pub async fn reinstate_license(
+    State(state): State<AppState>,
+    number: NumberPath,
+    ApiJson(req): ApiJson<ReasonRequest>,
+) -> ApiResult {
+    let Path(number) = number?;
+    lifecycle_answer(state.services().reinstate(number, &req.reason).await?)
+}
+
+pub async fn revoke_license(
+    State(state): State<AppState>,
+    number: NumberPath,
+    ApiJson(req): ApiJson<ReasonRequest>,
+) -> ApiResult {
+    let Path(number) = number?;
+    lifecycle_answer(state.services().revoke_version(number, &req.reason).await?)
+}
+
+pub async fn cancel_license(
+    State(state): State<AppState>,
+    number: NumberPath,
+    ApiJson(req): ApiJson<ReasonRequest>,
+) -> ApiResult {
+    let Path(number) = number?;
+    lifecycle_answer(state.services().cancel(number, &req.reason).await?)
+}
+
+pub async fn license_version(
+    State(state): State<AppState>,
+    number: NumberPath,
+    ApiJson(req): ApiJson<NewVersionRequest>,
+) -> ApiResult {
+    let Path(number) = number?;
+    lifecycle_answer(state.services().new_version(number, req).await?)
+}
+
+pub async fn license_metadata(State(state): State<AppState>, number: NumberPath) -> ApiResult {
+    let Path(number) = number?;
+    Ok(Json(state.services().license_metadata(number).await?).into_response())
 }
 
 pub async fn reload_keys(State(state): State<AppState>) -> ApiResult {

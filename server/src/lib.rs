@@ -70,9 +70,56 @@ pub struct Config {
     /// The trust list `/api/trust-list` serves: none, a signed file, or (development) one the
     /// server signs with a root key.
     pub trust: Option<TrustSource>,
-    /// Days a signed revocation list stays current: its `expires_at` is its `issued_at` plus
+    /// Days a signed status list stays current: its `expires_at` is its `issued_at` plus
     /// this; verifiers holding an older one say the status cannot be confirmed.
     pub status_max_age_days: u32,
+    /// What the national e-license identifier (GB/T 36904) of every version is made of.
+    pub elicense: ElicenseConfig,
+}
+
+/// The parts of the GB/T 36904 identifier that are deployment settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ElicenseConfig {
+    /// The authority's unified social credit code (颁发机构代码), `--authority-credit-code`.
+    pub authority_credit_code: String,
+    /// The license type code (证照类型代码: the defining body's credit code and its 3-digit
+    /// number for the type), `--license-type-code`; the platform assigns it.
+    pub license_type_code: String,
+}
+
+/// Development only: a made-up credit code with a valid check character for the authority
+/// (Pudong's division code in it), and type 001 under it. A deployment sets both.
+pub const DEV_AUTHORITY_CREDIT_CODE: &str = "11310115MB2F123454";
+
+impl Default for ElicenseConfig {
+    fn default() -> Self {
+        ElicenseConfig {
+            authority_credit_code: DEV_AUTHORITY_CREDIT_CODE.to_owned(),
+            license_type_code: format!("{DEV_AUTHORITY_CREDIT_CODE}001"),
+        }
+    }
+}
+
+impl ElicenseConfig {
+    /// The identifier of a license version: the serial is the license number's letters and
+    /// digits (`310115-2026-000123` → `3101152026000123`).
+    pub fn id(
+        &self,
+        license_number: &str,
+        version: u16,
+    ) -> Result<catalog::elicense::ELicenseId, catalog::elicense::ELicenseIdError> {
+        let serial: String = license_number
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_uppercase())
+            .collect();
+        catalog::elicense::ELicenseId::new(
+            &self.license_type_code,
+            &self.authority_credit_code,
+            &serial,
+            version,
+        )
+    }
 }
 
 impl Config {
@@ -105,6 +152,10 @@ pub enum StartError {
     Seed(#[from] serde_json::Error),
     #[error(transparent)]
     Trust(#[from] TrustError),
+    #[error(
+        "--authority-credit-code / --license-type-code cannot make a GB/T 36904 identifier: {0}"
+    )]
+    Elicense(catalog::elicense::ELicenseIdError),
 }
 
 /// Shared state of the HTTP layer: the services and what only HTTP needs. Cheap to clone.
@@ -143,13 +194,15 @@ impl AppState {
                 }
             }
         }
-        let revocations = ledger.revocations().await?;
+        config.elicense.id("0", 1).map_err(StartError::Elicense)?;
+        let statuses = ledger.statuses(config.issuer.clone()).await?;
         let now = config.clock.now();
         let keys = services::keys::KeyRing::open(
             key_dir,
             config.issuer.clone(),
             config.authority_name.clone(),
-            revocations,
+            config.elicense.clone(),
+            statuses,
             now,
             i64::from(config.status_max_age_days) * 86_400,
         )?;
@@ -288,6 +341,30 @@ pub fn app(state: AppState) -> Router {
     // the token learns anything, not even whether their body would parse.
     let admin = Router::new()
         .route("/api/admin/revocations", post(api::revoke))
+        .route(
+            "/api/admin/licenses/{number}/suspension",
+            post(api::suspend_license),
+        )
+        .route(
+            "/api/admin/licenses/{number}/reinstatement",
+            post(api::reinstate_license),
+        )
+        .route(
+            "/api/admin/licenses/{number}/revocation",
+            post(api::revoke_license),
+        )
+        .route(
+            "/api/admin/licenses/{number}/cancellation",
+            post(api::cancel_license),
+        )
+        .route(
+            "/api/admin/licenses/{number}/versions",
+            post(api::license_version),
+        )
+        .route(
+            "/api/admin/licenses/{number}/metadata",
+            get(api::license_metadata),
+        )
         .route("/api/admin/keys/reload", post(api::reload_keys))
         .route("/api/admin/devices", post(api::enrol_device))
         // A department's own system deciding and inspecting (audited as `admin-token`).
@@ -325,7 +402,8 @@ pub fn app(state: AppState) -> Router {
             post(api::applicant_decision),
         )
         .route("/api/keys", get(api::keys))
-        .route("/api/revocations", get(api::revocations))
+        .route("/api/status-list", get(api::status_list))
+        .route("/api/revocations", get(api::status_list))
         .route("/api/trust-list", get(api::trust_list))
         .route("/api/verify", post(api::verify))
         .route("/api/handover", post(api::hand_over))

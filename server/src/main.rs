@@ -62,7 +62,7 @@ struct Args {
     /// its own issuer with it (not together with --trust-list).
     #[arg(long, env = "YIYE_TRUST_ROOT_KEY", value_name = "DIR")]
     trust_root_key: Option<PathBuf>,
-    /// Days a signed revocation list stays current (its expires_at); verifiers holding an
+    /// Days a signed status list stays current (its expires_at); verifiers holding an
     /// older one say they cannot confirm a license's status.
     #[arg(
         long,
@@ -72,6 +72,15 @@ struct Args {
         value_parser = clap::value_parser!(u32).range(1..=366)
     )]
     status_max_age_days: u32,
+    /// The authority's unified social credit code (颁发机构代码), in every license version's
+    /// GB/T 36904 e-license identifier. The default is a made-up development code.
+    #[arg(long, env = "YIYE_AUTHORITY_CREDIT_CODE", default_value = server::DEV_AUTHORITY_CREDIT_CODE)]
+    authority_credit_code: String,
+    /// The license type code of the identifier (证照类型代码: the defining body's credit
+    /// code + its 3-digit number for the combined license), as the e-license platform assigns
+    /// it. Default: the authority credit code + `001` (development).
+    #[arg(long, env = "YIYE_LICENSE_TYPE_CODE")]
+    license_type_code: Option<String>,
     /// Without a command: serve.
     #[command(subcommand)]
     command: Option<Command>,
@@ -185,6 +194,12 @@ async fn main() -> std::process::ExitCode {
         secure_cookies: args.secure_cookies,
         trust,
         status_max_age_days: args.status_max_age_days,
+        elicense: server::ElicenseConfig {
+            license_type_code: args
+                .license_type_code
+                .unwrap_or_else(|| format!("{}001", args.authority_credit_code)),
+            authority_credit_code: args.authority_credit_code,
+        },
     };
     match run(args.listen, config).await {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -59,6 +59,7 @@ impl TestLedger {
             secure_cookies,
             trust: None,
             status_max_age_days: server::DEFAULT_STATUS_MAX_AGE_DAYS,
+            elicense: server::ElicenseConfig::default(),
         })
         .await
         .unwrap()

@@ -77,6 +77,7 @@ impl TestLedger {
             secure_cookies: false,
             trust: None,
             status_max_age_days: server::DEFAULT_STATUS_MAX_AGE_DAYS,
+            elicense: server::ElicenseConfig::default(),
         })
         .await
         .unwrap()
@@ -386,8 +387,15 @@ async fn checks_after_a_commitment_are_made_seen_by_their_department_and_recorde
     .await;
     assert_eq!(verdict["valid"], false, "{verdict}");
     assert_eq!(verdict["reason"], "revoked");
-    let (_, list) = send(&app, request("GET", "/api/revocations", None, None)).await;
-    assert_eq!(list["revoked"], json!([number]));
+    let (_, list) = send(&app, request("GET", "/api/status-list", None, None)).await;
+    let (_, keys) = send(&app, request("GET", "/api/keys", None, None)).await;
+    let keys: signer::KeySet = serde_json::from_value(keys).unwrap();
+    let list = signer::StatusList::verify(&serde_json::from_value(list).unwrap(), &keys).unwrap();
+    let index = license["claims"]["status_index"].as_u64().unwrap() as u32;
+    assert!(
+        matches!(list.status(index), Some(signer::Status::Revoked { .. })),
+        "{list:?}"
+    );
     let (_, tracking) = send(&app, request("GET", "/api/applications/sup-1", None, None)).await;
     assert_eq!(tracking["status"], "revoked");
     assert!(

@@ -15,7 +15,7 @@ use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use server::{AppState, Clock, Config, Database, TrustSource, app, key_dir};
 use signer::{
-    KeySet, KeyStore, RevocationList, SignedRevocationList, SignedTrustList, SigningKey, TrustList,
+    KeySet, KeyStore, SignedStatusList, SignedTrustList, SigningKey, StatusList, TrustList,
     TrustedIssuer, TrustedKey,
 };
 use tower::ServiceExt;
@@ -43,6 +43,7 @@ fn config(dir: &Path, database: Database, clock: Clock, trust: Option<TrustSourc
         secure_cookies: false,
         trust,
         status_max_age_days: server::DEFAULT_STATUS_MAX_AGE_DAYS,
+        elicense: server::ElicenseConfig::default(),
     }
 }
 
@@ -339,7 +340,7 @@ async fn the_development_list_names_this_server_signed_by_the_root() {
     assert_eq!(issuer.id, "yiye-test");
     assert_eq!(issuer.name, "测试审批局");
     assert_eq!(issuer.name_en, "Test Approval Bureau");
-    assert_eq!(issuer.status_url, "/api/revocations");
+    assert_eq!(issuer.status_url, "/api/status-list");
     assert_eq!(issuer.permits, None);
     assert!(issuer.divisions.contains(&310000), "{:?}", issuer.divisions);
     let keys: KeySet = serde_json::from_slice(&send(&app, get("/api/keys")).await.body).unwrap();
@@ -351,9 +352,9 @@ async fn the_development_list_names_this_server_signed_by_the_root() {
     let listed: Vec<&str> = issuer.keys.iter().map(|k| k.public_key.as_str()).collect();
     assert_eq!(listed, published);
     // The status of this server's licenses verifies against the list's keys.
-    let revocations: SignedRevocationList =
-        serde_json::from_slice(&send(&app, get("/api/revocations")).await.body).unwrap();
-    let status = RevocationList::verify(&revocations, &list.key_set().unwrap()).unwrap();
+    let statuses: SignedStatusList =
+        serde_json::from_slice(&send(&app, get("/api/status-list")).await.body).unwrap();
+    let status = StatusList::verify(&statuses, &list.key_set().unwrap()).unwrap();
     assert_eq!(status.issuer, "yiye-test");
 
     // A rotation of the server's keys is in the next list.
@@ -418,14 +419,19 @@ macro_rules! on_both {
 
 on_both!(revocation_lists_expire_after_the_max_age_and_are_issued_on_the_hour);
 
-/// What `/api/revocations` answers, verified with the server's own keys.
-async fn revocations(app: &Router) -> (Answer, RevocationList) {
-    let answer = send(app, get("/api/revocations")).await;
+/// What `/api/status-list` answers, verified with the server's own keys.
+async fn revocations(app: &Router) -> (Answer, StatusList) {
+    let answer = send(app, get("/api/status-list")).await;
     assert_eq!(answer.status, StatusCode::OK);
     let keys: KeySet = serde_json::from_slice(&send(app, get("/api/keys")).await.body).unwrap();
-    let signed: SignedRevocationList = serde_json::from_slice(&answer.body).unwrap();
-    let list = RevocationList::verify(&signed, &keys).unwrap();
+    let signed: SignedStatusList = serde_json::from_slice(&answer.body).unwrap();
+    let list = StatusList::verify(&signed, &keys).unwrap();
     (answer, list)
+}
+
+/// The status list's day of an instant: 00:00 UTC of the authority's (UTC+8) date.
+fn server_day(t: i64) -> i64 {
+    (t + 8 * HOUR).div_euclid(DAY) * DAY
 }
 
 async fn revocation_lists_expire_after_the_max_age_and_are_issued_on_the_hour(backend: Backend) {
@@ -450,7 +456,7 @@ async fn revocation_lists_expire_after_the_max_age_and_are_issued_on_the_hour(ba
     assert_eq!(answer.header(header::ACCESS_CONTROL_ALLOW_ORIGIN), "*");
     assert_eq!(answer.header(header::CACHE_CONTROL), "no-cache");
     let etag = answer.header(header::ETAG).to_owned();
-    let again = send(&app, get_if_none_match("/api/revocations", &etag)).await;
+    let again = send(&app, get_if_none_match("/api/status-list", &etag)).await;
     assert_eq!(again.status, StatusCode::NOT_MODIFIED);
     assert_eq!(again.header(header::ACCESS_CONTROL_ALLOW_ORIGIN), "*");
 
@@ -467,7 +473,7 @@ async fn revocation_lists_expire_after_the_max_age_and_are_issued_on_the_hour(ba
     assert_eq!(list.expires_at, hour + HOUR + 3 * DAY);
     let next_etag = next.header(header::ETAG);
     assert_ne!(next_etag, etag);
-    let stale = send(&later, get_if_none_match("/api/revocations", &etag)).await;
+    let stale = send(&later, get_if_none_match("/api/status-list", &etag)).await;
     assert_eq!(stale.status, StatusCode::OK);
 
     // A revocation within the hour: the list says it is newer than the one before it.
@@ -495,7 +501,15 @@ async fn revocation_lists_expire_after_the_max_age_and_are_issued_on_the_hour(ba
     .await;
     assert_eq!(res.status, StatusCode::CREATED);
     let (_, list) = revocations(&later).await;
-    assert_eq!(list.revoked, vec![number]);
+    let index = issued["license"]["claims"]["status_index"]
+        .as_u64()
+        .unwrap() as u32;
+    assert_eq!(
+        list.status(index),
+        Some(signer::Status::Revoked {
+            on: server_day(revoked_at)
+        })
+    );
     assert_eq!(list.issued_at, revoked_at);
     assert_eq!(list.expires_at, revoked_at + 3 * DAY);
 }

@@ -34,6 +34,12 @@ mod key {
     /// one reads past it. Every other unknown key is refused (README, "Growing the
     /// credential").
     pub const FIRST_OPTIONAL: i64 = -16;
+    /// The lifecycle claim, the first optional one: `{1?: version (≥ 2), 3?: status index}`,
+    /// left out when the version is 1 and there is no index. Optional: a verifier from
+    /// before versions reads past it and checks revocation by number.
+    pub const LIFECYCLE: i64 = -16;
+    pub const LIFECYCLE_VERSION: i64 = 1;
+    pub const LIFECYCLE_STATUS_INDEX: i64 = 3;
     /// How deeply an optional claim's value may nest arrays, maps and tags.
     pub const OPTIONAL_DEPTH: usize = 8;
 }
@@ -65,6 +71,22 @@ pub struct LicenseClaims {
     pub address: Address,
     /// Name of the legal representative.
     pub legal_representative: String,
+    /// Version of the license: 1 when first issued, one more with each change or renewal
+    /// (the number stays).
+    #[serde(default = "first_version", skip_serializing_if = "is_first_version")]
+    pub version: u16,
+    /// Where the issuer's status list states this version's state; `None` for licenses
+    /// issued before status lists (their revocation is listed by number).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_index: Option<u32>,
+}
+
+fn first_version() -> u16 {
+    1
+}
+
+fn is_first_version(version: &u16) -> bool {
+    *version == 1
 }
 
 /// A business address: the administrative division as a code, the rest as text.
@@ -121,12 +143,14 @@ impl LicenseClaims {
         let with_nbf = self.valid_from != self.issued_at;
         let with_division = implied_division(&self.issuer) != Some(self.address.division);
         let open_mask = open_mask(&self.permits);
+        let with_lifecycle = self.version != 1 || self.status_index.is_some();
         let mut w = Writer::default();
         w.map(
             9 + usize::from(with_iss)
                 + usize::from(with_nbf)
                 + usize::from(with_division)
-                + usize::from(open_mask != 0),
+                + usize::from(open_mask != 0)
+                + usize::from(with_lifecycle),
         );
         if with_iss {
             w.int(key::ISS);
@@ -187,6 +211,19 @@ impl LicenseClaims {
             w.int(key::OPEN_ENDED);
             w.uint(open_mask);
         }
+        if with_lifecycle {
+            w.int(key::LIFECYCLE);
+            let with_version = self.version != 1;
+            w.map(usize::from(with_version) + self.status_index.iter().count());
+            if with_version {
+                w.int(key::LIFECYCLE_VERSION);
+                w.uint(u64::from(self.version));
+            }
+            if let Some(index) = self.status_index {
+                w.int(key::LIFECYCLE_STATUS_INDEX);
+                w.uint(u64::from(index));
+            }
+        }
         w.buf
     }
 
@@ -199,6 +236,7 @@ impl LicenseClaims {
         let (mut license_number, mut industry, mut business_name) = (None, None, None);
         let (mut credit_code, mut division, mut detail) = (None, None, None);
         let (mut legal_representative, mut permits) = (None, None::<Vec<PermitClaim>>);
+        let (mut version, mut status_index) = (1, None);
         // The reader enforces ascending key order, so each key comes at most once and the
         // license number (7) is known before the permits (-7) need it.
         while let Some(k) = r.key(&mut keys)? {
@@ -240,6 +278,7 @@ impl LicenseClaims {
                     let until = valid_until.ok_or(structure("permits without exp"))?;
                     mark_open_ended(list, r.uint()?, until)?;
                 }
+                key::LIFECYCLE => (version, status_index) = read_lifecycle(&mut r)?,
                 optional if optional <= key::FIRST_OPTIONAL => r.skip(key::OPTIONAL_DEPTH)?,
                 unknown => return Err(Malformed::UnsupportedClaim(format!("claim {unknown}"))),
             }
@@ -284,8 +323,42 @@ impl LicenseClaims {
                 detail: detail.ok_or_else(missing)?,
             },
             legal_representative: legal_representative.ok_or_else(missing)?,
+            version,
+            status_index,
         })
     }
+}
+
+/// The lifecycle claim's value, only in the form `to_cbor` writes: no empty map, no implied
+/// version 1; its field 2 (the version superseded) is not used, the version says it.
+fn read_lifecycle(r: &mut Reader) -> Result<(u16, Option<u32>), Malformed> {
+    let structure = Malformed::Structure;
+    let mut keys = r.map()?;
+    if keys.is_empty() {
+        return Err(structure("an empty lifecycle claim is left out"));
+    }
+    let (mut version, mut index) = (1, None);
+    while let Some(k) = r.key(&mut keys)? {
+        match k {
+            key::LIFECYCLE_VERSION => {
+                version = u16::try_from(r.uint()?)
+                    .ok()
+                    .filter(|&v| v >= 2)
+                    .ok_or(structure("a stated version must be 2 to 65535"))?;
+            }
+            key::LIFECYCLE_STATUS_INDEX => {
+                index = Some(
+                    u32::try_from(r.uint()?).map_err(|_| structure("status index out of range"))?,
+                );
+            }
+            unknown => {
+                return Err(Malformed::UnsupportedClaim(format!(
+                    "lifecycle field {unknown}"
+                )));
+            }
+        }
+    }
+    Ok((version, index))
 }
 
 /// How many permits the open-ended mask can name (bits of a `u64`); [`crate::issue`] refuses
@@ -424,6 +497,8 @@ mod tests {
                 detail: "张江路1号".into(),
             },
             legal_representative: "王芳".into(),
+            version: 1,
+            status_index: None,
         }
     }
 

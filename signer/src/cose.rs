@@ -141,15 +141,16 @@ pub fn strip_prefix<'t>(
 pub fn unpack(body: &str) -> Result<Vec<u8>, Malformed> {
     let raw = base45::decode(body.as_bytes())?;
     if raw.first() == Some(&ZLIB_CMF) {
-        inflate(&raw)
+        inflate(&raw, MAX_INFLATED, "inflates beyond 16 KiB")
     } else {
         Ok(raw)
     }
 }
 
-/// Inflates a complete zlib stream into a bounded buffer; trailing bytes are an error.
-fn inflate(input: &[u8]) -> Result<Vec<u8>, Malformed> {
-    let mut out = vec![0u8; MAX_INFLATED];
+/// Inflates a complete zlib stream into a buffer of `limit` bytes (more is `oversize`);
+/// trailing bytes are an error.
+pub fn inflate(input: &[u8], limit: usize, oversize: &'static str) -> Result<Vec<u8>, Malformed> {
+    let mut out = vec![0u8; limit];
     let mut state = DecompressorOxide::new();
     let flags = inflate_flags::TINFL_FLAG_PARSE_ZLIB_HEADER
         | inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF
@@ -163,7 +164,7 @@ fn inflate(input: &[u8]) -> Result<Vec<u8>, Malformed> {
         TINFLStatus::Done => Err(Malformed::Compression(
             "trailing bytes after the zlib stream",
         )),
-        TINFLStatus::HasMoreOutput => Err(Malformed::Oversize("inflates beyond 16 KiB")),
+        TINFLStatus::HasMoreOutput => Err(Malformed::Oversize(oversize)),
         TINFLStatus::Adler32Mismatch => Err(Malformed::Compression("checksum mismatch")),
         TINFLStatus::NeedsMoreInput | TINFLStatus::FailedCannotMakeProgress => {
             Err(Malformed::Compression("zlib stream is truncated"))

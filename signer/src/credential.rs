@@ -4,7 +4,7 @@ use serde::{Serialize, Serializer};
 
 use crate::claims::LicenseClaims;
 use crate::keys::{KeySet, SigningKey};
-use crate::revocation::RevocationList;
+use crate::status::{Status, StatusList};
 use crate::{Error, Malformed};
 use crate::{base43, base45, cose};
 
@@ -62,8 +62,30 @@ pub enum Reason {
     Expired,
     /// `now` is before `valid_from`.
     NotYetValid,
-    /// The license number is on the issuer's revocation list.
-    Revoked,
+    /// The issuer's status list says revoked: by the license's status index (`on` = the
+    /// day), or by number for a license from before status indexes (`on` = `None`).
+    Revoked {
+        /// The day of the revocation (Unix seconds, 00:00 UTC), when the list states it.
+        on: Option<i64>,
+    },
+    /// The status list says a newer version of this license replaced it.
+    Superseded {
+        /// The license's version + 1.
+        by_version: u16,
+        /// The day it was superseded (Unix seconds, 00:00 UTC).
+        on: i64,
+    },
+    /// The status list says suspended. A suspension whose announced end has passed still
+    /// holds: only the authority's reinstatement ends it.
+    Suspended {
+        /// The announced last day of the suspension (Unix seconds, 00:00 UTC).
+        until: i64,
+    },
+    /// The status list says cancelled at the holder's request.
+    Cancelled {
+        /// The day of the cancellation (Unix seconds, 00:00 UTC).
+        on: i64,
+    },
     /// The license's issuer is not on the trust list.
     UnknownIssuer,
     /// Signed with a key that an issuer of the trust list has withdrawn (compromised).
@@ -72,10 +94,11 @@ pub enum Reason {
     DivisionNotAllowed,
     /// The trust list does not let the issuer issue one of the license's permit kinds.
     PermitNotAllowed,
-    /// Genuine, but no current revocation list of its issuer confirms it: none at all
-    /// (`since` is `None`), or the newest one expired (`since` = its issue time).
+    /// Genuine, but no current status list of its issuer confirms it: none at all (`since`
+    /// is `None`), or the newest one expired or is older than the license's status index
+    /// (`since` = its issue time).
     StatusUnknown {
-        /// Issue time (Unix seconds) of the newest, expired revocation list.
+        /// Issue time (Unix seconds) of the newest status list at hand.
         since: Option<i64>,
     },
     /// Genuine and not revoked as far as known, but the trust list itself has expired.
@@ -87,9 +110,9 @@ pub enum Reason {
 
 impl Reason {
     /// Stable code: `malformed_*`, `unknown_key`, `signature_invalid`, `issuer_mismatch`,
-    /// `key_not_valid_at_issue`, `expired`, `not_yet_valid`, `revoked`, `unknown_issuer`,
-    /// `key_withdrawn`, `division_not_allowed`, `permit_not_allowed`, `status_unknown`,
-    /// `trust_list_expired`.
+    /// `key_not_valid_at_issue`, `expired`, `not_yet_valid`, `revoked`, `superseded`,
+    /// `suspended`, `cancelled`, `unknown_issuer`, `key_withdrawn`, `division_not_allowed`,
+    /// `permit_not_allowed`, `status_unknown`, `trust_list_expired`.
     pub fn code(&self) -> &'static str {
         match self {
             Reason::Malformed(m) => m.code(),
@@ -99,7 +122,10 @@ impl Reason {
             Reason::KeyNotValidAtIssue => "key_not_valid_at_issue",
             Reason::Expired => "expired",
             Reason::NotYetValid => "not_yet_valid",
-            Reason::Revoked => "revoked",
+            Reason::Revoked { .. } => "revoked",
+            Reason::Superseded { .. } => "superseded",
+            Reason::Suspended { .. } => "suspended",
+            Reason::Cancelled { .. } => "cancelled",
             Reason::UnknownIssuer => "unknown_issuer",
             Reason::KeyWithdrawn => "key_withdrawn",
             Reason::DivisionNotAllowed => "division_not_allowed",
@@ -119,7 +145,22 @@ impl Reason {
             Reason::KeyNotValidAtIssue => "the key was not valid at the issue time".into(),
             Reason::Expired => "the license has expired".into(),
             Reason::NotYetValid => "the license is not yet valid".into(),
-            Reason::Revoked => "the license has been revoked".into(),
+            Reason::Revoked { on: None } => "the license has been revoked".into(),
+            Reason::Revoked { on: Some(on) } => {
+                format!("the license was revoked on {}", shown_day(*on))
+            }
+            Reason::Superseded { by_version, on } => format!(
+                "superseded by version {by_version} on {}: ask for the current license",
+                shown_day(*on)
+            ),
+            Reason::Suspended { until } => format!(
+                "the license is suspended until {} (the authority has not yet reinstated it)",
+                shown_day(*until)
+            ),
+            Reason::Cancelled { on } => format!(
+                "the license was cancelled at its holder's request on {}",
+                shown_day(*on)
+            ),
             Reason::UnknownIssuer => "issued by an authority that is not on the trust list".into(),
             Reason::KeyWithdrawn => {
                 "signed with a key its issuer has withdrawn as compromised".into()
@@ -129,12 +170,11 @@ impl Reason {
             }
             Reason::PermitNotAllowed => "the issuer may not issue one of its permits".into(),
             Reason::StatusUnknown { since: None } => {
-                "genuine, but no revocation list of its issuer is at hand to confirm its status"
-                    .into()
+                "genuine, but no status list of its issuer is at hand to confirm its status".into()
             }
             Reason::StatusUnknown { since: Some(t) } => format!(
-                "genuine, but its status is only known as of {}: the issuer's revocation list \
-                 has expired",
+                "genuine, but its current status is unknown: the issuer's status list of {} has \
+                 expired or predates it; get a newer one",
                 shown_time(*t)
             ),
             Reason::TrustListExpired { since } => format!(
@@ -148,6 +188,15 @@ impl Reason {
 /// RFC 3339, or the raw number for an instant outside the calendar range.
 fn shown_time(t: i64) -> String {
     crate::format_rfc3339(t).unwrap_or_else(|| t.to_string())
+}
+
+/// The date (YYYY-MM-DD, UTC) of a status list's day.
+fn shown_day(t: i64) -> String {
+    let mut time = shown_time(t);
+    if crate::format_rfc3339(t).is_some() {
+        time.truncate(10);
+    }
+    time
 }
 
 impl Serialize for Reason {
@@ -208,24 +257,54 @@ pub fn decode_unverified(qr_text: &str) -> Result<LicenseClaims, Malformed> {
 /// Verifies a license QR text at instant `now` (Unix seconds).
 ///
 /// Order of checks: format, key id, signature (strict), issuer, key validity at issue time,
-/// revocation, validity window. `revocations` must already be verified
-/// ([`RevocationList::verify`]); it applies only to licenses of its issuer.
-pub fn verify(
-    qr_text: &str,
-    keys: &KeySet,
-    revocations: Option<&RevocationList>,
-    now: i64,
-) -> Verdict {
+/// status (revoked, superseded, suspended, cancelled), validity window, status index
+/// beyond the list. `status` must already be verified ([`StatusList::verify`]); it applies
+/// only to licenses of its issuer. Its freshness is not checked here (the server passes its
+/// own current list); [`verify_trusted`](crate::verify_trusted) checks it.
+pub fn verify(qr_text: &str, keys: &KeySet, status: Option<&StatusList>, now: i64) -> Verdict {
     verdict_with(qr_text, |sign1, claims, verdict| {
         check(
             sign1,
             claims,
             keys,
-            revocations,
+            status,
             now,
             (&mut verdict.issuer_name, &mut verdict.issuer_name_en),
         )
     })
+}
+
+/// What an issuer's status list says of a license.
+pub(crate) enum Listed {
+    /// Valid, or not a license the list states anything about (old and not revoked).
+    InForce,
+    /// A reason not to accept it.
+    Not(Reason),
+    /// Its status index is beyond the list: the list is older than the license version.
+    Beyond,
+}
+
+/// The state of `claims` in `list` (which must be its issuer's): by status index, or by
+/// number for a license issued before status indexes.
+pub(crate) fn listed(list: &StatusList, claims: &LicenseClaims) -> Listed {
+    let Some(index) = claims.status_index else {
+        return if list.revoked_by_number(&claims.license_number) {
+            Listed::Not(Reason::Revoked { on: None })
+        } else {
+            Listed::InForce
+        };
+    };
+    match list.status(index) {
+        None => Listed::Beyond,
+        Some(Status::Valid) => Listed::InForce,
+        Some(Status::Revoked { on }) => Listed::Not(Reason::Revoked { on: Some(on) }),
+        Some(Status::Superseded { on }) => Listed::Not(Reason::Superseded {
+            by_version: claims.version.saturating_add(1),
+            on,
+        }),
+        Some(Status::Suspended { until, .. }) => Listed::Not(Reason::Suspended { until }),
+        Some(Status::Cancelled { on }) => Listed::Not(Reason::Cancelled { on }),
+    }
 }
 
 /// Decodes a QR text and lets `check` give the reason, for [`verify`] and
@@ -273,7 +352,7 @@ fn check(
     sign1: &cose::Sign1,
     claims: &LicenseClaims,
     keys: &KeySet,
-    revocations: Option<&RevocationList>,
+    status: Option<&StatusList>,
     now: i64,
     (name, name_en): (&mut Option<String>, &mut Option<String>),
 ) -> Option<Reason> {
@@ -290,9 +369,11 @@ fn check(
     if !entry.valid_at(claims.issued_at) {
         return Some(Reason::KeyNotValidAtIssue);
     }
-    if revocations.is_some_and(|r| r.issuer == claims.issuer && r.contains(&claims.license_number))
-    {
-        return Some(Reason::Revoked);
+    let listed = status
+        .filter(|list| list.issuer == claims.issuer)
+        .map(|list| (list.issued_at, listed(list, claims)));
+    if let Some((_, Listed::Not(reason))) = listed {
+        return Some(reason);
     }
     if now < claims.valid_from {
         return Some(Reason::NotYetValid);
@@ -300,7 +381,10 @@ fn check(
     if now >= claims.valid_until {
         return Some(Reason::Expired);
     }
-    None
+    match listed {
+        Some((since, Listed::Beyond)) => Some(Reason::StatusUnknown { since: Some(since) }),
+        _ => None,
+    }
 }
 
 /// The verifier URL carrying the credential in its fragment, for a phone's own camera app:
@@ -365,6 +449,8 @@ mod tests {
                 detail: "张江路1号".into(),
             },
             legal_representative: "王芳".into(),
+            version: 1,
+            status_index: None,
         }
     }
 
@@ -388,7 +474,7 @@ mod tests {
         (cose::seal(LICENSE_PREFIX, &payload, &key), keys)
     }
 
-    /// What the lifecycle work may add: {1: version, 2: supersedes (packed number), 3: index}.
+    /// What a later optional claim may look like: {1: uint, 2: bytes, 3: uint}.
     fn lifecycle_value() -> Vec<u8> {
         let mut w = Writer::default();
         w.map(3);
@@ -406,11 +492,11 @@ mod tests {
         let value = lifecycle_value();
         let nested = [0x81, 0xd8, 0x20, 0x82, 0x63, b'a', b'b', b'c', 0x20];
         for extra in [
-            &[(-16, &value[..])][..],
+            &[(-17, &value[..])][..],
             &[(-24, &[0x18, 0x2a][..])],
             &[
-                (-16, &value[..]),
-                (-17, &[0x63, b'x', b'y', b'z']),
+                (-17, &value[..]),
+                (-18, &[0x63, b'x', b'y', b'z']),
                 (-300, &nested),
             ],
         ] {
@@ -477,19 +563,19 @@ mod tests {
         };
         let cbor = |why| Some(Reason::Malformed(Malformed::Cbor(why)));
         assert_eq!(
-            refused(&[(-16, &value), (-16, &value)], &[]),
+            refused(&[(-17, &value), (-17, &value)], &[]),
             cbor("duplicate map key")
         );
         assert_eq!(
-            refused(&[(-17, &value), (-16, &value)], &[]),
+            refused(&[(-18, &value), (-17, &value)], &[]),
             cbor("map keys not in deterministic order")
         );
         assert_eq!(
-            refused(&[(-16, &value)], &[0x00]),
+            refused(&[(-17, &value)], &[0x00]),
             cbor("trailing bytes after the item")
         );
         let deepest = [&[0x81; 8][..], &[0x00]].concat();
-        let (text, keys) = issued_with(&[(-16, &deepest)]);
+        let (text, keys) = issued_with(&[(-17, &deepest)]);
         assert_eq!(verify(&text, &keys, None, ISSUED).code(), "valid");
         let too_deep = [&[0x81; 9][..], &[0x00]].concat();
         for (bad, why) in [
@@ -519,10 +605,75 @@ mod tests {
             ),
         ] {
             assert_eq!(
-                refused(&[(-16, bad)], &[]),
+                refused(&[(-17, bad)], &[]),
                 Some(Reason::Malformed(why)),
                 "{bad:02x?}"
             );
+        }
+    }
+
+    #[test]
+    fn the_lifecycle_claim_costs_nothing_when_implied_and_is_read_strictly() {
+        let key = SigningKey::from_seed(&[3; 32], "310115");
+        let today = issue(&claims(), &key).unwrap_or_default();
+        let plain = claims().to_cbor();
+        for (version, index, tail) in [
+            (1, None, &[][..]),
+            (
+                1,
+                Some(70_000),
+                &[0x2f, 0xa1, 0x03, 0x1a, 0x00, 0x01, 0x11, 0x70][..],
+            ),
+            (2, None, &[0x2f, 0xa1, 0x01, 0x02]),
+            (2, Some(0), &[0x2f, 0xa2, 0x01, 0x02, 0x03, 0x00]),
+        ] {
+            let mut c = claims();
+            c.version = version;
+            c.status_index = index;
+            let payload = c.to_cbor();
+            assert_eq!(
+                payload.get(plain.len()..),
+                Some(tail),
+                "{version} {index:?}"
+            );
+            assert_eq!(LicenseClaims::from_cbor(&payload), Ok(c.clone()));
+            let text = issue(&c, &key).unwrap_or_default();
+            assert_eq!(
+                text == today,
+                tail.is_empty(),
+                "version 1 without index: unchanged"
+            );
+        }
+        let structure = |why| Err(Malformed::Structure(why));
+        for (value, want) in [
+            (
+                &[0xa0][..],
+                structure("an empty lifecycle claim is left out"),
+            ),
+            (
+                &[0xa1, 0x01, 0x01],
+                structure("a stated version must be 2 to 65535"),
+            ),
+            (
+                &[0xa1, 0x01, 0x00],
+                structure("a stated version must be 2 to 65535"),
+            ),
+            (
+                &[0xa1, 0x01, 0x1a, 0x00, 0x01, 0x00, 0x00],
+                structure("a stated version must be 2 to 65535"),
+            ),
+            (
+                &[0xa1, 0x03, 0x1b, 0, 0, 0, 1, 0, 0, 0, 0],
+                structure("status index out of range"),
+            ),
+            (
+                &[0xa1, 0x02, 0x41, 0x00],
+                Err(Malformed::UnsupportedClaim("lifecycle field 2".into())),
+            ),
+            (&[0x01], structure("expected a map")),
+        ] {
+            let (text, _) = issued_with(&[(-16, value)]);
+            assert_eq!(decode_unverified(&text), want, "{value:02x?}");
         }
     }
 }

@@ -50,7 +50,7 @@ impl Malformed {
 /// and never contain key material.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// Input that is not a well-formed credential, message or revocation list.
+    /// Input that is not a well-formed credential, message, trust list or status list.
     #[error(transparent)]
     Malformed(#[from] Malformed),
     /// No key in the key set has the credential's key id.
@@ -72,6 +72,10 @@ pub enum Error {
     /// its issue time, …), when signing or after decoding.
     #[error("invalid trust list: {0}")]
     InvalidTrustList(String),
+    /// A status list whose content cannot be signed (a date that is not a whole day, a
+    /// suspension ending before it begins, an expiry before its issue time, …).
+    #[error("invalid status list: {0}")]
+    InvalidStatusList(String),
     /// The Ed25519 signature does not verify.
     #[error("signature does not verify: the data was altered or not signed by this key")]
     SignatureInvalid,
@@ -106,7 +110,7 @@ pub enum Error {
         /// The underlying error.
         source: std::io::Error,
     },
-    /// A JSON file (claims, key set, revocation list) does not parse.
+    /// A JSON file (claims, key set, status list) does not parse.
     #[error("{what} is not valid JSON for this purpose: {detail}")]
     Json {
         /// What was being read.

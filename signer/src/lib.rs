@@ -4,8 +4,8 @@
 //! COSE_Sign1 (RFC 9052) with Ed25519 (`alg` −8, `kid` in the protected header), optionally
 //! zlib-compressed when that is shorter, base45-encoded (RFC 9285) and prefixed with
 //! [`LICENSE_PREFIX`], so that the QR code uses alphanumeric mode. Inspectors [`verify`] it
-//! offline against a [`KeySet`] and an optional [`RevocationList`], or against a
-//! [`TrustList`] signed by a pinned root and the issuers' revocation lists
+//! offline against a [`KeySet`] and an optional [`StatusList`], or against a
+//! [`TrustList`] signed by a pinned root and the issuers' status lists
 //! ([`verify_trusted`]).
 //!
 //! Decoding is strict and total: any input that the encoder would not have produced yields a
@@ -27,7 +27,7 @@ mod error;
 mod keys;
 mod message;
 mod qr;
-mod revocation;
+mod status;
 mod time;
 mod trust;
 
@@ -45,7 +45,7 @@ pub use message::{
     sign_message, split_message, verify_message,
 };
 pub use qr::{QrImage, qr_version, render_svg};
-pub use revocation::{RevocationList, SignedRevocationList};
+pub use status::{SignedStatusList, Status, StatusList};
 pub use time::{add_years, format_rfc3339, parse_rfc3339};
 pub use trust::{
     SignedTrustList, TrustList, TrustedIssuer, TrustedKey, parse_roots, verify_trusted,

@@ -9,8 +9,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use signer::{
-    Error, KeySet, KeyStore, LicenseClaims, RevocationList, SignedRevocationList, SignedTrustList,
-    SigningKey, TrustList, Verdict,
+    Error, KeySet, KeyStore, LicenseClaims, SignedStatusList, SignedTrustList, SigningKey,
+    StatusList, TrustList, Verdict,
 };
 
 #[derive(Parser)]
@@ -60,7 +60,7 @@ enum Command {
     /// Verify a QR text (argument or stdin); prints the claims JSON and exits 0 when valid,
     /// prints the reason code and exits 1 when not. Either against a key set (`--keys`) or,
     /// as the inspector does, against a trust list signed by a pinned root (`--root` and
-    /// `--trust-list`) and the issuers' revocation lists.
+    /// `--trust-list`) and the issuers' status lists.
     Verify {
         /// Key set JSON (keyset.json or GET /api/keys).
         #[arg(long, required_unless_present = "trust_list", conflicts_with_all = ["root", "trust_list"])]
@@ -72,10 +72,10 @@ enum Command {
         /// Signed trust list JSON (GET /api/trust-list).
         #[arg(long, requires = "root")]
         trust_list: Option<PathBuf>,
-        /// Signed revocation list JSON (GET /api/revocations); with --trust-list, one per
+        /// Signed status list JSON (GET /api/status-list); with --trust-list, one per
         /// issuer, repeated.
-        #[arg(long, visible_alias = "status")]
-        revocations: Vec<PathBuf>,
+        #[arg(long)]
+        status: Vec<PathBuf>,
         /// Verify as of this RFC 3339 instant instead of now.
         #[arg(long)]
         at: Option<String>,
@@ -236,9 +236,9 @@ fn qr_text(arg: Option<String>) -> Result<String, Error> {
     Ok(signer::parse_url_form(text.trim_end_matches(['\n', '\r'])).into_owned())
 }
 
-fn revocation_list(path: &Path, keys: &KeySet) -> Result<RevocationList, Failure> {
-    let signed: SignedRevocationList = json(path, "revocation list")?;
-    RevocationList::verify(&signed, keys).map_err(about(path))
+fn status_list(path: &Path, keys: &KeySet) -> Result<StatusList, Failure> {
+    let signed: SignedStatusList = json(path, "status list")?;
+    StatusList::verify(&signed, keys).map_err(about(path))
 }
 
 /// Prints the verdict: the claims JSON (exit 0) or the reason code and why (exit 1).
@@ -262,17 +262,17 @@ fn report(verdict: &Verdict) -> ExitCode {
 
 fn verify(
     keys: &Path,
-    revocations: &[PathBuf],
+    status: &[PathBuf],
     at: Option<&str>,
     qr: Option<String>,
 ) -> Result<ExitCode, Failure> {
     let keys = KeySet::from_json(&read(keys)?).map_err(about(keys))?;
-    let revocations = match revocations {
+    let status = match status {
         [] => None,
-        [path] => Some(revocation_list(path, &keys)?),
+        [path] => Some(status_list(path, &keys)?),
         _ => {
             return Err(Error::InvalidClaims(
-                "with --keys, give at most one --revocations (one issuer's list); \
+                "with --keys, give at most one --status (one issuer's list); \
                  several issuers' lists need --root and --trust-list"
                     .into(),
             )
@@ -281,12 +281,7 @@ fn verify(
     };
     let now = instant(at)?;
     let text = qr_text(qr)?;
-    Ok(report(&signer::verify(
-        &text,
-        &keys,
-        revocations.as_ref(),
-        now,
-    )))
+    Ok(report(&signer::verify(&text, &keys, status.as_ref(), now)))
 }
 
 fn trust_list(roots: &str, path: &Path) -> Result<TrustList, Failure> {
@@ -298,15 +293,15 @@ fn trust_list(roots: &str, path: &Path) -> Result<TrustList, Failure> {
 fn verify_trusted(
     roots: &str,
     trust: &Path,
-    revocations: &[PathBuf],
+    status: &[PathBuf],
     at: Option<&str>,
     qr: Option<String>,
 ) -> Result<ExitCode, Failure> {
     let trust = trust_list(roots, trust)?;
     let keys = trust.key_set()?;
-    let statuses = revocations
+    let statuses = status
         .iter()
-        .map(|path| revocation_list(path, &keys))
+        .map(|path| status_list(path, &keys))
         .collect::<Result<Vec<_>, _>>()?;
     let now = instant(at)?;
     let text = qr_text(qr)?;
@@ -377,19 +372,19 @@ fn main() -> ExitCode {
             .map_err(Failure::from),
         Command::Verify {
             keys: Some(keys),
-            revocations,
+            status,
             at,
             qr_text,
             ..
-        } => verify(&keys, &revocations, at.as_deref(), qr_text),
+        } => verify(&keys, &status, at.as_deref(), qr_text),
         Command::Verify {
             root: Some(root),
             trust_list: Some(trust),
-            revocations,
+            status,
             at,
             qr_text,
             ..
-        } => verify_trusted(&root, &trust, &revocations, at.as_deref(), qr_text),
+        } => verify_trusted(&root, &trust, &status, at.as_deref(), qr_text),
         // clap requires --keys or both --root and --trust-list.
         Command::Verify { .. } => {
             Err(Error::InvalidKey("give --keys, or --root and --trust-list".into()).into())

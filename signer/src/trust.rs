@@ -1,6 +1,6 @@
 //! Trust lists: the issuers a deployment recognises, with their keys, areas and permit kinds,
 //! signed by a root key that verifiers pin at build time. A verifier checks a license against
-//! the list and the issuers' own revocation lists ([`verify_trusted`]), so a key set served by
+//! the list and the issuers' own status lists ([`verify_trusted`]), so a key set served by
 //! whoever runs the server is never trusted by itself.
 
 use std::collections::HashSet;
@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::cbor::{MapKeys, Reader, Writer};
 use crate::claims::LicenseClaims;
-use crate::credential::{Reason, Verdict, verdict_with};
+use crate::credential::{Listed, Reason, Verdict, listed, verdict_with};
 use crate::keys::{KeySet, PublicKeyEntry, SigningKey, kid_of};
-use crate::revocation::RevocationList;
+use crate::status::StatusList;
 use crate::{Error, Malformed, cose};
 
 // Payload map keys: the CWT claims 1 (iss), 4 (exp), 6 (iat), then the issuers.
@@ -65,7 +65,7 @@ pub struct TrustedIssuer {
     /// Permit kinds it may issue; `None`: any.
     #[serde(default)]
     pub permits: Option<Vec<u16>>,
-    /// Where its signed revocation list is served: an absolute URL, or a path starting with
+    /// Where its signed status list is served: an absolute URL, or a path starting with
     /// `/` on the verifier's own server.
     pub status_url: String,
     /// Its public keys, current and retired.
@@ -200,7 +200,7 @@ impl TrustList {
     }
 
     /// Every listed key that no issuer has withdrawn, as a key set entry (issuer = issuer id,
-    /// names from the issuer): what an issuer's revocation list is verified against.
+    /// names from the issuer): what an issuer's status list is verified against.
     pub fn key_set(&self) -> Result<KeySet, Error> {
         let withdrawn = self.withdrawn();
         let mut set = KeySet::default();
@@ -572,16 +572,18 @@ pub fn parse_roots(text: &str) -> Result<Vec<[u8; 32]>, Error> {
         .collect()
 }
 
-/// Verifies a license against a verified trust list and the verified revocation lists of its
-/// issuers (any number, any issuers; each applies to its own issuer's licenses).
+/// Verifies a license against a verified trust list and the verified status lists of its
+/// issuers (any number, any issuers; each applies to its own issuer's licenses, the newest
+/// of an issuer speaking for it).
 ///
 /// Order: format → key withdrawn → issuer or key unknown → signature → issuer → key valid
-/// at issue time → division → permit kinds → revoked → validity window → status known and
-/// current → trust list current.
+/// at issue time → division → permit kinds → revoked, superseded, suspended or cancelled
+/// (by status index, or by number for a license without one) → validity window → status
+/// known and current (a list, not expired, long enough for the index) → trust list current.
 pub fn verify_trusted(
     qr_text: &str,
     trust: &TrustList,
-    statuses: &[RevocationList],
+    statuses: &[StatusList],
     now: i64,
 ) -> Verdict {
     verdict_with(qr_text, |sign1, claims, verdict| {
@@ -632,7 +634,7 @@ fn status(
     issuer: &TrustedIssuer,
     claims: &LicenseClaims,
     trust: &TrustList,
-    statuses: &[RevocationList],
+    statuses: &[StatusList],
     now: i64,
 ) -> Option<Reason> {
     if !issuer.covers_division(claims.address.division) {
@@ -641,13 +643,15 @@ fn status(
     if !claims.permits.iter().all(|p| issuer.allows_permit(p.kind)) {
         return Some(Reason::PermitNotAllowed);
     }
-    // The newest list of the issuer speaks for it: a later list may lift a mistaken revocation.
+    // The newest list of the issuer speaks for it: a later list may lift a suspension or a
+    // mistaken revocation.
     let list = statuses
         .iter()
         .filter(|l| l.issuer == claims.issuer)
         .max_by_key(|l| l.issued_at);
-    if list.is_some_and(|l| l.contains(&claims.license_number)) {
-        return Some(Reason::Revoked);
+    let listed = list.map(|l| listed(l, claims));
+    if let Some(Listed::Not(reason)) = listed {
+        return Some(reason);
     }
     if now < claims.valid_from {
         return Some(Reason::NotYetValid);
@@ -655,14 +659,19 @@ fn status(
     if now >= claims.valid_until {
         return Some(Reason::Expired);
     }
-    match list {
-        None => return Some(Reason::StatusUnknown { since: None }),
-        Some(l) if now >= l.expires_at => {
+    match (list, listed) {
+        (None, _) => return Some(Reason::StatusUnknown { since: None }),
+        (Some(l), _) if now >= l.expires_at => {
             return Some(Reason::StatusUnknown {
                 since: Some(l.issued_at),
             });
         }
-        Some(_) => {}
+        (Some(l), Some(Listed::Beyond)) => {
+            return Some(Reason::StatusUnknown {
+                since: Some(l.issued_at),
+            });
+        }
+        _ => {}
     }
     if now >= trust.expires_at {
         return Some(Reason::TrustListExpired {

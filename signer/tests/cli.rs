@@ -5,7 +5,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use signer::{RevocationList, SigningKey, TrustList};
+use signer::{SigningKey, StatusList, TrustList};
 
 const DAY: i64 = 86_400;
 
@@ -42,16 +42,18 @@ fn write(p: &Path, contents: &str) {
     std::fs::write(p, contents).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
 }
 
-fn signed_revocations(dir: &Path, key_dir: &Path, issuer: &str, revoked: &[&str]) -> PathBuf {
+/// A status list revoking `revoked` by number (licenses without a status index).
+fn signed_status(dir: &Path, key_dir: &Path, issuer: &str, revoked: &[&str]) -> PathBuf {
     let key = SigningKey::load(&key_dir.join("signing-key.json")).unwrap_or_else(|e| panic!("{e}"));
-    let list = RevocationList {
+    let list = StatusList {
         issuer: issuer.into(),
         issued_at: common::ISSUED,
         expires_at: common::ISSUED + 60 * DAY,
-        revoked: revoked.iter().map(|&n| n.to_owned()).collect(),
+        entries: vec![],
+        by_number: revoked.iter().map(|&n| n.to_owned()).collect(),
     };
     let signed = list.sign(&key).unwrap_or_else(|e| panic!("{e}"));
-    let out = dir.join(format!("revocations-{issuer}-{}.json", revoked.len()));
+    let out = dir.join(format!("status-{issuer}-{}.json", revoked.len()));
     write(&out, &serde_json::to_string(&signed).unwrap_or_default());
     out
 }
@@ -145,21 +147,13 @@ fn trust_list_sign_verify_and_verify_against_it() {
     ]);
     assert_eq!(code, Some(0), "{err}");
     let qr = qr.trim().to_owned();
-    let pudong = signed_revocations(&dir.0, &d("pudong"), "310115", &[]);
-    let yuhuatai = signed_revocations(&dir.0, &d("yuhuatai"), "320114", &[]);
-    let revoked = signed_revocations(&dir.0, &d("pudong"), "310115", &[&claims.license_number]);
-    let verify = |at: &str, revocations: &[&PathBuf]| {
+    let pudong = signed_status(&dir.0, &d("pudong"), "310115", &[]);
+    let yuhuatai = signed_status(&dir.0, &d("yuhuatai"), "320114", &[]);
+    let revoked = signed_status(&dir.0, &d("pudong"), "310115", &[&claims.license_number]);
+    let verify = |at: &str, lists: &[&PathBuf]| {
         let mut args = vec!["verify", "--root", &root, "--trust-list", path(&signed)];
-        for (i, file) in revocations.iter().enumerate() {
-            // --status is the same flag.
-            args.extend([
-                if i % 2 == 0 {
-                    "--revocations"
-                } else {
-                    "--status"
-                },
-                path(file),
-            ]);
+        for file in lists {
+            args.extend(["--status", path(file)]);
         }
         args.extend(["--at", at, &qr]);
         run(&args)
@@ -179,11 +173,11 @@ fn trust_list_sign_verify_and_verify_against_it() {
         assert!(err.starts_with("invalid: "), "{err}");
     }
 
-    // A revocation list no listed issuer signed, named in the error.
+    // A status list no listed issuer signed, named in the error.
     let outsider = d("outsider");
     let (code, _, _) = run(&["keygen", "--out", path(&outsider), "--issuer", "310115"]);
     assert_eq!(code, Some(0));
-    let forged = signed_revocations(&dir.0, &outsider, "310115", &["x"]);
+    let forged = signed_status(&dir.0, &outsider, "310115", &["x"]);
     let (code, _, err) = verify("2026-05-02T00:00:00Z", &[&forged]);
     assert_eq!(code, Some(2));
     assert!(
@@ -191,20 +185,20 @@ fn trust_list_sign_verify_and_verify_against_it() {
         "{err}"
     );
 
-    // --keys takes one revocation list and cannot be mixed with a trust list.
+    // --keys takes one status list and cannot be mixed with a trust list.
     let keyset = d("pudong").join("keyset.json");
     let (code, _, err) = run(&[
         "verify",
         "--keys",
         path(&keyset),
-        "--revocations",
+        "--status",
         path(&pudong),
-        "--revocations",
+        "--status",
         path(&pudong),
         &qr,
     ]);
     assert_eq!(code, Some(2));
-    assert!(err.contains("at most one --revocations"), "{err}");
+    assert!(err.contains("at most one --status"), "{err}");
     let (code, _, _) = run(&["verify", "--keys", path(&keyset), "--root", &root, &qr]);
     assert_eq!(code, Some(2));
     let (code, _, err) = run(&["verify", &qr]);

@@ -4,8 +4,8 @@ mod common;
 
 use sha2::{Digest, Sha256};
 use signer::{
-    Address, Error, KeySet, LicenseClaims, Malformed, PermitClaim, PublicKeyEntry, RevocationList,
-    SigningKey,
+    Address, Error, KeySet, LicenseClaims, Malformed, PermitClaim, PublicKeyEntry, SigningKey,
+    Status, StatusList,
 };
 
 const NOW: i64 = common::ISSUED + 86_400;
@@ -150,6 +150,8 @@ fn fixed_claims() -> LicenseClaims {
             detail: "张江路1号".into(),
         },
         legal_representative: "王芳".into(),
+        version: 1,
+        status_index: None,
     }
 }
 
@@ -418,7 +420,7 @@ fn validity_verdicts() {
     let keys = keys_for(&key);
     let claims = fixed_claims();
     let text = signer::issue(&claims, &key).unwrap_or_default();
-    let code = |keys: &KeySet, rl: Option<&RevocationList>, now: i64| {
+    let code = |keys: &KeySet, rl: Option<&StatusList>, now: i64| {
         signer::verify(&text, keys, rl, now).code()
     };
     assert_eq!(code(&keys, None, common::ISSUED), "valid");
@@ -426,14 +428,15 @@ fn validity_verdicts() {
     assert_eq!(code(&keys, None, common::UNTIL - 1), "valid");
     assert_eq!(code(&keys, None, common::UNTIL), "expired");
 
-    let revoked = RevocationList {
+    let revoked = StatusList {
         issuer: "310115".into(),
         issued_at: NOW,
         expires_at: NOW + 7 * 86_400,
-        revoked: vec!["310115-2026-000009".into(), claims.license_number.clone()],
+        entries: vec![Status::Valid],
+        by_number: vec!["310115-2026-000009".into(), claims.license_number.clone()],
     };
     assert_eq!(code(&keys, Some(&revoked), NOW), "revoked");
-    let other_issuer = RevocationList {
+    let other_issuer = StatusList {
         issuer: "320114".into(),
         ..revoked.clone()
     };
@@ -499,22 +502,26 @@ fn rotated_key_keeps_old_licenses_valid() {
 }
 
 #[test]
-fn revocation_list_is_signed() {
+fn status_list_is_signed() {
     let key = common::key();
     let keys = keys_for(&key);
-    let list = RevocationList {
+    let day = |d: i64| (NOW / 86_400 - d) * 86_400;
+    let list = StatusList {
         issuer: "310115".into(),
         issued_at: NOW,
         expires_at: NOW + 7 * 86_400,
-        revoked: vec!["310115-2026-000001".into(), "沪浦〔2026〕7号".into()],
+        entries: vec![
+            Status::Valid,
+            Status::Superseded { on: day(3) },
+            Status::Revoked { on: day(2) },
+        ],
+        by_number: vec!["310115-2026-000001".into(), "沪浦〔2026〕7号".into()],
     };
     let signed = list.sign(&key).unwrap_or_else(|e| panic!("{e}"));
     let json = serde_json::to_string(&signed).unwrap_or_default();
-    let back: signer::SignedRevocationList = serde_json::from_str(&json).unwrap_or(signed.clone());
-    assert_eq!(
-        RevocationList::verify(&back, &keys).ok(),
-        Some(list.clone())
-    );
+    assert!(json.starts_with("{\"cose\":\"d2"), "{json}");
+    let back: signer::SignedStatusList = serde_json::from_str(&json).unwrap_or(signed.clone());
+    assert_eq!(StatusList::verify(&back, &keys).ok(), Some(list.clone()));
 
     let mut tampered = signed.clone();
     let last = tampered
@@ -523,12 +530,12 @@ fn revocation_list_is_signed() {
         .map_or('0', |c| if c == '0' { '1' } else { '0' });
     tampered.cose.push(last);
     assert!(matches!(
-        RevocationList::verify(&tampered, &keys),
+        StatusList::verify(&tampered, &keys),
         Err(Error::SignatureInvalid)
     ));
     let other = SigningKey::from_seed(&[9; 32], "310115");
     assert!(matches!(
-        RevocationList::verify(&signed, &keys_for(&other)),
+        StatusList::verify(&signed, &keys_for(&other)),
         Err(Error::UnknownKey { .. })
     ));
     let wrong_issuer = SigningKey::from_seed(&[9; 32], "320114");

@@ -8,14 +8,14 @@
 //!
 //! Truncation: every proper prefix of the text and of the COSE bytes.
 //!
-//! The signed trust list and revocation list get the same treatment at their two layers, the
+//! The signed trust list and status list get the same treatment at their two layers, the
 //! hex text of their JSON and the COSE bytes it carries: a change is refused, or (a hex digit
 //! flipped to its upper-case form, the same bytes) reads back exactly as signed.
 
 mod common;
 
 use signer::{
-    Error, KeySet, Reason, RevocationList, SignedRevocationList, SignedTrustList, SigningKey,
+    Error, KeySet, Reason, SignedStatusList, SignedTrustList, SigningKey, Status, StatusList,
     TrustList, TrustedIssuer, TrustedKey, Verdict,
 };
 
@@ -217,21 +217,38 @@ fn every_trust_list_bit_flip_and_truncation_is_refused() {
 }
 
 #[test]
-fn every_revocation_list_bit_flip_and_truncation_is_refused() {
+fn every_status_list_bit_flip_and_truncation_is_refused() {
     let key = common::key();
-    let list = RevocationList {
+    let day = |d: i64| common::ISSUED - d * 86_400;
+    // Every state, two suspensions (so the span column has width), a by-number section.
+    let list = StatusList {
         issuer: "310115".into(),
         issued_at: common::ISSUED,
         expires_at: common::ISSUED + 7 * 86_400,
-        revoked: vec!["310115-2026-000001".into(), "沪浦〔2026〕7号".into()],
+        entries: vec![
+            Status::Valid,
+            Status::Superseded { on: day(400) },
+            Status::Suspended {
+                since: day(30),
+                until: day(2),
+            },
+            Status::Revoked { on: day(7) },
+            Status::Cancelled { on: day(1) },
+            Status::Valid,
+            Status::Suspended {
+                since: day(3),
+                until: day(3),
+            },
+        ],
+        by_number: vec!["310115-2026-000001".into(), "沪浦〔2026〕7号".into()],
     };
     let signed = list.sign(&key).unwrap_or_else(|e| panic!("{e}"));
     let keys = keys();
     assert_eq!(
-        RevocationList::verify(&signed, &keys).ok().as_ref(),
+        StatusList::verify(&signed, &keys).ok().as_ref(),
         Some(&list)
     );
     all_refused_or_unchanged(&signed.cose, &list, |cose| {
-        RevocationList::verify(&SignedRevocationList { cose }, &keys)
+        StatusList::verify(&SignedStatusList { cose }, &keys)
     });
 }

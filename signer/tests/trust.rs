@@ -1,10 +1,10 @@
-//! Trust lists signed by a pinned root, and verdicts against them and the issuers' revocation
+//! Trust lists signed by a pinned root, and verdicts against them and the issuers' status
 //! lists.
 
 mod common;
 
 use signer::{
-    Error, LicenseClaims, Reason, RevocationList, SignedTrustList, SigningKey, TrustList,
+    Error, LicenseClaims, Reason, SignedTrustList, SigningKey, Status, StatusList, TrustList,
     TrustedIssuer, TrustedKey, Verdict,
 };
 
@@ -81,14 +81,17 @@ fn issue(claims: &LicenseClaims, key: &SigningKey) -> String {
     signer::issue(claims, key).unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn statuses(revoked: &[&str]) -> Vec<RevocationList> {
+/// Both issuers' status lists, revoking `revoked` by number (the samples have no status
+/// index: licenses from before versions).
+fn statuses(revoked: &[&str]) -> Vec<StatusList> {
     ["310115", "320114"]
         .into_iter()
-        .map(|issuer| RevocationList {
+        .map(|issuer| StatusList {
             issuer: issuer.into(),
             issued_at: NOW - DAY,
             expires_at: NOW + 6 * DAY,
-            revoked: revoked.iter().map(|&n| n.to_owned()).collect(),
+            entries: vec![],
+            by_number: revoked.iter().map(|&n| n.to_owned()).collect(),
         })
         .collect()
 }
@@ -218,7 +221,7 @@ fn roots_parse_from_the_build_time_pin() {
     assert!(message(&format!("{weak},{a}")).contains(&format!("root key 1 ({weak})")));
 }
 
-fn verdict(text: &str, trust: &TrustList, statuses: &[RevocationList], now: i64) -> Verdict {
+fn verdict(text: &str, trust: &TrustList, statuses: &[StatusList], now: i64) -> Verdict {
     signer::verify_trusted(text, trust, statuses, now)
 }
 
@@ -240,7 +243,7 @@ fn licenses_of_several_issuers_verify_against_one_list() {
     }
 }
 
-fn code(text: &str, trust: &TrustList, statuses: &[RevocationList], now: i64) -> &'static str {
+fn code(text: &str, trust: &TrustList, statuses: &[StatusList], now: i64) -> &'static str {
     verdict(text, trust, statuses, now).code()
 }
 
@@ -436,7 +439,7 @@ fn reasons_in_order() {
 }
 
 #[test]
-fn each_issuer_has_its_own_revocation_list() {
+fn each_issuer_has_its_own_status_list() {
     let trust = list();
     let pudong_claims = sample("310115");
     let yuhuatai_claims = sample("320114");
@@ -444,7 +447,7 @@ fn each_issuer_has_its_own_revocation_list() {
     let yuhuatai_text = issue(&yuhuatai_claims, &yuhuatai());
     // Pudong's list revokes the Yuhuatai number as well: it has no say over it.
     let mut lists = statuses(&[]);
-    lists[0].revoked.extend([
+    lists[0].by_number.extend([
         pudong_claims.license_number.clone(),
         yuhuatai_claims.license_number.clone(),
     ]);
@@ -453,7 +456,7 @@ fn each_issuer_has_its_own_revocation_list() {
     // Yuhuatai's list expired: only its licenses are unconfirmed.
     lists[1].expires_at = NOW;
     assert_eq!(code(&yuhuatai_text, &trust, &lists, NOW), "status_unknown");
-    lists[0].revoked.clear();
+    lists[0].by_number.clear();
     assert_eq!(code(&pudong_text, &trust, &lists, NOW), "valid");
 }
 
@@ -471,7 +474,7 @@ fn new_reasons_have_codes_and_messages() {
         (
             Reason::StatusUnknown { since: None },
             "status_unknown",
-            "no revocation list",
+            "no status list",
         ),
         (
             Reason::TrustListExpired {
@@ -817,4 +820,127 @@ fn trust_list_decode_failure_table() {
         Some(1),
         "decoding alone does not look at who signed"
     );
+}
+
+/// A license version with a status index: every state of its issuer's list is its verdict;
+/// an index beyond the list is an unknown status as of the list; licenses without an index
+/// are still revoked by number.
+#[test]
+fn status_by_index_gives_every_state() {
+    let trust = list();
+    let mut claims = sample("310115");
+    claims.version = 2;
+    claims.status_index = Some(3);
+    let text = issue(&claims, &pudong());
+    assert_eq!(signer::decode_unverified(&text).ok(), Some(claims.clone()));
+    let day = |d: i64| (NOW / DAY - d) * DAY;
+    let with = |state: Option<Status>| {
+        let mut lists = statuses(&[&claims.license_number]);
+        lists[0].entries = vec![Status::Valid; 3];
+        lists[0].entries.extend(state);
+        lists
+    };
+    // By number only for licenses without an index: this one has one.
+    assert_eq!(
+        code(&text, &trust, &with(Some(Status::Valid)), NOW),
+        "valid"
+    );
+    for (state, want) in [
+        (
+            Status::Superseded { on: day(2) },
+            Reason::Superseded {
+                by_version: 3,
+                on: day(2),
+            },
+        ),
+        (
+            Status::Suspended {
+                since: day(5),
+                until: day(1),
+            },
+            Reason::Suspended { until: day(1) },
+        ),
+        (
+            Status::Revoked { on: day(4) },
+            Reason::Revoked { on: Some(day(4)) },
+        ),
+        (
+            Status::Cancelled { on: day(3) },
+            Reason::Cancelled { on: day(3) },
+        ),
+    ] {
+        let lists = with(Some(state));
+        let v = verdict(&text, &trust, &lists, NOW);
+        assert_eq!(v.reason.as_ref(), Some(&want), "{state:?}");
+        assert_eq!(v.claims.as_ref(), Some(&claims));
+        // Before the validity window and the list's freshness, like a revocation.
+        assert_eq!(code(&text, &trust, &lists, common::UNTIL), want.code());
+        assert_eq!(code(&text, &trust, &lists, NOW + 30 * DAY), want.code());
+    }
+    // A suspension whose end has passed still holds (the authority reinstates explicitly).
+    let ended = Status::Suspended {
+        since: day(9),
+        until: day(5),
+    };
+    let v = verdict(&text, &trust, &with(Some(ended)), NOW);
+    assert_eq!(v.code(), "suspended");
+    let message = v.reason.map(|r| r.message()).unwrap_or_default();
+    assert!(
+        message.contains("suspended until 2026-04-27 (the authority has not yet reinstated it)"),
+        "{message}"
+    );
+    // The list predates the version: unknown since the list, after the validity window.
+    let short = with(None);
+    assert_eq!(
+        verdict(&text, &trust, &short, NOW).reason,
+        Some(Reason::StatusUnknown {
+            since: Some(NOW - DAY)
+        })
+    );
+    assert_eq!(code(&text, &trust, &short, common::UNTIL), "expired");
+    // The old license (no index) in the same list: revoked by number, with no date.
+    let old = issue(&sample("310115"), &pudong());
+    let v = verdict(&old, &trust, &short, NOW);
+    assert_eq!(v.reason, Some(Reason::Revoked { on: None }));
+}
+
+#[test]
+fn lifecycle_reasons_have_codes_and_messages() {
+    for (reason, code, words) in [
+        (
+            Reason::Superseded {
+                by_version: 3,
+                on: common::ISSUED,
+            },
+            "superseded",
+            "superseded by version 3 on 2026-05-01",
+        ),
+        (
+            Reason::Suspended {
+                until: common::ISSUED,
+            },
+            "suspended",
+            "suspended until 2026-05-01",
+        ),
+        (
+            Reason::Cancelled { on: common::ISSUED },
+            "cancelled",
+            "cancelled at its holder's request on 2026-05-01",
+        ),
+        (
+            Reason::Revoked {
+                on: Some(common::ISSUED),
+            },
+            "revoked",
+            "revoked on 2026-05-01",
+        ),
+        (Reason::Revoked { on: None }, "revoked", "has been revoked"),
+    ] {
+        assert_eq!(reason.code(), code);
+        assert!(reason.message().contains(words), "{}", reason.message());
+        assert_eq!(
+            serde_json::to_string(&reason).unwrap_or_default(),
+            format!("\"{code}\"")
+        );
+    }
 }

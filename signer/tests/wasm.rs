@@ -7,7 +7,7 @@
 
 mod common;
 
-use signer::{KeySet, RevocationList, SigningKey};
+use signer::{KeySet, SigningKey, StatusList};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -34,11 +34,12 @@ fn verdicts_match_the_native_build() {
             signer::verify(&text, &keys, None, common::ISSUED - 1).code(),
             "not_yet_valid"
         );
-        let revoked = RevocationList {
+        let revoked = StatusList {
             issuer: claims.issuer.clone(),
             issued_at: during,
             expires_at: during + 7 * 86_400,
-            revoked: vec![claims.license_number.clone()],
+            entries: vec![],
+            by_number: vec![claims.license_number.clone()],
         };
         assert_eq!(
             signer::verify(&text, &keys, Some(&revoked), during).code(),

@@ -79,14 +79,14 @@ after(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-/** A page of the inspector in `setup`'s language and screen, its keys and revocations cached. */
+/** A page of the inspector in `setup`'s language and screen, its trust list and status lists cached. */
 async function openInspector(browser, setup, contextOptions = {}) {
   const context = await browser.newContext({ locale: setup.locale, viewport: setup.viewport, ...contextOptions });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`${server.url}/inspect/`);
-  await page.locator('#revocations-as-of').filter({ hasNotText: /never|从未/ }).waitFor({ timeout: 20_000 });
+  await page.locator('#status-lists-as-of').filter({ hasNotText: /never|从未/ }).waitFor({ timeout: 20_000 });
   return { context, page, errors };
 }
 
@@ -197,10 +197,10 @@ test('forged, altered or unknown-issuer content is struck through and greyed, ne
   }
 });
 
-test('a genuine license whose issuer\'s revocation list the device lacks is amber, "status not confirmed", never green', async () => {
+test('a genuine license whose issuer\'s status list the device lacks is amber, "status not confirmed", never green', async () => {
   const U = {
-    zh: { title: '真实，但状态未能确认', content: /目前是否仍然有效（未被撤销）无法确认/, refused: /撤销名单被拒绝（无法获取），本机没有它的名单/, signed: /信任名单签署者：root，签署于 \d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}；有效至/ },
-    en: { title: 'Genuine — status NOT confirmed', content: /whether it is still in force \(not revoked\) cannot be confirmed/, refused: /revocation list refused \(it could not be fetched\); this device has none/, signed: /Trust list signed by: root, on \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}; valid until/ },
+    zh: { title: '真实，但状态未能确认', content: /目前是否仍然有效（未被撤销）无法确认/, refused: /状态名单被拒绝（无法获取），本机没有它的名单/, signed: /信任名单签署者：root，签署于 \d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}；有效至/ },
+    en: { title: 'Genuine — status NOT confirmed', content: /whether it is still in force \(not revoked\) cannot be confirmed/, refused: /status list refused \(it could not be fetched\); this device has none/, signed: /Trust list signed by: root, on \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}; valid until/ },
   };
   const browser = await launchBrowser();
   try {
@@ -209,8 +209,8 @@ test('a genuine license whose issuer\'s revocation list the device lacks is ambe
       const u = U[setup.lang];
       const where = `${setup.lang} ${setup.viewport.width}px`;
       const context = await browser.newContext({ locale: setup.locale, viewport: setup.viewport, bypassCSP: true });
-      // The issuer's revocation list never arrives: the trust list does.
-      await context.route('**/api/revocations', (route) => route.abort());
+      // The issuer's status list never arrives: the trust list does.
+      await context.route(/\/api\/status-list$/, (route) => route.abort());
       const page = await context.newPage();
       const errors = [];
       page.on('pageerror', (e) => errors.push(e.message));

@@ -29,7 +29,7 @@ const T = {
     unknownIssuer: '签发者不在信任名单上：不是本系统认可的发证机关。',
     division: '签发机关无权为该经营场所所在地区发证。',
     withdrawn: /签名密钥已被签发机关撤回/,
-    statusSince: /签名真实，但目前状态未知，最新撤销名单签署于\s*(\d{4}年\d{1,2}月\d{1,2}日)/,
+    statusSince: /签名真实，但目前状态未知，最新状态名单签署于\s*(\d{4}年\d{1,2}月\d{1,2}日)/,
     refused: /服务器发来的信任名单被拒绝.*继续使用本机签署于.*的名单。/,
   },
   en: {
@@ -56,7 +56,7 @@ const texts = {};
 function trustList({ withdrawXuhui = false } = {}) {
   const entry = (district, key, port) => ({
     id: district.id, name: district.zh, name_en: district.en, divisions: [Number(district.id)], permits: null,
-    status_url: `http://127.0.0.1:${port}/api/revocations`,
+    status_url: `http://127.0.0.1:${port}/api/status-list`,
     keys: withdrawXuhui && district === XUHUI ? [] : [{ public_key: key.public_key, not_before: key.not_before, not_after: null }],
     withdrawn: withdrawXuhui && district === XUHUI ? [key.kid] : [],
   });
@@ -128,7 +128,7 @@ async function openInspector(browser, setup) {
 
 /** Waits until the trust panel names a signed status list of both districts. */
 async function synced(page) {
-  const lists = page.locator('#revocations-as-of');
+  const lists = page.locator('#status-lists-as-of');
   for (const district of [PUDONG, XUHUI]) {
     await lists.filter({ hasText: new RegExp(`${district.zh}|${district.en}`) }).waitFor({ timeout: 20_000 });
   }

@@ -1,7 +1,7 @@
 //! What `bench/run` times in headless Chromium: `signer::render_svg` (the license page's QR)
 //! and `signer::verify` (the inspector's offline check), exactly the functions the apps call.
 
-use signer::{KeySet, RevocationList, SignedRevocationList};
+use signer::{KeySet, SignedStatusList, StatusList};
 use wasm_bindgen::prelude::*;
 
 /// Renders the QR of `text` as SVG, as the license page does; returns the SVG's length.
@@ -14,17 +14,17 @@ pub fn render(text: &str) -> Result<usize, JsError> {
 #[wasm_bindgen]
 pub struct Verifier {
     keys: KeySet,
-    revocations: RevocationList,
+    revocations: StatusList,
 }
 
 #[wasm_bindgen]
 impl Verifier {
-    /// `keys` and `revocations`: the JSON of `GET /api/keys` and `GET /api/revocations`.
+    /// `keys` and `revocations`: the JSON of `GET /api/keys` and `GET /api/status-list`.
     #[wasm_bindgen(constructor)]
     pub fn new(keys: &str, revocations: &str) -> Result<Verifier, JsError> {
         let keys: KeySet = serde_json::from_str(keys)?;
-        let signed: SignedRevocationList = serde_json::from_str(revocations)?;
-        let revocations = RevocationList::verify(&signed, &keys)?;
+        let signed: SignedStatusList = serde_json::from_str(revocations)?;
+        let revocations = StatusList::verify(&signed, &keys)?;
         Ok(Verifier { keys, revocations })
     }
 

@@ -49,6 +49,9 @@ fn history_entry(lang: Lang, entry: &Entry) -> Html {
                 if let Some(number) = &entry.license_number {
                     { " " }<code>{ number }</code>
                 }
+                if let Some(version) = entry.version {
+                    { " " }{ i18n::VERSION_N.get(lang).replace("{n}", &version.to_string()) }
+                }
             </>
         },
         (_, None) => html! { <span class="muted">{ i18n::UNREADABLE_ENTRY.get(lang) }</span> },

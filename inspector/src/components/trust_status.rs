@@ -1,5 +1,5 @@
 //! What this device verifies with, from the signed lists themselves: who signed the trust list,
-//! when, and until when it holds; each listed issuer's revocation list and its signed time and
+//! when, and until when it holds; each listed issuer's status list and its signed time and
 //! expiry; what the last sync refused and what stays in use; a refresh button. The times are
 //! the signatures' (the authority's clock), never when this device fetched the lists.
 
@@ -75,7 +75,7 @@ pub fn TrustStatus(props: &Props) -> Html {
                     let status = match trust.status_of(&issuer.id) {
                         Some(s) => format!(
                             "{} {}{semicolon}{} {}{}",
-                            i18n::REVOCATIONS_SIGNED.get(lang),
+                            i18n::STATUS_LIST_SIGNED.get(lang),
                             time(s.issued_at),
                             i18n::VALID_UNTIL.get(lang),
                             time(s.expires_at),
@@ -151,8 +151,8 @@ pub fn TrustStatus(props: &Props) -> Html {
             if list_expired {
                 <p class="stale-warning" role="alert">{ i18n::TRUST_EXPIRED.get(lang) }</p>
             }
-            <div id="revocations-as-of">
-                <p>{ i18n::REVOCATIONS_HEADING.get(lang) }{ colon.trim_end() }</p>
+            <div id="status-lists-as-of">
+                <p>{ i18n::STATUS_LISTS_HEADING.get(lang) }{ colon.trim_end() }</p>
                 { issuers.unwrap_or_else(|| html! { <p>{ i18n::NEVER.get(lang) }</p> }) }
             </div>
             { for refusals }

@@ -1,7 +1,7 @@
 //! The verdict, readable at arm's length: valid or not, why in plain words, then what the
 //! license says. Permit names and departments come from the catalog, never from the QR.
 
-use catalog::Catalog;
+use catalog::{Catalog, Date};
 use signer::{LicenseClaims, Reason};
 use yew::prelude::*;
 
@@ -16,8 +16,15 @@ pub struct Props {
     pub on_again: Callback<()>,
 }
 
+/// A day of a status list (00:00 UTC of the date it names) in words: "2026年12月7日",
+/// "7 Dec 2026".
+fn status_day(lang: Lang, day: i64) -> String {
+    Date::from_unix_days(day.div_euclid(86_400))
+        .map_or_else(String::new, |date| date.words().get(lang).to_owned())
+}
+
 /// What happened, in a sentence, and what the inspector should do next.
-fn explanation(lang: Lang, check: &Check) -> (String, Option<i18n::Text>) {
+fn explanation(lang: Lang, check: &Check) -> (String, Option<String>) {
     let time = |at: i64| authority_time(lang, at);
     let (what, todo) = match (check.missing, &check.verdict.reason) {
         (Some(Missing::Root), _) => (i18n::REASON_NO_ROOT, i18n::DO_OTHER_APP),
@@ -25,20 +32,56 @@ fn explanation(lang: Lang, check: &Check) -> (String, Option<i18n::Text>) {
         (None, None) => return (i18n::VALID_HINT.get(lang).to_owned(), None),
         (None, Some(reason)) => i18n::reason(reason),
     };
-    let what = match &check.verdict.reason {
-        Some(Reason::StatusUnknown { since: Some(since) }) if check.missing.is_none() => format!(
-            "{} {}{}",
-            what.get(lang),
-            time(*since),
-            i18n::REASON_STATUS_SINCE_END.get(lang)
+    let fill = |text: i18n::Text, day: i64, version: u16| {
+        text.get(lang)
+            .replace("{date}", &status_day(lang, day))
+            .replace("{n}", &version.to_string())
+    };
+    let now = (check.at / 1000.0).floor() as i64;
+    let (what, todo) = match check
+        .verdict
+        .reason
+        .as_ref()
+        .filter(|_| check.missing.is_none())
+    {
+        Some(Reason::StatusUnknown { since: Some(since) }) => {
+            let expired = check.status_expires_at.is_none_or(|until| now >= until);
+            let end = if expired {
+                i18n::REASON_STATUS_SINCE_END
+            } else {
+                i18n::REASON_STATUS_PREDATES_END
+            };
+            let what = format!("{} {}{}", what.get(lang), time(*since), end.get(lang));
+            (what, todo.get(lang).to_owned())
+        }
+        Some(Reason::TrustListExpired { since }) => (
+            format!(
+                "{} {}{}",
+                what.get(lang),
+                time(*since),
+                i18n::REASON_TRUST_EXPIRED_END.get(lang)
+            ),
+            todo.get(lang).to_owned(),
         ),
-        Some(Reason::TrustListExpired { since }) if check.missing.is_none() => format!(
-            "{} {}{}",
-            what.get(lang),
-            time(*since),
-            i18n::REASON_TRUST_EXPIRED_END.get(lang)
-        ),
-        _ => what.get(lang).to_owned(),
+        Some(Reason::Superseded { by_version, on }) => {
+            (fill(what, *on, *by_version), fill(todo, *on, *by_version))
+        }
+        // The announced end is the authority's last day; only a reinstatement ends it.
+        Some(Reason::Suspended { until })
+            if Date::authority_day(now)
+                .is_some_and(|today| today.to_unix_days() > until.div_euclid(86_400)) =>
+        {
+            (
+                fill(i18n::REASON_SUSPENSION_PAST, *until, 0),
+                i18n::DO_REFRESH_REINSTATED.get(lang).to_owned(),
+            )
+        }
+        Some(
+            Reason::Suspended { until: day }
+            | Reason::Revoked { on: Some(day) }
+            | Reason::Cancelled { on: day },
+        ) => (fill(what, *day, 0), todo.get(lang).to_owned()),
+        _ => (what.get(lang).to_owned(), todo.get(lang).to_owned()),
     };
     (what, Some(todo))
 }
@@ -129,7 +172,7 @@ pub fn VerdictView(props: &Props) -> Html {
                 <h1 id="verdict-heading">{ title.get(lang) }</h1>
                 <p>{ what }</p>
                 if let Some(todo) = todo {
-                    <p class="verdict-todo">{ todo.get(lang) }</p>
+                    <p class="verdict-todo">{ todo }</p>
                 }
                 { for issuer_line }
                 { for status_line }
@@ -170,6 +213,11 @@ fn license_facts(lang: Lang, claims: &LicenseClaims, issuer_name: Option<&str>) 
                 <dt>{ i18n::CREDIT_CODE.get(lang) }</dt><dd><code>{ &claims.credit_code }</code></dd>
                 <dt>{ i18n::ADDRESS.get(lang) }</dt><dd>{ division }{ " " }{ &claims.address.detail }</dd>
                 <dt>{ i18n::LEGAL_REP.get(lang) }</dt><dd>{ &claims.legal_representative }</dd>
+                // Version 1 is every license's first: only a later one is worth a line.
+                if claims.version > 1 {
+                    <dt>{ i18n::VERSION.get(lang) }</dt>
+                    <dd class="license-version">{ i18n::VERSION_N.get(lang).replace("{n}", &claims.version.to_string()) }</dd>
+                }
                 <dt>{ i18n::ISSUER.get(lang) }</dt><dd>{ issuer }</dd>
                 <dt>{ i18n::VALIDITY.get(lang) }</dt>
                 <dd>{ authority_date(claims.valid_from) }{ " – " }{ authority_date(claims.valid_until) }</dd>
@@ -202,5 +250,124 @@ fn license_facts(lang: Lang, claims: &LicenseClaims, issuer_name: Option<&str>) 
                 }) }
             </ul>
         </>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use signer::{Reason, Verdict};
+
+    use super::*;
+
+    const TODAY: i64 = 1_796_342_400; // 2026-12-04, 00:00 UTC
+
+    fn verdict(reason: Reason) -> Verdict {
+        Verdict {
+            reason: Some(reason),
+            claims: None,
+            kid: None,
+            issuer_name: None,
+            issuer_name_en: None,
+        }
+    }
+
+    fn said(lang: Lang, reason: Reason, now: i64) -> (String, Option<String>) {
+        let check = Check {
+            verdict: verdict(reason),
+            missing: None,
+            status_as_of: Some(now - 60),
+            status_expires_at: Some(now + 86_400),
+            basis: None,
+            recheck: false,
+            at: now as f64 * 1000.0,
+        };
+        explanation(lang, &check)
+    }
+
+    #[test]
+    fn lifecycle_reasons_say_their_day_and_what_to_do() {
+        let superseded = Reason::Superseded {
+            by_version: 2,
+            on: TODAY,
+        };
+        assert_eq!(
+            said(Lang::En, superseded.clone(), TODAY),
+            (
+                "An old version: superseded by version 2 on 4 Dec 2026.".into(),
+                Some(
+                    "Ask for the current license (version 2); the old one does not permit trading."
+                        .into()
+                )
+            )
+        );
+        assert_eq!(
+            said(Lang::Zh, superseded, TODAY).0,
+            "这是旧版：已于2026年12月4日被第2版取代。"
+        );
+        let suspended = Reason::Suspended {
+            until: TODAY + 86_400,
+        };
+        let (what, todo) = said(Lang::En, suspended.clone(), TODAY);
+        assert_eq!(
+            what,
+            "Suspended until 5 Dec 2026 (the reason is not in the QR code)."
+        );
+        assert_eq!(
+            todo.as_deref(),
+            Some("No trading until the authority reinstates it.")
+        );
+        // The last day itself is still within the announced suspension (the authority's day:
+        // 23:59:59 in Shanghai on 5 Dec).
+        let last_day = TODAY + 86_400 + 16 * 3600 - 1;
+        assert!(
+            !said(Lang::En, suspended.clone(), last_day)
+                .0
+                .contains("passed")
+        );
+        let (what, _) = said(Lang::Zh, suspended, last_day + 1);
+        assert_eq!(
+            what,
+            "许可证被暂扣至2026年12月5日：该日期已过，但发证机关尚未恢复它（原因不在二维码中）。"
+        );
+        assert_eq!(
+            said(Lang::En, Reason::Cancelled { on: TODAY }, TODAY).0,
+            "Cancelled by the holder on 4 Dec 2026."
+        );
+        assert_eq!(
+            said(Lang::Zh, Reason::Revoked { on: Some(TODAY) }, TODAY).0,
+            "许可证已于2026年12月4日被发证机关撤销。"
+        );
+        assert_eq!(
+            said(Lang::En, Reason::Revoked { on: None }, TODAY).0,
+            "The license has been revoked."
+        );
+    }
+
+    #[test]
+    fn a_status_list_that_predates_the_license_is_not_called_expired() {
+        let unknown = Reason::StatusUnknown {
+            since: Some(TODAY - 60),
+        };
+        assert!(
+            said(Lang::En, unknown.clone(), TODAY)
+                .0
+                .ends_with(" (last list, older than this version of the license).")
+        );
+        let mut check = Check {
+            verdict: verdict(unknown),
+            missing: None,
+            status_as_of: Some(TODAY - 60),
+            status_expires_at: Some(TODAY),
+            basis: None,
+            recheck: false,
+            at: TODAY as f64 * 1000.0,
+        };
+        assert!(explanation(Lang::En, &check).0.ends_with(" (last list)."));
+        check.status_expires_at = None;
+        assert!(
+            explanation(Lang::Zh, &check)
+                .0
+                .ends_with("（该名单已过期）。")
+        );
     }
 }

@@ -16,6 +16,10 @@ pub struct Entry {
     pub verdict: String,
     pub license_number: Option<String>,
     pub business_name: Option<String>,
+    /// The license's version when it is 2 or later: versions share the number, and an old
+    /// one reads "superseded". Absent in entries of earlier versions of the app.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<u16>,
 }
 
 pub fn entries() -> Vec<Entry> {

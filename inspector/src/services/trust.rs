@@ -1,5 +1,5 @@
 //! What verification trusts: the trust list (the issuers this deployment recognises, signed by
-//! a root key pinned into this build) and each listed issuer's signed revocation list, kept on
+//! a root key pinned into this build) and each listed issuer's signed status list, kept on
 //! this device as the signed texts so that checking works with no network, and synced whenever
 //! there is one. Nothing is stored before it verifies, everything is verified again when read
 //! back, and a list that is refused never replaces the one in use.
@@ -10,7 +10,7 @@ use gloo::net::http::Request;
 use gloo::storage::{LocalStorage, Storage};
 use serde::{Deserialize, Serialize};
 use signer::{
-    Error, KeySet, RevocationList, SignedRevocationList, SignedTrustList, TrustList, TrustedIssuer,
+    Error, KeySet, SignedStatusList, SignedTrustList, StatusList, TrustList, TrustedIssuer,
 };
 
 const STORED: &str = "yiye.inspector.trust";
@@ -35,8 +35,8 @@ pub fn pinned_roots() -> Option<Vec<[u8; 32]>> {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Stored {
     pub trust_list: Option<SignedTrustList>,
-    /// Each issuer's revocation list, by issuer id.
-    pub statuses: BTreeMap<String, SignedRevocationList>,
+    /// Each issuer's status list, by issuer id.
+    pub statuses: BTreeMap<String, SignedStatusList>,
 }
 
 /// Why a list from the network was not taken.
@@ -50,7 +50,7 @@ pub enum Why {
     Invalid,
     /// Older than the one this device has: never go back.
     Older,
-    /// A revocation list of another issuer than the one whose address served it.
+    /// A status list of another issuer than the one whose address served it.
     WrongIssuer,
 }
 
@@ -58,7 +58,7 @@ pub enum Why {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Refusal {
     TrustList(Why),
-    /// The revocation list of the issuer with this id.
+    /// The status list of the issuer with this id.
     Status {
         issuer: String,
         why: Why,
@@ -72,21 +72,21 @@ pub struct Trust {
     pub roots_pinned: bool,
     /// The verified trust list in use.
     pub list: Option<TrustList>,
-    /// The verified revocation lists in use, at most one per listed issuer.
-    pub statuses: Vec<RevocationList>,
+    /// The verified status lists in use, at most one per listed issuer.
+    pub statuses: Vec<StatusList>,
     /// What the last sync refused.
     pub refusals: Vec<Refusal>,
 }
 
 impl Trust {
-    /// The revocation list in use of the issuer with this id.
-    pub fn status_of(&self, issuer: &str) -> Option<&RevocationList> {
+    /// The status list in use of the issuer with this id.
+    pub fn status_of(&self, issuer: &str) -> Option<&StatusList> {
         self.statuses.iter().find(|s| s.issuer == issuer)
     }
 }
 
 /// Verifies stored texts as if they had just arrived: the trust list against `roots`, each
-/// revocation list against the trust list's keys and as its issuer's. What fails is left out.
+/// status list against the trust list's keys and as its issuer's. What fails is left out.
 pub fn load(stored: &Stored, roots: &[[u8; 32]]) -> Trust {
     let list = stored
         .trust_list
@@ -133,16 +133,16 @@ pub fn accept_trust_list(
     Ok(list)
 }
 
-/// `issuer`'s revocation list from the network, if it verifies against the trust list's keys,
+/// `issuer`'s status list from the network, if it verifies against the trust list's keys,
 /// is that issuer's and is not older than `current`.
 pub fn accept_status(
     issuer: &TrustedIssuer,
     keys: &KeySet,
-    signed: &SignedRevocationList,
-    current: Option<&RevocationList>,
-) -> Result<RevocationList, Why> {
-    let list = RevocationList::verify(signed, keys).map_err(|e| {
-        console_warn("revocation list refused", &e.to_string());
+    signed: &SignedStatusList,
+    current: Option<&StatusList>,
+) -> Result<StatusList, Why> {
+    let list = StatusList::verify(signed, keys).map_err(|e| {
+        console_warn("status list refused", &e.to_string());
         Why::Invalid
     })?;
     if list.issuer != issuer.id {
@@ -165,7 +165,7 @@ pub fn cached() -> Trust {
     }
 }
 
-/// Fetches the trust list, then every listed issuer's revocation list, takes what verifies,
+/// Fetches the trust list, then every listed issuer's status list, takes what verifies,
 /// stores it and returns what is now trusted with what was refused. `Err` when the server did
 /// not answer at all (offline): the device's lists stay as they were.
 pub async fn sync() -> Result<Trust, String> {
@@ -200,7 +200,7 @@ pub async fn sync() -> Result<Trust, String> {
                 issuer: issuer.id.clone(),
                 why,
             };
-            let signed = match get_json::<SignedRevocationList>(&issuer.status_url).await {
+            let signed = match get_json::<SignedStatusList>(&issuer.status_url).await {
                 Ok(signed) => signed,
                 Err(_) => {
                     trust.refusals.push(refuse(Why::Unreachable));
@@ -253,12 +253,12 @@ fn console_warn(what: &str, why: &str) {
     }
 }
 
-/// Trust lists and revocation lists signed with fixed keys, for the tests here and in
+/// Trust lists and status lists signed with fixed keys, for the tests here and in
 /// `state.rs`.
 #[cfg(test)]
 pub mod fixtures {
     use signer::{
-        RevocationList, SignedRevocationList, SigningKey, TrustList, TrustedIssuer, TrustedKey,
+        SignedStatusList, SigningKey, Status, StatusList, TrustList, TrustedIssuer, TrustedKey,
     };
 
     pub const NOW: i64 = 1_790_000_000;
@@ -270,7 +270,7 @@ pub mod fixtures {
             name_en: format!("{id} Administration for Market Regulation"),
             divisions: vec![310000],
             permits: None,
-            status_url: "/api/revocations".into(),
+            status_url: "/api/status-list".into(),
             keys: vec![TrustedKey {
                 public_key: hex(&key.public_key()),
                 not_before: NOW - 86_400,
@@ -293,15 +293,52 @@ pub mod fixtures {
         }
     }
 
-    pub fn status(key: &SigningKey, issuer: &str, issued_at: i64) -> SignedRevocationList {
-        RevocationList {
+    /// 00:00 UTC of `NOW`'s day: status lists keep whole days.
+    pub const TODAY: i64 = NOW - NOW % 86_400;
+    pub const DAY: i64 = 86_400;
+
+    /// Status index of each state in [`status`]'s lists.
+    pub const VALID: u32 = 0;
+    pub const SUPERSEDED: u32 = 1;
+    pub const SUSPENDED: u32 = 2;
+    pub const REVOKED: u32 = 3;
+    pub const CANCELLED: u32 = 4;
+    /// Suspended until yesterday and not reinstated.
+    pub const SUSPENSION_PAST: u32 = 5;
+    /// The license number revoked by number (a license from before status indexes).
+    pub const REVOKED_NUMBER: &str = "310115-2026-000001";
+
+    /// An issuer's status list with one entry of each state, and one old license revoked by
+    /// number.
+    pub fn status_list(issuer: &str, issued_at: i64) -> StatusList {
+        StatusList {
             issuer: issuer.into(),
             issued_at,
-            expires_at: issued_at + 7 * 86_400,
-            revoked: vec!["310115-2026-000001".into()],
+            expires_at: issued_at + 7 * DAY,
+            entries: vec![
+                Status::Valid,
+                Status::Superseded { on: TODAY - DAY },
+                Status::Suspended {
+                    since: TODAY - DAY,
+                    until: TODAY + 30 * DAY,
+                },
+                Status::Revoked {
+                    on: TODAY - 2 * DAY,
+                },
+                Status::Cancelled {
+                    on: TODAY - 3 * DAY,
+                },
+                Status::Suspended {
+                    since: TODAY - 10 * DAY,
+                    until: TODAY - DAY,
+                },
+            ],
+            by_number: vec![REVOKED_NUMBER.into()],
         }
-        .sign(key)
-        .unwrap()
+    }
+
+    pub fn status(key: &SigningKey, issuer: &str, issued_at: i64) -> SignedStatusList {
+        status_list(issuer, issued_at).sign(key).unwrap()
     }
 
     pub struct World {
@@ -355,6 +392,50 @@ mod tests {
         let other = SigningKey::from_seed(&[9; 32], "root").public_key();
         assert_eq!(load(&stored, &[other]).list, None);
         assert!(load(&stored, &[other]).statuses.is_empty());
+    }
+
+    #[test]
+    fn a_stored_status_list_reads_back_with_every_state_and_a_tampered_one_is_refused() {
+        let w = world();
+        let roots = [w.root.public_key()];
+        let mut stored = Stored {
+            trust_list: Some(w.list.sign(&w.root).unwrap()),
+            ..Stored::default()
+        };
+        let signed = status(&w.a, "310115", NOW);
+        stored.statuses.insert("310115".into(), signed.clone());
+        // Through the JSON this device keeps, as after a reload.
+        let kept: Stored = serde_json::from_str(&serde_json::to_string(&stored).unwrap()).unwrap();
+        let trust = load(&kept, &roots);
+        assert_eq!(trust.status_of("310115"), Some(&status_list("310115", NOW)));
+        // One changed character anywhere in the signed text: refused, and not loaded.
+        let keys = w.list.key_set().unwrap();
+        let a = &w.list.issuers[0];
+        for at in [0, signed.cose.len() / 2, signed.cose.len() - 1] {
+            let mut tampered = signed.clone();
+            let flipped = if tampered.cose.as_bytes()[at] == b'0' {
+                "1"
+            } else {
+                "0"
+            };
+            tampered.cose.replace_range(at..=at, flipped);
+            assert_eq!(
+                accept_status(a, &keys, &tampered, None),
+                Err(Why::Invalid),
+                "{at}"
+            );
+            stored.statuses.insert("310115".into(), tampered);
+            assert_eq!(load(&stored, &roots).status_of("310115"), None);
+        }
+        // Not a status list at all (the revocation list of an earlier version is another
+        // shape): refused the same way.
+        let not_a_list = SignedStatusList {
+            cose: hex(b"not a cose"),
+        };
+        assert_eq!(
+            accept_status(a, &keys, &not_a_list, None),
+            Err(Why::Invalid)
+        );
     }
 
     #[test]

@@ -70,6 +70,8 @@ pub struct NewApplication {
     pub issued_at: i64,
     pub division: u32,
     pub year: i32,
+    /// Whose status list the license's version 1 gets its index in.
+    pub issuer: String,
     /// The checks after a commitment its license brings (one per permit granted on
     /// commitment): recorded in the issuing transaction, so no license lacks its checks.
     pub checks: Vec<NewCheck>,
@@ -143,11 +145,129 @@ pub struct SignedLicense {
     pub qr_text: String,
     /// The license as answered (JSON).
     pub license: String,
+    /// The end of the combined license (Unix seconds), kept with its version.
+    pub valid_until: i64,
 }
 
-/// Builds and signs the license once the ledger has numbered it, inside the issuing
-/// transaction: a failure rolls the number back with everything else.
-pub type SignNumbered = Box<dyn FnOnce(&str) -> Result<SignedLicense, SigningFailed> + Send + Sync>;
+/// Builds and signs the license once the ledger has numbered it and given the version its
+/// status index (license number, status index), inside the issuing transaction: a failure
+/// rolls the number and the index back with everything else.
+pub type SignNumbered =
+    Box<dyn FnOnce(&str, u32) -> Result<SignedLicense, SigningFailed> + Send + Sync>;
+
+/// Signs version N+1 once the ledger has given it its status index.
+pub type SignVersion = Box<dyn FnOnce(u32) -> Result<SignedLicense, SigningFailed> + Send + Sync>;
+
+/// A license version's state, as `license_versions.state` spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VersionState {
+    Valid,
+    Superseded,
+    Suspended,
+    Revoked,
+    Cancelled,
+}
+
+impl VersionState {
+    pub fn name(self) -> &'static str {
+        match self {
+            VersionState::Valid => "valid",
+            VersionState::Superseded => "superseded",
+            VersionState::Suspended => "suspended",
+            VersionState::Revoked => "revoked",
+            VersionState::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Result<Self, LedgerError> {
+        Ok(match name {
+            "valid" => VersionState::Valid,
+            "superseded" => VersionState::Superseded,
+            "suspended" => VersionState::Suspended,
+            "revoked" => VersionState::Revoked,
+            "cancelled" => VersionState::Cancelled,
+            other => {
+                return Err(LedgerError::Database(format!(
+                    "unknown license state {other:?}"
+                )));
+            }
+        })
+    }
+}
+
+/// One version of a license as stored.
+#[derive(Debug, Clone)]
+pub struct StoredVersion {
+    pub license_number: String,
+    pub version: u16,
+    pub issuer: String,
+    pub status_index: u32,
+    pub issued_at: i64,
+    pub valid_until: i64,
+    pub qr_text: String,
+    /// The license as answered (JSON).
+    pub license: String,
+    pub state: VersionState,
+    /// The day the state began (00:00 UTC of the authority's date, Unix seconds).
+    pub state_since: Option<i64>,
+    /// A suspension's announced last day (00:00 UTC, Unix seconds).
+    pub state_until: Option<i64>,
+    pub reason: Option<String>,
+    pub superseded_by: Option<u16>,
+}
+
+/// An authority's (or, recorded by it, the holder's) change of a license's current version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusChange {
+    /// Valid → suspended until the day (00:00 UTC, Unix seconds).
+    Suspend { until: i64 },
+    /// Suspended → valid.
+    Reinstate,
+    /// Valid or suspended → revoked.
+    Revoke,
+    /// Valid or suspended → cancelled (注销, the holder's request).
+    Cancel,
+}
+
+/// What a status change (or a new version) did.
+#[derive(Debug)]
+pub enum Changed {
+    /// Done: the current version as it now stands.
+    Done(Box<StoredVersion>),
+    UnknownLicense,
+    /// Issued before versions: it has no status index, only revocation applies.
+    NoVersions,
+    /// The current version's state does not allow it (its state now).
+    WrongState(VersionState),
+    /// Another version was issued since the caller looked (the current version now).
+    VersionChanged(u16),
+}
+
+/// A change with the audit entry recorded in its transaction.
+#[derive(Debug, Clone)]
+pub struct ChangeRequest {
+    pub license_number: String,
+    pub reason: String,
+    pub at: i64,
+    pub audit: contract::AuditEntry,
+}
+
+/// What the status list is made of: every version of one issuer by status index, and the
+/// revoked licenses issued before versions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusesAsOf {
+    /// Entry i: the state of status index i.
+    pub entries: Vec<StatusEntry>,
+    pub by_number: Vec<String>,
+    pub mark: StatusMark,
+}
+
+/// Changes whenever a version is issued or changes state: a counter and the latest time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatusMark {
+    pub changes: i64,
+    pub as_of: i64,
+}
 
 /// The highest sequence number of one division in one year: numbers are
 /// `DDDDDD-YYYY-NNNNNN`.
@@ -183,22 +303,8 @@ pub enum Revoked {
     New,
     Already,
     UnknownLicense,
-}
-
-/// The content of the signed revocation list: made from the ledger alone, so every instance
-/// on one database signs the very same list (Ed25519 signatures are deterministic).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RevocationsAsOf {
-    pub revoked: Vec<String>,
-    /// The latest revocation's time, or the ledger's creation before any.
-    pub as_of: i64,
-}
-
-/// Changes whenever a license is revoked: how many, and as of when.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RevocationsMark {
-    pub count: i64,
-    pub as_of: i64,
+    /// The current version was cancelled by its holder: nothing to revoke.
+    Cancelled,
 }
 
 /// A back-office account as stored.
@@ -249,10 +355,54 @@ pub struct StoredSession {
     pub expires_at: i64,
 }
 
+/// The status list's day of an instant: the authority's date of `at`, as 00:00 UTC of that
+/// date in Unix seconds (the list keeps whole days).
+pub fn status_day(at: i64) -> i64 {
+    catalog::Date::authority_day(at)
+        .map_or(at - at.rem_euclid(86_400), |d| d.to_unix_days() * 86_400)
+}
+
+/// A version's state with the day it began and a suspension's announced last day.
+pub type StatusEntry = (VersionState, Option<i64>, Option<i64>);
+
+/// A status row as both backends read it: index, state, since, until.
+pub type StatusRow = (i64, String, Option<i64>, Option<i64>);
+
+/// The list's entries from the rows in index order. Indices come from a counter advanced in
+/// the issuing transaction, so there are no gaps; one would read as valid (no license
+/// carries it).
+pub fn status_entries(rows: Vec<StatusRow>) -> Result<Vec<StatusEntry>, LedgerError> {
+    let mut entries = Vec::with_capacity(rows.len());
+    for (index, state, since, until) in rows {
+        let index = usize::try_from(index)
+            .map_err(|_| LedgerError::Database(format!("status index {index}")))?;
+        entries.resize(index, (VersionState::Valid, None, None));
+        entries.push((VersionState::from_name(&state)?, since, until));
+    }
+    Ok(entries)
+}
+
+/// The state a change leads to from `state` (with its since/until days), or `None` when
+/// the state does not allow it: suspend and cancel from valid (cancel also from suspended),
+/// reinstate from suspended only, revoke from valid or suspended.
+pub fn next_state(
+    change: StatusChange,
+    state: VersionState,
+    at: i64,
+) -> Option<(VersionState, Option<i64>, Option<i64>)> {
+    use VersionState::{Suspended, Valid};
+    let today = Some(status_day(at));
+    match (change, state) {
+        (StatusChange::Suspend { until }, Valid) => Some((Suspended, today, Some(until))),
+        (StatusChange::Reinstate, Suspended) => Some((Valid, None, None)),
+        (StatusChange::Revoke, Valid | Suspended) => Some((VersionState::Revoked, today, None)),
+        (StatusChange::Cancel, Valid | Suspended) => Some((VersionState::Cancelled, today, None)),
+        _ => None,
+    }
+}
+
 /// Both backends' query for the mark (plain SQL both understand).
-const REVOCATIONS_MARK: &str =
-    "SELECT COUNT(*), COALESCE(MAX(revoked_at), (SELECT created_at FROM ledger_meta))
-     FROM revocations";
+const STATUS_MARK: &str = "SELECT changes, changed_at FROM status_meta WHERE id = 1";
 
 pub trait Ledger: Send + Sync {
     /// A registered enterprise's record (JSON), by credit code.
@@ -266,11 +416,27 @@ pub trait Ledger: Send + Sync {
     /// Records the application and its license, numbered and signed in one transaction, or
     /// finds the application already there.
     fn issue(&self, application: NewApplication, sign: SignNumbered) -> LedgerFuture<'_, Inserted>;
+    /// Revokes a license: its current version, and by number for a license without versions.
     fn revoke(&self, number: String, reason: String, at: i64) -> LedgerFuture<'_, Revoked>;
-    /// A cheap mark that changes whenever a license is revoked.
-    fn revocations_mark(&self) -> LedgerFuture<'_, RevocationsMark>;
-    /// What the revocation list is made of, oldest revocation first.
-    fn revocations(&self) -> LedgerFuture<'_, RevocationsAsOf>;
+    /// A cheap mark that changes whenever a version is issued or changes state.
+    fn status_mark(&self) -> LedgerFuture<'_, StatusMark>;
+    /// What one issuer's status list is made of.
+    fn statuses(&self, issuer: String) -> LedgerFuture<'_, StatusesAsOf>;
+    /// A license's versions, first to current; empty for an unknown license or one issued
+    /// before versions.
+    fn versions(&self, number: String) -> LedgerFuture<'_, Vec<StoredVersion>>;
+    /// Changes the current version's state and appends the audit entry, in one transaction.
+    fn change_status(&self, change: StatusChange, req: ChangeRequest) -> LedgerFuture<'_, Changed>;
+    /// Issues version `expected + 1` if `expected` is still the current version and it is
+    /// valid: allocates its status index, signs it, supersedes `expected` on the day of `req.at` and
+    /// appends the audit entry, in one transaction.
+    fn issue_version(
+        &self,
+        req: ChangeRequest,
+        expected: u16,
+        issuer: String,
+        sign: SignVersion,
+    ) -> LedgerFuture<'_, Changed>;
     /// Enrols (or re-enrols) a device key: a `signer::PublicKeyEntry` as JSON.
     fn enrol_device(
         &self,

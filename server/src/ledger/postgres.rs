@@ -21,10 +21,11 @@ use tokio::sync::{mpsc, oneshot};
 use tokio_postgres::NoTls;
 
 use super::{
-    CheckRecorded, Found, Inserted, Ledger, LedgerError, LedgerFuture, LoginLock, MAX_SEQUENCE,
-    NewApplication, REVOCATIONS_MARK, Revocation, RevocationsAsOf, RevocationsMark, Revoked,
-    SignNumbered, StaffAccount, StoredApplication, StoredCase, StoredCheck, StoredSession,
-    license_number, role_from_name, role_name,
+    ChangeRequest, Changed, CheckRecorded, Found, Inserted, Ledger, LedgerError, LedgerFuture,
+    LoginLock, MAX_SEQUENCE, NewApplication, Revocation, Revoked, STATUS_MARK, SignNumbered,
+    SignVersion, StaffAccount, StatusChange, StatusMark, StatusesAsOf, StoredApplication,
+    StoredCase, StoredCheck, StoredSession, StoredVersion, VersionState, license_number,
+    role_from_name, role_name, status_day, status_entries,
 };
 
 mod embedded {
@@ -350,6 +351,36 @@ async fn issue_batch(
         }
     }
 
+    // Status indices: one counter step per issuer (in key order), for every numbered job.
+    let mut issuers: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, outcome) in outcomes.iter().enumerate() {
+        if let Some(Outcome::Numbered(..)) = outcome {
+            issuers
+                .entry(jobs[i].0.issuer.as_str())
+                .or_default()
+                .push(i);
+        }
+    }
+    let status_counter = tx
+        .prepare_cached(
+            "INSERT INTO status_counters (issuer, last_index) VALUES ($1, $2::bigint - 1)
+             ON CONFLICT (issuer) DO UPDATE SET last_index = status_counters.last_index + $2::bigint
+             RETURNING last_index",
+        )
+        .await?;
+    let mut indices: Vec<u32> = vec![0; jobs.len()];
+    for (issuer, members) in &issuers {
+        let count = i64::try_from(members.len()).unwrap_or(i64::MAX);
+        let last: i64 = tx
+            .query_one(&status_counter, &[issuer, &count])
+            .await?
+            .get(0);
+        for (index, &i) in (last - count + 1..).zip(members) {
+            indices[i] = u32::try_from(index)
+                .map_err(|_| LedgerError::Database("status indices exhausted".into()))?;
+        }
+    }
+
     // Sign, then write every license in one statement.
     let mut pending = Vec::with_capacity(jobs.len());
     let mut rows = LicenseRows::default();
@@ -360,8 +391,8 @@ async fn issue_batch(
     for (i, (a, sign)) in jobs.into_iter().enumerate() {
         pending.push(match outcomes[i].take() {
             Some(Outcome::Numbered(number, seq)) => {
-                let signed = sign(&number)?;
-                rows.push(&a, &number, seq, &signed)?;
+                let signed = sign(&number, indices[i])?;
+                rows.push(&a, &number, seq, indices[i], &signed)?;
                 checks.push(&a, &number);
                 held[i] = Some(StoredApplication {
                     id: a.id,
@@ -382,9 +413,19 @@ async fn issue_batch(
     if !rows.number.is_empty() {
         let insert = tx
             .prepare_cached(
-                "INSERT INTO licenses (number, application_id, division, year, seq, kid, issued_at, qr_text, license)
-                 SELECT * FROM UNNEST($1::text[], $2::text[], $3::int[], $4::int[], $5::bigint[],
-                                      $6::text[], $7::bigint[], $8::text[], $9::text[])",
+                "INSERT INTO licenses (number, application_id, division, year, seq, kid, issued_at,
+                                       qr_text, license, current_version)
+                 SELECT *, 1 FROM UNNEST($1::text[], $2::text[], $3::int[], $4::int[], $5::bigint[],
+                                         $6::text[], $7::bigint[], $8::text[], $9::text[])",
+            )
+            .await?;
+        let versions = tx
+            .prepare_cached(
+                "INSERT INTO license_versions (license_number, version, issuer, status_index, kid,
+                                               issued_at, valid_until, qr_text, license, state)
+                 SELECT n, 1, i, x, k, a, u, q, l, 'valid'
+                 FROM UNNEST($1::text[], $2::text[], $3::bigint[], $4::text[], $5::bigint[],
+                             $6::bigint[], $7::text[], $8::text[]) AS t(n, i, x, k, a, u, q, l)",
             )
             .await?;
         tx.execute(
@@ -402,6 +443,22 @@ async fn issue_batch(
             ],
         )
         .await?;
+        tx.execute(
+            &versions,
+            &[
+                &rows.number,
+                &rows.issuer,
+                &rows.status_index,
+                &rows.kid,
+                &rows.issued_at,
+                &rows.valid_until,
+                &rows.qr_text,
+                &rows.license,
+            ],
+        )
+        .await?;
+        let latest = rows.issued_at.iter().copied().max().unwrap_or(0);
+        bump_status(&tx, latest).await?;
     }
     if !checks.permit.is_empty() {
         let insert = tx
@@ -493,6 +550,9 @@ struct LicenseRows {
     issued_at: Vec<i64>,
     qr_text: Vec<String>,
     license: Vec<String>,
+    issuer: Vec<String>,
+    status_index: Vec<i64>,
+    valid_until: Vec<i64>,
 }
 
 impl LicenseRows {
@@ -501,8 +561,12 @@ impl LicenseRows {
         a: &NewApplication,
         number: &str,
         seq: i64,
+        status_index: u32,
         signed: &super::SignedLicense,
     ) -> Result<(), LedgerError> {
+        self.issuer.push(a.issuer.clone());
+        self.status_index.push(i64::from(status_index));
+        self.valid_until.push(signed.valid_until);
         self.number.push(number.to_owned());
         self.application_id.push(a.id.clone());
         self.division.push(db_division(a.division)?);
@@ -562,7 +626,46 @@ fn check_row(r: &tokio_postgres::Row) -> StoredCheck {
     }
 }
 
-/// Revokes inside `tx`: shared by the admin's revocation and a false commitment's.
+async fn append_audit_in(
+    tx: &deadpool_postgres::Transaction<'_>,
+    entry: &contract::AuditEntry,
+) -> Result<(), LedgerError> {
+    let insert = tx
+        .prepare_cached(
+            "INSERT INTO audit_log (at, actor, action, application_id, permit, detail)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .await?;
+    tx.execute(
+        &insert,
+        &[
+            &entry.at,
+            &entry.actor,
+            &entry.action,
+            &entry.application_id,
+            &entry.permit,
+            &entry.detail,
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Every issued version and state change moves the status list's mark.
+async fn bump_status(tx: &deadpool_postgres::Transaction<'_>, at: i64) -> Result<(), LedgerError> {
+    let update = tx
+        .prepare_cached(
+            "UPDATE status_meta SET changes = changes + 1, changed_at = GREATEST(changed_at, $1)
+             WHERE id = 1",
+        )
+        .await?;
+    tx.execute(&update, &[&at]).await?;
+    Ok(())
+}
+
+/// Revokes inside `tx`: shared by the admin's revocation and a false commitment's. The
+/// current version (not when cancelled) and the `revocations` row every license gets (the
+/// tracking page's reason; the status list's by-number section for licenses without versions).
 async fn insert_revocation(
     tx: &deadpool_postgres::Transaction<'_>,
     number: &str,
@@ -570,10 +673,33 @@ async fn insert_revocation(
     at: i64,
 ) -> Result<Revoked, LedgerError> {
     let known = tx
-        .prepare_cached("SELECT 1 FROM licenses WHERE number = $1")
+        .prepare_cached("SELECT current_version FROM licenses WHERE number = $1 FOR UPDATE")
         .await?;
-    if tx.query_opt(&known, &[&number]).await?.is_none() {
+    let Some(row) = tx.query_opt(&known, &[&number]).await? else {
         return Ok(Revoked::UnknownLicense);
+    };
+    let current: Option<i32> = row.get(0);
+    if let Some(version) = current {
+        let state = tx
+            .prepare_cached(
+                "SELECT state FROM license_versions WHERE license_number = $1 AND version = $2",
+            )
+            .await?;
+        let state: String = tx.query_one(&state, &[&number, &version]).await?.get(0);
+        match state.as_str() {
+            "revoked" => return Ok(Revoked::Already),
+            "cancelled" => return Ok(Revoked::Cancelled),
+            _ => {}
+        }
+        let update = tx
+            .prepare_cached(
+                "UPDATE license_versions SET state = 'revoked', state_since = $3,
+                        state_until = NULL, reason = $4
+                 WHERE license_number = $1 AND version = $2",
+            )
+            .await?;
+        tx.execute(&update, &[&number, &version, &status_day(at), &reason])
+            .await?;
     }
     let insert = tx
         .prepare_cached(
@@ -582,11 +708,65 @@ async fn insert_revocation(
         )
         .await?;
     let added = tx.execute(&insert, &[&number, &reason, &at]).await?;
-    Ok(if added == 0 {
-        Revoked::Already
-    } else {
-        Revoked::New
+    if added == 0 {
+        return Ok(Revoked::Already);
+    }
+    bump_status(tx, at).await?;
+    Ok(Revoked::New)
+}
+
+const VERSION_COLUMNS: &str = "SELECT license_number, version, issuer, status_index, issued_at,
+    valid_until, qr_text, license, state, state_since, state_until, reason, superseded_by
+    FROM license_versions";
+
+fn version_row(r: &tokio_postgres::Row) -> Result<StoredVersion, LedgerError> {
+    let out_of_range = |what: &str, v: i64| LedgerError::Database(format!("{what} {v}"));
+    let version: i32 = r.get(1);
+    let index: i64 = r.get(3);
+    let state: String = r.get(8);
+    let superseded_by: Option<i32> = r.get(12);
+    Ok(StoredVersion {
+        license_number: r.get(0),
+        version: u16::try_from(version).map_err(|_| out_of_range("version", version.into()))?,
+        issuer: r.get(2),
+        status_index: u32::try_from(index).map_err(|_| out_of_range("status index", index))?,
+        issued_at: r.get(4),
+        valid_until: r.get(5),
+        qr_text: r.get(6),
+        license: r.get(7),
+        state: VersionState::from_name(&state)?,
+        state_since: r.get(9),
+        state_until: r.get(10),
+        reason: r.get(11),
+        superseded_by: superseded_by
+            .map(|v| u16::try_from(v).map_err(|_| out_of_range("version", v.into())))
+            .transpose()?,
     })
+}
+
+/// The current version of a license, its row locked until COMMIT: `Err` with what to answer
+/// when there is none.
+async fn current_version(
+    tx: &deadpool_postgres::Transaction<'_>,
+    number: &str,
+) -> Result<Result<StoredVersion, Changed>, LedgerError> {
+    let select = tx
+        .prepare_cached("SELECT current_version FROM licenses WHERE number = $1 FOR UPDATE")
+        .await?;
+    let Some(row) = tx.query_opt(&select, &[&number]).await? else {
+        return Ok(Err(Changed::UnknownLicense));
+    };
+    let Some(version) = row.get::<_, Option<i32>>(0) else {
+        return Ok(Err(Changed::NoVersions));
+    };
+    let select = tx
+        .prepare_cached(&format!(
+            "{VERSION_COLUMNS} WHERE license_number = $1 AND version = $2"
+        ))
+        .await?;
+    Ok(Ok(version_row(
+        &tx.query_one(&select, &[&number, &version]).await?,
+    )?))
 }
 
 impl Ledger for PostgresLedger {
@@ -874,26 +1054,10 @@ impl Ledger for PostgresLedger {
 
     fn append_audit(&self, entry: contract::AuditEntry) -> LedgerFuture<'_, ()> {
         Box::pin(async move {
-            let client = self.client().await?;
-            let insert = client
-                .prepare_cached(
-                    "INSERT INTO audit_log (at, actor, action, application_id, permit, detail)
-                     VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .await?;
-            client
-                .execute(
-                    &insert,
-                    &[
-                        &entry.at,
-                        &entry.actor,
-                        &entry.action,
-                        &entry.application_id,
-                        &entry.permit,
-                        &entry.detail,
-                    ],
-                )
-                .await?;
+            let mut client = self.client().await?;
+            let tx = client.transaction().await?;
+            append_audit_in(&tx, &entry).await?;
+            tx.commit().await?;
             Ok(())
         })
     }
@@ -1132,43 +1296,253 @@ impl Ledger for PostgresLedger {
         })
     }
 
-    fn revocations_mark(&self) -> LedgerFuture<'_, RevocationsMark> {
+    fn status_mark(&self) -> LedgerFuture<'_, StatusMark> {
         Box::pin(async move {
             let client = self.client().await?;
-            let select = client.prepare_cached(REVOCATIONS_MARK).await?;
+            let select = client.prepare_cached(STATUS_MARK).await?;
             let row = client.query_one(&select, &[]).await?;
-            Ok(RevocationsMark {
-                count: row.get(0),
+            Ok(StatusMark {
+                changes: row.get(0),
                 as_of: row.get(1),
             })
         })
     }
 
-    fn revocations(&self) -> LedgerFuture<'_, RevocationsAsOf> {
+    fn statuses(&self, issuer: String) -> LedgerFuture<'_, StatusesAsOf> {
         Box::pin(async move {
             let mut client = self.client().await?;
-            // One snapshot for the list and its time.
+            // One snapshot for the list and its mark.
             let tx = client
                 .build_transaction()
                 .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
                 .read_only(true)
                 .start()
                 .await?;
-            let mark = tx.prepare_cached(REVOCATIONS_MARK).await?;
-            let as_of: i64 = tx.query_one(&mark, &[]).await?.get(1);
+            let select = tx.prepare_cached(STATUS_MARK).await?;
+            let row = tx.query_one(&select, &[]).await?;
+            let mark = StatusMark {
+                changes: row.get(0),
+                as_of: row.get(1),
+            };
             let select = tx
                 .prepare_cached(
-                    "SELECT license_number FROM revocations ORDER BY revoked_at, license_number",
+                    "SELECT status_index, state, state_since, state_until FROM license_versions
+                     WHERE issuer = $1 ORDER BY status_index",
                 )
                 .await?;
-            let revoked = tx
+            let rows = tx
+                .query(&select, &[&issuer])
+                .await?
+                .iter()
+                .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+                .collect();
+            let select = tx
+                .prepare_cached(
+                    "SELECT r.license_number FROM revocations r
+                     JOIN licenses l ON l.number = r.license_number
+                     WHERE l.current_version IS NULL ORDER BY r.revoked_at, r.license_number",
+                )
+                .await?;
+            let by_number = tx
                 .query(&select, &[])
                 .await?
                 .iter()
                 .map(|r| r.get(0))
                 .collect();
             tx.commit().await?;
-            Ok(RevocationsAsOf { revoked, as_of })
+            Ok(StatusesAsOf {
+                entries: status_entries(rows)?,
+                by_number,
+                mark,
+            })
+        })
+    }
+
+    fn versions(&self, number: String) -> LedgerFuture<'_, Vec<StoredVersion>> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            let select = client
+                .prepare_cached(&format!(
+                    "{VERSION_COLUMNS} WHERE license_number = $1 ORDER BY version"
+                ))
+                .await?;
+            client
+                .query(&select, &[&number])
+                .await?
+                .iter()
+                .map(version_row)
+                .collect()
+        })
+    }
+
+    fn change_status(&self, change: StatusChange, req: ChangeRequest) -> LedgerFuture<'_, Changed> {
+        Box::pin(async move {
+            let mut client = self.client().await?;
+            let tx = client.transaction().await?;
+            let current = match current_version(&tx, &req.license_number).await? {
+                Ok(v) => v,
+                Err(answer) => return Ok(answer),
+            };
+            let Some((state, since, until)) = super::next_state(change, current.state, req.at)
+            else {
+                return Ok(Changed::WrongState(current.state));
+            };
+            let version = i32::from(current.version);
+            let update = tx
+                .prepare_cached(
+                    "UPDATE license_versions SET state = $3, state_since = $4, state_until = $5,
+                            reason = $6
+                     WHERE license_number = $1 AND version = $2",
+                )
+                .await?;
+            tx.execute(
+                &update,
+                &[
+                    &req.license_number,
+                    &version,
+                    &state.name(),
+                    &since,
+                    &until,
+                    &req.reason,
+                ],
+            )
+            .await?;
+            if state == VersionState::Revoked {
+                let insert = tx
+                    .prepare_cached(
+                        "INSERT INTO revocations (license_number, reason, revoked_at)
+                         VALUES ($1, $2, $3) ON CONFLICT (license_number) DO NOTHING",
+                    )
+                    .await?;
+                tx.execute(&insert, &[&req.license_number, &req.reason, &req.at])
+                    .await?;
+            }
+            bump_status(&tx, req.at).await?;
+            append_audit_in(&tx, &req.audit).await?;
+            tx.commit().await?;
+            Ok(Changed::Done(Box::new(StoredVersion {
+                state,
+                state_since: since,
+                state_until: until,
+                reason: Some(req.reason),
+                ..current
+            })))
+        })
+    }
+
+    fn issue_version(
+        &self,
+        req: ChangeRequest,
+        expected: u16,
+        issuer: String,
+        sign: SignVersion,
+    ) -> LedgerFuture<'_, Changed> {
+        Box::pin(async move {
+            let mut client = self.client().await?;
+            let tx = client.transaction().await?;
+            // The license row stays locked until COMMIT: a concurrent version waits, then
+            // finds the version it expected gone.
+            let current = match current_version(&tx, &req.license_number).await? {
+                Ok(v) => v,
+                Err(answer) => return Ok(answer),
+            };
+            if current.version != expected {
+                return Ok(Changed::VersionChanged(current.version));
+            }
+            let Some(next) = current.version.checked_add(1) else {
+                return Ok(Changed::WrongState(current.state));
+            };
+            if current.state != VersionState::Valid {
+                return Ok(Changed::WrongState(current.state));
+            }
+            let counter = tx
+                .prepare_cached(
+                    "INSERT INTO status_counters (issuer, last_index) VALUES ($1, 0)
+                     ON CONFLICT (issuer) DO UPDATE SET last_index = status_counters.last_index + 1
+                     RETURNING last_index",
+                )
+                .await?;
+            let index: i64 = tx.query_one(&counter, &[&issuer]).await?.get(0);
+            let index = u32::try_from(index)
+                .map_err(|_| LedgerError::Database("status indices exhausted".into()))?;
+            let signed = sign(index)?;
+            let (old, new) = (i32::from(current.version), i32::from(next));
+            let supersede = tx
+                .prepare_cached(
+                    "UPDATE license_versions SET state = 'superseded', state_since = $3,
+                            superseded_by = $4, reason = $5
+                     WHERE license_number = $1 AND version = $2",
+                )
+                .await?;
+            tx.execute(
+                &supersede,
+                &[
+                    &req.license_number,
+                    &old,
+                    &status_day(req.at),
+                    &new,
+                    &req.reason,
+                ],
+            )
+            .await?;
+            let insert = tx
+                .prepare_cached(
+                    "INSERT INTO license_versions (license_number, version, issuer, status_index,
+                                                   kid, issued_at, valid_until, qr_text, license,
+                                                   state)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'valid')",
+                )
+                .await?;
+            tx.execute(
+                &insert,
+                &[
+                    &req.license_number,
+                    &new,
+                    &issuer,
+                    &i64::from(index),
+                    &signed.kid,
+                    &req.at,
+                    &signed.valid_until,
+                    &signed.qr_text,
+                    &signed.license,
+                ],
+            )
+            .await?;
+            let update = tx
+                .prepare_cached(
+                    "UPDATE licenses SET current_version = $2, kid = $3, qr_text = $4, license = $5
+                     WHERE number = $1",
+                )
+                .await?;
+            tx.execute(
+                &update,
+                &[
+                    &req.license_number,
+                    &new,
+                    &signed.kid,
+                    &signed.qr_text,
+                    &signed.license,
+                ],
+            )
+            .await?;
+            bump_status(&tx, req.at).await?;
+            append_audit_in(&tx, &req.audit).await?;
+            tx.commit().await?;
+            Ok(Changed::Done(Box::new(StoredVersion {
+                license_number: req.license_number,
+                version: next,
+                issuer,
+                status_index: index,
+                issued_at: req.at,
+                valid_until: signed.valid_until,
+                qr_text: signed.qr_text,
+                license: signed.license,
+                state: VersionState::Valid,
+                state_since: None,
+                state_until: None,
+                reason: None,
+                superseded_by: None,
+            })))
         })
     }
 

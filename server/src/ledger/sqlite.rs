@@ -14,10 +14,11 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{
-    CheckRecorded, Found, Inserted, Ledger, LedgerError, LedgerFuture, LoginLock, MAX_SEQUENCE,
-    NewApplication, REVOCATIONS_MARK, Revocation, RevocationsAsOf, RevocationsMark, Revoked,
-    SignNumbered, StaffAccount, StoredApplication, StoredCase, StoredCheck, StoredSession,
-    license_number, role_from_name, role_name,
+    ChangeRequest, Changed, CheckRecorded, Found, Inserted, Ledger, LedgerError, LedgerFuture,
+    LoginLock, MAX_SEQUENCE, NewApplication, Revocation, Revoked, STATUS_MARK, SignNumbered,
+    SignVersion, StaffAccount, StatusChange, StatusMark, StatusesAsOf, StoredApplication,
+    StoredCase, StoredCheck, StoredSession, StoredVersion, VersionState, license_number,
+    role_from_name, role_name, status_day, status_entries,
 };
 
 const MAX_BATCH: usize = 2048;
@@ -157,6 +158,48 @@ CREATE TABLE supervision_checks (
     PRIMARY KEY (application_id, permit)
 );
 CREATE INDEX supervision_checks_department ON supervision_checks (department, due_on);
+"#,
+    r#"
+-- License versions (#18): the number stays, each change issues version N+1 with its own QR
+-- and its own index in the issuer's status list, allocated from a counter per issuer in the
+-- issuing transaction. `licenses.current_version` is NULL for licenses issued before versions
+-- (no status index: the status list lists them by number when revoked); `licenses.qr_text`
+-- and `license` follow the current version.
+ALTER TABLE licenses ADD COLUMN current_version INTEGER;
+CREATE TABLE status_counters (
+    issuer     TEXT PRIMARY KEY,
+    last_index INTEGER NOT NULL
+);
+CREATE TABLE license_versions (
+    license_number TEXT NOT NULL REFERENCES licenses(number),
+    version        INTEGER NOT NULL CHECK (version >= 1),
+    issuer         TEXT NOT NULL,
+    status_index   INTEGER NOT NULL,
+    kid            TEXT NOT NULL,
+    issued_at      INTEGER NOT NULL,
+    valid_until    INTEGER NOT NULL,
+    qr_text        TEXT NOT NULL,
+    license        TEXT NOT NULL,
+    state          TEXT NOT NULL CHECK (state IN ('valid', 'superseded', 'suspended', 'revoked', 'cancelled')),
+    -- The day the state began and a suspension's announced last day: 00:00 UTC of the
+    -- authority's date, Unix seconds (the status list's days).
+    state_since    INTEGER,
+    state_until    INTEGER,
+    reason         TEXT,
+    superseded_by  INTEGER,
+    PRIMARY KEY (license_number, version),
+    UNIQUE (issuer, status_index)
+);
+-- Advanced with every issued version and state change: the status list's cache mark.
+CREATE TABLE status_meta (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    changes    INTEGER NOT NULL,
+    changed_at INTEGER NOT NULL
+);
+INSERT INTO status_meta (id, changes, changed_at)
+    SELECT 1, (SELECT COUNT(*) FROM revocations),
+           COALESCE((SELECT MAX(revoked_at) FROM revocations), created_at)
+    FROM ledger_meta;
 "#,
 ];
 
@@ -478,21 +521,7 @@ impl Ledger for SqliteLedger {
     fn append_audit(&self, entry: contract::AuditEntry) -> LedgerFuture<'_, ()> {
         // Rare and small: through a read connection (WAL, busy timeout), not the batching
         // issuance writer.
-        Box::pin(self.read(move |c| {
-            c.execute(
-                "INSERT INTO audit_log (at, actor, action, application_id, permit, detail)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    entry.at,
-                    entry.actor,
-                    entry.action,
-                    entry.application_id,
-                    entry.permit,
-                    entry.detail
-                ],
-            )
-            .map(|_| ())
-        }))
+        Box::pin(self.read(move |c| append_audit_in(c, &entry)))
     }
 
     fn audit_entries(
@@ -669,32 +698,87 @@ impl Ledger for SqliteLedger {
         }))
     }
 
-    fn revocations_mark(&self) -> LedgerFuture<'_, RevocationsMark> {
-        Box::pin(self.read(|c| {
-            c.query_row(REVOCATIONS_MARK, [], |r| {
-                Ok(RevocationsMark {
-                    count: r.get(0)?,
-                    as_of: r.get(1)?,
+    fn status_mark(&self) -> LedgerFuture<'_, StatusMark> {
+        Box::pin(self.read(|c| c.query_row(STATUS_MARK, [], status_mark_row)))
+    }
+
+    fn statuses(&self, issuer: String) -> LedgerFuture<'_, StatusesAsOf> {
+        Box::pin(async move {
+            let (rows, by_number, mark) = self
+                .read(move |c| {
+                    let tx = c.unchecked_transaction()?;
+                    let mark = tx.query_row(STATUS_MARK, [], status_mark_row)?;
+                    let mut stmt = tx.prepare(
+                        "SELECT status_index, state, state_since, state_until
+                         FROM license_versions WHERE issuer = ?1 ORDER BY status_index",
+                    )?;
+                    let rows = stmt
+                        .query_map([issuer], |r| {
+                            Ok((r.get(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get(3)?))
+                        })?
+                        .collect::<Result<Vec<_>, _>>()?;
+                    let mut stmt = tx.prepare(
+                        "SELECT r.license_number FROM revocations r
+                         JOIN licenses l ON l.number = r.license_number
+                         WHERE l.current_version IS NULL
+                         ORDER BY r.revoked_at, r.license_number",
+                    )?;
+                    let by_number = stmt
+                        .query_map([], |r| r.get(0))?
+                        .collect::<Result<Vec<String>, _>>()?;
+                    Ok((rows, by_number, mark))
                 })
+                .await?;
+            Ok(StatusesAsOf {
+                entries: status_entries(rows)?,
+                by_number,
+                mark,
             })
+        })
+    }
+
+    fn versions(&self, number: String) -> LedgerFuture<'_, Vec<StoredVersion>> {
+        Box::pin(self.read(move |c| {
+            let mut stmt = c.prepare(&format!(
+                "{VERSION_COLUMNS} WHERE license_number = ?1 ORDER BY version"
+            ))?;
+            stmt.query_map([number], version_row)?.collect()
         }))
     }
 
-    fn revocations(&self) -> LedgerFuture<'_, RevocationsAsOf> {
-        Box::pin(self.read(|c| {
-            let tx = c.unchecked_transaction()?;
-            let mark = tx.query_row(REVOCATIONS_MARK, [], |r| r.get(1))?;
-            let mut stmt = tx.prepare(
-                "SELECT license_number FROM revocations ORDER BY revoked_at, license_number",
-            )?;
-            let revoked = stmt
-                .query_map([], |r| r.get(0))?
-                .collect::<Result<_, _>>()?;
-            Ok(RevocationsAsOf {
-                revoked,
-                as_of: mark,
-            })
+    // Status changes are people's acts, a few a day: through a read connection (WAL, busy
+    // timeout) in a transaction of their own, like the supervision checks.
+    fn change_status(&self, change: StatusChange, req: ChangeRequest) -> LedgerFuture<'_, Changed> {
+        Box::pin(self.read(move |c| {
+            let tx = rusqlite::Transaction::new_unchecked(c, TransactionBehavior::Immediate)?;
+            let outcome = change_in(&tx, change, &req)?;
+            if matches!(outcome, Changed::Done(_)) {
+                append_audit_in(&tx, &req.audit)?;
+                tx.commit()?;
+            }
+            Ok(outcome)
         }))
+    }
+
+    fn issue_version(
+        &self,
+        req: ChangeRequest,
+        expected: u16,
+        issuer: String,
+        sign: SignVersion,
+    ) -> LedgerFuture<'_, Changed> {
+        Box::pin(async move {
+            self.read(move |c| {
+                let tx = rusqlite::Transaction::new_unchecked(c, TransactionBehavior::Immediate)?;
+                let outcome = new_version_in(&tx, &req, expected, &issuer, sign)?;
+                if let Ok(Changed::Done(_)) = &outcome {
+                    append_audit_in(&tx, &req.audit)?;
+                    tx.commit()?;
+                }
+                Ok(outcome)
+            })
+            .await?
+        })
     }
 
     fn licenses(&self) -> LedgerFuture<'_, Vec<(String, String)>> {
@@ -934,7 +1018,8 @@ fn number_and_sign(
         return Ok(Inserted::NumbersExhausted);
     }
     let number = license_number(a.division, a.year, seq);
-    let signed = sign(&number)?;
+    let index = next_status_index(sp, &a.issuer)?;
+    let signed = sign(&number, index)?;
     sp.execute(
         "INSERT INTO licenses (number, application_id, division, year, seq, kid, issued_at, qr_text, license)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -943,6 +1028,7 @@ fn number_and_sign(
             signed.license
         ],
     )?;
+    insert_version(sp, &number, 1, &a.issuer, index, a.issued_at, &signed)?;
     for check in &a.checks {
         sp.execute(
             "INSERT INTO supervision_checks (application_id, permit, license_number, department,
@@ -963,28 +1049,288 @@ fn number_and_sign(
     Ok(Inserted::New(signed))
 }
 
+fn append_audit_in(c: &Connection, entry: &contract::AuditEntry) -> rusqlite::Result<()> {
+    c.execute(
+        "INSERT INTO audit_log (at, actor, action, application_id, permit, detail)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            entry.at,
+            entry.actor,
+            entry.action,
+            entry.application_id,
+            entry.permit,
+            entry.detail
+        ],
+    )
+    .map(|_| ())
+}
+
+fn status_mark_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StatusMark> {
+    Ok(StatusMark {
+        changes: r.get(0)?,
+        as_of: r.get(1)?,
+    })
+}
+
+/// Every issued version and state change moves the status list's mark.
+fn bump_status(c: &Connection, at: i64) -> rusqlite::Result<()> {
+    c.execute(
+        "UPDATE status_meta SET changes = changes + 1, changed_at = MAX(changed_at, ?1)
+         WHERE id = 1",
+        [at],
+    )
+    .map(|_| ())
+}
+
+const VERSION_COLUMNS: &str = "SELECT license_number, version, issuer, status_index, issued_at,
+    valid_until, qr_text, license, state, state_since, state_until, reason, superseded_by
+    FROM license_versions";
+
+fn version_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredVersion> {
+    let state: String = r.get(8)?;
+    let int = |i: usize, v: i64| rusqlite::Error::IntegralValueOutOfRange(i, v);
+    let version: i64 = r.get(1)?;
+    let index: i64 = r.get(3)?;
+    let superseded_by: Option<i64> = r.get(12)?;
+    Ok(StoredVersion {
+        license_number: r.get(0)?,
+        version: u16::try_from(version).map_err(|_| int(1, version))?,
+        issuer: r.get(2)?,
+        status_index: u32::try_from(index).map_err(|_| int(3, index))?,
+        issued_at: r.get(4)?,
+        valid_until: r.get(5)?,
+        qr_text: r.get(6)?,
+        license: r.get(7)?,
+        state: VersionState::from_name(&state).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(8, rusqlite::types::Type::Text, Box::new(e))
+        })?,
+        state_since: r.get(9)?,
+        state_until: r.get(10)?,
+        reason: r.get(11)?,
+        superseded_by: superseded_by
+            .map(|v| u16::try_from(v).map_err(|_| int(12, v)))
+            .transpose()?,
+    })
+}
+
+/// The current version of a license: `Err` with what to answer when there is none.
+fn current_version(
+    c: &Connection,
+    number: &str,
+) -> rusqlite::Result<Result<StoredVersion, Changed>> {
+    let current: Option<Option<i64>> = c
+        .query_row(
+            "SELECT current_version FROM licenses WHERE number = ?1",
+            [number],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let version = match current {
+        None => return Ok(Err(Changed::UnknownLicense)),
+        Some(None) => return Ok(Err(Changed::NoVersions)),
+        Some(Some(v)) => v,
+    };
+    c.query_row(
+        &format!("{VERSION_COLUMNS} WHERE license_number = ?1 AND version = ?2"),
+        params![number, version],
+        version_row,
+    )
+    .map(Ok)
+}
+
+/// The state change on the current version; nothing written unless `Done`.
+fn change_in(
+    c: &Connection,
+    change: StatusChange,
+    req: &ChangeRequest,
+) -> rusqlite::Result<Changed> {
+    let current = match current_version(c, &req.license_number)? {
+        Ok(v) => v,
+        Err(answer) => return Ok(answer),
+    };
+    let Some((state, since, until)) = super::next_state(change, current.state, req.at) else {
+        return Ok(Changed::WrongState(current.state));
+    };
+    c.execute(
+        "UPDATE license_versions SET state = ?3, state_since = ?4, state_until = ?5, reason = ?6
+         WHERE license_number = ?1 AND version = ?2",
+        params![
+            req.license_number,
+            current.version,
+            state.name(),
+            since,
+            until,
+            req.reason
+        ],
+    )?;
+    if state == VersionState::Revoked {
+        c.execute(
+            "INSERT INTO revocations (license_number, reason, revoked_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (license_number) DO NOTHING",
+            params![req.license_number, req.reason, req.at],
+        )?;
+    }
+    bump_status(c, req.at)?;
+    Ok(Changed::Done(Box::new(StoredVersion {
+        state,
+        state_since: since,
+        state_until: until,
+        reason: Some(req.reason.clone()),
+        ..current
+    })))
+}
+
+/// The next index in an issuer's status list, from 0.
+fn next_status_index(c: &Connection, issuer: &str) -> Result<u32, LedgerError> {
+    let index: i64 = c.query_row(
+        "INSERT INTO status_counters (issuer, last_index) VALUES (?1, 0)
+         ON CONFLICT (issuer) DO UPDATE SET last_index = last_index + 1
+         RETURNING last_index",
+        [issuer],
+        |r| r.get(0),
+    )?;
+    u32::try_from(index).map_err(|_| LedgerError::Database("status indices exhausted".into()))
+}
+
+fn insert_version(
+    c: &Connection,
+    number: &str,
+    version: u16,
+    issuer: &str,
+    index: u32,
+    issued_at: i64,
+    signed: &super::SignedLicense,
+) -> rusqlite::Result<()> {
+    c.execute(
+        "INSERT INTO license_versions (license_number, version, issuer, status_index, kid,
+                                       issued_at, valid_until, qr_text, license, state)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'valid')",
+        params![
+            number,
+            version,
+            issuer,
+            index,
+            signed.kid,
+            issued_at,
+            signed.valid_until,
+            signed.qr_text,
+            signed.license
+        ],
+    )?;
+    c.execute(
+        "UPDATE licenses SET current_version = ?2, kid = ?3, qr_text = ?4, license = ?5
+         WHERE number = ?1",
+        params![number, version, signed.kid, signed.qr_text, signed.license],
+    )?;
+    bump_status(c, issued_at)
+}
+
+fn new_version_in(
+    c: &Connection,
+    req: &ChangeRequest,
+    expected: u16,
+    issuer: &str,
+    sign: SignVersion,
+) -> rusqlite::Result<Result<Changed, LedgerError>> {
+    let current = match current_version(c, &req.license_number)? {
+        Ok(v) => v,
+        Err(answer) => return Ok(Ok(answer)),
+    };
+    if current.version != expected {
+        return Ok(Ok(Changed::VersionChanged(current.version)));
+    }
+    if current.state != VersionState::Valid {
+        return Ok(Ok(Changed::WrongState(current.state)));
+    }
+    let Some(next) = current.version.checked_add(1) else {
+        return Ok(Ok(Changed::WrongState(current.state)));
+    };
+    let index = match next_status_index(c, issuer) {
+        Ok(i) => i,
+        Err(e) => return Ok(Err(e)),
+    };
+    let signed = match sign(index) {
+        Ok(s) => s,
+        Err(e) => return Ok(Err(e.into())),
+    };
+    c.execute(
+        "UPDATE license_versions SET state = 'superseded', state_since = ?3, superseded_by = ?4,
+                reason = ?5
+         WHERE license_number = ?1 AND version = ?2",
+        params![
+            req.license_number,
+            current.version,
+            status_day(req.at),
+            next,
+            req.reason
+        ],
+    )?;
+    insert_version(c, &req.license_number, next, issuer, index, req.at, &signed)?;
+    Ok(Ok(Changed::Done(Box::new(StoredVersion {
+        license_number: req.license_number.clone(),
+        version: next,
+        issuer: issuer.to_owned(),
+        status_index: index,
+        issued_at: req.at,
+        valid_until: signed.valid_until,
+        qr_text: signed.qr_text,
+        license: signed.license,
+        state: VersionState::Valid,
+        state_since: None,
+        state_until: None,
+        reason: None,
+        superseded_by: None,
+    }))))
+}
+
+/// Revokes a license: its current version if it has versions (not when cancelled), and the
+/// `revocations` row every license gets (the tracking page's reason; the status list's
+/// by-number section for licenses without versions).
 fn insert_revocation(
     tx: &Connection,
     number: &str,
     reason: &str,
     at: i64,
 ) -> rusqlite::Result<Revoked> {
-    let known: Option<i64> = tx
-        .query_row("SELECT 1 FROM licenses WHERE number = ?1", [number], |r| {
-            r.get(0)
-        })
+    let known: Option<Option<i64>> = tx
+        .query_row(
+            "SELECT current_version FROM licenses WHERE number = ?1",
+            [number],
+            |r| r.get(0),
+        )
         .optional()?;
-    if known.is_none() {
+    let Some(current) = known else {
         return Ok(Revoked::UnknownLicense);
+    };
+    if current.is_some() {
+        let state: String = tx.query_row(
+            "SELECT v.state FROM license_versions v JOIN licenses l
+               ON l.number = v.license_number AND l.current_version = v.version
+             WHERE l.number = ?1",
+            [number],
+            |r| r.get(0),
+        )?;
+        match state.as_str() {
+            "revoked" => return Ok(Revoked::Already),
+            "cancelled" => return Ok(Revoked::Cancelled),
+            _ => {}
+        }
+        tx.execute(
+            "UPDATE license_versions SET state = 'revoked', state_since = ?2, state_until = NULL,
+                    reason = ?3
+             WHERE license_number = ?1
+               AND version = (SELECT current_version FROM licenses WHERE number = ?1)",
+            params![number, status_day(at), reason],
+        )?;
     }
     let added = tx.execute(
         "INSERT INTO revocations (license_number, reason, revoked_at) VALUES (?1, ?2, ?3)
          ON CONFLICT (license_number) DO NOTHING",
         params![number, reason, at],
     )?;
-    Ok(if added == 0 {
-        Revoked::Already
-    } else {
-        Revoked::New
-    })
+    if added == 0 {
+        return Ok(Revoked::Already);
+    }
+    bump_status(tx, at)?;
+    Ok(Revoked::New)
 }

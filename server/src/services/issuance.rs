@@ -80,6 +80,7 @@ pub(super) fn status_of(stored: &StoredApplication) -> ApplicationStatus {
 pub(super) fn sign_license(
     p: &Prepared,
     number: &str,
+    status_index: u32,
     now: i64,
     keys: &Keys,
 ) -> Result<SignedLicense, SigningFailed> {
@@ -114,6 +115,8 @@ pub(super) fn sign_license(
         credit_code: p.credit_code.clone(),
         address: p.premises.clone(),
         legal_representative: p.legal_representative.clone(),
+        version: 1,
+        status_index: Some(status_index),
     };
     let (kid, qr_text) = keys.sign(&claims)?;
     let permits = p
@@ -142,13 +145,24 @@ pub(super) fn sign_license(
         qr_text: qr_text.clone(),
         warnings: p.warnings.clone(),
         issued_by: Some(keys.authority().clone()),
+        elicense_id: elicense_id(keys, number, 1),
     };
     let license = serde_json::to_string(&license)?;
     Ok(SignedLicense {
         kid,
         qr_text,
         license,
+        valid_until,
     })
+}
+
+/// A version's GB/T 36904 identifier. The settings were checked at start; a license number
+/// that makes no serial (none of this server's) or a version past 999 has none.
+pub(super) fn elicense_id(keys: &Keys, number: &str, version: u16) -> Option<String> {
+    keys.elicense()
+        .id(number, version)
+        .ok()
+        .map(|id| id.to_string())
 }
 
 impl Services {
@@ -194,9 +208,12 @@ impl Services {
             issued_at: now,
             division: prepared.division,
             year: license_year(now),
+            issuer: keys.issuer().to_owned(),
             checks,
         };
-        let sign = Box::new(move |number: &str| sign_license(&prepared, number, now, &keys));
+        let sign = Box::new(move |number: &str, index: u32| {
+            sign_license(&prepared, number, index, now, &keys)
+        });
         match self.ledger().issue(application, sign).await? {
             Inserted::New(signed) => Ok(Submitted::Issued(IssuedAnswer {
                 new: true,
@@ -321,6 +338,10 @@ impl Services {
             .await?;
         match outcome {
             Revoked::UnknownLicense => Err(ServiceError::NotFound("no license with this number")),
+            Revoked::Cancelled => Err(ServiceError::conflict(
+                "license_cancelled",
+                "the license was cancelled by its holder: there is nothing to revoke",
+            )),
             Revoked::Already => Ok(false),
             Revoked::New => {
                 tracing::info!(license = %req.license_number, "license revoked");

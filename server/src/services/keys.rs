@@ -1,4 +1,4 @@
-//! The signing keys, the signed revocation list, and verification.
+//! The signing keys, the signed status list, and verification.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
@@ -7,10 +7,11 @@ use std::time::{Duration, Instant, SystemTime};
 use contract::{FieldIssue, Text};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use signer::{KeySet, KeyStore, LicenseClaims, PublicKeyEntry, RevocationList, Verdict};
+use signer::{KeySet, KeyStore, LicenseClaims, PublicKeyEntry, Status, StatusList, Verdict};
 
 use super::{ServiceError, Services};
-use crate::ledger::{RevocationsAsOf, RevocationsMark};
+use crate::ElicenseConfig;
+use crate::ledger::{StatusMark, StatusesAsOf, VersionState};
 
 /// The signing keys: the current private key and every public key.
 pub struct Keys {
@@ -19,6 +20,7 @@ pub struct Keys {
     /// `/api/keys` publishes and what verdicts name the issuer by.
     named: KeySet,
     authority: Text,
+    elicense: ElicenseConfig,
 }
 
 impl Keys {
@@ -29,6 +31,7 @@ impl Keys {
         dir: &Path,
         issuer: &str,
         authority: &Text,
+        elicense: &ElicenseConfig,
     ) -> Result<Self, signer::Error> {
         let store = KeyStore::create_or_open_dev(dir, issuer)?;
         let entries = store
@@ -49,6 +52,7 @@ impl Keys {
             named: KeySet::from_entries(entries)?,
             store,
             authority: authority.clone(),
+            elicense: elicense.clone(),
         })
     }
 
@@ -63,6 +67,11 @@ impl Keys {
     /// The issuing authority's display name, from configuration.
     pub fn authority(&self) -> &Text {
         &self.authority
+    }
+
+    /// The deployment's parts of the GB/T 36904 identifier.
+    pub fn elicense(&self) -> &ElicenseConfig {
+        &self.elicense
     }
 
     /// When the current signing key became valid.
@@ -83,86 +92,96 @@ impl Keys {
     }
 }
 
-/// The current revocation list, both as checked by `verify` and as signed for clients, with
+/// The current status list, both as checked by `verify` and as signed for clients, with
 /// what it was made from: the ledger's mark and the signing key.
-pub struct Revocations {
-    list: RevocationList,
-    mark: RevocationsMark,
+pub struct Statuses {
+    list: StatusList,
+    mark: StatusMark,
     kid: String,
-    /// The body of `GET /api/revocations`, and its SHA-256 (lower-case hex, the ETag).
+    /// The body of `GET /api/status-list`, and its SHA-256 (lower-case hex, the ETag).
     pub json: String,
     pub digest: String,
-    body: RevocationsBody,
 }
 
-/// `GET /api/revocations`: the list in plain fields, and signed (`cose`).
+/// `GET /api/status-list`: when it was issued and until when it is current, in plain fields
+/// for a reader's convenience, and the list itself signed (`cose`): only that counts.
 #[derive(Clone, Serialize)]
-pub struct RevocationsBody {
-    issuer: String,
+struct StatusListBody<'a> {
+    issuer: &'a str,
     issued_at: i64,
     expires_at: i64,
-    revoked: Vec<String>,
-    cose: String,
+    entries: usize,
+    cose: &'a str,
 }
 
 const HOUR: i64 = 3600;
 
-/// When a revocation list signed at `now` says it was issued: the hour `now` is in, so every
+/// When a status list signed at `now` says it was issued: the hour `now` is in, so every
 /// instance signs the very same bytes within the hour (Ed25519 is deterministic) — but never
-/// before the latest revocation it lists (a list with more entries always says it is newer)
+/// before the latest change it states (a list with more changes always says it is newer)
 /// nor before its key became valid (verifiers check the key at the list's issue time).
 fn issue_time(as_of: i64, now: i64, key_since: i64) -> i64 {
     (now - now.rem_euclid(HOUR)).max(as_of).max(key_since)
 }
 
-impl Revocations {
+/// A version's state as the status list states it.
+fn list_status(state: VersionState, since: Option<i64>, until: Option<i64>) -> Status {
+    let on = since.unwrap_or(0);
+    match state {
+        VersionState::Valid => Status::Valid,
+        VersionState::Superseded => Status::Superseded { on },
+        VersionState::Suspended => Status::Suspended {
+            since: on,
+            until: until.unwrap_or(on).max(on),
+        },
+        VersionState::Revoked => Status::Revoked { on },
+        VersionState::Cancelled => Status::Cancelled { on },
+    }
+}
+
+impl Statuses {
     /// Signs the list as of the ledger's state at `now`; it expires `max_age` seconds after
     /// its issue time. The same ledger and key give the same bytes on every instance within
     /// the hour.
     pub fn sign(
-        content: RevocationsAsOf,
+        content: StatusesAsOf,
         keys: &Keys,
         now: i64,
         max_age: i64,
     ) -> Result<Self, signer::Error> {
-        let mark = RevocationsMark {
-            count: i64::try_from(content.revoked.len()).unwrap_or(i64::MAX),
-            as_of: content.as_of,
-        };
-        let issued_at = issue_time(content.as_of, now, keys.signing_since());
-        let list = RevocationList {
+        let issued_at = issue_time(content.mark.as_of, now, keys.signing_since());
+        let list = StatusList {
             issuer: keys.issuer().to_owned(),
             issued_at,
             expires_at: issued_at.saturating_add(max_age),
-            revoked: content.revoked,
+            entries: content
+                .entries
+                .into_iter()
+                .map(|(state, since, until)| list_status(state, since, until))
+                .collect(),
+            by_number: content.by_number,
         };
         let key = keys.store.signing_key();
         let signed = list.sign(key)?;
-        let body = RevocationsBody {
-            issuer: list.issuer.clone(),
+        let json = serde_json::to_string(&StatusListBody {
+            issuer: &list.issuer,
             issued_at: list.issued_at,
             expires_at: list.expires_at,
-            revoked: list.revoked.clone(),
-            cose: signed.cose,
-        };
-        let json = serde_json::to_string(&body)
-            .map_err(|e| signer::Error::InvalidClaims(format!("revocation list JSON: {e}")))?;
+            entries: list.entries.len(),
+            cose: &signed.cose,
+        })
+        .map_err(|e| signer::Error::InvalidClaims(format!("status list JSON: {e}")))?;
         Ok(Self {
             digest: hex::encode(Sha256::digest(json.as_bytes())),
             json,
-            body,
             list,
-            mark,
+            mark: content.mark,
             kid: key.kid().to_owned(),
         })
     }
 
-    pub fn body(&self) -> &RevocationsBody {
-        &self.body
-    }
-
     /// Whether this list is the one to serve at `now`: same ledger state, same key, same hour.
-    fn current_for(&self, mark: RevocationsMark, keys: &Keys, now: i64) -> bool {
+    fn current_for(&self, mark: StatusMark, keys: &Keys, now: i64) -> bool {
         self.mark == mark
             && self.kid == keys.store.signing_key().kid()
             && self.list.issued_at == issue_time(mark.as_of, now, keys.signing_since())
@@ -175,10 +194,11 @@ pub struct KeyRing {
     dir: PathBuf,
     issuer: String,
     authority: Text,
-    /// Seconds a signed revocation list stays current (`--status-max-age-days`).
+    elicense: ElicenseConfig,
+    /// Seconds a signed status list stays current (`--status-max-age-days`).
     status_max_age: i64,
     keys: RwLock<Arc<Keys>>,
-    revocations: RwLock<Arc<Revocations>>,
+    statuses: RwLock<Arc<Statuses>>,
     /// When the key set file was last looked at, and its modification time then.
     checked: Mutex<(Instant, Option<SystemTime>)>,
 }
@@ -191,20 +211,22 @@ impl KeyRing {
         dir: PathBuf,
         issuer: String,
         authority: Text,
-        revocations: RevocationsAsOf,
+        elicense: ElicenseConfig,
+        statuses: StatusesAsOf,
         now: i64,
         status_max_age: i64,
     ) -> Result<Self, signer::Error> {
-        let keys = Keys::load_or_create(&dir, &issuer, &authority)?;
-        let revocations = Revocations::sign(revocations, &keys, now, status_max_age)?;
+        let keys = Keys::load_or_create(&dir, &issuer, &authority, &elicense)?;
+        let statuses = Statuses::sign(statuses, &keys, now, status_max_age)?;
         let modified = keyset_modified(&dir);
         Ok(Self {
             dir,
             issuer,
             authority,
+            elicense,
             status_max_age,
             keys: RwLock::new(Arc::new(keys)),
-            revocations: RwLock::new(Arc::new(revocations)),
+            statuses: RwLock::new(Arc::new(statuses)),
             checked: Mutex::new((Instant::now(), modified)),
         })
     }
@@ -213,8 +235,8 @@ impl KeyRing {
         self.keys.read().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
-    fn cached_revocations(&self) -> Arc<Revocations> {
-        self.revocations
+    fn cached_statuses(&self) -> Arc<Statuses> {
+        self.statuses
             .read()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
@@ -238,9 +260,9 @@ impl KeyRing {
         self.checked.lock().unwrap_or_else(|p| p.into_inner()).1 = None;
     }
 
-    fn install(&self, keys: Keys, revocations: Revocations) {
+    fn install(&self, keys: Keys, statuses: Statuses) {
         *self.keys.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(keys);
-        *self.revocations.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(revocations);
+        *self.statuses.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(statuses);
     }
 }
 
@@ -265,37 +287,37 @@ pub struct VerifyOutcome {
 const MAX_QR_LEN: usize = 4296;
 
 impl Services {
-    /// Re-reads the key directory and re-signs the revocation list with the current key.
+    /// Re-reads the key directory and re-signs the status list with the current key.
     pub async fn reload_keys(&self) -> Result<(), ServiceError> {
         let ring = self.keys();
-        let keys = Keys::load_or_create(&ring.dir, &ring.issuer, &ring.authority)
+        let keys = Keys::load_or_create(&ring.dir, &ring.issuer, &ring.authority, &ring.elicense)
             .map_err(|e| ServiceError::internal("key reload", e))?;
-        let content = self.ledger().revocations().await?;
-        let revocations = Revocations::sign(content, &keys, self.now(), ring.status_max_age)
-            .map_err(|e| ServiceError::internal("revocation signing", e))?;
-        ring.install(keys, revocations);
+        let content = self.ledger().statuses(ring.issuer.clone()).await?;
+        let statuses = Statuses::sign(content, &keys, self.now(), ring.status_max_age)
+            .map_err(|e| ServiceError::internal("status list signing", e))?;
+        ring.install(keys, statuses);
         tracing::info!("signing keys reloaded");
         Ok(())
     }
 
-    /// The signed revocation list as the ledger stands now. Another instance may have revoked
-    /// a license since this one last looked: a cheap mark says whether to sign it anew (as
-    /// does a new hour).
-    pub async fn revocations(&self) -> Result<Arc<Revocations>, ServiceError> {
-        let mark = self.ledger().revocations_mark().await?;
+    /// The signed status list as the ledger stands now. Another instance may have changed a
+    /// license since this one last looked: a cheap mark says whether to sign it anew (as does
+    /// a new hour).
+    pub async fn status_list(&self) -> Result<Arc<Statuses>, ServiceError> {
+        let mark = self.ledger().status_mark().await?;
         let ring = self.keys();
-        let cached = ring.cached_revocations();
+        let cached = ring.cached_statuses();
         let keys = ring.current();
         let now = self.now();
         if cached.current_for(mark, &keys, now) {
             return Ok(cached);
         }
-        let content = self.ledger().revocations().await?;
+        let content = self.ledger().statuses(ring.issuer.clone()).await?;
         let fresh = Arc::new(
-            Revocations::sign(content, &keys, now, ring.status_max_age)
-                .map_err(|e| ServiceError::internal("revocation signing", e))?,
+            Statuses::sign(content, &keys, now, ring.status_max_age)
+                .map_err(|e| ServiceError::internal("status list signing", e))?,
         );
-        *ring.revocations.write().unwrap_or_else(|p| p.into_inner()) = fresh.clone();
+        *ring.statuses.write().unwrap_or_else(|p| p.into_inner()) = fresh.clone();
         Ok(fresh)
     }
 
@@ -310,7 +332,7 @@ impl Services {
         self.keys().current()
     }
 
-    /// Verifies a QR text against the keys and the ledger's revocations now. Text that is not
+    /// Verifies a QR text against the keys and the ledger's status list now. Text that is not
     /// a credential at all is refused (422).
     pub async fn verify(&self, qr_text: &str) -> Result<VerifyOutcome, ServiceError> {
         if qr_text.len() > MAX_QR_LEN {
@@ -321,9 +343,9 @@ impl Services {
         }
         let text = signer::parse_url_form(qr_text.trim());
         let keys = self.current_keys().await;
-        let revocations = self.revocations().await?;
+        let statuses = self.status_list().await?;
         let verdict: Verdict =
-            signer::verify(&text, keys.key_set(), Some(&revocations.list), self.now());
+            signer::verify(&text, keys.key_set(), Some(&statuses.list), self.now());
         let code = verdict.code();
         let message = verdict
             .reason
@@ -357,7 +379,7 @@ mod tests {
     use super::issue_time;
 
     #[test]
-    fn revocation_lists_are_issued_on_the_hour_unless_something_is_newer() {
+    fn status_lists_are_issued_on_the_hour_unless_something_is_newer() {
         let hour = 1_796_608_800; // 2026-12-07 02:00 UTC
         assert_eq!(issue_time(hour - 86_400, hour + 1_799, hour - 86_400), hour);
         assert_eq!(issue_time(hour - 86_400, hour, hour - 86_400), hour);

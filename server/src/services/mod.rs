@@ -4,6 +4,7 @@
 pub mod catalog;
 pub mod issuance;
 pub mod keys;
+pub mod lifecycle;
 pub mod notify;
 pub mod review;
 pub mod staff;
@@ -180,7 +181,7 @@ impl Services {
     /// Whether this instance can serve: its ledger answers. A proxy polls this (`/api/ready`)
     /// to stop sending requests to an instance that lost its database.
     pub async fn ready(&self) -> Result<(), ServiceError> {
-        self.ledger().revocations_mark().await?;
+        self.ledger().status_mark().await?;
         Ok(())
     }
 

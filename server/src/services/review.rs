@@ -614,9 +614,12 @@ impl Services {
             issued_at: now,
             division: prepared.division,
             year: license_year(now),
+            issuer: keys.issuer().to_owned(),
             checks,
         };
-        let sign = Box::new(move |number: &str| sign_license(&prepared, number, now, &keys));
+        let sign = Box::new(move |number: &str, index: u32| {
+            sign_license(&prepared, number, index, now, &keys)
+        });
         match self.ledger().issue(application, sign).await? {
             Inserted::New(signed) => {
                 tracing::info!(application = %case.stored.id, "license issued after review");
@@ -1268,6 +1271,7 @@ mod tests {
             secure_cookies: false,
             trust: None,
             status_max_age_days: crate::DEFAULT_STATUS_MAX_AGE_DAYS,
+            elicense: crate::ElicenseConfig::default(),
         })
         .await
         .unwrap();

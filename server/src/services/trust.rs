@@ -221,7 +221,7 @@ fn dev_list(root: &KeyStore, keys: &Keys, now: i64) -> Result<PublishedTrustList
             name_en: keys.authority().en.clone(),
             divisions: dev_divisions(issuer),
             permits: None,
-            status_url: "/api/revocations".to_owned(),
+            status_url: "/api/status-list".to_owned(),
             keys: keys
                 .key_set()
                 .entries()

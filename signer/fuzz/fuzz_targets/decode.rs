@@ -1,10 +1,10 @@
 //! Arbitrary bytes into the decoder: as a license QR text, as COSE bytes, as a device
-//! message, as a revocation list and as a trust list. Must never panic; a valid verdict needs the key.
+//! message, as a status list and as a trust list. Must never panic; a valid verdict needs the key.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use signer::{
-    KeySet, RevocationList, SignedRevocationList, SignedTrustList, SigningKey, TrustList,
+    KeySet, SignedStatusList, SignedTrustList, SigningKey, StatusList, TrustList,
 };
 
 fuzz_target!(|data: &[u8]| {
@@ -17,8 +17,8 @@ fuzz_target!(|data: &[u8]| {
     let as_cose = signer::from_cose(data);
     let verdict = signer::verify(&as_cose, &keys, None, 1_777_593_600);
     assert!(!verdict.is_valid() || signer::to_cose(&as_cose).is_ok());
-    let signed = SignedRevocationList { cose: hex_of(data) };
-    let _ = RevocationList::verify(&signed, &keys);
+    let signed = SignedStatusList { cose: hex_of(data) };
+    let _ = StatusList::verify(&signed, &keys);
     let signed = SignedTrustList { cose: hex_of(data) };
     let _ = TrustList::verify(&signed, &[key.public_key()]);
     let _ = TrustList::decode_unverified(&signed);

@@ -1,0 +1,192 @@
+// A license's life as an inspector sees it (#18): the server issues a license; the inspector
+// syncs once and goes offline. Through the authority's admin routes the license then changes
+// (version 2, a new legal representative), is suspended until a date, reinstated and cancelled;
+// after each step the inspector syncs once (online → Refresh → offline) and says, offline:
+// version 1 superseded by version 2 on DATE (ask for the current one) and version 2 valid;
+// suspended until DATE; valid again; cancelled by the holder on DATE. Zh on a 390 px phone and
+// en on a desktop, driven by the labels a person sees.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, goOffline, goOnline, DEFAULT_ADMIN_TOKEN } from './harness.mjs';
+import { issueLicense } from './inspector-helpers.mjs';
+
+const SETUPS = [
+  { lang: 'zh', locale: 'zh-CN', viewport: { width: 390, height: 844 } },
+  { lang: 'en', locale: 'en-US', viewport: { width: 1280, height: 800 } },
+];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** The authority's civil date (UTC+8) `days` from now, as `YYYY-MM-DD` and in words. */
+function authorityDate(days = 0) {
+  const d = new Date(Date.now() + 8 * 3_600_000 + days * 86_400_000);
+  const [y, m, day] = [d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()];
+  return {
+    iso: `${y}-${String(m + 1).padStart(2, '0')}-${String(day).padStart(2, '0')}`,
+    zh: `${y}年${m + 1}月${day}日`,
+    en: `${day} ${MONTHS[m]} ${y}`,
+  };
+}
+const T = {
+  zh: {
+    paste: /或粘贴二维码内容/, check: '核验', again: '继续扫描', refresh: '刷新', history: '核验记录',
+    valid: '有效', invalid: '无效', notInForce: /它确由签发机关签发，但现在无效，不能凭它经营/,
+    superseded: (date) => `这是旧版：已于${date}被第2版取代。`,
+    askCurrent: '请对方出示现行许可证（第2版）；旧版不能凭以经营。',
+    version2: /版本\s*第2版/,
+    suspended: (date) => `许可证被暂扣至${date}（原因不在二维码中）。`,
+    noTrading: '暂扣期间不得经营，直至发证机关恢复。',
+    cancelled: (date) => `许可证已由持证人于${date}申请注销。`,
+    labels: ['已注销', '暂扣中', '旧版，已被新版取代', '第2版'],
+  },
+  en: {
+    paste: /Or paste the QR text/, check: 'Check', again: 'Scan another', refresh: 'Refresh', history: 'Check history',
+    valid: 'Valid', invalid: 'NOT valid', notInForce: /it was genuinely issued, but it is NOT in force/,
+    superseded: (date) => `An old version: superseded by version 2 on ${date}.`,
+    askCurrent: 'Ask for the current license (version 2); the old one does not permit trading.',
+    version2: /Version\s*version 2/,
+    suspended: (date) => `Suspended until ${date} (the reason is not in the QR code).`,
+    noTrading: 'No trading until the authority reinstates it.',
+    cancelled: (date) => `Cancelled by the holder on ${date}.`,
+    labels: ['Cancelled by the holder', 'Suspended', 'Old version, superseded', 'version 2'],
+  },
+};
+
+let server;
+let first;
+
+before(async () => {
+  server = await startServer();
+  first = await issueLicense(server.url, 'lifecycle-1', '上海浦东新区金桥便利店有限公司');
+});
+
+after(async () => {
+  await server?.stop();
+});
+
+/** POSTs `body` to the admin route `/api/admin/licenses/{number}/{what}`; the JSON answer. */
+async function admin(number, what, body) {
+  const answer = await fetch(`${server.url}/api/admin/licenses/${encodeURIComponent(number)}/${what}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${DEFAULT_ADMIN_TOKEN}` },
+    body: JSON.stringify(body),
+  });
+  const text = await answer.text();
+  assert.ok(answer.ok, `${what}: ${answer.status} ${text}`);
+  return text ? JSON.parse(text) : {};
+}
+
+/** An inspector in `setup`'s language, synced once and then offline. */
+async function openInspector(browser, setup) {
+  const context = await browser.newContext({ locale: setup.locale, viewport: setup.viewport });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${server.url}/inspect/`);
+  await page.locator('#status-lists-as-of').filter({ hasNotText: /never|从未/ }).waitFor({ timeout: 20_000 });
+  await goOffline(context);
+  return { context, page, errors, setup };
+}
+
+/** Online, presses Refresh, waits for the status list's answer; offline again after. */
+async function syncAgain({ page, context, setup }) {
+  const refresh = page.getByRole('button', { name: T[setup.lang].refresh, exact: true });
+  await goOnline(context);
+  const answered = page.waitForResponse((r) => r.url().endsWith('/api/status-list'));
+  await refresh.click();
+  await answered;
+  await refresh.waitFor();
+  await goOffline(context);
+}
+
+/** Pastes `text`, checks it; the verdict's code and the page's text. */
+async function check({ page, setup }, text) {
+  const t = T[setup.lang];
+  const again = page.getByRole('button', { name: t.again, exact: true });
+  if (await again.isVisible()) await again.click();
+  await page.getByLabel(t.paste).fill(text);
+  await page.getByRole('button', { name: t.check, exact: true }).click();
+  const verdict = page.locator('[data-verdict]');
+  await verdict.waitFor();
+  return { code: await verdict.getAttribute('data-verdict'), text: await page.locator('main').innerText() };
+}
+
+/** Checks `text` until its verdict is `want` (the sync's lists may still be being stored). */
+async function verdictOf(inspector, text, want) {
+  const until = Date.now() + 10_000;
+  for (;;) {
+    const outcome = await check(inspector, text);
+    if (outcome.code === want || Date.now() > until) return outcome;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+test('a license changed, suspended, reinstated and cancelled: the inspector says each after one sync, offline', async () => {
+  const browser = await launchBrowser();
+  try {
+    const inspectors = [];
+    for (const setup of SETUPS) inspectors.push(await openInspector(browser, setup));
+    const today = authorityDate();
+    const v1 = first.qr_text;
+    for (const inspector of inspectors) assert.equal((await check(inspector, v1)).code, 'valid');
+
+    // The holder's new legal representative: version 2, same number.
+    const changed = await admin(first.number, 'versions', { legal_representative: '李娜', reason: 'e2e: 法定代表人变更' });
+    const v2 = changed.license?.qr_text;
+    assert.ok(v2 && v2 !== v1, JSON.stringify(changed));
+    for (const inspector of inspectors) {
+      const t = T[inspector.setup.lang];
+      // Offline, before a sync, nothing is known of version 2.
+      assert.equal((await check(inspector, v1)).code, 'valid', 'no sync yet');
+      await syncAgain(inspector);
+      let { code, text } = await verdictOf(inspector, v1, 'superseded');
+      assert.equal(code, 'superseded', text);
+      assert.ok(text.includes(t.superseded(today[inspector.setup.lang])), text);
+      assert.ok(text.includes(t.askCurrent), text);
+      assert.ok(text.includes(t.invalid), text);
+      assert.match(text, t.notInForce);
+      ({ code, text } = await check(inspector, v2));
+      assert.equal(code, 'valid', text);
+      assert.match(text, t.version2);
+      assert.ok(text.includes('李娜'), text);
+    }
+
+    // Suspended by the authority until a date three weeks on.
+    const until = authorityDate(21);
+    await admin(first.number, 'suspension', { until: until.iso, reason: 'e2e: 食品储存不符合要求' });
+    for (const inspector of inspectors) {
+      const t = T[inspector.setup.lang];
+      await syncAgain(inspector);
+      const { code, text } = await verdictOf(inspector, v2, 'suspended');
+      assert.equal(code, 'suspended', text);
+      assert.ok(text.includes(t.suspended(until[inspector.setup.lang])), text);
+      assert.ok(text.includes(t.noTrading), text);
+      assert.ok(!text.includes('食品储存'), 'the reason is not in the QR code');
+    }
+
+    await admin(first.number, 'reinstatement', { reason: 'e2e: 整改完成' });
+    for (const inspector of inspectors) {
+      await syncAgain(inspector);
+      const { code, text } = await verdictOf(inspector, v2, 'valid');
+      assert.equal(code, 'valid', text);
+    }
+
+    await admin(first.number, 'cancellation', { reason: 'e2e: 停止经营' });
+    for (const inspector of inspectors) {
+      const t = T[inspector.setup.lang];
+      await syncAgain(inspector);
+      let { code, text } = await verdictOf(inspector, v2, 'cancelled');
+      assert.equal(code, 'cancelled', text);
+      assert.ok(text.includes(t.cancelled(today[inspector.setup.lang])), text);
+      assert.match(text, t.notInForce);
+      // Version 1 stays superseded.
+      ({ code } = await check(inspector, v1));
+      assert.equal(code, 'superseded');
+      // The history says each in a few words.
+      await inspector.page.getByRole('button', { name: t.history }).click();
+      const history = await inspector.page.locator('main').innerText();
+      for (const label of t.labels) assert.ok(history.includes(label), `${label} in ${history}`);
+      assert.deepEqual(inspector.errors, []);
+    }
+  } finally {
+    await browser.close();
+  }
+});
