@@ -280,7 +280,8 @@ pub(crate) enum Listed {
     InForce,
     /// A reason not to accept it.
     Not(Reason),
-    /// Its status index is beyond the list: the list is older than the license version.
+    /// Its status index is beyond the list, yet it was issued before the list: the list
+    /// should state it and does not, so its state cannot be told.
     Beyond,
 }
 
@@ -295,6 +296,9 @@ pub(crate) fn listed(list: &StatusList, claims: &LicenseClaims) -> Listed {
         };
     };
     match list.status(index) {
+        // Issued after the list was: nothing could be known against it then, and what
+        // happened since is as unknown as for every license — the list's expiry bounds that.
+        None if claims.issued_at >= list.issued_at => Listed::InForce,
         None => Listed::Beyond,
         Some(Status::Valid) => Listed::InForce,
         Some(Status::Revoked { on }) => Listed::Not(Reason::Revoked { on: Some(on) }),

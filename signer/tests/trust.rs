@@ -823,7 +823,8 @@ fn trust_list_decode_failure_table() {
 }
 
 /// A license version with a status index: every state of its issuer's list is its verdict;
-/// an index beyond the list is an unknown status as of the list; licenses without an index
+/// an index beyond the list is in force when the version is newer than the list, else an
+/// unknown status as of the list; licenses without an index
 /// are still revoked by number.
 #[test]
 fn status_by_index_gives_every_state() {
@@ -889,12 +890,18 @@ fn status_by_index_gives_every_state() {
         message.contains("suspended until 2026-04-27 (the authority has not yet reinstated it)"),
         "{message}"
     );
-    // The list predates the version: unknown since the list, after the validity window.
-    let short = with(None);
+    // The version was issued after the list (its index is beyond it): nothing was known
+    // against it then, so it is in force while the list is fresh.
+    let mut short = with(None);
+    short[0].issued_at = claims.issued_at - 3_600;
+    assert_eq!(code(&text, &trust, &short, NOW), "valid");
+    // The version was issued before the list, which does not state it: unknown since the
+    // list, after the validity window.
+    short[0].issued_at = claims.issued_at + 3_600;
     assert_eq!(
         verdict(&text, &trust, &short, NOW).reason,
         Some(Reason::StatusUnknown {
-            since: Some(NOW - DAY)
+            since: Some(claims.issued_at + 3_600)
         })
     );
     assert_eq!(code(&text, &trust, &short, common::UNTIL), "expired");
