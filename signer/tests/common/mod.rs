@@ -232,8 +232,6 @@ pub fn samples() -> Vec<(&'static str, LicenseClaims)> {
 /// 30-character name, 40-character full address (江苏省南京市雨花台区 becomes 320114, 30
 /// characters of street and door number remain), the industry with the most permits (5),
 /// the food permit with its full scope.
-pub mod status_mix;
-
 pub fn worst_case() -> LicenseClaims {
     let name = "南京市雨花台区铁心桥街道鑫源盛世百货便利连锁超市管理有限公司";
     let full_address =
