@@ -16,7 +16,7 @@ import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 const ROOT = resolve(import.meta.dirname, '..');
 const OUT = join(ROOT, 'target', 'bench');
 const LOGS = join(OUT, 'logs');
-const PARTS = ['catalog', 'credential', 'server', 'bundles', 'browser'];
+const PARTS = ['catalog', 'credential', 'status', 'server', 'bundles', 'browser'];
 /** Reference values: not measured here, printed beside our figures and labelled as such. */
 const REFERENCE = {
   eu_dcc_median_qr_version_q: 18, // EU Digital COVID Certificate, median QR version at level Q
@@ -24,6 +24,8 @@ const REFERENCE = {
 /** The QR budget of a server-issued license at level Q (issue 15; asserted by the server test
  *  `every_industrys_license_fits_the_qr_budget`). */
 const QR_BUDGET = { median: 13, max: 14 };
+/** The signed status list's budget for 100,000 license versions (issue 18), KB gzip. */
+const STATUS_LIST_BUDGET_KB = 30;
 
 const HELP = `Usage: bench/run [--quick] [--skip PARTS] [--only PARTS] [--no-build] [--json FILE]
 
@@ -137,6 +139,13 @@ await part('credential', async () => {
   const path = join(OUT, 'credential.json');
   await run('credential', 'cargo', ['bench', '-p', 'signer', '--bench', 'credential'], { env: { YIYE_BENCH_JSON: path } });
   return readJson(path);
+});
+
+await part('status', async () => {
+  const { stdout } = await run('status', 'cargo', ['run', '--release', '--quiet', '-p', 'signer', '--example', 'status-size']);
+  const found = stdout.match(/status list, (\d+) versions: [\d.]+ KB gzip \((\d+) bytes of JSON, (\d+) gzip\)/);
+  if (!found) throw new Error(`unexpected output: ${stdout}`);
+  return { versions: Number(found[1]), json_bytes: Number(found[2]), gzip_bytes: Number(found[3]) };
 });
 
 await part('server', async () => {
@@ -526,6 +535,16 @@ function render(r) {
       .map((s) => [s.label, s.cose_bytes, s.qr_text_len, s.qr_version_q]);
     rows.push([`**median version of the ${c.samples.length} sample enterprises**`, '', '', c.median_sample_version]);
     table(['signer bench samples (fixed claims)', 'COSE bytes', 'QR text chars', 'QR version'], rows);
+  }
+
+  section('Status list: every license version\'s state, signed (GET /api/status-list)');
+  if (status('status')) {
+    const st = r.status;
+    const within = st.gzip_bytes / 1024 <= STATUS_LIST_BUDGET_KB;
+    table(['license versions (85 % valid, 10 % superseded, 2 % suspended, 2 % revoked, 1 % cancelled)', 'JSON bytes', 'gzip KB'],
+      [[n(st.versions), n(st.json_bytes), kb(st.gzip_bytes)]]);
+    lines.push(`budget ≤ ${STATUS_LIST_BUDGET_KB} KB gzip — ${within ? 'met' : 'MISSED'} (the dates of `
+      + 'non-valid entries carry most of it: signer/README.md, "Status list").', '');
   }
 
   section('Verification');
