@@ -7,6 +7,9 @@
 // 390 px phone in English (a supervisor), with axe on the queue and on the filled form.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, addStaff, launchBrowser, startServer } from './harness.mjs';
 import { loadCatalog, validValue } from './applicant-helpers.mjs';
@@ -183,8 +186,24 @@ async function falseCommitmentRevokes({ lang, viewport, id, businessName, checke
   })).json();
   assert.equal(verdict.valid, false);
   assert.equal(verdict.reason, 'revoked');
-  const list = await (await fetch(`${server.url}/api/revocations`)).json();
-  assert.ok(list.revoked.includes(license.number), 'on the revocation list');
+  // What an inspector reads: the signed status list says revoked, to the signer CLI too.
+  const work = mkdtempSync(join(tmpdir(), 'yiye-supervision-'));
+  try {
+    const keys = join(work, 'keys.json');
+    const status = join(work, 'status.json');
+    writeFileSync(keys, await (await fetch(`${server.url}/api/keys`)).text());
+    writeFileSync(status, JSON.stringify({ cose: (await (await fetch(`${server.url}/api/status-list`)).json()).cose }));
+    const signer = process.env.YIYE_SIGNER_BIN ?? join(ROOT, 'target', 'debug', 'signer');
+    let said;
+    try {
+      execFileSync(signer, ['verify', '--keys', keys, '--status', status, license.qr_text], { encoding: 'utf8', stdio: 'pipe' });
+    } catch (e) {
+      said = `${e.stdout}${e.stderr}`;
+    }
+    assert.match(said ?? 'valid', /revoked/, 'the signed status list says revoked');
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
   return license;
 }
 
