@@ -3,84 +3,44 @@
 
 mod common;
 
-use std::path::Path;
-
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::{ADMIN_TOKEN, Backend, TempDir, application, seed_enterprise};
+use common::{
+    ADMIN_TOKEN, Backend, TempDir, TestLedger, application, on_both, seed_enterprise, send,
+};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use server::{AppState, Config, app, key_dir};
 use tower::ServiceExt;
 
-/// One test's ledger: a SQLite file in its temporary directory, or a database of its own on
-/// the test PostgreSQL cluster; the data directory (keys) is the temporary one either way.
-struct TestLedger {
-    root: std::path::PathBuf,
-    database: server::Database,
-    _temp: Option<TempDir>,
+/// An instance on `ledger` with the authority's name of these tests and static files to
+/// serve, the admin routes when `token` is given.
+async fn state(ledger: &TestLedger, token: Option<&str>) -> AppState {
+    state_at(ledger, token, server::Clock::System).await
+}
+
+async fn state_at(ledger: &TestLedger, token: Option<&str>, clock: server::Clock) -> AppState {
+    let config = Config {
+        admin_token: token.map(str::to_owned),
+        authority_name: server_authority(),
+        clock,
+        ..ledger.config()
+    };
+    let dist = &config.dist_dir;
+    std::fs::write(dist.join("frontend-0123456789abcdef.js"), "export {}").unwrap();
+    // What the build's post-build hook writes beside each asset (here: marker contents).
+    std::fs::write(dist.join("frontend-0123456789abcdef.js.br"), "brotli bytes").unwrap();
+    std::fs::write(dist.join("frontend-0123456789abcdef.js.gz"), "gzip bytes").unwrap();
+    std::fs::write(
+        dist.join("sw.js"),
+        "self.addEventListener('fetch', () => {})",
+    )
+    .unwrap();
+    ledger.open(config).await
 }
 
 impl TestLedger {
-    /// `None` when PostgreSQL is asked for and there is no test cluster (outside scripts/test).
-    async fn new(tag: &str, backend: Backend) -> Option<Self> {
-        let temp = TempDir::new(tag);
-        let database = match backend {
-            Backend::Sqlite => server::Database::Sqlite(temp.0.join("data/yiye.sqlite3")),
-            Backend::Postgres => server::Database::Postgres(common::postgres_database(tag).await?),
-        };
-        Some(Self {
-            root: temp.0.clone(),
-            database,
-            _temp: Some(temp),
-        })
-    }
-
-    fn path(&self) -> &Path {
-        &self.root
-    }
-
-    async fn state(&self, token: Option<&str>) -> AppState {
-        self.state_at(token, server::Clock::System).await
-    }
-
-    async fn state_at(&self, token: Option<&str>, clock: server::Clock) -> AppState {
-        let dir = self.path();
-        let dist = dir.join("dist");
-        std::fs::create_dir_all(&dist).unwrap();
-        std::fs::write(
-            dist.join("index.html"),
-            "<!doctype html><title>Yiye</title>",
-        )
-        .unwrap();
-        std::fs::write(dist.join("frontend-0123456789abcdef.js"), "export {}").unwrap();
-        // What the build's post-build hook writes beside each asset (here: marker contents).
-        std::fs::write(dist.join("frontend-0123456789abcdef.js.br"), "brotli bytes").unwrap();
-        std::fs::write(dist.join("frontend-0123456789abcdef.js.gz"), "gzip bytes").unwrap();
-        std::fs::write(
-            dist.join("sw.js"),
-            "self.addEventListener('fetch', () => {})",
-        )
-        .unwrap();
-        AppState::open(Config {
-            data_dir: dir.join("data"),
-            dist_dir: dist,
-            admin_token: token.map(str::to_owned),
-            issuer: "yiye-test".into(),
-            authority_name: server_authority(),
-            key_dir: None,
-            database: Some(self.database.clone()),
-            clock,
-            secure_cookies: false,
-            trust: None,
-            status_max_age_days: server::DEFAULT_STATUS_MAX_AGE_DAYS,
-            elicense: server::ElicenseConfig::default(),
-        })
-        .await
-        .unwrap()
-    }
-
     /// What the ledger keeps of an application: its values, read straight from the database.
     async fn stored_values(&self, id: &str) -> Value {
         let body: String = match &self.database {
@@ -181,35 +141,6 @@ async fn pg(url: &str) -> tokio_postgres::Client {
     client
 }
 
-/// A SQLite-only state, for tests that do not touch the ledger's content.
-async fn state(dir: &Path, token: Option<&str>) -> AppState {
-    let ledger = TestLedger {
-        root: dir.to_path_buf(),
-        database: server::Database::Sqlite(dir.join("data/yiye.sqlite3")),
-        _temp: None,
-    };
-    ledger.state(token).await
-}
-
-/// `on_both!(name, …)`: each `async fn name(backend: Backend)` becomes the tests
-/// `name::sqlite` and `name::postgres` — the same test on both ledgers, not a copy.
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {
-        $(
-            mod $name {
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn sqlite() {
-                    super::$name(super::Backend::Sqlite).await
-                }
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn postgres() {
-                    super::$name(super::Backend::Postgres).await
-                }
-            }
-        )*
-    };
-}
-
 on_both!(
     intake_issues_a_verifiable_license_once,
     invalid_fields_get_per_field_422s,
@@ -227,15 +158,6 @@ on_both!(
     decisions_on_two_instances_at_once_are_both_kept,
     a_review_asked_for_instead_of_the_commitment_waits_for_its_department,
 );
-
-async fn send(app: &Router, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Value) {
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let headers = res.headers().clone();
-    let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    (status, headers, body)
-}
 
 fn post(path: &str, body: &Value) -> Request<Body> {
     Request::post(path)
@@ -292,7 +214,7 @@ async fn intake_issues_a_verifiable_license_once(backend: Backend) {
     let Some(ledger) = TestLedger::new("api-happy", backend).await else {
         return;
     };
-    let app = app(ledger.state(Some(ADMIN_TOKEN)).await);
+    let app = app(state(&ledger, Some(ADMIN_TOKEN)).await);
 
     let (status, _, first) = send(&app, post("/api/applications", &application("app-1", 0))).await;
     assert_eq!(status, StatusCode::CREATED, "{first}");
@@ -393,7 +315,7 @@ async fn the_license_says_what_is_true(backend: Backend) {
     let Some(ledger) = TestLedger::new("api-true", backend).await else {
         return;
     };
-    let app = app(ledger.state(None).await);
+    let app = app(state(&ledger, None).await);
     let sent = application("truth-1", 0);
     let (premises, registered) = (
         sent["values"]["premises_address"].as_str().unwrap(),
@@ -460,7 +382,7 @@ async fn the_license_says_what_is_true(backend: Backend) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_industrys_license_fits_the_qr_budget() {
     let dir = TempDir::new("api-qr-budget");
-    let app = app(state(&dir.0, Some(ADMIN_TOKEN)).await);
+    let app = app(state(&TestLedger::sqlite_in(&dir.0), Some(ADMIN_TOKEN)).await);
     let mut versions = Vec::new();
     for (i, industry) in catalog::Catalog::builtin().industries.iter().enumerate() {
         let sent = common::application_for(&industry.id, &format!("qr-{}", industry.id), i);
@@ -485,7 +407,7 @@ async fn invalid_fields_get_per_field_422s(backend: Backend) {
     let Some(ledger) = TestLedger::new("api-422", backend).await else {
         return;
     };
-    let app = app(ledger.state(None).await);
+    let app = app(state(&ledger, None).await);
     let mut body = application("bad-1", 0);
     body["values"]["credit_code"] = json!("91110108551385O82Q");
     body["values"]["legal_rep_id_number"] = json!("110105194912310021");
@@ -535,7 +457,7 @@ async fn concurrent_sends_of_one_id_issue_one_license(backend: Backend) {
     let Some(ledger) = TestLedger::new("api-concurrent", backend).await else {
         return;
     };
-    let state = ledger.state(None).await;
+    let state = state(&ledger, None).await;
     let app = app(state.clone());
     let tasks: Vec<_> = (0..32)
         .map(|_| {
@@ -564,7 +486,7 @@ async fn revocation_and_rotation(backend: Backend) {
     let Some(ledger) = TestLedger::new("api-revoke", backend).await else {
         return;
     };
-    let app = app(ledger.state(Some(ADMIN_TOKEN)).await);
+    let app = app(state(&ledger, Some(ADMIN_TOKEN)).await);
     let (_, _, a) = send(&app, post("/api/applications", &application("rev-a", 0))).await;
     let (_, _, b) = send(&app, post("/api/applications", &application("rev-b", 1))).await;
     let number_a = a["license"]["number"].as_str().unwrap();
@@ -628,7 +550,7 @@ async fn revocation_and_rotation(backend: Backend) {
     // Rotate with the signer's key store (what `signer keygen --out` on the key dir does),
     // then reload: old licenses still verify, new ones carry the new key id.
     std::thread::sleep(std::time::Duration::from_millis(1100));
-    let mut store = signer::KeyStore::open(&key_dir(&ledger.path().join("data"))).unwrap();
+    let mut store = signer::KeyStore::open(&key_dir(&ledger.root.join("data"))).unwrap();
     store.rotate(signer_now(), 60).unwrap();
     let (status, _, keys) = send(&app, admin_post("/api/admin/keys/reload", &json!({}))).await;
     assert_eq!(status, StatusCode::OK, "{keys}");
@@ -669,7 +591,7 @@ fn signer_now() -> i64 {
 #[tokio::test]
 async fn admin_is_disabled_without_a_token() {
     let dir = TempDir::new("api-noadmin");
-    let app = app(state(&dir.0, None).await);
+    let app = app(state(&TestLedger::sqlite_in(&dir.0), None).await);
     let (status, _, err) = send(&app, admin_post("/api/admin/keys/reload", &json!({}))).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(err["error"], "admin_disabled");
@@ -679,7 +601,7 @@ async fn registry_catalog_keys(backend: Backend) {
     let Some(ledger) = TestLedger::new("api-registry", backend).await else {
         return;
     };
-    let app = app(ledger.state(None).await);
+    let app = app(state(&ledger, None).await);
     let (status, _, found) = send(&app, get("/api/registry/91310115L12TH3BJ31")).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
@@ -730,7 +652,7 @@ async fn registry_catalog_keys(backend: Backend) {
 #[tokio::test]
 async fn static_files_and_headers() {
     let dir = TempDir::new("api-static");
-    let app = app(state(&dir.0, None).await);
+    let app = app(state(&TestLedger::sqlite_in(&dir.0), None).await);
     let res = app
         .clone()
         .oneshot(get("/frontend-0123456789abcdef.js"))
@@ -795,7 +717,7 @@ async fn handed_over_applications_from_enrolled_devices_only(backend: Backend) {
     let Some(ledger) = TestLedger::new("api-handover", backend).await else {
         return;
     };
-    let app = app(ledger.state(Some(ADMIN_TOKEN)).await);
+    let app = app(state(&ledger, Some(ADMIN_TOKEN)).await);
     let device = signer::SigningKey::from_seed(&[0x42; 32], "icbc-pudong-03");
     let body = application("handover-1", 7);
     let signed = signer::sign_message(body.to_string().as_bytes(), &device).unwrap();
@@ -859,7 +781,7 @@ async fn a_wrong_check_character_passes_only_for_a_registered_code(backend: Back
     let Some(ledger) = TestLedger::new("api-check-char", backend).await else {
         return;
     };
-    let app = app(ledger.state(None).await);
+    let app = app(state(&ledger, None).await);
     // Well formed, check character X where the first 17 characters call for 1; not registered.
     let mut unknown = application("check-unknown", 0);
     unknown["values"]["credit_code"] = json!("91310115L12TH3BJ3X");
@@ -911,7 +833,7 @@ async fn values_the_form_derives_replace_contradicting_ones(backend: Backend) {
     let Some(ledger) = TestLedger::new("api-derived", backend).await else {
         return;
     };
-    let app = app(ledger.state(None).await);
+    let app = app(state(&ledger, None).await);
     let mut sent = application("derived-1", 0);
     // The ID number 11010519491231002X says born 1949-12-31, female.
     sent["values"]["legal_rep_birth_date"] = json!("1990-01-01");
@@ -934,7 +856,7 @@ async fn today_is_the_authoritys_day_not_the_utc_day(backend: Backend) {
     let Some(ledger) = TestLedger::new("api-today", backend).await else {
         return;
     };
-    let app = app(ledger.state_at(None, server::Clock::Fixed(now)).await);
+    let app = app(state_at(&ledger, None, server::Clock::Fixed(now)).await);
     let with_lease_end = |id: &str, date: &str| {
         let mut sent = application(id, 0);
         sent["values"]["premises_ownership"] = json!("leased");
@@ -998,7 +920,7 @@ async fn admin_routes_refuse_before_reading_the_body() {
         (None, StatusCode::SERVICE_UNAVAILABLE, "admin_disabled"),
     ] {
         let dir = TempDir::new("api-admin-gate");
-        let app = app(state(&dir.0, token).await);
+        let app = app(state(&TestLedger::sqlite_in(&dir.0), token).await);
         for (method, path) in routes {
             for body in bodies {
                 for auth in [None, Some("Bearer wrong-token"), Some("Basic abc")] {
@@ -1023,8 +945,8 @@ async fn two_servers_on_one_ledger_number_once_and_issue_once(backend: Backend) 
     let Some(ledger) = TestLedger::new("api-two-servers", backend).await else {
         return;
     };
-    let first = app(ledger.state(None).await);
-    let second = app(ledger.state(None).await);
+    let first = app(state(&ledger, None).await);
+    let second = app(state(&ledger, None).await);
     let mut sends = Vec::new();
     for i in 0..24 {
         let (a, b) = (first.clone(), second.clone());
@@ -1059,7 +981,10 @@ async fn sixty_four_sends_of_eight_ids_on_two_servers(backend: Backend) {
     let Some(ledger) = TestLedger::new("api-64-of-8", backend).await else {
         return;
     };
-    let servers = [app(ledger.state(None).await), app(ledger.state(None).await)];
+    let servers = [
+        app(state(&ledger, None).await),
+        app(state(&ledger, None).await),
+    ];
     let sends: Vec<_> = (0..64)
         .map(|i| {
             let server = servers[i % 2].clone();
@@ -1082,7 +1007,7 @@ async fn sixty_four_sends_of_eight_ids_on_two_servers(backend: Backend) {
         .map(|seq| format!("310115-{year}-{seq:06}"))
         .collect();
     assert_eq!(numbers, expected);
-    assert_eq!(ledger.state(None).await.ledger().await.unwrap().len(), 8);
+    assert_eq!(state(&ledger, None).await.ledger().await.unwrap().len(), 8);
 }
 
 on_both!(sixty_four_sends_of_eight_ids_on_two_servers);
@@ -1093,8 +1018,8 @@ async fn revocations_are_the_ledgers_not_an_instances(backend: Backend) {
     let Some(ledger) = TestLedger::new("api-shared-revocations", backend).await else {
         return;
     };
-    let first = app(ledger.state(Some(ADMIN_TOKEN)).await);
-    let second = app(ledger.state(Some(ADMIN_TOKEN)).await);
+    let first = app(state(&ledger, Some(ADMIN_TOKEN)).await);
+    let second = app(state(&ledger, Some(ADMIN_TOKEN)).await);
     let (_, _, before_first) = send(&first, get("/api/revocations")).await;
     let (_, _, before_second) = send(&second, get("/api/revocations")).await;
     assert_eq!(before_first, before_second);
@@ -1159,7 +1084,7 @@ async fn corrections_go_back_all_at_once_and_the_license_follows_the_last_approv
     let Some(ledger) = TestLedger::new("api-review", backend).await else {
         return;
     };
-    let app = app(ledger.state(Some(ADMIN_TOKEN)).await);
+    let app = app(state(&ledger, Some(ADMIN_TOKEN)).await);
     let sent = common::review_application("shop-1", 0);
     let (status, _, answer) = send(&app, post("/api/applications", &sent)).await;
     assert_eq!(status, StatusCode::ACCEPTED, "{answer}");
@@ -1406,7 +1331,7 @@ async fn a_refused_permit_is_dropped_or_the_application_withdrawn(backend: Backe
     let Some(ledger) = TestLedger::new("api-refusal", backend).await else {
         return;
     };
-    let app = app(ledger.state(Some(ADMIN_TOKEN)).await);
+    let app = app(state(&ledger, Some(ADMIN_TOKEN)).await);
     let reject = json!({"decision": "reject", "reason": {"zh": "经营场所距学校不足50米", "en": "The premises are less than 50 m from a school"}});
     for id in ["drop-1", "withdraw-1"] {
         let sent = common::review_application(id, 2);
@@ -1514,7 +1439,7 @@ async fn a_refused_permit_is_dropped_or_the_application_withdrawn(backend: Backe
 }
 
 async fn state_licenses(ledger: &TestLedger) -> Vec<(String, String)> {
-    ledger.state(None).await.ledger().await.unwrap()
+    state(ledger, None).await.ledger().await.unwrap()
 }
 
 /// Two instances on one ledger, two departments deciding the same application at the same
@@ -1523,8 +1448,8 @@ async fn decisions_on_two_instances_at_once_are_both_kept(backend: Backend) {
     let Some(ledger) = TestLedger::new("api-cas", backend).await else {
         return;
     };
-    let one = app(ledger.state(Some(ADMIN_TOKEN)).await);
-    let two = app(ledger.state(Some(ADMIN_TOKEN)).await);
+    let one = app(state(&ledger, Some(ADMIN_TOKEN)).await);
+    let two = app(state(&ledger, Some(ADMIN_TOKEN)).await);
     for i in 0..6 {
         let id = format!("cas-{i}");
         let (status, _, _) = send(
@@ -1562,7 +1487,7 @@ async fn a_review_asked_for_instead_of_the_commitment_waits_for_its_department(b
     let Some(ledger) = TestLedger::new("api-asked", backend).await else {
         return;
     };
-    let app = app(ledger.state(Some(ADMIN_TOKEN)).await);
+    let app = app(state(&ledger, Some(ADMIN_TOKEN)).await);
     // Not a permit of this application (no food sold), or one granted on commitment only.
     for (id, asked) in [
         ("ask-1", "food_business"),

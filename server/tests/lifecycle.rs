@@ -8,50 +8,24 @@ mod common;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::{ADMIN_TOKEN, Backend, TempDir, application};
-use http_body_util::BodyExt;
+use common::{ADMIN_TOKEN, Backend, TestLedger, application, on_both, send};
 use serde_json::{Value, json};
-use server::{AppState, Config, app};
+use server::{Config, app};
 use signer::{KeySet, SignedStatusList, Status, StatusList};
-use tower::ServiceExt;
 
 const DAY: i64 = 86_400;
 
-async fn open(tag: &str, backend: Backend) -> Option<(TempDir, Router)> {
-    let temp = TempDir::new(tag);
-    let database = match backend {
-        Backend::Sqlite => server::Database::Sqlite(temp.0.join("data/yiye.sqlite3")),
-        Backend::Postgres => server::Database::Postgres(common::postgres_database(tag).await?),
-    };
-    let state = AppState::open(Config {
-        data_dir: temp.0.join("data"),
-        dist_dir: temp.0.join("dist"),
-        admin_token: Some(ADMIN_TOKEN.into()),
-        issuer: "yiye-test".into(),
-        authority_name: contract::Text::new("测试审批局", "Test Approval Bureau"),
-        key_dir: None,
-        database: Some(database),
-        clock: server::Clock::System,
-        secure_cookies: false,
-        trust: None,
-        status_max_age_days: server::DEFAULT_STATUS_MAX_AGE_DAYS,
-        elicense: server::ElicenseConfig::default(),
-    })
-    .await
-    .unwrap();
-    Some((temp, app(state)))
-}
-
-async fn send(app: &Router, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Value) {
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let headers = res.headers().clone();
-    let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    (
-        status,
-        headers,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
+/// An instance with the admin routes on a ledger of its own; the ledger lives as long as the test
+/// keeps it.
+async fn open(tag: &str, backend: Backend) -> Option<(TestLedger, Router)> {
+    let ledger = TestLedger::new(tag, backend).await?;
+    let state = ledger
+        .open(Config {
+            admin_token: Some(ADMIN_TOKEN.into()),
+            ..ledger.config()
+        })
+        .await;
+    Some((ledger, app(state)))
 }
 
 fn admin(number: &str, what: &str, body: &Value) -> Request<Body> {
@@ -106,23 +80,6 @@ fn index(license: &Value) -> u32 {
     license["claims"]["status_index"].as_u64().unwrap() as u32
 }
 
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {
-        $(
-            mod $name {
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn sqlite() {
-                    super::$name(super::Backend::Sqlite).await
-                }
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn postgres() {
-                    super::$name(super::Backend::Postgres).await
-                }
-            }
-        )*
-    };
-}
-
 on_both!(
     version_two_supersedes_version_one,
     suspension_reinstatement_revocation_cancellation,
@@ -131,7 +88,7 @@ on_both!(
 );
 
 async fn version_two_supersedes_version_one(backend: Backend) {
-    let Some((_temp, app)) = open("life-versions", backend).await else {
+    let Some((_ledger, app)) = open("life-versions", backend).await else {
         return;
     };
     let v1 = issue(&app, "life-v", 0).await;
@@ -217,7 +174,7 @@ async fn version_two_supersedes_version_one(backend: Backend) {
 }
 
 async fn suspension_reinstatement_revocation_cancellation(backend: Backend) {
-    let Some((_temp, app)) = open("life-states", backend).await else {
+    let Some((_ledger, app)) = open("life-states", backend).await else {
         return;
     };
     let (today_text, today) = date(0);
@@ -313,7 +270,7 @@ async fn suspension_reinstatement_revocation_cancellation(backend: Backend) {
 }
 
 async fn two_versions_at_once_give_one(backend: Backend) {
-    let Some((_temp, app)) = open("life-race", backend).await else {
+    let Some((_ledger, app)) = open("life-race", backend).await else {
         return;
     };
     let a = issue(&app, "life-race", 0).await;
@@ -350,7 +307,7 @@ async fn two_versions_at_once_give_one(backend: Backend) {
 }
 
 async fn refusals_are_typed(backend: Backend) {
-    let Some((_temp, app)) = open("life-errors", backend).await else {
+    let Some((_ledger, app)) = open("life-errors", backend).await else {
         return;
     };
     let a = issue(&app, "life-e", 0).await;

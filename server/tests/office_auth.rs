@@ -6,63 +6,25 @@
 mod common;
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 use axum::Router;
-use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode, header};
-use common::{Backend, TempDir};
-use http_body_util::BodyExt;
-use serde_json::{Value, json};
-use server::{AppState, Clock, Config, Database, NewStaff, Role, app};
-use tower::ServiceExt;
-
-const PASSWORD: &str = "correct horse battery staple";
-/// The Host every request names (the CSRF check compares Origin with it).
-const HOST: &str = "office.test";
-
-/// One test's ledger: a SQLite file, or a database of its own on the test PostgreSQL cluster.
-struct TestLedger {
-    root: PathBuf,
-    database: Database,
-    _temp: TempDir,
-}
+use axum::http::{StatusCode, header};
+use common::office::{HOST, PASSWORD, add_named, login, request, session_cookie};
+use common::{Backend, TempDir, TestLedger, on_both, send};
+use serde_json::json;
+use server::{AppState, Clock, Config, Role, app};
 
 impl TestLedger {
-    async fn new(tag: &str, backend: Backend) -> Option<Self> {
-        let temp = TempDir::new(tag);
-        let database = match backend {
-            Backend::Sqlite => Database::Sqlite(temp.0.join("data/yiye.sqlite3")),
-            Backend::Postgres => Database::Postgres(common::postgres_database(tag).await?),
-        };
-        Some(Self {
-            root: temp.0.clone(),
-            database,
-            _temp: temp,
-        })
-    }
-
     /// A server instance on this ledger, with its own clock and cookie setting.
-    async fn state(&self, clock: Clock, secure_cookies: bool) -> AppState {
-        let dist = self.root.join("dist");
-        std::fs::create_dir_all(&dist).unwrap();
-        AppState::open(Config {
-            data_dir: self.root.join("data"),
-            dist_dir: dist,
-            admin_token: None,
-            issuer: "yiye-test".into(),
-            authority_name: contract::Text::new("测试审批局", "Test Approval Bureau"),
-            key_dir: None,
-            database: Some(self.database.clone()),
+    async fn state_on(&self, clock: Clock, secure_cookies: bool) -> AppState {
+        self.open(Config {
             clock,
             secure_cookies,
-            trust: None,
-            status_max_age_days: server::DEFAULT_STATUS_MAX_AGE_DAYS,
-            elicense: server::ElicenseConfig::default(),
+            ..self.config()
         })
         .await
-        .unwrap()
     }
 
     /// The audit log as the ledger holds it.
@@ -77,23 +39,6 @@ impl TestLedger {
     }
 }
 
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {
-        $(
-            mod $name {
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn sqlite() {
-                    super::$name(super::Backend::Sqlite).await
-                }
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn postgres() {
-                    super::$name(super::Backend::Postgres).await
-                }
-            }
-        )*
-    };
-}
-
 on_both!(
     login_me_logout_with_a_strict_http_only_cookie,
     wrong_passwords_and_unknown_users_get_the_same_401_and_are_audited,
@@ -104,72 +49,14 @@ on_both!(
 );
 
 async fn add_reviewer(state: &AppState, username: &str) {
-    state
-        .staff()
-        .add(NewStaff {
-            username: username.into(),
-            display_name: "安 Ann".into(),
-            role: Role::Reviewer,
-            department: Some("amr".into()),
-            password: PASSWORD.into(),
-        })
-        .await
-        .unwrap();
-}
-
-async fn send(app: &Router, req: Request<Body>) -> (StatusCode, HeaderMap, Value) {
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let headers = res.headers().clone();
-    let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    (
-        status,
-        headers,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
-}
-
-fn request(method: &str, path: &str, cookie: Option<&str>, body: Option<&Value>) -> Request<Body> {
-    let mut req = Request::builder()
-        .method(method)
-        .uri(path)
-        .header(header::HOST, HOST);
-    if let Some(c) = cookie {
-        req = req.header(header::COOKIE, c);
-    }
-    if method != "GET" {
-        req = req.header(header::CONTENT_TYPE, "application/json");
-    }
-    req.body(body.map_or_else(Body::empty, |b| Body::from(b.to_string())))
-        .unwrap()
-}
-
-fn login(username: &str, password: &str) -> Request<Body> {
-    request(
-        "POST",
-        "/api/office/login",
-        None,
-        Some(&json!({ "username": username, "password": password })),
-    )
-}
-
-/// The `yiye_session=…` pair a response sets, and the whole Set-Cookie line.
-fn session_cookie(headers: &HeaderMap) -> (String, String) {
-    let line = headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .map(|v| v.to_str().unwrap().to_owned())
-        .find(|v| v.starts_with("yiye_session="))
-        .expect("a yiye_session cookie");
-    let pair = line.split(';').next().unwrap().to_owned();
-    (pair, line)
+    add_named(state, username, "安 Ann", Role::Reviewer, Some("amr")).await;
 }
 
 async fn login_me_logout_with_a_strict_http_only_cookie(backend: Backend) {
     let Some(ledger) = TestLedger::new("auth-login", backend).await else {
         return;
     };
-    let state = ledger.state(Clock::System, false).await;
+    let state = ledger.state_on(Clock::System, false).await;
     add_reviewer(&state, "ann").await;
     let app = app(state);
 
@@ -230,14 +117,14 @@ async fn login_me_logout_with_a_strict_http_only_cookie(backend: Backend) {
 }
 
 async fn app_on(ledger: &TestLedger, clock: Clock, secure: bool) -> Router {
-    app(ledger.state(clock, secure).await)
+    app(ledger.state_on(clock, secure).await)
 }
 
 async fn wrong_passwords_and_unknown_users_get_the_same_401_and_are_audited(backend: Backend) {
     let Some(ledger) = TestLedger::new("auth-wrong", backend).await else {
         return;
     };
-    let state = ledger.state(Clock::System, false).await;
+    let state = ledger.state_on(Clock::System, false).await;
     add_reviewer(&state, "ann").await;
     let app = app(state);
 
@@ -279,7 +166,7 @@ async fn failed_logins_lock_the_account_for_a_growing_time(backend: Backend) {
     let t: i64 = 1_800_000_000;
     // Instances on one ledger whose fixed clocks stand at t, t+4 and t+12: time passing.
     let at = |seconds: i64| Clock::Fixed(t + seconds);
-    let state = ledger.state(at(0), false).await;
+    let state = ledger.state_on(at(0), false).await;
     add_reviewer(&state, "ann").await;
     let now = app(state);
 
@@ -327,7 +214,7 @@ async fn no_session_and_cross_site_requests_are_refused_and_audited(backend: Bac
     let Some(ledger) = TestLedger::new("auth-refuse", backend).await else {
         return;
     };
-    let state = ledger.state(Clock::System, false).await;
+    let state = ledger.state_on(Clock::System, false).await;
     add_reviewer(&state, "ann").await;
     let app = app(state);
 
@@ -401,7 +288,7 @@ async fn a_session_from_one_instance_is_valid_on_another(backend: Backend) {
     let Some(ledger) = TestLedger::new("auth-shared", backend).await else {
         return;
     };
-    let one = ledger.state(Clock::System, false).await;
+    let one = ledger.state_on(Clock::System, false).await;
     add_reviewer(&one, "ann").await;
     let one = app(one);
     let other = app_on(&ledger, Clock::System, false).await;

@@ -7,19 +7,11 @@
 
 mod common;
 
-use std::path::PathBuf;
-
-use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use common::{Backend, TempDir};
-use http_body_util::BodyExt;
+use axum::http::StatusCode;
+use common::office::{add, audit_actions, request, sign_in};
+use common::{Backend, TestLedger, on_both, send};
 use serde_json::{Value, json};
-use server::{AppState, Clock, Config, Database, NewStaff, Role, app};
-use tower::ServiceExt;
-
-const PASSWORD: &str = "correct horse battery staple";
-const HOST: &str = "office.test";
+use server::{Role, app};
 
 /// The authority's today (the license is signed with a key made now, so the clock is the
 /// system's).
@@ -42,132 +34,10 @@ fn due(days: u16, working: bool) -> String {
     day.unwrap().to_string()
 }
 
-struct TestLedger {
-    root: PathBuf,
-    database: Database,
-    _temp: TempDir,
-}
-
-impl TestLedger {
-    async fn new(tag: &str, backend: Backend) -> Option<Self> {
-        let temp = TempDir::new(tag);
-        let database = match backend {
-            Backend::Sqlite => Database::Sqlite(temp.0.join("data/yiye.sqlite3")),
-            Backend::Postgres => Database::Postgres(common::postgres_database(tag).await?),
-        };
-        Some(Self {
-            root: temp.0.clone(),
-            database,
-            _temp: temp,
-        })
-    }
-
-    async fn state(&self) -> AppState {
-        let dist = self.root.join("dist");
-        std::fs::create_dir_all(&dist).unwrap();
-        AppState::open(Config {
-            data_dir: self.root.join("data"),
-            dist_dir: dist,
-            admin_token: None,
-            issuer: "yiye-test".into(),
-            authority_name: contract::Text::new("测试审批局", "Test Approval Bureau"),
-            key_dir: None,
-            database: Some(self.database.clone()),
-            clock: Clock::System,
-            secure_cookies: false,
-            trust: None,
-            status_max_age_days: server::DEFAULT_STATUS_MAX_AGE_DAYS,
-            elicense: server::ElicenseConfig::default(),
-        })
-        .await
-        .unwrap()
-    }
-}
-
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {
-        $(
-            mod $name {
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn sqlite() {
-                    super::$name(super::Backend::Sqlite).await
-                }
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn postgres() {
-                    super::$name(super::Backend::Postgres).await
-                }
-            }
-        )*
-    };
-}
-
 on_both!(
     checks_after_a_commitment_are_made_seen_by_their_department_and_recorded,
     a_license_issued_after_review_brings_checks_for_its_commitments_only
 );
-
-async fn add(state: &AppState, username: &str, role: Role, department: Option<&str>) {
-    state
-        .staff()
-        .add(NewStaff {
-            username: username.into(),
-            display_name: username.into(),
-            role,
-            department: department.map(str::to_owned),
-            password: PASSWORD.into(),
-        })
-        .await
-        .unwrap();
-}
-
-async fn send(app: &Router, req: Request<Body>) -> (StatusCode, Value) {
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let cookie = res
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("yiye_session="))
-        .map(|v| v.split(';').next().unwrap().to_owned());
-    let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    let mut body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    if let (Some(cookie), Value::Object(map)) = (cookie, &mut body) {
-        map.insert("__cookie".into(), cookie.into());
-    }
-    (status, body)
-}
-
-fn request(method: &str, path: &str, cookie: Option<&str>, body: Option<&Value>) -> Request<Body> {
-    let mut req = Request::builder()
-        .method(method)
-        .uri(path)
-        .header(header::HOST, HOST);
-    if let Some(c) = cookie {
-        req = req.header(header::COOKIE, c);
-    }
-    if method != "GET" {
-        req = req.header(header::CONTENT_TYPE, "application/json");
-    }
-    req.body(body.map_or_else(Body::empty, |b| Body::from(b.to_string())))
-        .unwrap()
-}
-
-/// Signs in; the session cookie to send.
-async fn sign_in(app: &Router, username: &str) -> String {
-    let (status, body) = send(
-        app,
-        request(
-            "POST",
-            "/api/office/login",
-            None,
-            Some(&json!({"username": username, "password": PASSWORD})),
-        ),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    body["__cookie"].as_str().unwrap().to_owned()
-}
 
 fn check<'a>(list: &'a Value, permit: &str) -> &'a Value {
     list["checks"]
@@ -209,7 +79,7 @@ async fn checks_after_a_commitment_are_made_seen_by_their_department_and_recorde
     add(&state, "sue", Role::Supervisor, None).await;
     add(&state, "cleo", Role::Clerk, None).await;
     let app = app(state);
-    let (status, answer) = send(
+    let (status, _, answer) = send(
         &app,
         request(
             "POST",
@@ -230,16 +100,17 @@ async fn checks_after_a_commitment_are_made_seen_by_their_department_and_recorde
     let fay = sign_in(&app, "fay").await;
     let sue = sign_in(&app, "sue").await;
     let cleo = sign_in(&app, "cleo").await;
-    let (status, list) = send(&app, request("GET", "/api/office/checks", Some(&ann), None)).await;
+    let (status, _, list) =
+        send(&app, request("GET", "/api/office/checks", Some(&ann), None)).await;
     assert_eq!(status, StatusCode::OK, "{list}");
     assert_eq!(list["today"], today().to_string());
     assert_eq!(permits_of(&list), ["liquor_retail"]);
     assert_eq!(check(&list, "liquor_retail")["due"], due(60, false));
     assert_eq!(check(&list, "liquor_retail")["urgency"], "new");
     assert_eq!(check(&list, "liquor_retail")["license_number"], number);
-    let (_, list) = send(&app, request("GET", "/api/office/checks", Some(&fay), None)).await;
+    let (_, _, list) = send(&app, request("GET", "/api/office/checks", Some(&fay), None)).await;
     assert_eq!(check(&list, "fire_safety_inspection")["due"], due(20, true));
-    let (_, list) = send(&app, request("GET", "/api/office/checks", Some(&sue), None)).await;
+    let (_, _, list) = send(&app, request("GET", "/api/office/checks", Some(&sue), None)).await;
     let mut every = permits_of(&list);
     every.sort_unstable();
     assert_eq!(
@@ -256,10 +127,10 @@ async fn checks_after_a_commitment_are_made_seen_by_their_department_and_recorde
     // Another department's check, another department's queue, a clerk: refused.
     let liquor = "/api/office/checks/sup-1/permits/liquor_retail";
     let tobacco = "/api/office/checks/sup-1/permits/tobacco_retail";
-    let (status, _) = send(&app, request("GET", tobacco, Some(&ann), None)).await;
+    let (status, _, _) = send(&app, request("GET", tobacco, Some(&ann), None)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let honoured = json!({"result": "honoured"});
-    let (status, _) = send(
+    let (status, _, _) = send(
         &app,
         request(
             "POST",
@@ -270,7 +141,7 @@ async fn checks_after_a_commitment_are_made_seen_by_their_department_and_recorde
     )
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = send(
+    let (status, _, _) = send(
         &app,
         request(
             "GET",
@@ -281,24 +152,24 @@ async fn checks_after_a_commitment_are_made_seen_by_their_department_and_recorde
     )
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = send(
+    let (status, _, _) = send(
         &app,
         request("GET", "/api/office/checks", Some(&cleo), None),
     )
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = send(&app, request("GET", "/api/office/checks", None, None)).await;
+    let (status, _, _) = send(&app, request("GET", "/api/office/checks", None, None)).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 
     // The tracking answer: each commitment's check, due and not yet made.
-    let (_, tracking) = send(&app, request("GET", "/api/applications/sup-1", None, None)).await;
+    let (_, _, tracking) = send(&app, request("GET", "/api/applications/sup-1", None, None)).await;
     assert_eq!(
         tracked(&tracking, "liquor_retail")["supervision"],
         json!({"due": due(60, false)})
     );
 
     // Liquor: honoured, once.
-    let (status, view) = send(&app, request("GET", liquor, Some(&ann), None)).await;
+    let (status, _, view) = send(&app, request("GET", liquor, Some(&ann), None)).await;
     assert_eq!(status, StatusCode::OK, "{view}");
     assert_eq!(view["may_record"], true);
     assert_eq!(
@@ -312,7 +183,7 @@ async fn checks_after_a_commitment_are_made_seen_by_their_department_and_recorde
             .unwrap()
             .zh
     );
-    let (status, view) = send(
+    let (status, _, view) = send(
         &app,
         request(
             "POST",
@@ -328,7 +199,7 @@ async fn checks_after_a_commitment_are_made_seen_by_their_department_and_recorde
     assert_eq!(view["checked_by"], "ann");
     assert_eq!(view["may_record"], false);
     assert_eq!(view["license_status"], "issued");
-    let (status, err) = send(
+    let (status, _, err) = send(
         &app,
         request(
             "POST",
@@ -343,7 +214,7 @@ async fn checks_after_a_commitment_are_made_seen_by_their_department_and_recorde
 
     // Tobacco: a false commitment needs findings and a legal reason in both languages, and
     // revokes the license.
-    let (status, err) = send(
+    let (status, _, err) = send(
         &app,
         request(
             "POST",
@@ -359,7 +230,7 @@ async fn checks_after_a_commitment_are_made_seen_by_their_department_and_recorde
         "findings": {"zh": "店铺距小学不足50米", "en": "The shop is less than 50 m from a primary school"},
         "legal_reason": {"zh": "以欺骗手段取得许可，依行政许可法第六十九条撤销", "en": "Obtained by deception: revoked under art. 69 of the Administrative Licensing Law"}
     });
-    let (status, view) = send(
+    let (status, _, view) = send(
         &app,
         request(
             "POST",
@@ -375,7 +246,7 @@ async fn checks_after_a_commitment_are_made_seen_by_their_department_and_recorde
 
     // Revoked: verify says so, the signed revocation list names it, the tracking answer
     // shows both outcomes.
-    let (_, verdict) = send(
+    let (_, _, verdict) = send(
         &app,
         request(
             "POST",
@@ -387,8 +258,8 @@ async fn checks_after_a_commitment_are_made_seen_by_their_department_and_recorde
     .await;
     assert_eq!(verdict["valid"], false, "{verdict}");
     assert_eq!(verdict["reason"], "revoked");
-    let (_, list) = send(&app, request("GET", "/api/status-list", None, None)).await;
-    let (_, keys) = send(&app, request("GET", "/api/keys", None, None)).await;
+    let (_, _, list) = send(&app, request("GET", "/api/status-list", None, None)).await;
+    let (_, _, keys) = send(&app, request("GET", "/api/keys", None, None)).await;
     let keys: signer::KeySet = serde_json::from_value(keys).unwrap();
     let list = signer::StatusList::verify(&serde_json::from_value(list).unwrap(), &keys).unwrap();
     let index = license["claims"]["status_index"].as_u64().unwrap() as u32;
@@ -396,7 +267,7 @@ async fn checks_after_a_commitment_are_made_seen_by_their_department_and_recorde
         matches!(list.status(index), Some(signer::Status::Revoked { .. })),
         "{list:?}"
     );
-    let (_, tracking) = send(&app, request("GET", "/api/applications/sup-1", None, None)).await;
+    let (_, _, tracking) = send(&app, request("GET", "/api/applications/sup-1", None, None)).await;
     assert_eq!(tracking["status"], "revoked");
     assert!(
         tracking["revocation_reason"]
@@ -419,7 +290,7 @@ async fn checks_after_a_commitment_are_made_seen_by_their_department_and_recorde
     );
 
     // The supervisor's queue: open checks first, the recorded ones after.
-    let (_, list) = send(&app, request("GET", "/api/office/checks", Some(&sue), None)).await;
+    let (_, _, list) = send(&app, request("GET", "/api/office/checks", Some(&sue), None)).await;
     let open: Vec<bool> = list["checks"]
         .as_array()
         .unwrap()
@@ -429,30 +300,7 @@ async fn checks_after_a_commitment_are_made_seen_by_their_department_and_recorde
     assert_eq!(open, [true, true, true, false, false]);
 
     // Every action in the audit log, with its actor.
-    let (status, log) = send(
-        &app,
-        request(
-            "GET",
-            "/api/office/audit?application=sup-1",
-            Some(&sue),
-            None,
-        ),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{log}");
-    let actions: Vec<String> = log
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            format!(
-                "{} {} {}",
-                e["actor"].as_str().unwrap(),
-                e["action"].as_str().unwrap(),
-                e["permit"].as_str().unwrap_or("-")
-            )
-        })
-        .collect();
+    let actions = audit_actions(&app, &sue, "sup-1").await;
     assert_eq!(
         actions,
         [
@@ -463,7 +311,7 @@ async fn checks_after_a_commitment_are_made_seen_by_their_department_and_recorde
             "tom check.false_commitment tobacco_retail",
         ]
     );
-    let (_, log) = send(&app, request("GET", "/api/office/audit", Some(&sue), None)).await;
+    let (_, _, log) = send(&app, request("GET", "/api/office/audit", Some(&sue), None)).await;
     let denied: Vec<&str> = log
         .as_array()
         .unwrap()
@@ -482,7 +330,7 @@ async fn a_license_issued_after_review_brings_checks_for_its_commitments_only(ba
     add(&state, "ann", Role::Reviewer, Some("amr")).await;
     add(&state, "dan", Role::Reviewer, Some("amr-drugs")).await;
     let app = app(state);
-    let (status, answer) = send(
+    let (status, _, answer) = send(
         &app,
         request(
             "POST",
@@ -496,11 +344,11 @@ async fn a_license_issued_after_review_brings_checks_for_its_commitments_only(ba
     let ann = sign_in(&app, "ann").await;
     let dan = sign_in(&app, "dan").await;
     // Nothing to check before a license is issued.
-    let (_, list) = send(&app, request("GET", "/api/office/checks", Some(&ann), None)).await;
+    let (_, _, list) = send(&app, request("GET", "/api/office/checks", Some(&ann), None)).await;
     assert_eq!(permits_of(&list), Vec::<&str>::new());
     for (who, permit) in [(&ann, "food_business"), (&dan, "drug_retail")] {
         for (what, step) in common::approvals(permit) {
-            let (status, view) = send(
+            let (status, _, view) = send(
                 &app,
                 request(
                     "POST",
@@ -513,7 +361,7 @@ async fn a_license_issued_after_review_brings_checks_for_its_commitments_only(ba
             assert!(status.is_success(), "{permit} {what}: {view}");
         }
     }
-    let (_, tracking) = send(&app, request("GET", "/api/applications/sup-2", None, None)).await;
+    let (_, _, tracking) = send(&app, request("GET", "/api/applications/sup-2", None, None)).await;
     assert_eq!(tracking["status"], "issued", "{tracking}");
     // The reviewed permits were checked before their grant: no check; the commitments each
     // one, due from the issue day.
@@ -522,9 +370,9 @@ async fn a_license_issued_after_review_brings_checks_for_its_commitments_only(ba
         tracked(&tracking, "liquor_retail")["supervision"],
         json!({"due": due(60, false)})
     );
-    let (_, list) = send(&app, request("GET", "/api/office/checks", Some(&ann), None)).await;
+    let (_, _, list) = send(&app, request("GET", "/api/office/checks", Some(&ann), None)).await;
     assert_eq!(permits_of(&list), ["liquor_retail"]);
-    let (_, list) = send(&app, request("GET", "/api/office/checks", Some(&dan), None)).await;
+    let (_, _, list) = send(&app, request("GET", "/api/office/checks", Some(&dan), None)).await;
     assert_eq!(permits_of(&list), ["medical_device_class2"]);
     assert_eq!(check(&list, "medical_device_class2")["due"], due(90, false));
 }

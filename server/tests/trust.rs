@@ -10,10 +10,10 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
-use common::{ADMIN_TOKEN, Backend, TempDir, application};
+use common::{ADMIN_TOKEN, Backend, TempDir, TestLedger, application, on_both};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
-use server::{AppState, Clock, Config, Database, TrustSource, app, key_dir};
+use server::{AppState, Clock, Config, TrustSource, app, key_dir};
 use signer::{
     KeySet, KeyStore, SignedStatusList, SignedTrustList, SigningKey, StatusList, TrustList,
     TrustedIssuer, TrustedKey,
@@ -23,32 +23,14 @@ use tower::ServiceExt;
 const HOUR: i64 = 3600;
 const DAY: i64 = 86_400;
 
-fn config(dir: &Path, database: Database, clock: Clock, trust: Option<TrustSource>) -> Config {
-    let dist = dir.join("dist");
-    std::fs::create_dir_all(&dist).unwrap();
-    std::fs::write(
-        dist.join("index.html"),
-        "<!doctype html><title>Yiye</title>",
-    )
-    .unwrap();
+/// An instance on `ledger` with the admin routes, at `clock`, with `trust`.
+fn config(ledger: &TestLedger, clock: Clock, trust: Option<TrustSource>) -> Config {
     Config {
-        data_dir: dir.join("data"),
-        database: Some(database),
-        key_dir: None,
-        dist_dir: dist,
         admin_token: Some(ADMIN_TOKEN.to_owned()),
-        issuer: "yiye-test".into(),
-        authority_name: contract::Text::new("测试审批局", "Test Approval Bureau"),
         clock,
-        secure_cookies: false,
         trust,
-        status_max_age_days: server::DEFAULT_STATUS_MAX_AGE_DAYS,
-        elicense: server::ElicenseConfig::default(),
+        ..ledger.config()
     }
-}
-
-fn sqlite(dir: &Path) -> Database {
-    Database::Sqlite(dir.join("data/yiye.sqlite3"))
 }
 
 async fn open(config: Config) -> Router {
@@ -162,8 +144,7 @@ async fn a_trust_list_file_is_served_verbatim_and_followed_when_it_changes() {
     let file = temp.0.join("trust-list.json");
     let first = write_list(&file, &two_issuers("https://Xuhui.Example.cn:8443", now()));
     let app = open(config(
-        &temp.0,
-        sqlite(&temp.0),
+        &TestLedger::sqlite_in(&temp.0),
         Clock::System,
         Some(TrustSource::File(file.clone())),
     ))
@@ -227,7 +208,7 @@ fn sha2_256(bytes: &[u8]) -> Vec<u8> {
 #[tokio::test]
 async fn without_a_trust_list_the_route_says_which_flag_to_set() {
     let temp = TempDir::new("trust-none");
-    let app = open(config(&temp.0, sqlite(&temp.0), Clock::System, None)).await;
+    let app = open(config(&TestLedger::sqlite_in(&temp.0), Clock::System, None)).await;
     let answer = send(&app, get("/api/trust-list")).await;
     assert_eq!(answer.status, StatusCode::NOT_FOUND);
     assert_eq!(answer.header(header::ACCESS_CONTROL_ALLOW_ORIGIN), "*");
@@ -252,8 +233,7 @@ async fn a_trust_list_file_that_cannot_be_used_stops_the_start_naming_it() {
     std::fs::write(&not_json, "cose").unwrap();
     for file in [&missing, &undecodable, &not_json] {
         let error = AppState::open(config(
-            &temp.0,
-            sqlite(&temp.0),
+            &TestLedger::sqlite_in(&temp.0),
             Clock::System,
             Some(TrustSource::File(file.clone())),
         ))
@@ -268,8 +248,7 @@ async fn a_trust_list_file_that_cannot_be_used_stops_the_start_naming_it() {
     }
     let no_root = temp.0.join("no-root");
     let error = AppState::open(config(
-        &temp.0,
-        sqlite(&temp.0),
+        &TestLedger::sqlite_in(&temp.0),
         Clock::System,
         Some(TrustSource::RootKey(no_root.clone())),
     ))
@@ -317,8 +296,7 @@ async fn the_development_list_names_this_server_signed_by_the_root() {
     let root_dir = temp.0.join("trust-root");
     let root = root_key(&root_dir);
     let app = open(config(
-        &temp.0,
-        sqlite(&temp.0),
+        &TestLedger::sqlite_in(&temp.0),
         Clock::System,
         Some(TrustSource::RootKey(root_dir)),
     ))
@@ -376,8 +354,7 @@ async fn a_six_digit_issuer_lists_its_own_division() {
     let root_dir = temp.0.join("trust-root");
     let root = root_key(&root_dir);
     let mut config = config(
-        &temp.0,
-        sqlite(&temp.0),
+        &TestLedger::sqlite_in(&temp.0),
         Clock::System,
         Some(TrustSource::RootKey(root_dir)),
     );
@@ -388,33 +365,6 @@ async fn a_six_digit_issuer_lists_its_own_division() {
     let list = TrustList::verify(&signed, &[root]).unwrap();
     assert_eq!(list.issuers[0].id, "310104");
     assert_eq!(list.issuers[0].divisions, vec![310104]);
-}
-
-/// The data directory and the ledger of one test; PostgreSQL when asked for and there.
-async fn ledger(tag: &str, backend: Backend) -> Option<(TempDir, Database)> {
-    let temp = TempDir::new(tag);
-    let database = match backend {
-        Backend::Sqlite => sqlite(&temp.0),
-        Backend::Postgres => Database::Postgres(common::postgres_database(tag).await?),
-    };
-    Some((temp, database))
-}
-
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {
-        $(
-            mod $name {
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn sqlite() {
-                    super::$name(super::Backend::Sqlite).await
-                }
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn postgres() {
-                    super::$name(super::Backend::Postgres).await
-                }
-            }
-        )*
-    };
 }
 
 on_both!(revocation_lists_expire_after_the_max_age_and_are_issued_on_the_hour);
@@ -435,13 +385,13 @@ fn server_day(t: i64) -> i64 {
 }
 
 async fn revocation_lists_expire_after_the_max_age_and_are_issued_on_the_hour(backend: Backend) {
-    let Some((temp, database)) = ledger("trust-status", backend).await else {
+    let Some(ledger) = TestLedger::new("trust-status", backend).await else {
         return;
     };
     // Ten days on (the keys and the ledger are made now), 20 min 34 s into an hour.
     let hour = (now() + 10 * DAY) / HOUR * HOUR;
     let at = |t: i64| {
-        let mut config = config(&temp.0, database.clone(), Clock::Fixed(t), None);
+        let mut config = config(&ledger, Clock::Fixed(t), None);
         config.status_max_age_days = 3;
         config
     };

@@ -1,5 +1,8 @@
-//! Test helpers: the real server binary on a free port, and a minimal HTTP/1.1 client.
+//! Test helpers: the real server binary on a free port, and a minimal HTTP/1.1 client; one
+//! test's ledger on SQLite or PostgreSQL (`TestLedger`, `on_both!`) and `app()` without a socket.
 #![allow(dead_code)] // each test file uses a different subset
+
+pub mod office;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -7,7 +10,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode};
+use http_body_util::BodyExt;
 use serde_json::Value;
+use server::{AppState, Clock, Config, Database};
+use tower::ServiceExt;
 
 pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789";
 
@@ -397,6 +406,109 @@ pub async fn postgres_database(tag: &str) -> Option<String> {
     let _ = driver.await;
     let (prefix, _) = base.rsplit_once('/').expect("a URL with a database");
     Some(format!("{prefix}/{name}"))
+}
+
+/// One test's ledger: a SQLite file in its temporary directory, or a database of its own on
+/// the test PostgreSQL cluster; the data directory (keys) is the temporary one either way.
+pub struct TestLedger {
+    pub root: PathBuf,
+    pub database: Database,
+    _temp: Option<TempDir>,
+}
+
+impl TestLedger {
+    /// `None` when PostgreSQL is asked for and there is no test cluster (outside scripts/test).
+    pub async fn new(tag: &str, backend: Backend) -> Option<Self> {
+        let temp = TempDir::new(tag);
+        let database = match backend {
+            Backend::Sqlite => Database::Sqlite(temp.0.join("data/yiye.sqlite3")),
+            Backend::Postgres => Database::Postgres(postgres_database(tag).await?),
+        };
+        Some(Self {
+            root: temp.0.clone(),
+            database,
+            _temp: Some(temp),
+        })
+    }
+
+    /// The SQLite ledger in `dir`, which the caller keeps (and removes).
+    pub fn sqlite_in(dir: &Path) -> Self {
+        Self {
+            root: dir.to_path_buf(),
+            database: Database::Sqlite(dir.join("data/yiye.sqlite3")),
+            _temp: None,
+        }
+    }
+
+    /// What a test instance on this ledger starts with: no admin token, the system clock,
+    /// issuer `yiye-test`, plain cookies, no trust list, a `dist` with an `index.html`. A test
+    /// says what differs: `Config { clock, ..ledger.config() }`.
+    pub fn config(&self) -> Config {
+        let dist = self.root.join("dist");
+        std::fs::create_dir_all(&dist).unwrap();
+        std::fs::write(
+            dist.join("index.html"),
+            "<!doctype html><title>Yiye</title>",
+        )
+        .unwrap();
+        Config {
+            data_dir: self.root.join("data"),
+            dist_dir: dist,
+            admin_token: None,
+            issuer: "yiye-test".into(),
+            authority_name: contract::Text::new("测试审批局", "Test Approval Bureau"),
+            key_dir: None,
+            database: Some(self.database.clone()),
+            clock: Clock::System,
+            secure_cookies: false,
+            trust: None,
+            status_max_age_days: server::DEFAULT_STATUS_MAX_AGE_DAYS,
+            elicense: server::ElicenseConfig::default(),
+        }
+    }
+
+    /// An instance with `config` (one of [`Self::config`]'s).
+    pub async fn open(&self, config: Config) -> AppState {
+        AppState::open(config).await.unwrap()
+    }
+
+    /// An instance with [`Self::config`] as it is.
+    pub async fn state(&self) -> AppState {
+        self.open(self.config()).await
+    }
+}
+
+/// `on_both!(name, …)`: each `async fn name(backend: Backend)` becomes the tests
+/// `name::sqlite` and `name::postgres` — the same test on both ledgers, not a copy.
+#[allow(unused_macros)] // not every test file runs on both ledgers
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name($crate::common::Backend::Sqlite).await
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    super::$name($crate::common::Backend::Postgres).await
+                }
+            }
+        )*
+    };
+}
+#[allow(unused_imports)] // as for the macro
+pub(crate) use on_both;
+
+/// One request through `app()` (tower's `oneshot`): status, headers, the body as JSON
+/// (`Null` when it is not).
+pub async fn send(app: &Router, req: Request<Body>) -> (StatusCode, HeaderMap, Value) {
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    (status, headers, body)
 }
 
 /// [`postgres_database`] for tests without a runtime of their own.
