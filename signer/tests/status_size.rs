@@ -6,8 +6,8 @@ mod common;
 #[path = "common/status_mix.rs"]
 mod status_mix;
 
-use status_mix::{gzip_len, mixed_status_list};
 use signer::{KeySet, SignedStatusList, StatusList};
+use status_mix::{gzip_len, mixed_status_list};
 
 #[test]
 fn a_hundred_thousand_versions_read_back_and_their_size_is_measured() {
