@@ -75,7 +75,11 @@ pub struct Config {
     pub status_max_age_days: u32,
     /// What the national e-license identifier (GB/T 36904) of every version is made of.
     pub elicense: ElicenseConfig,
+    /// One period for the whole combined license, or each permit its own.
+    pub validity: ValidityPolicy,
 }
+
+pub use services::issuance::ValidityPolicy;
 
 /// The parts of the GB/T 36904 identifier that are deployment settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -208,7 +212,7 @@ impl AppState {
         )?;
         let trust = services::trust::TrustLists::open(config.trust.as_ref(), &keys.current(), now)?;
         Ok(Self {
-            services: Services::new(ledger, keys, trust, config.clock),
+            services: Services::new(ledger, keys, trust, config.clock, config.validity),
             config: Arc::new(config),
         })
     }

@@ -76,6 +76,11 @@ struct Args {
     /// GB/T 36904 e-license identifier. The default is a made-up development code.
     #[arg(long, env = "YIYE_AUTHORITY_CREDIT_CODE", default_value = server::DEV_AUTHORITY_CREDIT_CODE)]
     authority_credit_code: String,
+    /// How long licenses run: `per-permit` (each permit its own term; the license until the
+    /// last ends) or `unified` (one period for the whole license, the shortest permit term:
+    /// Pudong's rules, art. 8).
+    #[arg(long, env = "YIYE_VALIDITY_POLICY", value_enum, default_value_t = ValidityArg::PerPermit)]
+    validity_policy: ValidityArg,
     /// The license type code of the identifier (证照类型代码: the defining body's credit
     /// code + its 3-digit number for the combined license), as the e-license platform assigns
     /// it. Default: the authority credit code + `001` (development).
@@ -116,6 +121,21 @@ enum StaffCommand {
         #[arg(long)]
         username: String,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ValidityArg {
+    PerPermit,
+    Unified,
+}
+
+impl From<ValidityArg> for server::ValidityPolicy {
+    fn from(policy: ValidityArg) -> Self {
+        match policy {
+            ValidityArg::PerPermit => server::ValidityPolicy::PerPermit,
+            ValidityArg::Unified => server::ValidityPolicy::Unified,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -200,6 +220,7 @@ async fn main() -> std::process::ExitCode {
                 .unwrap_or_else(|| format!("{}001", args.authority_credit_code)),
             authority_credit_code: args.authority_credit_code,
         },
+        validity: args.validity_policy.into(),
     };
     match run(args.listen, config).await {
         Ok(()) => std::process::ExitCode::SUCCESS,

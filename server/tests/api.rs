@@ -403,6 +403,65 @@ async fn every_industrys_license_fits_the_qr_budget() {
     assert!(max.0 <= 14, "largest: {max:?} of {versions:?}");
 }
 
+/// The deployment's validity policy, on a hotel (public hygiene runs 4 years, food 5, the
+/// special-trade permit has no fixed term): per permit, the license runs until its longest
+/// permit ends and each permit keeps its own term; unified (Pudong, art. 8), the license and
+/// every permit with a term end together after the shortest; under both, a permit without a
+/// fixed term stays open-ended, and the QR states what the license JSON says.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_validity_policy_sets_the_license_and_permit_terms() {
+    for (policy, license_years, food_years) in [
+        (server::ValidityPolicy::PerPermit, 5, 5),
+        (server::ValidityPolicy::Unified, 4, 4),
+    ] {
+        let dir = TempDir::new("api-validity");
+        let ledger = TestLedger::sqlite_in(&dir.0);
+        let state = ledger
+            .open(Config {
+                admin_token: Some(ADMIN_TOKEN.to_owned()),
+                validity: policy,
+                ..ledger.config()
+            })
+            .await;
+        let app = app(state);
+        let (status, answer) =
+            issue(&app, &common::application_for("hotel", "validity-1", 0)).await;
+        assert!(status.is_success(), "{policy:?}: {answer}");
+        let license = &answer["license"];
+        let issued = license["issued_at"].as_i64().unwrap();
+        let years = |y: i64| signer::add_years(issued, y);
+        assert_eq!(license["valid_until"], years(license_years), "{policy:?}");
+        let permit = |id: &str| {
+            license["permits"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["id"] == id)
+                .unwrap_or_else(|| panic!("{id} on {license}"))
+                .clone()
+        };
+        assert_eq!(
+            permit("public_hygiene")["valid_until"],
+            years(4),
+            "{policy:?}"
+        );
+        assert_eq!(
+            permit("food_business")["valid_until"],
+            years(food_years),
+            "{policy:?}"
+        );
+        assert_eq!(
+            permit("special_trade_hotel")["valid_until"],
+            Value::Null,
+            "{policy:?}"
+        );
+        let claims = signer::decode_unverified(license["qr_text"].as_str().unwrap()).unwrap();
+        assert_eq!(claims.valid_until, years(license_years), "{policy:?}");
+        let food = claims.permits.iter().find(|p| p.kind == 101).unwrap();
+        assert_eq!(food.valid_until, Some(years(food_years)), "{policy:?}");
+    }
+}
+
 async fn invalid_fields_get_per_field_422s(backend: Backend) {
     let Some(ledger) = TestLedger::new("api-422", backend).await else {
         return;

@@ -71,35 +71,49 @@ pub(super) fn status_of(stored: &StoredApplication) -> ApplicationStatus {
     }
 }
 
-/// Builds and signs the license for a prepared application under its number.
-///
-/// Each permit runs for its catalog validity from the issue time; the combined license runs
-/// until its last permit ends. Permits without a fixed validity (filings, one-off approvals)
-/// carry no end: they are not reissued when the license is. Each permit carries its own end
-/// in the claims.
+/// How long a combined license and its permits run: a deployment setting
+/// (`--validity-policy`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ValidityPolicy {
+    /// Each permit runs for its own catalog validity from the issue time; the combined
+    /// license runs until its last permit ends (the component permits' legal effect is
+    /// unchanged: DOMAIN.md, Putuo's reading).
+    #[default]
+    PerPermit,
+    /// One period for the whole license (Pudong's rules, art. 8): every permit with a fixed
+    /// term ends with the license, after the shortest of their terms, so that no permit
+    /// outlives what its own law grants.
+    Unified,
+}
+
+/// Builds and signs the license for a prepared application under its number, its terms as
+/// `validity` says. Permits without a fixed validity (filings, one-off approvals) carry no
+/// end under either policy: they are not reissued when the license is. Each permit carries
+/// its own end in the claims (free when it is the license's).
 pub(super) fn sign_license(
     p: &Prepared,
     number: &str,
     status_index: u32,
     now: i64,
     keys: &Keys,
+    validity: ValidityPolicy,
 ) -> Result<SignedLicense, SigningFailed> {
-    let longest = p
-        .permits
-        .iter()
-        .filter_map(|x| x.validity_years)
-        .max()
-        .unwrap_or(DEFAULT_VALIDITY_YEARS);
-    let valid_until = signer::add_years(now, i64::from(longest));
+    let terms = p.permits.iter().filter_map(|x| x.validity_years);
+    let years = match validity {
+        ValidityPolicy::PerPermit => terms.max(),
+        ValidityPolicy::Unified => terms.min(),
+    };
+    let valid_until = signer::add_years(now, i64::from(years.unwrap_or(DEFAULT_VALIDITY_YEARS)));
     let permits: Vec<signer::PermitClaim> = p
         .permits
         .iter()
         .map(|permit| signer::PermitClaim {
             kind: permit.kind,
             number: signer::derived_permit_number(number, permit.kind),
-            valid_until: permit
-                .validity_years
-                .map(|y| signer::add_years(now, i64::from(y))),
+            valid_until: permit.validity_years.map(|y| match validity {
+                ValidityPolicy::PerPermit => signer::add_years(now, i64::from(y)),
+                ValidityPolicy::Unified => valid_until,
+            }),
             scope: None,
         })
         .collect();
@@ -211,8 +225,9 @@ impl Services {
             issuer: keys.issuer().to_owned(),
             checks,
         };
+        let validity = self.validity();
         let sign = Box::new(move |number: &str, index: u32| {
-            sign_license(&prepared, number, index, now, &keys)
+            sign_license(&prepared, number, index, now, &keys, validity)
         });
         match self.ledger().issue(application, sign).await? {
             Inserted::New(signed) => Ok(Submitted::Issued(IssuedAnswer {

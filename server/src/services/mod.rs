@@ -138,6 +138,7 @@ struct Inner {
     trust: trust::TrustLists,
     clock: Clock,
     notifier: Arc<dyn notify::Notifier>,
+    validity: issuance::ValidityPolicy,
 }
 
 impl Services {
@@ -146,6 +147,7 @@ impl Services {
         keys: keys::KeyRing,
         trust: trust::TrustLists,
         clock: Clock,
+        validity: issuance::ValidityPolicy,
     ) -> Self {
         Services(Arc::new(Inner {
             ledger,
@@ -154,6 +156,7 @@ impl Services {
             trust,
             clock,
             notifier: Arc::new(notify::LogNotifier),
+            validity,
         }))
     }
 
@@ -192,5 +195,10 @@ impl Services {
     /// Unix seconds now, from the configured clock.
     pub fn now(&self) -> i64 {
         self.0.clock.now()
+    }
+
+    /// How long the licenses this deployment issues run.
+    pub(crate) fn validity(&self) -> issuance::ValidityPolicy {
+        self.0.validity
     }
 }

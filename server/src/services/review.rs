@@ -617,8 +617,9 @@ impl Services {
             issuer: keys.issuer().to_owned(),
             checks,
         };
+        let validity = self.validity();
         let sign = Box::new(move |number: &str, index: u32| {
-            sign_license(&prepared, number, index, now, &keys)
+            sign_license(&prepared, number, index, now, &keys, validity)
         });
         match self.ledger().issue(application, sign).await? {
             Inserted::New(signed) => {
@@ -1271,6 +1272,7 @@ mod tests {
             secure_cookies: false,
             trust: None,
             status_max_age_days: crate::DEFAULT_STATUS_MAX_AGE_DAYS,
+            validity: crate::ValidityPolicy::PerPermit,
             elicense: crate::ElicenseConfig::default(),
         })
         .await

@@ -463,6 +463,7 @@ impl TestLedger {
             secure_cookies: false,
             trust: None,
             status_max_age_days: server::DEFAULT_STATUS_MAX_AGE_DAYS,
+            validity: server::ValidityPolicy::PerPermit,
             elicense: server::ElicenseConfig::default(),
         }
     }
