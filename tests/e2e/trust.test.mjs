@@ -182,6 +182,7 @@ test('two districts under one trust list: both verify offline, strangers and key
       for (const [text, district] of [[texts.pudong, PUDONG], [texts.xuhui, XUHUI]]) {
         const { code, text: shown } = await verdictOf(inspector, text, 'valid');
         assert.equal(code, 'valid', shown);
+        assert.doesNotMatch(shown, /\d{4}-\d{2}-\d{2}/, 'dates in words, as the reader\'s language writes them');
         assert.ok(shown.includes(`${t.issuedBy}${inspector.setup.lang === 'zh' ? '：' : ': '}${name(district)}`), shown);
       }
       let outcome = await check(inspector, texts.stranger);

@@ -10,7 +10,7 @@ pub use scanner::Scanner;
 pub use trust_status::TrustStatus;
 pub use verdict_view::VerdictView;
 
-use crate::i18n::Lang;
+use crate::i18n::{InLang, Lang};
 
 /// A local date and time as people write it in `lang`: "2026年5月1日 16:00", "1 May 2026, 16:00".
 pub fn local_time_in(lang: Lang, ms: f64) -> String {
@@ -29,10 +29,12 @@ pub fn local_time_in(lang: Lang, ms: f64) -> String {
     }
 }
 
-/// The issuing authority's civil date at Unix time `seconds`, e.g. "2031-05-01": a license's
-/// validity ends on the authority's date, whatever the device's time zone.
-pub fn authority_date(seconds: i64) -> String {
-    catalog::Date::authority_day(seconds).map_or_else(String::new, |date| date.to_string())
+/// The issuing authority's civil date at Unix time `seconds` as `lang` writes it
+/// ("2031年5月1日", "1 May 2031"): a license's validity ends on the authority's date,
+/// whatever the device's time zone.
+pub fn authority_date(lang: Lang, seconds: i64) -> String {
+    catalog::Date::authority_day(seconds)
+        .map_or_else(String::new, |date| date.words().get(lang).to_owned())
 }
 
 /// The authority's date and time of a signed list, as people write it in `lang`:

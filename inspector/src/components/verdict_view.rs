@@ -220,7 +220,7 @@ fn license_facts(lang: Lang, claims: &LicenseClaims, issuer_name: Option<&str>) 
                 }
                 <dt>{ i18n::ISSUER.get(lang) }</dt><dd>{ issuer }</dd>
                 <dt>{ i18n::VALIDITY.get(lang) }</dt>
-                <dd>{ authority_date(claims.valid_from) }{ " – " }{ authority_date(claims.valid_until) }</dd>
+                <dd>{ authority_date(lang, claims.valid_from) }{ " – " }{ authority_date(lang, claims.valid_until) }</dd>
             </dl>
             <h2>{ i18n::PERMITS.get(lang) }</h2>
             <ul class="permits">
@@ -239,7 +239,7 @@ fn license_facts(lang: Lang, claims: &LicenseClaims, issuer_name: Option<&str>) 
                             }
                             <div>{ i18n::PERMIT_NUMBER.get(lang) }{ ": " }<code>{ &permit.number }</code></div>
                             <div>{ i18n::VALIDITY.get(lang) }{ ": " }{ match permit.valid_until {
-                                Some(until) => format!("{} – {}", authority_date(claims.valid_from), authority_date(until)),
+                                Some(until) => format!("{} – {}", authority_date(lang, claims.valid_from), authority_date(lang, until)),
                                 None => i18n::NO_FIXED_TERM.get(lang).into(),
                             } }</div>
                             if let Some(scope) = &permit.scope {
