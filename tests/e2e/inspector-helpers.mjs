@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from './harness.mjs';
+import { ROOT, goOffline, goOnline } from './harness.mjs';
 import { loadCatalog, validValue } from './applicant-helpers.mjs';
 
 const SIGNER_BIN = process.env.YIYE_SIGNER_BIN ?? join(ROOT, 'target', 'debug', 'signer');
@@ -133,4 +133,39 @@ export function writeY4m(path, rgba, frames = 4) {
   const header = Buffer.from(`YUV4MPEG2 W${WIDTH} H${HEIGHT} F10:1 Ip A1:1 C420jpeg\n`);
   const frame = Buffer.concat([Buffer.from('FRAME\n'), luma, chroma, chroma]);
   writeFileSync(path, Buffer.concat([header, ...Array(frames).fill(frame)]));
+}
+
+/** For an inspector page (`{ page }`) and its language's labels `t` (again, paste, check):
+ *  pastes `text`, checks it, and resolves to the verdict's code and the page's text. */
+export async function pasteAndCheck({ page }, t, text) {
+  const again = page.getByRole('button', { name: t.again, exact: true });
+  if (await again.isVisible()) await again.click();
+  await page.getByLabel(t.paste).fill(text);
+  await page.getByRole('button', { name: t.check, exact: true }).click();
+  const verdict = page.locator('[data-verdict]');
+  await verdict.waitFor();
+  return { code: await verdict.getAttribute('data-verdict'), text: await page.locator('main').innerText() };
+}
+
+/** Checks `text` until its verdict is `want` (a sync's lists may still be being stored), for
+ *  up to 10 s; resolves to the last outcome. */
+export async function verdictOf(inspector, t, text, want) {
+  const until = Date.now() + 10_000;
+  for (;;) {
+    const outcome = await pasteAndCheck(inspector, t, text);
+    if (outcome.code === want || Date.now() > until) return outcome;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+/** Online, presses Refresh (`t.refresh`) and waits for the answer of the URL ending in
+ *  `path`; offline again after. */
+export async function syncAgain({ page, context }, t, path) {
+  const refresh = page.getByRole('button', { name: t.refresh, exact: true });
+  await goOnline(context);
+  const answered = page.waitForResponse((r) => r.url().endsWith(path));
+  await refresh.click();
+  await answered;
+  await refresh.waitFor();
+  await goOffline(context);
 }

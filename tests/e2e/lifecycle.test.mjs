@@ -7,8 +7,8 @@
 // en on a desktop, driven by the labels a person sees.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, goOffline, goOnline, DEFAULT_ADMIN_TOKEN } from './harness.mjs';
-import { issueLicense } from './inspector-helpers.mjs';
+import { startServer, launchBrowser, goOffline, DEFAULT_ADMIN_TOKEN } from './harness.mjs';
+import { issueLicense, pasteAndCheck, verdictOf, syncAgain } from './inspector-helpers.mjs';
 
 const SETUPS = [
   { lang: 'zh', locale: 'zh-CN', viewport: { width: 390, height: 844 } },
@@ -86,38 +86,8 @@ async function openInspector(browser, setup) {
   return { context, page, errors, setup };
 }
 
-/** Online, presses Refresh, waits for the status list's answer; offline again after. */
-async function syncAgain({ page, context, setup }) {
-  const refresh = page.getByRole('button', { name: T[setup.lang].refresh, exact: true });
-  await goOnline(context);
-  const answered = page.waitForResponse((r) => r.url().endsWith('/api/status-list'));
-  await refresh.click();
-  await answered;
-  await refresh.waitFor();
-  await goOffline(context);
-}
 
-/** Pastes `text`, checks it; the verdict's code and the page's text. */
-async function check({ page, setup }, text) {
-  const t = T[setup.lang];
-  const again = page.getByRole('button', { name: t.again, exact: true });
-  if (await again.isVisible()) await again.click();
-  await page.getByLabel(t.paste).fill(text);
-  await page.getByRole('button', { name: t.check, exact: true }).click();
-  const verdict = page.locator('[data-verdict]');
-  await verdict.waitFor();
-  return { code: await verdict.getAttribute('data-verdict'), text: await page.locator('main').innerText() };
-}
 
-/** Checks `text` until its verdict is `want` (the sync's lists may still be being stored). */
-async function verdictOf(inspector, text, want) {
-  const until = Date.now() + 10_000;
-  for (;;) {
-    const outcome = await check(inspector, text);
-    if (outcome.code === want || Date.now() > until) return outcome;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 test('a license changed, suspended, reinstated and cancelled: the inspector says each after one sync, offline', async () => {
   const browser = await launchBrowser();
@@ -126,7 +96,7 @@ test('a license changed, suspended, reinstated and cancelled: the inspector says
     for (const setup of SETUPS) inspectors.push(await openInspector(browser, setup));
     const today = authorityDate();
     const v1 = first.qr_text;
-    for (const inspector of inspectors) assert.equal((await check(inspector, v1)).code, 'valid');
+    for (const inspector of inspectors) assert.equal((await pasteAndCheck(inspector, T[inspector.setup.lang], v1)).code, 'valid');
 
     // The holder's new legal representative: version 2, same number.
     const changed = await admin(first.number, 'versions', { legal_representative: '李娜', reason: 'e2e: 法定代表人变更' });
@@ -135,15 +105,15 @@ test('a license changed, suspended, reinstated and cancelled: the inspector says
     for (const inspector of inspectors) {
       const t = T[inspector.setup.lang];
       // Offline, before a sync, nothing is known of version 2.
-      assert.equal((await check(inspector, v1)).code, 'valid', 'no sync yet');
-      await syncAgain(inspector);
-      let { code, text } = await verdictOf(inspector, v1, 'superseded');
+      assert.equal((await pasteAndCheck(inspector, T[inspector.setup.lang], v1)).code, 'valid', 'no sync yet');
+      await syncAgain(inspector, T[inspector.setup.lang], '/api/status-list');
+      let { code, text } = await verdictOf(inspector, T[inspector.setup.lang], v1, 'superseded');
       assert.equal(code, 'superseded', text);
       assert.ok(text.includes(t.superseded(today[inspector.setup.lang])), text);
       assert.ok(text.includes(t.askCurrent), text);
       assert.ok(text.includes(t.invalid), text);
       assert.match(text, t.notInForce);
-      ({ code, text } = await check(inspector, v2));
+      ({ code, text } = await pasteAndCheck(inspector, T[inspector.setup.lang], v2));
       assert.equal(code, 'valid', text);
       assert.match(text, t.version2);
       assert.ok(text.includes('李娜'), text);
@@ -154,8 +124,8 @@ test('a license changed, suspended, reinstated and cancelled: the inspector says
     await admin(first.number, 'suspension', { until: until.iso, reason: 'e2e: 食品储存不符合要求' });
     for (const inspector of inspectors) {
       const t = T[inspector.setup.lang];
-      await syncAgain(inspector);
-      const { code, text } = await verdictOf(inspector, v2, 'suspended');
+      await syncAgain(inspector, T[inspector.setup.lang], '/api/status-list');
+      const { code, text } = await verdictOf(inspector, T[inspector.setup.lang], v2, 'suspended');
       assert.equal(code, 'suspended', text);
       assert.ok(text.includes(t.suspended(until[inspector.setup.lang])), text);
       assert.ok(text.includes(t.noTrading), text);
@@ -164,21 +134,21 @@ test('a license changed, suspended, reinstated and cancelled: the inspector says
 
     await admin(first.number, 'reinstatement', { reason: 'e2e: 整改完成' });
     for (const inspector of inspectors) {
-      await syncAgain(inspector);
-      const { code, text } = await verdictOf(inspector, v2, 'valid');
+      await syncAgain(inspector, T[inspector.setup.lang], '/api/status-list');
+      const { code, text } = await verdictOf(inspector, T[inspector.setup.lang], v2, 'valid');
       assert.equal(code, 'valid', text);
     }
 
     await admin(first.number, 'cancellation', { reason: 'e2e: 停止经营' });
     for (const inspector of inspectors) {
       const t = T[inspector.setup.lang];
-      await syncAgain(inspector);
-      let { code, text } = await verdictOf(inspector, v2, 'cancelled');
+      await syncAgain(inspector, T[inspector.setup.lang], '/api/status-list');
+      let { code, text } = await verdictOf(inspector, T[inspector.setup.lang], v2, 'cancelled');
       assert.equal(code, 'cancelled', text);
       assert.ok(text.includes(t.cancelled(today[inspector.setup.lang])), text);
       assert.match(text, t.notInForce);
       // Version 1 stays superseded.
-      ({ code } = await check(inspector, v1));
+      ({ code } = await pasteAndCheck(inspector, T[inspector.setup.lang], v1));
       assert.equal(code, 'superseded');
       // The history says each in a few words.
       await inspector.page.getByRole('button', { name: t.history }).click();

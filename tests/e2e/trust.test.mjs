@@ -11,9 +11,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  startServer, launchBrowser, goOffline, goOnline, freePort, makeIssuerKeys, signTrustList,
+  startServer, launchBrowser, goOffline, freePort, makeIssuerKeys, signTrustList,
 } from './harness.mjs';
-import { issueLicense, signerIssue, strangerKey } from './inspector-helpers.mjs';
+import { issueLicense, pasteAndCheck, verdictOf, syncAgain, signerIssue, strangerKey } from './inspector-helpers.mjs';
 
 const PUDONG = { id: '310115', zh: '上海市浦东新区市场监督管理局', en: 'Pudong New Area Administration for Market Regulation' };
 const XUHUI = { id: '310104', zh: '上海市徐汇区市场监督管理局', en: 'Xuhui District Administration for Market Regulation' };
@@ -134,37 +134,8 @@ async function synced(page) {
   }
 }
 
-/** Online, presses Refresh and waits for the trust list's answer; offline again after. */
-async function syncAgain({ page, context, setup }) {
-  await goOnline(context);
-  const answered = page.waitForResponse((r) => r.url().endsWith('/api/trust-list'));
-  await page.getByRole('button', { name: T[setup.lang].refresh, exact: true }).click();
-  await answered;
-  await page.getByRole('button', { name: T[setup.lang].refresh, exact: true }).waitFor();
-  await goOffline(context);
-}
 
-/** Pastes `text`, checks it, and resolves to the verdict's code and the page's text. */
-async function check({ page, setup }, text) {
-  const t = T[setup.lang];
-  const again = page.getByRole('button', { name: t.again, exact: true });
-  if (await again.isVisible()) await again.click();
-  await page.getByLabel(t.paste).fill(text);
-  await page.getByRole('button', { name: t.check, exact: true }).click();
-  const verdict = page.locator('[data-verdict]');
-  await verdict.waitFor();
-  return { code: await verdict.getAttribute('data-verdict'), text: await page.locator('main').innerText() };
-}
 
-/** Checks `text` until its verdict is `want` (a sync may still be finishing), for up to 10 s. */
-async function verdictOf(inspector, text, want) {
-  const until = Date.now() + 10_000;
-  for (;;) {
-    const outcome = await check(inspector, text);
-    if (outcome.code === want || Date.now() > until) return outcome;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 /** Gives the servers time to see a changed trust list file (they look every second). */
 const serversSeeTheFile = () => new Promise((r) => setTimeout(r, 1_500));
@@ -180,15 +151,15 @@ test('two districts under one trust list: both verify offline, strangers and key
       const t = T[inspector.setup.lang];
       const name = (d) => d[inspector.setup.lang];
       for (const [text, district] of [[texts.pudong, PUDONG], [texts.xuhui, XUHUI]]) {
-        const { code, text: shown } = await verdictOf(inspector, text, 'valid');
+        const { code, text: shown } = await verdictOf(inspector, T[inspector.setup.lang], text, 'valid');
         assert.equal(code, 'valid', shown);
         assert.doesNotMatch(shown, /\d{4}-\d{2}-\d{2}/, 'dates in words, as the reader\'s language writes them');
         assert.ok(shown.includes(`${t.issuedBy}${inspector.setup.lang === 'zh' ? '：' : ': '}${name(district)}`), shown);
       }
-      let outcome = await check(inspector, texts.stranger);
+      let outcome = await pasteAndCheck(inspector, T[inspector.setup.lang], texts.stranger);
       assert.equal(outcome.code, 'unknown_issuer');
       assert.ok(outcome.text.includes(t.unknownIssuer), outcome.text);
-      outcome = await check(inspector, texts.outside);
+      outcome = await pasteAndCheck(inspector, T[inspector.setup.lang], texts.outside);
       assert.equal(outcome.code, 'division_not_allowed');
       assert.ok(outcome.text.includes(t.division), outcome.text);
     }
@@ -198,12 +169,12 @@ test('two districts under one trust list: both verify offline, strangers and key
     signTrustList(trustList({ withdrawXuhui: true }), trustFile);
     await serversSeeTheFile();
     for (const inspector of inspectors) {
-      assert.equal((await check(inspector, texts.xuhui)).code, 'valid', 'no sync yet');
-      await syncAgain(inspector);
-      const { code, text } = await verdictOf(inspector, texts.xuhui, 'key_withdrawn');
+      assert.equal((await pasteAndCheck(inspector, T[inspector.setup.lang], texts.xuhui)).code, 'valid', 'no sync yet');
+      await syncAgain(inspector, T[inspector.setup.lang], '/api/trust-list');
+      const { code, text } = await verdictOf(inspector, T[inspector.setup.lang], texts.xuhui, 'key_withdrawn');
       assert.equal(code, 'key_withdrawn');
       assert.match(text, T[inspector.setup.lang].withdrawn);
-      assert.equal((await check(inspector, texts.pudong)).code, 'valid');
+      assert.equal((await pasteAndCheck(inspector, T[inspector.setup.lang], texts.pudong)).code, 'valid');
     }
 
     // A trust list whose signature fails (one signature byte changed) is refused, and the
@@ -214,17 +185,17 @@ test('two districts under one trust list: both verify offline, strangers and key
     writeFileSync(trustFile, JSON.stringify({ cose: signed.cose.slice(0, last) + flipped }));
     await serversSeeTheFile();
     for (const inspector of inspectors) {
-      await syncAgain(inspector);
+      await syncAgain(inspector, T[inspector.setup.lang], '/api/trust-list');
       await inspector.page.getByText(T[inspector.setup.lang].refused).waitFor();
-      assert.equal((await check(inspector, texts.pudong)).code, 'valid', 'the previous list is kept');
-      assert.equal((await check(inspector, texts.xuhui)).code, 'key_withdrawn');
+      assert.equal((await pasteAndCheck(inspector, T[inspector.setup.lang], texts.pudong)).code, 'valid', 'the previous list is kept');
+      assert.equal((await pasteAndCheck(inspector, T[inspector.setup.lang], texts.xuhui)).code, 'key_withdrawn');
     }
 
     // Eight days later, still offline: the status lists (7 days) have expired, the trust list
     // (30 days) has not. A genuine license is no longer "valid" but "status unknown since …".
     for (const inspector of inspectors) {
       await inspector.context.clock.setSystemTime(Date.now() + 8 * 86_400_000);
-      const { code, text } = await check(inspector, texts.pudong);
+      const { code, text } = await pasteAndCheck(inspector, T[inspector.setup.lang], texts.pudong);
       assert.equal(code, 'status_unknown');
       assert.match(text, T[inspector.setup.lang].statusSince);
       assert.ok(text.includes(T[inspector.setup.lang].unconfirmed), text);
