@@ -130,6 +130,8 @@ for (const c of CASES) {
 
     // The inspector reads the same from the QR: premises, the authority, the term or none.
     await page.goto(`${server.url}/inspect/`);
+    // A first visit checks only once the trust list and status lists have arrived.
+    await page.locator('#status-lists-as-of').filter({ hasNotText: /never|从未/ }).waitFor({ timeout: 20_000 });
     await page.getByLabel(w.paste).fill(issued.license.qr_text);
     await page.getByRole('button', { name: w.check, exact: true }).click();
     const verdict = page.locator('[data-verdict]');
