@@ -34,6 +34,39 @@ pub struct ApplicationRequest {
     /// commitment permit is granted on the commitment the declaration accepts.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub review_requested: Vec<String>,
+    /// A holder's change, renewal or cancellation of a license they hold (#18); absent for a
+    /// new license. A change or renewal carries the whole form, pre-filled from the current
+    /// version, and goes through the same review; a cancellation carries no values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license: Option<LicenseRequest>,
+}
+
+/// What a holder asks of a license they hold: each is an application of its own kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HolderRequest {
+    /// New particulars (business name, legal representative, address, opening hours, the
+    /// business scope and so the permits): version N+1 for the rest of the term.
+    Change,
+    /// Before expiry: version N+1 with a new term.
+    Renewal,
+    /// The holder gives the license up (注销): its current version becomes cancelled.
+    Cancellation,
+}
+
+/// `ApplicationRequest::license`: the license a holder's application is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LicenseRequest {
+    pub number: String,
+    /// The version the form was filled from; no longer current → 409 `version_changed`.
+    pub based_on: u16,
+    pub purpose: HolderRequest,
+    /// The id of an application of this license (the one it was issued on, or a later change
+    /// or renewal): what shows that the device holds it, until applicants sign in.
+    pub holder_proof: String,
+    /// The holder's reason, in their words (a cancellation's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// How a permit is granted: on commitment or after review (the catalog's).
@@ -54,6 +87,9 @@ pub enum ApplicationStatus {
     /// or withdraw.
     Rejected,
     Withdrawn,
+    /// A holder's cancellation of their license, recorded (the license's standing says since
+    /// when).
+    Cancelled,
 }
 
 /// Where one permit of an application stands.
@@ -281,9 +317,25 @@ pub struct Supervision {
 pub enum CheckFinding {
     /// The business is as committed.
     Honoured,
-    /// The commitment was false: what was found, and the legal reason the license is revoked
-    /// for (the revocation is part of recording it).
-    FalseCommitment { findings: Text, legal_reason: Text },
+    /// The commitment was false: what was found, the legal reason, and what follows for the
+    /// license (recorded in the same transaction as the finding).
+    FalseCommitment {
+        findings: Text,
+        legal_reason: Text,
+        /// Revocation when absent (what findings recorded before suspensions meant).
+        #[serde(default)]
+        consequence: Consequence,
+    },
+}
+
+/// What a false commitment does to the license.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Consequence {
+    #[default]
+    Revocation,
+    /// Suspended until the holder puts things right; `until` is `YYYY-MM-DD`, today or later.
+    Suspension { until: String },
 }
 
 /// A refusal: the legal reason and the appeal route.
@@ -633,6 +685,30 @@ pub struct LicenseStanding {
     /// Why the state was set (the legal reason of a revocation).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// Every version of the license, oldest first (in `GET /api/applications/{id}` only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<LicenseVersion>,
+}
+
+/// One version of a license, as its holder's history shows it: no values, so no personal data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LicenseVersion {
+    pub version: u16,
+    /// `YYYY-MM-DD`, the authority's calendar.
+    pub issued_on: String,
+    /// The last day of its term, `YYYY-MM-DD`; absent when no permit has a term.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_until: Option<String>,
+    pub state: LicenseState,
+    /// The day the state began (a superseded version: the day the next one was issued).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
+    /// What issued it: absent for the first version and the authority's own changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<HolderRequest>,
+    /// The catalog field ids whose value it changed from the version before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changed: Vec<String>,
 }
 
 /// `POST /api/admin/licenses/{number}/suspension`.

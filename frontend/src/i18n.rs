@@ -115,6 +115,7 @@ texts! {
     STATUS_REVOKED = "已撤销", "Revoked";
     STATUS_REJECTED = "不予许可", "Rejected";
     STATUS_WITHDRAWN = "已撤回", "Withdrawn";
+    STATUS_CANCELLED = "已注销", "Cancelled by the holder";
     STATUS_UNKNOWN = "查询中", "Checking";
     STATUS_OFFLINE = "离线：显示上次查询的状态", "Offline: showing the last known status";
     STATUS_UNAVAILABLE = "暂时无法查询状态（离线？），请稍后再试。", "The status cannot be checked right now (offline?). Try again later.";
@@ -204,6 +205,7 @@ pub fn status_text(status: contract::ApplicationStatus) -> Text {
         Revoked => STATUS_REVOKED,
         Rejected => STATUS_REJECTED,
         Withdrawn => STATUS_WITHDRAWN,
+        Cancelled => STATUS_CANCELLED,
     }
 }
 

@@ -68,6 +68,7 @@ impl OutboxEntry {
             scope: self.scope.clone(),
             values: self.values.clone(),
             review_requested: self.review_requested.clone(),
+            license: None,
         }
     }
 

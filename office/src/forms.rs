@@ -3,7 +3,8 @@
 //! checks them again.
 
 use contract::{
-    CheckFinding, Decision, FieldIssue, FieldIssues, Inspection, InspectionResult, Text,
+    CheckFinding, Consequence, Decision, FieldIssue, FieldIssues, Inspection, InspectionResult,
+    Text,
 };
 
 use crate::i18n;
@@ -266,6 +267,7 @@ impl CheckForm {
                         Ok(CheckFinding::FalseCommitment {
                             findings,
                             legal_reason,
+                            consequence: Consequence::Revocation,
                         })
                     }
                     _ => Err(problems),
@@ -430,6 +432,7 @@ mod tests {
             Ok(CheckFinding::FalseCommitment {
                 findings: Text::new("距学校不足50米", "Less than 50 m from a school"),
                 legal_reason: Text::new("第六十九条", "art. 69"),
+                consequence: Consequence::Revocation,
             })
         );
     }

@@ -127,6 +127,7 @@ texts! {
     STATUS_REVOKED = "已撤销", "Revoked";
     STATUS_REJECTED = "不予许可", "Rejected";
     STATUS_WITHDRAWN = "已撤回", "Withdrawn";
+    STATUS_CANCELLED = "已注销", "Cancelled by the holder";
     STATUS_APPROVED = "准予许可", "Approved";
     STATUS_GRANTED_ON_COMMITMENT = "已凭承诺准予", "Granted on commitment";
     STATUS_DROPPED = "申请人已放弃", "Dropped by the applicant";
@@ -209,6 +210,7 @@ pub fn application_status(status: ApplicationStatus) -> Text {
         ApplicationStatus::Revoked => STATUS_REVOKED,
         ApplicationStatus::Rejected => STATUS_REJECTED,
         ApplicationStatus::Withdrawn => STATUS_WITHDRAWN,
+        ApplicationStatus::Cancelled => STATUS_CANCELLED,
     }
 }
 

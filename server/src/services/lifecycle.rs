@@ -63,6 +63,7 @@ pub fn standing(v: &StoredVersion) -> LicenseStanding {
         since: v.state_since.and_then(date_of),
         until: v.state_until.and_then(date_of),
         reason: v.reason.clone(),
+        history: Vec::new(),
     }
 }
 

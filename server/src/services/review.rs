@@ -1339,6 +1339,7 @@ mod tests {
             scope,
             values,
             review_requested: Vec::new(),
+            license: None,
         }
     }
 

@@ -206,9 +206,11 @@ impl Services {
     ) -> Result<OfficeCheck, ServiceError> {
         let (action, detail, revocation) = match &finding {
             CheckFinding::Honoured => ("check.honoured", String::new(), None),
+            // Suspension as a consequence comes with the holder's side of #18.
             CheckFinding::FalseCommitment {
                 findings,
                 legal_reason,
+                consequence: _,
             } => {
                 check_text(findings, "findings")?;
                 check_text(legal_reason, "legal_reason")?;
