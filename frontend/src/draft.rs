@@ -6,7 +6,8 @@
 use catalog::{
     Catalog, FormValues, GrantMode, MergedForm, ScopeAnswer, ScopeAnswers, Text, is_automatic,
 };
-use contract::{ApplicationStatus, FieldMap, TrackingStatus};
+use contract::{ApplicationStatus, FieldMap, LicenseRequest, LicenseStanding, TrackingStatus};
+use serde::Deserialize;
 
 use crate::license::IssuedLicense;
 use crate::outbox::OutboxEntry;
@@ -26,7 +27,17 @@ pub enum Origin {
 #[derive(Clone, Debug)]
 pub struct Tracking {
     answer: TrackingStatus,
+    /// The license's current standing and history, which the server adds beside the
+    /// status once the application's license is issued (#18).
+    pub license: Option<LicenseStanding>,
     json: String,
+}
+
+/// The member of a tracking answer that `TrackingStatus` does not read.
+#[derive(Deserialize)]
+struct Standing {
+    #[serde(default)]
+    license: Option<LicenseStanding>,
 }
 
 impl Tracking {
@@ -35,6 +46,7 @@ impl Tracking {
     pub fn parse(json: String) -> serde_json::Result<Tracking> {
         Ok(Tracking {
             answer: serde_json::from_str(&json)?,
+            license: serde_json::from_str::<Standing>(&json)?.license,
             json,
         })
     }
@@ -55,7 +67,7 @@ impl std::ops::Deref for Tracking {
 /// The same answer, whatever its spacing.
 impl PartialEq for Tracking {
     fn eq(&self, other: &Tracking) -> bool {
-        self.answer == other.answer
+        self.answer == other.answer && self.license == other.license
     }
 }
 
@@ -63,7 +75,11 @@ impl PartialEq for Tracking {
 impl From<TrackingStatus> for Tracking {
     fn from(answer: TrackingStatus) -> Tracking {
         let json = serde_json::to_string(&answer).unwrap();
-        Tracking { answer, json }
+        Tracking {
+            answer,
+            license: None,
+            json,
+        }
     }
 }
 
@@ -93,6 +109,9 @@ pub struct Draft {
     /// The reviewers' requests not yet acted on, by field: each department's words, in both
     /// languages. A field's requests go when the applicant edits it.
     pub corrections: FieldMap<Vec<Text>>,
+    /// A holder's change, renewal or cancellation of a license this device holds (#18):
+    /// which license, from which version, and the proof of holding it.
+    pub holder: Option<LicenseRequest>,
 }
 
 impl Draft {
@@ -110,7 +129,36 @@ impl Draft {
             tracking: None,
             sent: None,
             corrections: FieldMap::new(),
+            holder: None,
         }
+    }
+
+    /// A holder's application about the license `from` holds (its current version): for a
+    /// change or renewal, the same industry and answers, so the holder types only what
+    /// changes; the declaration is made again. `None` when `from` holds no license.
+    pub fn held(
+        id: String,
+        from: &Draft,
+        request: contract::HolderRequest,
+        now: f64,
+    ) -> Option<Draft> {
+        let license = from.license.as_ref()?;
+        let mut draft = Draft::new(id, now);
+        draft.industry = Some(license.industry.clone());
+        if request != contract::HolderRequest::Cancellation {
+            draft.scope = from.scope.clone();
+            draft.values = from.values.clone();
+            draft.values.remove(crate::steps::DECLARATION);
+            draft.review_requested = from.review_requested.clone();
+        }
+        draft.holder = Some(LicenseRequest {
+            number: license.number.clone(),
+            based_on: license.claims.version(),
+            purpose: request,
+            holder_proof: from.id.clone(),
+            reason: None,
+        });
+        Some(draft)
     }
 
     /// Where the application stands at the authority, once received.
@@ -131,7 +179,11 @@ impl Draft {
         self.license.is_none()
             && !matches!(
                 self.status(),
-                None | Some(ApplicationStatus::Withdrawn | ApplicationStatus::Revoked)
+                None | Some(
+                    ApplicationStatus::Withdrawn
+                        | ApplicationStatus::Revoked
+                        | ApplicationStatus::Cancelled
+                )
             )
     }
 

@@ -28,7 +28,7 @@ pub fn permit_name(lang: Lang, id: &str) -> String {
 }
 
 /// A date of the data (`YYYY-MM-DD`) as the reader's language writes it.
-fn date_words(lang: Lang, date: &str) -> String {
+pub fn date_words(lang: Lang, date: &str) -> String {
     catalog::Date::parse(date).map_or_else(|| date.to_owned(), |d| d.words().get(lang).to_owned())
 }
 
@@ -54,8 +54,46 @@ pub fn permit_view(lang: Lang, permit: &TrackedPermit) -> Html {
                 { for permit.due.as_deref().map(|due| row(i18n::DUE, date_words(lang, due))) }
                 { for permit.conditions.as_ref().map(|c| row(i18n::CONDITIONS, c.get(lang).to_owned())) }
                 { for rejection }
+                { for permit.supervision.as_ref().map(|s| supervision(lang, s)) }
             </dl>
         </li>
+    }
+}
+
+/// The check after a commitment (#18): when it is due and, once recorded, what it found and
+/// what followed for the license.
+fn supervision(lang: Lang, check: &contract::Supervision) -> Html {
+    use contract::{CheckFinding, Consequence};
+    let row = |label: i18n::Text, value: String| summary_row(label.get(lang), value.into());
+    let finding = check.finding.as_ref().map(|finding| match finding {
+        CheckFinding::Honoured => row(i18n::SUPERVISION, i18n::HONOURED.get(lang).to_owned()),
+        CheckFinding::FalseCommitment {
+            findings,
+            legal_reason,
+            consequence,
+        } => {
+            let followed = match consequence {
+                Consequence::Revocation => i18n::STATUS_REVOKED.get(lang).to_owned(),
+                Consequence::Suspension { until } => {
+                    i18n::STATE_SUSPENDED.get(lang).to_owned() + " " + &date_words(lang, until)
+                }
+            };
+            html! {
+                <>
+                    { row(i18n::SUPERVISION, i18n::FALSE_COMMITMENT.get(lang).to_owned()) }
+                    { row(i18n::FINDINGS, findings.get(lang).to_owned()) }
+                    { row(i18n::REJECTION_REASON, legal_reason.get(lang).to_owned()) }
+                    { row(i18n::CONSEQUENCE, followed) }
+                </>
+            }
+        }
+    });
+    html! {
+        <>
+            { row(i18n::SUPERVISION_DUE, date_words(lang, &check.due)) }
+            { for check.checked_on.as_deref().map(|d| row(i18n::CHECKED_ON, date_words(lang, d))) }
+            { for finding }
+        </>
     }
 }
 
