@@ -6,7 +6,9 @@
 use catalog::{
     Catalog, FormValues, GrantMode, MergedForm, ScopeAnswer, ScopeAnswers, Text, is_automatic,
 };
-use contract::{ApplicationStatus, FieldMap, LicenseRequest, LicenseStanding, TrackingStatus};
+use contract::{
+    ApplicationStatus, FieldMap, HolderRequest, LicenseRequest, LicenseState, TrackingStatus,
+};
 use serde::Deserialize;
 
 use crate::license::IssuedLicense;
@@ -27,17 +29,7 @@ pub enum Origin {
 #[derive(Clone, Debug)]
 pub struct Tracking {
     answer: TrackingStatus,
-    /// The license's current standing and history, which the server adds beside the
-    /// status once the application's license is issued (#18).
-    pub license: Option<LicenseStanding>,
     json: String,
-}
-
-/// The member of a tracking answer that `TrackingStatus` does not read.
-#[derive(Deserialize)]
-struct Standing {
-    #[serde(default)]
-    license: Option<LicenseStanding>,
 }
 
 impl Tracking {
@@ -46,13 +38,18 @@ impl Tracking {
     pub fn parse(json: String) -> serde_json::Result<Tracking> {
         Ok(Tracking {
             answer: serde_json::from_str(&json)?,
-            license: serde_json::from_str::<Standing>(&json)?.license,
             json,
         })
     }
 
     pub fn json(&self) -> &str {
         &self.json
+    }
+
+    /// What the answer says beyond `TrackingStatus` (#18), read from its text when a page
+    /// shows it: the license's standing and each permit's check after its commitment.
+    pub fn beyond(&self) -> Beyond {
+        serde_json::from_str(&self.json).unwrap_or_default()
     }
 }
 
@@ -64,10 +61,11 @@ impl std::ops::Deref for Tracking {
     }
 }
 
-/// The same answer, whatever its spacing.
+/// The same answer: the same text (the server writes one state always the same way; a
+/// 202's text and a later tracking answer differ, as they should).
 impl PartialEq for Tracking {
     fn eq(&self, other: &Tracking) -> bool {
-        self.answer == other.answer && self.license == other.license
+        self.json == other.json
     }
 }
 
@@ -75,12 +73,81 @@ impl PartialEq for Tracking {
 impl From<TrackingStatus> for Tracking {
     fn from(answer: TrackingStatus) -> Tracking {
         let json = serde_json::to_string(&answer).unwrap();
-        Tracking {
-            answer,
-            license: None,
-            json,
-        }
+        Tracking { answer, json }
     }
+}
+
+/// The members of a tracking answer the contract types read with more wasm than these plain
+/// structs (only what the pages show; each derived reader is wasm of its own, so a type
+/// serves at several levels): `license` (`contract::LicenseStanding`, which the server adds
+/// once the license is issued) and each permit's `supervision` (`contract::Supervision`: its
+/// internally tagged `CheckFinding` would bring serde's buffering deserializer, about 7 KB
+/// gzip).
+#[derive(Default, Deserialize)]
+pub struct Beyond {
+    #[serde(default)]
+    pub license: Option<Standing>,
+    /// Each permit: its `id` and `supervision`.
+    #[serde(default)]
+    pub permits: Vec<Check>,
+}
+
+impl Beyond {
+    /// The check after the commitment for this permit, if it has one.
+    pub fn check(&self, permit: &str) -> Option<&Check> {
+        self.permits
+            .iter()
+            .find(|p| p.id == permit)
+            .and_then(|p| p.supervision.as_deref())
+    }
+}
+
+/// Of `contract::LicenseStanding` (the current version, its state, a suspension's last day,
+/// the history) and of each `contract::LicenseVersion` in its history (issued on, why).
+#[derive(Deserialize)]
+pub struct Standing {
+    pub version: u16,
+    pub state: LicenseState,
+    #[serde(default)]
+    pub until: Option<String>,
+    #[serde(default)]
+    pub history: Vec<Standing>,
+    #[serde(default)]
+    pub issued_on: String,
+    #[serde(default)]
+    pub purpose: Option<HolderRequest>,
+    #[serde(default)]
+    pub changed: Vec<String>,
+}
+
+/// Of a `contract::TrackedPermit` (`id`, `supervision`), its `contract::Supervision` (due by
+/// a day, checked on), the `finding` (`CheckFinding`, its tag `result`: `honoured` or
+/// `false_commitment`) and the finding's `consequence` (its tag `action`: `revocation`, or
+/// `suspension` `until` a day). Dates are `YYYY-MM-DD`.
+#[derive(Deserialize)]
+pub struct Check {
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub supervision: Option<Box<Check>>,
+    #[serde(default)]
+    pub due: String,
+    #[serde(default)]
+    pub checked_on: Option<String>,
+    #[serde(default)]
+    pub finding: Option<Box<Check>>,
+    #[serde(default)]
+    pub result: String,
+    #[serde(default)]
+    pub findings: Option<Text>,
+    #[serde(default)]
+    pub legal_reason: Option<Text>,
+    #[serde(default)]
+    pub consequence: Option<Box<Check>>,
+    #[serde(default)]
+    pub action: String,
+    #[serde(default)]
+    pub until: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -145,10 +212,13 @@ impl Draft {
         let license = from.license.as_ref()?;
         let mut draft = Draft::new(id, now);
         draft.industry = Some(license.industry.clone());
-        if request != contract::HolderRequest::Cancellation {
+        if request != HolderRequest::Cancellation {
             draft.scope = from.scope.clone();
             draft.values = from.values.clone();
-            draft.values.remove(crate::steps::DECLARATION);
+            // Empty: unanswered (a `remove` would bring the map's removal code).
+            draft
+                .values
+                .insert(crate::steps::DECLARATION.to_owned(), String::new());
             draft.review_requested = from.review_requested.clone();
         }
         draft.holder = Some(LicenseRequest {

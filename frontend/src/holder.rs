@@ -3,9 +3,9 @@
 //! holder's change alters. Pure, so it is tested without a browser page.
 
 use catalog::{Date, MergedField, MergedForm, is_automatic};
-use contract::{ApplicationStatus, HolderRequest, LicenseStanding, LicenseState};
+use contract::{ApplicationStatus, HolderRequest, LicenseState};
 
-use crate::draft::Draft;
+use crate::draft::{Draft, Standing};
 use crate::license::IssuedLicense;
 
 /// Renewal opens this many days before the current version's end (the server's rule).
@@ -20,6 +20,9 @@ pub struct Held<'d> {
     pub license: &'d IssuedLicense,
     /// A cancellation of it, sent from this device, is recorded.
     pub cancelled: bool,
+    /// Its current version and state as the authority last said (the tracking answer of the
+    /// draft holding the newest version).
+    standing: Option<Standing>,
 }
 
 /// The licenses among `drafts`, in the order their first version appears.
@@ -39,10 +42,12 @@ pub fn held(drafts: &[Draft]) -> Vec<Held<'_>> {
                 draft,
                 license,
                 cancelled: false,
+                standing: None,
             }),
         }
     }
     for h in &mut held {
+        h.standing = h.draft.tracking.as_ref().and_then(|t| t.beyond().license);
         h.cancelled = drafts.iter().any(|d| {
             d.status() == Some(ApplicationStatus::Cancelled)
                 && d.holder.as_ref().is_some_and(|r| {
@@ -54,10 +59,8 @@ pub fn held(drafts: &[Draft]) -> Vec<Held<'_>> {
 }
 
 impl Held<'_> {
-    /// The license's current version and state as the authority last said (the tracking
-    /// answer of the draft holding the newest version).
-    pub fn standing(&self) -> Option<&LicenseStanding> {
-        self.draft.tracking.as_ref()?.license.as_ref()
+    pub fn standing(&self) -> Option<&Standing> {
+        self.standing.as_ref()
     }
 
     /// Its state, if known: a cancellation this device sent counts once recorded.
@@ -247,7 +250,11 @@ mod tests {
             ("N1", 2, "a")
         );
         assert_eq!(change.industry.as_deref(), Some("bookstore"));
-        assert_eq!(change.values.get("declaration"), None, "declared again");
+        assert_eq!(
+            change.values.get("declaration").map(String::as_str),
+            Some(""),
+            "declared again"
+        );
         let form = change.form(catalog::Catalog::builtin()).unwrap();
         assert!(changes(&form, &change, &was).is_empty());
         change.set_value("legal_rep_name", " 李四".into());
