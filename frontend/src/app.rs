@@ -458,7 +458,7 @@ fn in_app_link(e: &MouseEvent) -> Option<String> {
     let origin = gloo::utils::window().location().origin().ok()?;
     let path = href.strip_prefix(&origin).unwrap_or(&href);
     let ours = path == "/"
-        || ["/drafts", "/licenses", "/track/", "/apply/"]
+        || ["/drafts", "/track/", "/apply/"]
             .iter()
             .any(|p| path.starts_with(p));
     ours.then(|| path.to_owned())

@@ -86,7 +86,8 @@ pub fn check_page(
         "" => "—".to_owned(),
         v => display_value(lang, f, v),
     };
-    let changes = changes.map(|changes| {
+    // A renewal that alters nothing has nothing to list.
+    let changes = changes.filter(|c| unchanged || !c.is_empty()).map(|changes| {
         html! {
             <section aria-labelledby="changes-heading">
                 <h2 id="changes-heading">{ i18n::CHANGES_HEADING.get(lang) }</h2>

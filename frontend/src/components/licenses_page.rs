@@ -34,7 +34,7 @@ pub fn reminder(lang: Lang, held: &Held, today: Date) -> Option<Html> {
     let until = held.reminder(today)?;
     Some(html! {
         <p class="notice" role="status">
-            { i18n::EXPIRES_ON.get(lang) }{ " " }{ until.words().get(lang) }{ i18n::RENEW_NOW.get(lang) }
+            { i18n::EXPIRES_ON.get(lang).to_owned() + until.words().get(lang) + i18n::RENEW_NOW.get(lang) }
         </p>
     })
 }
@@ -49,22 +49,25 @@ fn card(lang: Lang, held: &Held, today: Date, on_act: &Callback<(Draft, HolderRe
             .map_or(id.as_str(), |f| f.def.label.get(lang))
             .to_owned()
     };
-    let history = standing.map(|s| &s.history[..]).unwrap_or_default().iter().map(|v| {
-        let why = match v.purpose {
-            Some(HolderRequest::Renewal) => i18n::RENEWAL.get(lang).to_owned(),
-            None if v.version == 1 => i18n::FIRST_ISSUE.get(lang).to_owned(),
-            _ => {
-                let fields: Vec<String> = v.changed.iter().map(label).collect();
-                i18n::CHANGE_OF.get(lang).to_owned() + &fields.join(i18n::LIST_SEPARATOR.get(lang))
-            }
-        };
-        html! {
-            <li>
-                { i18n::VERSION.get(lang) }{ " " }{ v.version }{ " · " }{ date_words(lang, &v.issued_on) }
-                { " · " }{ why }{ " · " }{ i18n::state_text(v.state).get(lang) }
-            </li>
-        }
-    });
+    let history = standing
+        .map(|s| &s.history[..])
+        .unwrap_or_default()
+        .iter()
+        .map(|v| {
+            let why = match v.purpose {
+                Some(HolderRequest::Renewal) => i18n::RENEWAL.get(lang).to_owned(),
+                None if v.version == 1 => i18n::FIRST_ISSUE.get(lang).to_owned(),
+                _ => {
+                    let fields: Vec<String> = v.changed.iter().map(label).collect();
+                    i18n::CHANGE_OF.get(lang).to_owned()
+                        + &fields.join(i18n::LIST_SEPARATOR.get(lang))
+                }
+            };
+            // One text: each child of an element is wasm of its own.
+            let version = i18n::VERSION.get(lang).to_owned() + " " + &v.version.to_string();
+            let state = i18n::state_text(v.state).get(lang).to_owned();
+            html! { <li>{ [version, date_words(lang, &v.issued_on), why, state].join(" · ") }</li> }
+        });
     let state = held.state().map(|state| {
         let until = standing
             .and_then(|s| s.until.as_deref())
