@@ -223,3 +223,69 @@ test('the tobacco reviewer records a false commitment: the license is revoked (d
 test('a supervisor records a false commitment: the license is revoked (390 px phone, English)', async () => {
   await falseCommitmentRevokes({ lang: 'en', viewport: { width: 390, height: 844 }, id: 'sup-e2e-phone-en', businessName: 'Century Avenue Corner Shop', checker: SUPERVISOR });
 });
+
+/** The authority's day `days` from today, `YYYY-MM-DD` (Beijing time, as the server's). */
+function authorityDay(days) {
+  return new Date(Date.now() + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** A false commitment that suspends the license instead: the suspension's last day is asked
+ *  for (and a missing one said), the page and the verifier then say suspended until it. */
+async function falseCommitmentSuspends({ lang, viewport, id, businessName }) {
+  const w = {
+    zh: {
+      suspend: '暂扣许可证至某日', until: '暂扣至（最后一天）', untilMissing: '请填写暂扣的最后一天（今天或以后）',
+      reasonZh: '暂扣许可的法律依据（中文）', reasonEn: '暂扣许可的法律依据（英文）', confirm: '我确认暂扣此证照',
+      recorded: /已记录：虚假承诺，证照已暂扣/, suspendedUntil: '暂扣至',
+    },
+    en: {
+      suspend: 'Suspend the license until a day', until: 'Suspended until (last day)',
+      untilMissing: 'Give the last day of the suspension: today or later',
+      reasonZh: 'Legal reason for suspending, in Chinese', reasonEn: 'Legal reason for suspending, in English',
+      confirm: 'I confirm the license is to be suspended', recorded: /Recorded: false commitment, license suspended/,
+      suspendedUntil: 'Suspended until',
+    },
+  }[lang];
+  const t = T[lang];
+  const license = await licenseOnCommitment(id, businessName);
+  const until = authorityDay(30);
+  const { context, page } = await openOffice(lang, viewport, `/office/checks/${id}/tobacco_retail`);
+  try {
+    await signIn(page, t, TOBACCO.username);
+    await page.getByRole('radio', { name: t.falseCommitment, exact: true }).check();
+    await page.getByLabel(t.findingsZh, { exact: true }).fill(FINDINGS.zh);
+    await page.getByLabel(t.findingsEn, { exact: true }).fill(FINDINGS.en);
+    await page.getByRole('radio', { name: w.suspend, exact: true }).check();
+    await page.getByLabel(w.reasonZh, { exact: true }).fill('责令整改期间暂扣');
+    await page.getByLabel(w.reasonEn, { exact: true }).fill('Suspended until put right');
+    await page.getByRole('checkbox', { name: w.confirm, exact: true }).check();
+    await page.getByRole('button', { name: t.record, exact: true }).click();
+    await page.getByRole('alert').getByRole('link', { name: w.untilMissing }).waitFor();
+    await page.getByLabel(w.until, { exact: true }).fill(until);
+    await fitsTheWindow(page);
+    assert.deepEqual(await axe(page, 'check suspending'), []);
+    await page.getByRole('button', { name: t.record, exact: true }).click();
+    await page.getByRole('status').filter({ hasText: w.recorded }).waitFor();
+    const [y, m, d] = until.split('-').map(Number);
+    const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+    const words = lang === 'zh' ? `${y}年${m}月${d}日` : `${d} ${months[m - 1]} ${y}`;
+    await page.getByText(`${w.suspendedUntil} ${words}`, { exact: true }).first().waitFor();
+  } finally {
+    await context.close();
+  }
+  const verdict = await (await fetch(`${server.url}/api/verify`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ qr_text: license.qr_text }),
+  })).json();
+  assert.equal(verdict.reason, 'suspended', JSON.stringify(verdict));
+  const tracked = await (await fetch(`${server.url}/api/applications/${id}`)).json();
+  assert.equal(tracked.license.state, 'suspended');
+  assert.equal(tracked.license.until, until);
+}
+
+test('a false commitment may suspend the license until a day instead (390 px phone, Chinese)', async () => {
+  await falseCommitmentSuspends({ lang: 'zh', viewport: { width: 390, height: 844 }, id: 'sup-e2e-suspend-zh', businessName: '浦东整改便利店' });
+});
+
+test('a false commitment may suspend the license until a day instead (desktop, English)', async () => {
+  await falseCommitmentSuspends({ lang: 'en', viewport: { width: 1280, height: 900 }, id: 'sup-e2e-suspend-en', businessName: 'Put Right Corner Shop' });
+});

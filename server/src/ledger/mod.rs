@@ -106,13 +106,28 @@ pub struct StoredCheck {
 }
 
 /// What recording a check's result did.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum CheckRecorded {
-    /// Recorded (and the license revoked, when asked, in the same transaction).
+    /// Recorded (and the license revoked or suspended, when asked, in the same transaction).
     New,
     /// A result was recorded before: nothing written.
     Already,
     Unknown,
+    /// The suspension asked for cannot be made (the license's answer); nothing written.
+    NotSuspended(Changed),
+}
+
+/// What a false commitment does to the license, with the legal reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckConsequence {
+    Revoke {
+        reason: String,
+    },
+    /// Suspended until the day (00:00 UTC, Unix seconds).
+    Suspend {
+        until: i64,
+        reason: String,
+    },
 }
 
 /// An application waiting for at least one department (or for the applicant), as stored.
@@ -472,7 +487,7 @@ pub trait Ledger: Send + Sync {
         permit: String,
         outcome: String,
         at: i64,
-        revocation: Option<String>,
+        consequence: Option<CheckConsequence>,
     ) -> LedgerFuture<'_, CheckRecorded>;
     /// Appends one staff action to the audit log. The log is append-only: nothing in the
     /// code updates or deletes its rows.

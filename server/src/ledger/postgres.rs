@@ -21,11 +21,11 @@ use tokio::sync::{mpsc, oneshot};
 use tokio_postgres::NoTls;
 
 use super::{
-    ChangeRequest, Changed, CheckRecorded, Found, Inserted, Ledger, LedgerError, LedgerFuture,
-    LoginLock, MAX_SEQUENCE, NewApplication, Revocation, Revoked, STATUS_MARK, SignNumbered,
-    SignVersion, StaffAccount, StatusChange, StatusMark, StatusesAsOf, StoredApplication,
-    StoredCase, StoredCheck, StoredSession, StoredVersion, VersionState, license_number,
-    role_from_name, role_name, status_day, status_entries,
+    ChangeRequest, Changed, CheckConsequence, CheckRecorded, Found, Inserted, Ledger, LedgerError,
+    LedgerFuture, LoginLock, MAX_SEQUENCE, NewApplication, Revocation, Revoked, STATUS_MARK,
+    SignNumbered, SignVersion, StaffAccount, StatusChange, StatusMark, StatusesAsOf,
+    StoredApplication, StoredCase, StoredCheck, StoredSession, StoredVersion, VersionState,
+    license_number, role_from_name, role_name, status_day, status_entries,
 };
 
 mod embedded {
@@ -769,6 +769,53 @@ async fn current_version(
     )?))
 }
 
+/// A status change of a license's current version, in the caller's transaction.
+async fn change_in(
+    tx: &deadpool_postgres::Transaction<'_>,
+    change: StatusChange,
+    number: &str,
+    reason: &str,
+    at: i64,
+) -> Result<Changed, LedgerError> {
+    let current = match current_version(tx, number).await? {
+        Ok(v) => v,
+        Err(answer) => return Ok(answer),
+    };
+    let Some((state, since, until)) = super::next_state(change, current.state, at) else {
+        return Ok(Changed::WrongState(current.state));
+    };
+    let version = i32::from(current.version);
+    let update = tx
+        .prepare_cached(
+            "UPDATE license_versions SET state = $3, state_since = $4, state_until = $5,
+                    reason = $6
+             WHERE license_number = $1 AND version = $2",
+        )
+        .await?;
+    tx.execute(
+        &update,
+        &[&number, &version, &state.name(), &since, &until, &reason],
+    )
+    .await?;
+    if state == VersionState::Revoked {
+        let insert = tx
+            .prepare_cached(
+                "INSERT INTO revocations (license_number, reason, revoked_at)
+                 VALUES ($1, $2, $3) ON CONFLICT (license_number) DO NOTHING",
+            )
+            .await?;
+        tx.execute(&insert, &[&number, &reason, &at]).await?;
+    }
+    bump_status(tx, at).await?;
+    Ok(Changed::Done(Box::new(StoredVersion {
+        state,
+        state_since: since,
+        state_until: until,
+        reason: Some(reason.to_owned()),
+        ..current
+    })))
+}
+
 impl Ledger for PostgresLedger {
     fn issue(&self, application: NewApplication, sign: SignNumbered) -> LedgerFuture<'_, Inserted> {
         Box::pin(async move {
@@ -1017,7 +1064,7 @@ impl Ledger for PostgresLedger {
         permit: String,
         outcome: String,
         at: i64,
-        revocation: Option<String>,
+        consequence: Option<CheckConsequence>,
     ) -> LedgerFuture<'_, CheckRecorded> {
         Box::pin(async move {
             let mut client = self.client().await?;
@@ -1044,8 +1091,18 @@ impl Ledger for PostgresLedger {
                 .await?;
             tx.execute(&update, &[&application, &permit, &outcome, &at])
                 .await?;
-            if let Some(reason) = revocation {
-                insert_revocation(&tx, &number, &reason, at).await?;
+            match consequence {
+                Some(CheckConsequence::Revoke { reason }) => {
+                    insert_revocation(&tx, &number, &reason, at).await?;
+                }
+                Some(CheckConsequence::Suspend { until, reason }) => {
+                    let change = StatusChange::Suspend { until };
+                    match change_in(&tx, change, &number, &reason, at).await? {
+                        Changed::Done(_) => {}
+                        refused => return Ok(CheckRecorded::NotSuspended(refused)),
+                    }
+                }
+                None => {}
             }
             tx.commit().await?;
             Ok(CheckRecorded::New)
@@ -1379,54 +1436,12 @@ impl Ledger for PostgresLedger {
         Box::pin(async move {
             let mut client = self.client().await?;
             let tx = client.transaction().await?;
-            let current = match current_version(&tx, &req.license_number).await? {
-                Ok(v) => v,
-                Err(answer) => return Ok(answer),
-            };
-            let Some((state, since, until)) = super::next_state(change, current.state, req.at)
-            else {
-                return Ok(Changed::WrongState(current.state));
-            };
-            let version = i32::from(current.version);
-            let update = tx
-                .prepare_cached(
-                    "UPDATE license_versions SET state = $3, state_since = $4, state_until = $5,
-                            reason = $6
-                     WHERE license_number = $1 AND version = $2",
-                )
-                .await?;
-            tx.execute(
-                &update,
-                &[
-                    &req.license_number,
-                    &version,
-                    &state.name(),
-                    &since,
-                    &until,
-                    &req.reason,
-                ],
-            )
-            .await?;
-            if state == VersionState::Revoked {
-                let insert = tx
-                    .prepare_cached(
-                        "INSERT INTO revocations (license_number, reason, revoked_at)
-                         VALUES ($1, $2, $3) ON CONFLICT (license_number) DO NOTHING",
-                    )
-                    .await?;
-                tx.execute(&insert, &[&req.license_number, &req.reason, &req.at])
-                    .await?;
+            let changed = change_in(&tx, change, &req.license_number, &req.reason, req.at).await?;
+            if matches!(changed, Changed::Done(_)) {
+                append_audit_in(&tx, &req.audit).await?;
+                tx.commit().await?;
             }
-            bump_status(&tx, req.at).await?;
-            append_audit_in(&tx, &req.audit).await?;
-            tx.commit().await?;
-            Ok(Changed::Done(Box::new(StoredVersion {
-                state,
-                state_since: since,
-                state_until: until,
-                reason: Some(req.reason),
-                ..current
-            })))
+            Ok(changed)
         })
     }
 

@@ -14,11 +14,11 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{
-    ChangeRequest, Changed, CheckRecorded, Found, Inserted, Ledger, LedgerError, LedgerFuture,
-    LoginLock, MAX_SEQUENCE, NewApplication, Revocation, Revoked, STATUS_MARK, SignNumbered,
-    SignVersion, StaffAccount, StatusChange, StatusMark, StatusesAsOf, StoredApplication,
-    StoredCase, StoredCheck, StoredSession, StoredVersion, VersionState, license_number,
-    role_from_name, role_name, status_day, status_entries,
+    ChangeRequest, Changed, CheckConsequence, CheckRecorded, Found, Inserted, Ledger, LedgerError,
+    LedgerFuture, LoginLock, MAX_SEQUENCE, NewApplication, Revocation, Revoked, STATUS_MARK,
+    SignNumbered, SignVersion, StaffAccount, StatusChange, StatusMark, StatusesAsOf,
+    StoredApplication, StoredCase, StoredCheck, StoredSession, StoredVersion, VersionState,
+    license_number, role_from_name, role_name, status_day, status_entries,
 };
 
 const MAX_BATCH: usize = 2048;
@@ -487,7 +487,7 @@ impl Ledger for SqliteLedger {
         permit: String,
         outcome: String,
         at: i64,
-        revocation: Option<String>,
+        consequence: Option<CheckConsequence>,
     ) -> LedgerFuture<'_, CheckRecorded> {
         Box::pin(self.read(move |c| {
             let tx = rusqlite::Transaction::new_unchecked(c, TransactionBehavior::Immediate)?;
@@ -510,8 +510,18 @@ impl Ledger for SqliteLedger {
                  WHERE application_id = ?1 AND permit = ?2",
                 params![application, permit, outcome, at],
             )?;
-            if let Some(reason) = revocation {
-                insert_revocation(&tx, &number, &reason, at)?;
+            match consequence {
+                Some(CheckConsequence::Revoke { reason }) => {
+                    insert_revocation(&tx, &number, &reason, at)?;
+                }
+                Some(CheckConsequence::Suspend { until, reason }) => {
+                    let change = StatusChange::Suspend { until };
+                    match change_by_number(&tx, change, &number, &reason, at)? {
+                        Changed::Done(_) => {}
+                        refused => return Ok(CheckRecorded::NotSuspended(refused)),
+                    }
+                }
+                None => {}
             }
             tx.commit()?;
             Ok(CheckRecorded::New)
@@ -1144,38 +1154,42 @@ fn change_in(
     change: StatusChange,
     req: &ChangeRequest,
 ) -> rusqlite::Result<Changed> {
-    let current = match current_version(c, &req.license_number)? {
+    change_by_number(c, change, &req.license_number, &req.reason, req.at)
+}
+
+/// A status change of a license's current version, in the caller's transaction.
+fn change_by_number(
+    c: &Connection,
+    change: StatusChange,
+    number: &str,
+    reason: &str,
+    at: i64,
+) -> rusqlite::Result<Changed> {
+    let current = match current_version(c, number)? {
         Ok(v) => v,
         Err(answer) => return Ok(answer),
     };
-    let Some((state, since, until)) = super::next_state(change, current.state, req.at) else {
+    let Some((state, since, until)) = super::next_state(change, current.state, at) else {
         return Ok(Changed::WrongState(current.state));
     };
     c.execute(
         "UPDATE license_versions SET state = ?3, state_since = ?4, state_until = ?5, reason = ?6
          WHERE license_number = ?1 AND version = ?2",
-        params![
-            req.license_number,
-            current.version,
-            state.name(),
-            since,
-            until,
-            req.reason
-        ],
+        params![number, current.version, state.name(), since, until, reason],
     )?;
     if state == VersionState::Revoked {
         c.execute(
             "INSERT INTO revocations (license_number, reason, revoked_at) VALUES (?1, ?2, ?3)
              ON CONFLICT (license_number) DO NOTHING",
-            params![req.license_number, req.reason, req.at],
+            params![number, reason, at],
         )?;
     }
-    bump_status(c, req.at)?;
+    bump_status(c, at)?;
     Ok(Changed::Done(Box::new(StoredVersion {
         state,
         state_since: since,
         state_until: until,
-        reason: Some(req.reason.clone()),
+        reason: Some(reason.to_owned()),
         ..current
     })))
 }

@@ -105,7 +105,7 @@ fn wrong_state(state: VersionState, wanted: &str) -> ServiceError {
 }
 
 /// The answer for a change the ledger did not make.
-fn refused(changed: Changed, wanted: &str) -> ServiceError {
+pub(super) fn refused(changed: Changed, wanted: &str) -> ServiceError {
     match changed {
         Changed::UnknownLicense => ServiceError::NotFound("no license with this number"),
         Changed::NoVersions => ServiceError::conflict(
@@ -175,6 +175,19 @@ impl Services {
     ) -> Result<Outcome, ServiceError> {
         check_number(&number)?;
         check_reason(reason)?;
+        let until_day = self.suspension_end(until)?;
+        let req = self.change_request(
+            &number,
+            "suspend",
+            reason,
+            format!("until {until}; {}", reason.trim()),
+        );
+        self.change_state(StatusChange::Suspend { until: until_day }, req, "suspended")
+            .await
+    }
+
+    /// A suspension's announced last day (`YYYY-MM-DD`, today or later) as a status-list day.
+    pub(super) fn suspension_end(&self, until: &str) -> Result<i64, ServiceError> {
         let bad_date = |message: &str| {
             ServiceError::unprocessable("invalid_until", message.to_owned()).on_field(
                 "until",
@@ -191,14 +204,7 @@ impl Services {
         if until_day < status_day(self.now()) {
             return Err(bad_date("until is in the past"));
         }
-        let req = self.change_request(
-            &number,
-            "suspend",
-            reason,
-            format!("until {date}; {}", reason.trim()),
-        );
-        self.change_state(StatusChange::Suspend { until: until_day }, req, "suspended")
-            .await
+        Ok(until_day)
     }
 
     pub async fn reinstate(&self, number: String, reason: &str) -> Result<Outcome, ServiceError> {

@@ -7,15 +7,16 @@
 
 use catalog::{Date, GrantMode};
 use contract::{
-    ApplicationStatus, CheckFinding, CheckList, CheckTask, License, OfficeCheck, Role, Supervision,
-    Text,
+    ApplicationStatus, CheckFinding, CheckList, CheckTask, Consequence, License, OfficeCheck, Role,
+    Supervision, Text,
 };
 use serde::{Deserialize, Serialize};
 
+use super::lifecycle::{refused, standing};
 use super::review::{authority_today, check_text, named, urgency};
 use super::staff::Actor;
 use super::{ServiceError, Services};
-use crate::ledger::{CheckRecorded, NewCheck, StoredCheck};
+use crate::ledger::{CheckConsequence, CheckRecorded, NewCheck, StoredCheck};
 
 /// What the ledger keeps of a recorded check (`supervision_checks.outcome`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -204,20 +205,32 @@ impl Services {
         permit: String,
         finding: CheckFinding,
     ) -> Result<OfficeCheck, ServiceError> {
-        let (action, detail, revocation) = match &finding {
+        let (action, detail, consequence) = match &finding {
             CheckFinding::Honoured => ("check.honoured", String::new(), None),
-            // Suspension as a consequence comes with the holder's side of #18.
             CheckFinding::FalseCommitment {
                 findings,
                 legal_reason,
-                consequence: _,
+                consequence,
             } => {
                 check_text(findings, "findings")?;
                 check_text(legal_reason, "legal_reason")?;
+                let reason = reason_line(legal_reason);
+                let (followed, consequence) = match consequence {
+                    Consequence::Revocation => {
+                        ("revoked".to_owned(), CheckConsequence::Revoke { reason })
+                    }
+                    Consequence::Suspension { until: day } => (
+                        format!("suspended until {day}"),
+                        CheckConsequence::Suspend {
+                            until: self.suspension_end(day)?,
+                            reason,
+                        },
+                    ),
+                };
                 (
                     "check.false_commitment",
-                    format!("{} | revoked: {}", findings.en, legal_reason.en),
-                    Some(reason_line(legal_reason)),
+                    format!("{} | {followed}: {}", findings.en, legal_reason.en),
+                    Some(consequence),
                 )
             }
         };
@@ -230,13 +243,14 @@ impl Services {
         };
         let json = serde_json::to_string(&recorded)
             .map_err(|e| ServiceError::internal("check outcome", e))?;
-        let revoked = revocation.is_some();
+        let followed = consequence.clone();
         match self
             .ledger()
-            .record_check(id.clone(), permit.clone(), json, now, revocation)
+            .record_check(id.clone(), permit.clone(), json, now, consequence)
             .await?
         {
             CheckRecorded::New => {}
+            CheckRecorded::NotSuspended(changed) => return Err(refused(changed, "suspended")),
             CheckRecorded::Already => {
                 return Err(ServiceError::conflict(
                     "already_checked",
@@ -251,8 +265,14 @@ impl Services {
         }
         self.audit_action(&actor.username, action, Some(&id), Some(&permit), detail)
             .await?;
-        if revoked {
-            tracing::info!(license = %check.license_number, "license revoked: false commitment");
+        match followed {
+            Some(CheckConsequence::Revoke { .. }) => {
+                tracing::info!(license = %check.license_number, "license revoked: false commitment");
+            }
+            Some(CheckConsequence::Suspend { .. }) => {
+                tracing::info!(license = %check.license_number, "license suspended: false commitment");
+            }
+            None => {}
         }
         let check = self.check_for(actor, &id, &permit, "check").await?;
         self.check_view(actor, check).await
@@ -299,6 +319,12 @@ impl Services {
                 ApplicationStatus::Issued
             },
             revocation_reason: stored.revoked.map(|r| r.reason),
+            standing: self
+                .ledger()
+                .versions(check.license_number.clone())
+                .await?
+                .last()
+                .map(standing),
             credit_code: license.claims.credit_code,
             premises,
             issued_at: license.issued_at,
