@@ -2,9 +2,11 @@
 // labels and roles: a convenience store is licensed at once on its commitments; the tobacco
 // department's check of it appears under "Checks after commitment"; the checker records a
 // false commitment with findings and the legal reason in both languages, confirms the
-// revocation, and the license is revoked: the tracking answer shows the outcome and
-// POST /api/verify says revoked. On a desktop in Chinese (the department's reviewer) and on a
-// 390 px phone in English (a supervisor), with axe on the queue and on the filled form.
+// revocation, and the license is revoked: the tracking answer shows the outcome, POST
+// /api/verify and the signer CLI say revoked, and so does an inspector after its next sync,
+// offline. On a desktop in Chinese (the department's reviewer) and on a 390 px phone in
+// English (a supervisor), with axe on the queue and on the filled form. A false commitment may
+// instead suspend the license until a day (asked for, said when missing).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -12,7 +14,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, addStaff, launchBrowser, startServer } from './harness.mjs';
-import { loadCatalog, validValue } from './applicant-helpers.mjs';
+import { loadCatalog } from './applicant-helpers.mjs';
+import { issueLicense, openInspector, pasteAndCheck } from './inspector-helpers.mjs';
 
 const PASSWORD = 'correct horse battery staple';
 const TOBACCO = { username: 'tobacco-qian', role: 'reviewer', department: 'tobacco', name: '钱核查' };
@@ -64,31 +67,8 @@ after(async () => {
 
 /** A convenience store selling liquor and tobacco but neither food nor drugs: every permit is
  *  granted on commitment, so the license is issued at once (201). */
-async function licenseOnCommitment(id, businessName) {
-  const industry = catalog.industries.get('convenience_store');
-  const scope = Object.fromEntries(industry.questions.map((q) => {
-    const question = catalog.questions.get(q);
-    return [q, question.kind === 'yes_no' ? !['sells_food', 'sells_drugs'].includes(q) : Math.max(question.min ?? 1, 1)];
-  }));
-  const values = {
-    business_name: businessName, credit_code: '91310115L12TH3BJ31', address_division: '310115',
-    address_detail: '世纪大道100号', legal_rep_name: '王建国',
-  };
-  for (let attempt = 0; attempt < 8; attempt += 1) {
-    const response = await fetch(`${server.url}/api/applications`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ id, industry: industry.id, scope, values }),
-    });
-    const body = await response.json();
-    if (response.status === 201) return body.license;
-    if (response.status !== 422) throw new Error(`application: ${response.status} ${JSON.stringify(body)}`);
-    for (const field of Object.keys(body.fields ?? {})) {
-      const def = catalog.fields.get(field);
-      const option = def.options?.[0];
-      values[field] = def.kind === 'yes_no' ? 'yes' : (option?.v ?? option?.value ?? validValue(def));
-    }
-  }
-  throw new Error('the server kept refusing the application');
+function licenseOnCommitment(id, businessName) {
+  return issueLicense(server.url, id, businessName);
 }
 
 async function openOffice(lang, viewport, path = '/office/') {
@@ -203,6 +183,18 @@ async function falseCommitmentRevokes({ lang, viewport, id, businessName, checke
     assert.match(said ?? 'valid', /revoked/, 'the signed status list says revoked');
   } finally {
     rmSync(work, { recursive: true, force: true });
+  }
+  // An inspector syncing after the finding says so, offline, in the checker's language.
+  const inspector = await openInspector(browser, server.url, { locale: lang === 'zh' ? 'zh-CN' : 'en-US', viewport });
+  try {
+    const words = lang === 'zh'
+      ? { paste: /或粘贴二维码内容/, check: '核验', again: '继续扫描' }
+      : { paste: /Or paste the QR text/, check: 'Check', again: 'Scan another' };
+    const { code, text } = await pasteAndCheck(inspector, words, license.qr_text);
+    assert.equal(code, 'revoked', text);
+    assert.deepEqual(inspector.errors, []);
+  } finally {
+    await inspector.context.close();
   }
   return license;
 }
