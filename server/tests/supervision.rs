@@ -27,7 +27,7 @@ fn today() -> catalog::Date {
 fn due(days: u16, working: bool) -> String {
     let today = today();
     let day = if working {
-        today.add_working_days(days)
+        catalog::Calendar::china().add_working_days(today, days)
     } else {
         catalog::Date::from_unix_days(today.to_unix_days() + i64::from(days))
     };

@@ -209,6 +209,7 @@ impl Services {
         let keys = self.current_keys().await;
         let checks = checks_for(
             self.catalog().data(),
+            self.calendar(),
             prepared.permits.iter().map(|p| p.id.as_str()),
             now,
             &prepared.business_name,

@@ -139,6 +139,7 @@ struct Inner {
     clock: Clock,
     notifier: Arc<dyn notify::Notifier>,
     validity: issuance::ValidityPolicy,
+    calendar: ::catalog::Calendar,
 }
 
 impl Services {
@@ -148,6 +149,7 @@ impl Services {
         trust: trust::TrustLists,
         clock: Clock,
         validity: issuance::ValidityPolicy,
+        calendar: ::catalog::Calendar,
     ) -> Self {
         Services(Arc::new(Inner {
             ledger,
@@ -157,6 +159,7 @@ impl Services {
             clock,
             notifier: Arc::new(notify::LogNotifier),
             validity,
+            calendar,
         }))
     }
 
@@ -195,6 +198,11 @@ impl Services {
     /// Unix seconds now, from the configured clock.
     pub fn now(&self) -> i64 {
         self.0.clock.now()
+    }
+
+    /// The authority's working days: time limits count them.
+    pub(crate) fn calendar(&self) -> &::catalog::Calendar {
+        &self.0.calendar
     }
 
     /// How long the licenses this deployment issues run.

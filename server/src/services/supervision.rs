@@ -5,7 +5,7 @@
 //! administrators list them and record what they found; a false commitment revokes the license
 //! in the same transaction, so it is on the signed revocation list from then on.
 
-use catalog::{Date, GrantMode};
+use catalog::{Calendar, Date, GrantMode};
 use contract::{
     ApplicationStatus, CheckFinding, CheckList, CheckTask, Consequence, License, OfficeCheck, Role,
     Supervision, Text,
@@ -41,6 +41,7 @@ fn outcome(check: &StoredCheck) -> Result<Option<Outcome>, ServiceError> {
 /// ids), due the catalog's period after the issue day.
 pub(super) fn checks_for<'a>(
     catalog: &catalog::Catalog,
+    calendar: &Calendar,
     granted: impl Iterator<Item = &'a str>,
     issued_at: i64,
     business_name: &str,
@@ -56,7 +57,7 @@ pub(super) fn checks_for<'a>(
         }
         let days = grant.check_within_days;
         let due = if grant.check_working_days {
-            issued_on.add_working_days(days)
+            calendar.add_working_days(issued_on, days)
         } else {
             Date::from_unix_days(issued_on.to_unix_days() + i64::from(days))
         }
@@ -121,7 +122,9 @@ impl Services {
             let due = Date::parse(&c.due_on)
                 .ok_or_else(|| ServiceError::internal("stored check", "due day"))?;
             checks.push(CheckTask {
-                urgency: recorded.is_none().then(|| urgency(today, due)),
+                urgency: recorded
+                    .is_none()
+                    .then(|| urgency(self.calendar(), today, due)),
                 checked_on: recorded.as_ref().map(|o| o.checked_on.clone()),
                 finding: recorded.map(|o| o.finding),
                 application_id: c.application_id,
@@ -328,7 +331,9 @@ impl Services {
             credit_code: license.claims.credit_code,
             premises,
             issued_at: license.issued_at,
-            urgency: recorded.is_none().then(|| urgency(today, due)),
+            urgency: recorded
+                .is_none()
+                .then(|| urgency(self.calendar(), today, due)),
             checked_on: recorded.as_ref().map(|o| o.checked_on.clone()),
             checked_by: recorded.as_ref().map(|o| o.by.clone()),
             may_record: recorded.is_none() && actor.may_decide(&check.department),
