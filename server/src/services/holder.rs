@@ -180,6 +180,10 @@ impl Services {
                 ),
             ));
         }
+        // Said before the form's findings: no correction makes an early renewal possible.
+        if asked.purpose == HolderRequest::Renewal {
+            renewal_open(&current, &license, context.today)?;
+        }
         let prepared = self.catalog().prepare(&req, context)?;
         let changed = self.changed_fields(&req, &asked.number, &prepared).await?;
         match asked.purpose {
@@ -197,7 +201,6 @@ impl Services {
                     ),
                 ));
             }
-            HolderRequest::Renewal => renewal_open(&current, &license, context.today)?,
             _ => {}
         }
         if self.needs_review(&req, &prepared)? {
