@@ -142,7 +142,10 @@ async fn a_change_on_commitment_issues_version_two_at_once(backend: Backend) {
     assert_eq!(v2["number"], number);
     assert_eq!(v2["claims"]["version"], 2);
     assert_eq!(v2["claims"]["legal_representative"], "李四");
-    assert_eq!(v2["valid_until"], v1["valid_until"], "a change keeps the term");
+    assert_eq!(
+        v2["valid_until"], v1["valid_until"],
+        "a change keeps the term"
+    );
     assert!(v2["elicense_id"].as_str().unwrap().contains(".002."));
 
     // Version 1 superseded today in the signed list; version 2 valid.
@@ -458,7 +461,10 @@ async fn a_cancellation_is_recorded_and_ends_the_changes(backend: Backend) {
     assert_eq!(t["license"]["since"], today.as_str());
     assert_eq!(t["license"]["reason"], "歇业");
     assert_eq!(t["license"]["history"][0]["state"], "cancelled");
-    assert_eq!(tracked(&app, "can-1").await["license"]["state"], "cancelled");
+    assert_eq!(
+        tracked(&app, "can-1").await["license"]["state"],
+        "cancelled"
+    );
     assert_eq!(
         status_list(&app).await.status(index(&v1)),
         Some(Status::Cancelled { on: today_day })

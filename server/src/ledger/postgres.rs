@@ -144,8 +144,7 @@ impl PostgresLedger {
 
 /// An application with its license (the one it was issued on, or the version a holder's
 /// change or renewal issued) and revocation; the caller adds the condition on `a.id`.
-const APPLICATION_COLUMNS: &str =
-    "SELECT a.id, a.content_hash, a.industry, a.received_at,
+const APPLICATION_COLUMNS: &str = "SELECT a.id, a.content_hash, a.industry, a.received_at,
             COALESCE(l.number, v.license_number), COALESCE(l.license, v.license),
             r.reason, r.revoked_at
      FROM applications a

@@ -477,13 +477,9 @@ pub fn canonical(req: &ApplicationRequest) -> Result<String, ServiceError> {
     let text = match (&req.license, asked.is_empty()) {
         (None, true) => serde_json::to_string(&(&req.industry, &req.scope, &req.values)),
         (None, false) => serde_json::to_string(&(&req.industry, &req.scope, &req.values, &asked)),
-        (Some(license), _) => serde_json::to_string(&(
-            &req.industry,
-            &req.scope,
-            &req.values,
-            &asked,
-            license,
-        )),
+        (Some(license), _) => {
+            serde_json::to_string(&(&req.industry, &req.scope, &req.values, &asked, license))
+        }
     };
     text.map_err(|e| ServiceError::internal("canonical form", e))
 }

@@ -66,15 +66,21 @@ fn state_words(state: VersionState) -> (&'static str, &'static str) {
 fn not_valid(v: &StoredVersion) -> ServiceError {
     let (zh, en) = state_words(v.state);
     let since = v.state_since.and_then(date_of);
-    let (since_zh, since_en) = since.as_deref().map_or((String::new(), String::new()), |d| {
-        (format!("（自{d}起）"), format!(" since {d}"))
-    });
+    let (since_zh, since_en) = since
+        .as_deref()
+        .map_or((String::new(), String::new()), |d| {
+            (format!("（自{d}起）"), format!(" since {d}"))
+        });
     ServiceError::refused(
         false,
         "license_not_valid",
-        format!("the license is {en}{since_en}: only a valid license can be changed, renewed or cancelled"),
+        format!(
+            "the license is {en}{since_en}: only a valid license can be changed, renewed or cancelled"
+        ),
         format!("许可证{zh}{since_zh}，只有有效的许可证才能变更、延续或注销"),
-        format!("the license is {en}{since_en}: only a valid license can be changed, renewed or cancelled"),
+        format!(
+            "the license is {en}{since_en}: only a valid license can be changed, renewed or cancelled"
+        ),
     )
 }
 
@@ -216,11 +222,16 @@ impl Services {
     /// The current version of the license the request is about, once the holder's proof, the
     /// version the form was filled from and the state allow it.
     async fn held_version(&self, asked: &LicenseRequest) -> Result<StoredVersion, ServiceError> {
-        if asked.number.is_empty() || asked.number.len() > 32 || check_id(&asked.holder_proof).is_err()
+        if asked.number.is_empty()
+            || asked.number.len() > 32
+            || check_id(&asked.holder_proof).is_err()
         {
             return Err(not_holder());
         }
-        let proof = self.ledger().application(asked.holder_proof.clone()).await?;
+        let proof = self
+            .ledger()
+            .application(asked.holder_proof.clone())
+            .await?;
         if proof.is_none_or(|p| p.license_number != asked.number) {
             return Err(not_holder());
         }
@@ -337,7 +348,11 @@ impl Services {
             },
             HolderRequest::Change | HolderRequest::Cancellation => Term::Kept {
                 valid_until: old.valid_until,
-                permits: old.permits.iter().map(|p| (p.kind, p.valid_until)).collect(),
+                permits: old
+                    .permits
+                    .iter()
+                    .map(|p| (p.kind, p.valid_until))
+                    .collect(),
             },
         };
         let now = self.now();
@@ -414,7 +429,9 @@ impl Services {
                 if let Found::Issued(existing) = self.ledger().find(req.id.clone()).await? {
                     return repeat(*existing, &hash);
                 }
-                Err(self.refused_meanwhile(&req.id, &hash, &asked, other).await?)
+                Err(self
+                    .refused_meanwhile(&req.id, &hash, &asked, other)
+                    .await?)
             }
         }
     }
@@ -437,10 +454,12 @@ impl Services {
         }
         Ok(match outcome {
             Changed::VersionChanged(now) => version_changed(now, asked.based_on),
-            Changed::WrongState(_) => match self.ledger().versions(asked.number.clone()).await?.pop() {
-                Some(v) => not_valid(&v),
-                None => not_holder(),
-            },
+            Changed::WrongState(_) => {
+                match self.ledger().versions(asked.number.clone()).await?.pop() {
+                    Some(v) => not_valid(&v),
+                    None => not_holder(),
+                }
+            }
             Changed::UnknownLicense | Changed::NoVersions => not_holder(),
             Changed::Done(_) => ServiceError::internal("holder", "a change done is not refused"),
         })
@@ -460,7 +479,9 @@ impl Services {
             .versions(stored.license_number.clone())
             .await?
             .pop()
-            .ok_or_else(|| ServiceError::internal("holder", "a cancelled license without versions"))?;
+            .ok_or_else(|| {
+                ServiceError::internal("holder", "a cancelled license without versions")
+            })?;
         let license = parse_license(&current)?;
         Ok(TrackingStatus {
             application_id: stored.application_id.clone(),
@@ -485,7 +506,11 @@ impl Services {
 
 /// A renewal is open from 90 days before the current version's last day; a license whose
 /// permits have no term has nothing to renew.
-fn renewal_open(current: &StoredVersion, license: &License, today: Date) -> Result<(), ServiceError> {
+fn renewal_open(
+    current: &StoredVersion,
+    license: &License,
+    today: Date,
+) -> Result<(), ServiceError> {
     if !has_term(license) {
         return Err(ServiceError::refused(
             false,
@@ -504,9 +529,14 @@ fn renewal_open(current: &StoredVersion, license: &License, today: Date) -> Resu
         return Err(ServiceError::refused(
             false,
             "renewal_not_open",
-            format!("a renewal can be applied for from {opens} (90 days before the license ends on {last})"),
+            format!(
+                "a renewal can be applied for from {opens} (90 days before the license ends on {last})"
+            ),
             format!("延续申请自{}起受理（有效期届满前90日）", words.zh),
-            format!("a renewal can be applied for from {} (90 days before the license ends)", words.en),
+            format!(
+                "a renewal can be applied for from {} (90 days before the license ends)",
+                words.en
+            ),
         ));
     }
     Ok(())

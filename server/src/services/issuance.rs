@@ -269,7 +269,16 @@ impl Services {
         };
         let validity = self.validity();
         let sign = Box::new(move |number: &str, index: u32| {
-            sign_license(&prepared, number, 1, index, now, &keys, validity, &Term::New)
+            sign_license(
+                &prepared,
+                number,
+                1,
+                index,
+                now,
+                &keys,
+                validity,
+                &Term::New,
+            )
         });
         match self.ledger().issue(application, sign).await? {
             Inserted::New(signed) => Ok(Submitted::Issued(IssuedAnswer {

@@ -4,8 +4,8 @@
 //! the ledger and the audit log in one transaction, and in the next signed status list.
 
 use contract::{
-    AuditEntry, FieldIssue, HolderRequest, License, LicenseMetadata, LicenseStanding,
-    LicenseState, LicenseVersion, NewVersionRequest, Text, TrackingStatus,
+    AuditEntry, FieldIssue, HolderRequest, License, LicenseMetadata, LicenseStanding, LicenseState,
+    LicenseVersion, NewVersionRequest, Text, TrackingStatus,
 };
 use serde::Serialize;
 use signer::LicenseClaims;
@@ -360,9 +360,7 @@ impl Services {
             history.push(LicenseVersion {
                 version: v.version,
                 issued_on: day(v.issued_at).unwrap_or_default(),
-                valid_until: has_term(&license)
-                    .then(|| day(v.valid_until))
-                    .flatten(),
+                valid_until: has_term(&license).then(|| day(v.valid_until)).flatten(),
                 state: state_of(v.state),
                 since: v.state_since.and_then(date_of),
                 purpose: origin.map(|h| h.purpose),

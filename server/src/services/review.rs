@@ -20,9 +20,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::catalog::{Prepared, content_hash, license_year, registry_values};
-use super::issuance::{
-    IssuedAnswer, Submitted, Term, check_id, repeat, sign_license, status_of,
-};
+use super::issuance::{IssuedAnswer, Submitted, Term, check_id, repeat, sign_license, status_of};
 use super::notify::Notice;
 use super::staff::Actor;
 use super::supervision::{checks_for, supervision};
@@ -640,7 +638,16 @@ impl Services {
         };
         let validity = self.validity();
         let sign = Box::new(move |number: &str, index: u32| {
-            sign_license(&prepared, number, 1, index, now, &keys, validity, &Term::New)
+            sign_license(
+                &prepared,
+                number,
+                1,
+                index,
+                now,
+                &keys,
+                validity,
+                &Term::New,
+            )
         });
         match self.ledger().issue(application, sign).await? {
             Inserted::New(signed) => {
