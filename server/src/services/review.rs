@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::catalog::{Prepared, content_hash, license_year, registry_values};
-use super::issuance::{IssuedAnswer, Submitted, check_id, repeat, sign_license, status_of};
+use super::issuance::{IssuedAnswer, Submitted, Term, check_id, repeat, sign_license, status_of};
 use super::notify::Notice;
 use super::staff::Actor;
 use super::supervision::{checks_for, supervision};
@@ -590,6 +590,25 @@ impl Services {
                 .iter()
                 .any(|s| s.id == p.id && s.granted())
         });
+        // A holder's change or renewal: version N+1 of their license, not a new one.
+        if req.license.is_some() {
+            let on_commitment: Vec<String> = case
+                .state
+                .permits
+                .iter()
+                .filter(|s| s.mode == GrantMode::Commitment && s.granted())
+                .map(|s| s.id.clone())
+                .collect();
+            return self
+                .issue_holder_version(
+                    &req,
+                    prepared,
+                    case.stored.content_hash.clone(),
+                    case.stored.received_at,
+                    &on_commitment,
+                )
+                .await;
+        }
         let now = self.now();
         let keys = self.current_keys().await;
         // The permits granted on the applicant's commitment are checked afterwards.
@@ -620,7 +639,16 @@ impl Services {
         };
         let validity = self.validity();
         let sign = Box::new(move |number: &str, index: u32| {
-            sign_license(&prepared, number, index, now, &keys, validity)
+            sign_license(
+                &prepared,
+                number,
+                1,
+                index,
+                now,
+                &keys,
+                validity,
+                &Term::New,
+            )
         });
         match self.ledger().issue(application, sign).await? {
             Inserted::New(signed) => {
