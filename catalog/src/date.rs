@@ -107,30 +107,6 @@ impl Date {
         // 1970-01-01 was a Thursday: 0 = Thursday, 2 = Saturday, 3 = Sunday.
         matches!(self.to_unix_days().rem_euclid(7), 2 | 3)
     }
-
-    /// The date `n` working days after this one (Monday to Friday; public holidays and
-    /// the weekends worked in their place are not modelled). A statutory time limit of `n`
-    /// working days from acceptance ends on this day.
-    pub fn add_working_days(self, n: u16) -> Option<Date> {
-        let mut day = self.to_unix_days();
-        let mut left = n;
-        while left > 0 {
-            day += 1;
-            if !Date::from_unix_days(day)?.is_weekend() {
-                left -= 1;
-            }
-        }
-        Date::from_unix_days(day)
-    }
-
-    /// Working days from this date to `later` (0 when `later` is not after it).
-    pub fn working_days_until(self, later: Date) -> u32 {
-        let (from, to) = (self.to_unix_days(), later.to_unix_days());
-        (from + 1..=to)
-            .filter_map(Date::from_unix_days)
-            .filter(|d| !d.is_weekend())
-            .count() as u32
-    }
 }
 
 /// The issuing authority's offset from UTC in seconds: Asia/Shanghai (UTC+8, no daylight
@@ -196,29 +172,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn working_days_skip_weekends() {
-        // Friday 2026-12-04 + 1 working day = Monday 2026-12-07; + 10 = Friday 2026-12-18.
+    fn weekends_are_saturday_and_sunday() {
         let friday = Date::new(2026, 12, 4).unwrap();
         assert!(!friday.is_weekend());
         assert!(Date::new(2026, 12, 5).unwrap().is_weekend());
         assert!(Date::new(2026, 12, 6).unwrap().is_weekend());
-        assert_eq!(friday.add_working_days(0), Some(friday));
-        assert_eq!(friday.add_working_days(1), Date::new(2026, 12, 7));
-        assert_eq!(friday.add_working_days(10), Date::new(2026, 12, 18));
-        // From a Saturday the first working day is Monday.
-        assert_eq!(
-            Date::new(2026, 12, 5).unwrap().add_working_days(1),
-            Date::new(2026, 12, 7)
-        );
-        assert_eq!(
-            friday.working_days_until(Date::new(2026, 12, 18).unwrap()),
-            10
-        );
-        assert_eq!(friday.working_days_until(friday), 0);
-        assert_eq!(
-            Date::new(2026, 12, 18).unwrap().working_days_until(friday),
-            0
-        );
+        assert!(!Date::new(2026, 12, 7).unwrap().is_weekend());
     }
 
     #[test]

@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod calendar;
 mod compact;
 mod complete;
 pub mod date;
@@ -19,6 +20,7 @@ pub mod number;
 mod report;
 pub mod validate;
 
+pub use calendar::Calendar;
 pub use complete::{complete_values, is_automatic};
 pub use date::{AUTHORITY_UTC_OFFSET, Date};
 pub use merge::{FormCounts, IndustryRef, MergedField, MergedForm, PermitRef, Section};

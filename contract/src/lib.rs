@@ -541,6 +541,10 @@ pub struct OfficeCheck {
     pub license_status: ApplicationStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revocation_reason: Option<String>,
+    /// The current version's state (suspended until when, cancelled, …); absent for a license
+    /// issued before versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standing: Option<LicenseStanding>,
     pub industry: String,
     pub business_name: String,
     pub credit_code: String,

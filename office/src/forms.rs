@@ -218,6 +218,10 @@ pub struct CheckForm {
     pub findings_en: String,
     pub reason_zh: String,
     pub reason_en: String,
+    /// A false commitment suspends the license until `until` (`YYYY-MM-DD`) instead of
+    /// revoking it.
+    pub suspend: bool,
+    pub until: String,
     pub confirmed: bool,
 }
 
@@ -229,6 +233,9 @@ pub mod check_input {
     pub const FINDINGS_EN: &str = "check-findings-en";
     pub const REASON_ZH: &str = "check-reason-zh";
     pub const REASON_EN: &str = "check-reason-en";
+    pub const REVOKE: &str = "check-revoke";
+    pub const SUSPEND: &str = "check-suspend";
+    pub const UNTIL: &str = "check-until";
     pub const CONFIRM: &str = "check-confirm";
 }
 
@@ -257,17 +264,38 @@ impl CheckForm {
                     } else {
                         id::REASON_EN
                     };
-                    problems.push(problem(input.into(), i18n::REVOKE_REASON_MISSING));
+                    let missing = if self.suspend {
+                        i18n::SUSPEND_REASON_MISSING
+                    } else {
+                        i18n::REVOKE_REASON_MISSING
+                    };
+                    problems.push(problem(input.into(), missing));
                 }
+                let until = self.until.trim();
+                let consequence = if !self.suspend {
+                    Consequence::Revocation
+                } else if catalog::Date::parse(until).is_some() {
+                    Consequence::Suspension {
+                        until: until.to_owned(),
+                    }
+                } else {
+                    problems.push(problem(id::UNTIL.into(), i18n::SUSPEND_UNTIL_MISSING));
+                    Consequence::Revocation
+                };
                 if !self.confirmed {
-                    problems.push(problem(id::CONFIRM.into(), i18n::CONFIRM_MISSING));
+                    let missing = if self.suspend {
+                        i18n::CONFIRM_SUSPENSION_MISSING
+                    } else {
+                        i18n::CONFIRM_MISSING
+                    };
+                    problems.push(problem(id::CONFIRM.into(), missing));
                 }
                 match (findings, reason) {
                     (Some(findings), Some(legal_reason)) if problems.is_empty() => {
                         Ok(CheckFinding::FalseCommitment {
                             findings,
                             legal_reason,
-                            consequence: Consequence::Revocation,
+                            consequence,
                         })
                     }
                     _ => Err(problems),
@@ -433,6 +461,20 @@ mod tests {
                 findings: Text::new("距学校不足50米", "Less than 50 m from a school"),
                 legal_reason: Text::new("第六十九条", "art. 69"),
                 consequence: Consequence::Revocation,
+            })
+        );
+        // A suspension needs its last day, as a date.
+        form.suspend = true;
+        form.until = "next month".into();
+        assert_eq!(inputs(&form), [id::UNTIL]);
+        form.until = " 2027-01-31 ".into();
+        assert_eq!(
+            form.finding().map(|f| match f {
+                CheckFinding::FalseCommitment { consequence, .. } => consequence,
+                CheckFinding::Honoured => Consequence::Revocation,
+            }),
+            Ok(Consequence::Suspension {
+                until: "2027-01-31".into()
             })
         );
     }

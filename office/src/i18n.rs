@@ -88,11 +88,27 @@ texts! {
     REVOKE_WARNING = "记录虚假承诺将立即撤销整张综合许可证：它会列入已签名的撤销名单，检查人员下次同步后扫码即显示“已撤销”。", "Recording a false commitment revokes the whole combined license at once: it goes on the signed revocation list, and inspectors' scans say \"revoked\" after their next sync.";
     CONFIRM_REVOCATION = "我确认撤销此证照", "I confirm the license is to be revoked";
     CONFIRM_MISSING = "请确认撤销证照", "Confirm that the license is to be revoked";
+    CONSEQUENCE = "对许可证的处理", "What follows for the license";
+    REVOKE_LICENSE = "撤销许可证", "Revoke the license";
+    SUSPEND_LICENSE = "暂扣许可证至某日", "Suspend the license until a day";
+    SUSPEND_UNTIL = "暂扣至（最后一天）", "Suspended until (last day)";
+    SUSPEND_UNTIL_MISSING = "请填写暂扣的最后一天（今天或以后）", "Give the last day of the suspension: today or later";
+    SUSPEND_REASON_ZH = "暂扣许可的法律依据（中文）", "Legal reason for suspending, in Chinese";
+    SUSPEND_REASON_EN = "暂扣许可的法律依据（英文）", "Legal reason for suspending, in English";
+    SUSPEND_REASON_MISSING = "请用中文和英文写明暂扣许可的法律依据", "Write the legal reason for suspending in Chinese and in English";
+    SUSPEND_WARNING = "记录虚假承诺将立即暂扣整张综合许可证至所填日期：它会列入已签名的状态清单，检查人员下次同步后扫码即显示“暂扣”。到期不会自动恢复，须由发证机关恢复。", "Recording a false commitment suspends the whole combined license at once until that day: it goes on the signed status list, and inspectors' scans say \"suspended\" after their next sync. It does not end by itself: the authority reinstates it.";
+    CONFIRM_SUSPENSION = "我确认暂扣此证照", "I confirm the license is to be suspended";
+    CONFIRM_SUSPENSION_MISSING = "请确认暂扣证照", "Confirm that the license is to be suspended";
+    CHECKED_SUSPENDED = "已记录：虚假承诺，证照已暂扣 — ", "Recorded: false commitment, license suspended — ";
+    FOLLOWED = "处理", "What followed";
+    LICENSE_SUSPENDED_UNTIL = "暂扣至", "Suspended until";
+    LICENSE_CANCELLED = "已由持证人注销", "Cancelled by the holder";
     CHOOSE_RESULT = "请选择核查结果", "Choose the result of the check";
     RECORD_CHECK = "记录核查结果", "Record the result";
     RECORD_CHECK_HEADING = "记录核查结果：", "Record the result: ";
     CHECKED_HONOURED = "已记录：承诺属实 — ", "Recorded: commitment honoured — ";
     CHECKED_REVOKED = "已记录：虚假承诺，证照已撤销 — ", "Recorded: false commitment, license revoked — ";
+    ERR_NOT_IN_FORCE = "此证照已被撤销、暂扣或注销，不能再暂扣；请撤销或只记录核查结果。", "The license is already revoked, suspended or cancelled, so it cannot be suspended: revoke it, or record the finding with revocation.";
     ERR_ALREADY_CHECKED = "此核查已有结果（可能是其他人刚刚记录），页面已更新。", "This check already has a result (perhaps someone else just recorded it). The page shows it as it is.";
     BACK_TO_CHECKS = "返回核查列表", "Back to the checks";
     // The application.
@@ -286,6 +302,8 @@ pub fn error(error: &ApiError, lang: Lang) -> String {
             ("invalid_credentials", _) => ERR_CREDENTIALS,
             ("inspection_required", _) => ERR_INSPECTION_FIRST,
             ("already_checked", _) => ERR_ALREADY_CHECKED,
+            ("invalid_until", _) => SUSPEND_UNTIL_MISSING,
+            ("revoked" | "suspended" | "cancelled" | "superseded", 409) => ERR_NOT_IN_FORCE,
             ("too_many_attempts", _) | (_, 429) => ERR_TOO_MANY,
             ("not_signed_in" | "unauthorized", _) | (_, 401) => SESSION_ENDED,
             ("forbidden", _) | (_, 403) => ERR_FORBIDDEN,
@@ -326,6 +344,8 @@ mod tests {
             ),
             (server(404, "not_found", None), ERR_NOT_FOUND.en),
             (server(409, "already_checked", None), ERR_ALREADY_CHECKED.en),
+            (server(409, "revoked", None), ERR_NOT_IN_FORCE.en),
+            (server(422, "invalid_until", None), SUSPEND_UNTIL_MISSING.en),
             (server(422, "invalid_decision", None), ERR_INVALID.en),
             (server(500, "internal", None), ERR_SERVER.en),
             (server(429, "too_many_attempts", None), ERR_TOO_MANY.en),

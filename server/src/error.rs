@@ -151,6 +151,21 @@ impl From<ServiceError> for AppError {
             ServiceError::Forbidden { code, message } => {
                 Self::new(StatusCode::FORBIDDEN, code, message)
             }
+            ServiceError::Refused {
+                forbidden,
+                code,
+                message,
+                fields,
+            } => Self::new(
+                if forbidden {
+                    StatusCode::FORBIDDEN
+                } else {
+                    StatusCode::CONFLICT
+                },
+                code,
+                message,
+            )
+            .with_fields(fields),
             ServiceError::TooManyAttempts { retry_after } => Self::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "too_many_attempts",

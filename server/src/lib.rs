@@ -77,6 +77,9 @@ pub struct Config {
     pub elicense: ElicenseConfig,
     /// One period for the whole combined license, or each permit its own.
     pub validity: ValidityPolicy,
+    /// The authority's working days (public holidays and the weekend days worked instead):
+    /// `catalog::Calendar::china()` and the years of `--holidays FILE`.
+    pub calendar: catalog::Calendar,
 }
 
 pub use services::issuance::ValidityPolicy;
@@ -212,7 +215,14 @@ impl AppState {
         )?;
         let trust = services::trust::TrustLists::open(config.trust.as_ref(), &keys.current(), now)?;
         Ok(Self {
-            services: Services::new(ledger, keys, trust, config.clock, config.validity),
+            services: Services::new(
+                ledger,
+                keys,
+                trust,
+                config.clock,
+                config.validity,
+                config.calendar.clone(),
+            ),
             config: Arc::new(config),
         })
     }

@@ -5,8 +5,9 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use catalog::Calendar;
 use clap::{Parser, Subcommand, ValueEnum};
 use server::{
     AppState, Clock, Config, DEFAULT_STATUS_MAX_AGE_DAYS, Database, NewStaff, Role, StaffAdmin,
@@ -86,6 +87,11 @@ struct Args {
     /// it. Default: the authority credit code + `001` (development).
     #[arg(long, env = "YIYE_LICENSE_TYPE_CODE")]
     license_type_code: Option<String>,
+    /// Public holidays of years the build does not know (it knows 2026), as the State Council
+    /// publishes them each November: `{"years": [2027], "holidays": ["2027-01-01", …],
+    /// "workdays": [weekend days worked, …]}`. Time limits in working days skip them.
+    #[arg(long, env = "YIYE_HOLIDAYS", value_name = "FILE")]
+    holidays: Option<PathBuf>,
     /// Without a command: serve.
     #[command(subcommand)]
     command: Option<Command>,
@@ -202,6 +208,13 @@ async fn main() -> std::process::ExitCode {
     if admin_token.is_none() {
         tracing::warn!("YIYE_ADMIN_TOKEN is not set: admin routes are disabled");
     }
+    let calendar = match working_days(args.holidays.as_deref()) {
+        Ok(calendar) => calendar,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
     let config = Config {
         data_dir: args.data,
         database: args.database,
@@ -221,6 +234,7 @@ async fn main() -> std::process::ExitCode {
             authority_credit_code: args.authority_credit_code,
         },
         validity: args.validity_policy.into(),
+        calendar,
     };
     match run(args.listen, config).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -230,6 +244,30 @@ async fn main() -> std::process::ExitCode {
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+/// The authority's working days: the years built in and those of `--holidays`; a warning for
+/// this year and the next when nobody described them (a deadline may then fall on a holiday).
+fn working_days(file: Option<&Path>) -> Result<Calendar, String> {
+    let mut calendar = Calendar::china();
+    if let Some(file) = file {
+        let json = std::fs::read_to_string(file)
+            .map_err(|e| format!("--holidays {}: {e}", file.display()))?;
+        calendar
+            .add_json(&json)
+            .map_err(|e| format!("--holidays {}: {e}", file.display()))?;
+    }
+    if let Some(today) = catalog::Date::authority_day(Clock::System.now()) {
+        for year in [today.year, today.year + 1] {
+            if !calendar.describes(year) {
+                tracing::warn!(
+                    year,
+                    "the public holidays of {year} are not known: time limits count weekends                      only; give them with --holidays FILE (YIYE_HOLIDAYS)"
+                );
+            }
+        }
+    }
+    Ok(calendar)
 }
 
 async fn run(listen: SocketAddr, config: Config) -> Result<(), Box<dyn std::error::Error>> {

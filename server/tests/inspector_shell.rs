@@ -39,6 +39,7 @@ async fn inspector_navigations_fall_back_to_the_inspector_page() {
         status_max_age_days: server::DEFAULT_STATUS_MAX_AGE_DAYS,
         validity: server::ValidityPolicy::PerPermit,
         elicense: server::ElicenseConfig::default(),
+        calendar: catalog::Calendar::china(),
     })
     .await
     .unwrap();

@@ -27,7 +27,7 @@ fn today() -> catalog::Date {
 fn due(days: u16, working: bool) -> String {
     let today = today();
     let day = if working {
-        today.add_working_days(days)
+        catalog::Calendar::china().add_working_days(today, days)
     } else {
         catalog::Date::from_unix_days(today.to_unix_days() + i64::from(days))
     };
@@ -36,6 +36,7 @@ fn due(days: u16, working: bool) -> String {
 
 on_both!(
     checks_after_a_commitment_are_made_seen_by_their_department_and_recorded,
+    a_false_commitment_may_suspend_the_license_until_a_day,
     a_license_issued_after_review_brings_checks_for_its_commitments_only
 );
 
@@ -280,10 +281,33 @@ async fn checks_after_a_commitment_are_made_seen_by_their_department_and_recorde
         tracked(&tracking, "liquor_retail")["supervision"],
         json!({"due": due(60, false), "checked_on": today().to_string(), "finding": {"result": "honoured"}})
     );
+    // Revocation is what a finding without a consequence means.
+    let mut revoked = false_commitment.clone();
+    revoked["consequence"] = json!({"action": "revocation"});
     assert_eq!(
         tracked(&tracking, "tobacco_retail")["supervision"]["finding"],
-        false_commitment
+        revoked
     );
+
+    // A revoked license cannot be suspended too: the finding asking for it is refused and
+    // not recorded, the check stays open.
+    let mut suspend = false_commitment.clone();
+    suspend["consequence"] = json!({"action": "suspension", "until": today().to_string()});
+    let fire = "/api/office/checks/sup-1/permits/fire_safety_inspection";
+    let (status, _, err) = send(
+        &app,
+        request(
+            "POST",
+            &format!("{fire}/result"),
+            Some(&fay),
+            Some(&suspend),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{err}");
+    assert_eq!(err["error"], "revoked");
+    let (_, _, view) = send(&app, request("GET", fire, Some(&fay), None)).await;
+    assert!(view["finding"].is_null(), "{view}");
     assert_eq!(
         tracked(&tracking, "fire_safety_inspection")["supervision"],
         json!({"due": due(20, true)})
@@ -309,6 +333,7 @@ async fn checks_after_a_commitment_are_made_seen_by_their_department_and_recorde
             "ann check.view liquor_retail",
             "ann check.honoured liquor_retail",
             "tom check.false_commitment tobacco_retail",
+            "fay check.view fire_safety_inspection",
         ]
     );
     let (_, _, log) = send(&app, request("GET", "/api/office/audit", Some(&sue), None)).await;
@@ -320,6 +345,92 @@ async fn checks_after_a_commitment_are_made_seen_by_their_department_and_recorde
         .map(|e| e["actor"].as_str().unwrap())
         .collect();
     assert_eq!(denied, ["ann", "cleo", "anonymous"]);
+}
+
+async fn a_false_commitment_may_suspend_the_license_until_a_day(backend: Backend) {
+    let Some(ledger) = TestLedger::new("supervision-suspend", backend).await else {
+        return;
+    };
+    let state = ledger.state().await;
+    add(&state, "tom", Role::Reviewer, Some("tobacco")).await;
+    let app = app(state);
+    let (status, _, answer) = send(
+        &app,
+        request(
+            "POST",
+            "/api/applications",
+            None,
+            Some(&common::application("sup-3", 3)),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    let license = &answer["license"];
+    let tom = sign_in(&app, "tom").await;
+    let tobacco = "/api/office/checks/sup-3/permits/tobacco_retail/result";
+    let finding = |until: &str| {
+        json!({
+            "result": "false_commitment",
+            "findings": {"zh": "未按承诺设置禁烟标识", "en": "No no-smoking signs, as committed"},
+            "legal_reason": {"zh": "责令整改期间暂扣许可证", "en": "Suspended until put right"},
+            "consequence": {"action": "suspension", "until": until}
+        })
+    };
+    // The last day must be today or later, and a date.
+    let yesterday = catalog::Date::from_unix_days(today().to_unix_days() - 1).unwrap();
+    for bad in [yesterday.to_string(), "soon".to_owned()] {
+        let (status, _, err) = send(
+            &app,
+            request("POST", tobacco, Some(&tom), Some(&finding(&bad))),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {err}");
+        assert_eq!(err["error"], "invalid_until");
+    }
+    let until = catalog::Date::from_unix_days(today().to_unix_days() + 30).unwrap();
+    let (status, _, view) = send(
+        &app,
+        request(
+            "POST",
+            tobacco,
+            Some(&tom),
+            Some(&finding(&until.to_string())),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{view}");
+    assert_eq!(view["license_status"], "issued");
+    assert_eq!(view["standing"]["state"], "suspended", "{view}");
+    assert_eq!(view["standing"]["until"], until.to_string());
+
+    // Suspended until that day: the status list, verify, and the holder's tracking say so.
+    let (_, _, verdict) = send(
+        &app,
+        request(
+            "POST",
+            "/api/verify",
+            None,
+            Some(&json!({"qr_text": license["qr_text"]})),
+        ),
+    )
+    .await;
+    assert_eq!(verdict["reason"], "suspended", "{verdict}");
+    let (_, _, list) = send(&app, request("GET", "/api/status-list", None, None)).await;
+    let (_, _, keys) = send(&app, request("GET", "/api/keys", None, None)).await;
+    let keys: signer::KeySet = serde_json::from_value(keys).unwrap();
+    let list = signer::StatusList::verify(&serde_json::from_value(list).unwrap(), &keys).unwrap();
+    let index = license["claims"]["status_index"].as_u64().unwrap() as u32;
+    assert!(
+        matches!(list.status(index), Some(signer::Status::Suspended { .. })),
+        "{list:?}"
+    );
+    let (_, _, tracking) = send(&app, request("GET", "/api/applications/sup-3", None, None)).await;
+    assert_eq!(tracking["license"]["state"], "suspended", "{tracking}");
+    assert_eq!(tracking["license"]["until"], until.to_string());
+    assert_eq!(
+        tracked(&tracking, "tobacco_retail")["supervision"]["finding"]["consequence"],
+        json!({"action": "suspension", "until": until.to_string()})
+    );
 }
 
 async fn a_license_issued_after_review_brings_checks_for_its_commitments_only(backend: Backend) {

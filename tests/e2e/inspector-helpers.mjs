@@ -135,6 +135,19 @@ export function writeY4m(path, rgba, frames = 4) {
   writeFileSync(path, Buffer.concat([header, ...Array(frames).fill(frame)]));
 }
 
+/** An inspector of the server at `url` in `setup`'s language (`{ locale, viewport }`), after
+ *  its first sync of the trust and status lists, then offline: `{ context, page, errors, setup }`. */
+export async function openInspector(browser, url, setup) {
+  const context = await browser.newContext({ locale: setup.locale, viewport: setup.viewport });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${url}/inspect/`);
+  await page.locator('#status-lists-as-of').filter({ hasNotText: /never|从未/ }).waitFor({ timeout: 20_000 });
+  await goOffline(context);
+  return { context, page, errors, setup };
+}
+
 /** For an inspector page (`{ page }`) and its language's labels `t` (again, paste, check):
  *  pastes `text`, checks it, and resolves to the verdict's code and the page's text. */
 export async function pasteAndCheck({ page }, t, text) {

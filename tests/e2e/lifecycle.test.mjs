@@ -7,8 +7,8 @@
 // en on a desktop, driven by the labels a person sees.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, goOffline, DEFAULT_ADMIN_TOKEN } from './harness.mjs';
-import { issueLicense, pasteAndCheck, verdictOf, syncAgain } from './inspector-helpers.mjs';
+import { startServer, launchBrowser, DEFAULT_ADMIN_TOKEN } from './harness.mjs';
+import { issueLicense, openInspector, pasteAndCheck, verdictOf, syncAgain } from './inspector-helpers.mjs';
 
 const SETUPS = [
   { lang: 'zh', locale: 'zh-CN', viewport: { width: 390, height: 844 } },
@@ -74,26 +74,12 @@ async function admin(number, what, body) {
   return text ? JSON.parse(text) : {};
 }
 
-/** An inspector in `setup`'s language, synced once and then offline. */
-async function openInspector(browser, setup) {
-  const context = await browser.newContext({ locale: setup.locale, viewport: setup.viewport });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${server.url}/inspect/`);
-  await page.locator('#status-lists-as-of').filter({ hasNotText: /never|从未/ }).waitFor({ timeout: 20_000 });
-  await goOffline(context);
-  return { context, page, errors, setup };
-}
-
-
-
 
 test('a license changed, suspended, reinstated and cancelled: the inspector says each after one sync, offline', async () => {
   const browser = await launchBrowser();
   try {
     const inspectors = [];
-    for (const setup of SETUPS) inspectors.push(await openInspector(browser, setup));
+    for (const setup of SETUPS) inspectors.push(await openInspector(browser, server.url, setup));
     const today = authorityDate();
     const v1 = first.qr_text;
     for (const inspector of inspectors) assert.equal((await pasteAndCheck(inspector, T[inspector.setup.lang], v1)).code, 'valid');

@@ -2,9 +2,11 @@
 // labels and roles: a convenience store is licensed at once on its commitments; the tobacco
 // department's check of it appears under "Checks after commitment"; the checker records a
 // false commitment with findings and the legal reason in both languages, confirms the
-// revocation, and the license is revoked: the tracking answer shows the outcome and
-// POST /api/verify says revoked. On a desktop in Chinese (the department's reviewer) and on a
-// 390 px phone in English (a supervisor), with axe on the queue and on the filled form.
+// revocation, and the license is revoked: the tracking answer shows the outcome, POST
+// /api/verify and the signer CLI say revoked, and so does an inspector after its next sync,
+// offline. On a desktop in Chinese (the department's reviewer) and on a 390 px phone in
+// English (a supervisor), with axe on the queue and on the filled form. A false commitment may
+// instead suspend the license until a day (asked for, said when missing).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -12,7 +14,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, addStaff, launchBrowser, startServer } from './harness.mjs';
-import { loadCatalog, validValue } from './applicant-helpers.mjs';
+import { loadCatalog } from './applicant-helpers.mjs';
+import { issueLicense, openInspector, pasteAndCheck } from './inspector-helpers.mjs';
 
 const PASSWORD = 'correct horse battery staple';
 const TOBACCO = { username: 'tobacco-qian', role: 'reviewer', department: 'tobacco', name: '钱核查' };
@@ -64,31 +67,8 @@ after(async () => {
 
 /** A convenience store selling liquor and tobacco but neither food nor drugs: every permit is
  *  granted on commitment, so the license is issued at once (201). */
-async function licenseOnCommitment(id, businessName) {
-  const industry = catalog.industries.get('convenience_store');
-  const scope = Object.fromEntries(industry.questions.map((q) => {
-    const question = catalog.questions.get(q);
-    return [q, question.kind === 'yes_no' ? !['sells_food', 'sells_drugs'].includes(q) : Math.max(question.min ?? 1, 1)];
-  }));
-  const values = {
-    business_name: businessName, credit_code: '91310115L12TH3BJ31', address_division: '310115',
-    address_detail: '世纪大道100号', legal_rep_name: '王建国',
-  };
-  for (let attempt = 0; attempt < 8; attempt += 1) {
-    const response = await fetch(`${server.url}/api/applications`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ id, industry: industry.id, scope, values }),
-    });
-    const body = await response.json();
-    if (response.status === 201) return body.license;
-    if (response.status !== 422) throw new Error(`application: ${response.status} ${JSON.stringify(body)}`);
-    for (const field of Object.keys(body.fields ?? {})) {
-      const def = catalog.fields.get(field);
-      const option = def.options?.[0];
-      values[field] = def.kind === 'yes_no' ? 'yes' : (option?.v ?? option?.value ?? validValue(def));
-    }
-  }
-  throw new Error('the server kept refusing the application');
+function licenseOnCommitment(id, businessName) {
+  return issueLicense(server.url, id, businessName);
 }
 
 async function openOffice(lang, viewport, path = '/office/') {
@@ -204,6 +184,18 @@ async function falseCommitmentRevokes({ lang, viewport, id, businessName, checke
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+  // An inspector syncing after the finding says so, offline, in the checker's language.
+  const inspector = await openInspector(browser, server.url, { locale: lang === 'zh' ? 'zh-CN' : 'en-US', viewport });
+  try {
+    const words = lang === 'zh'
+      ? { paste: /或粘贴二维码内容/, check: '核验', again: '继续扫描' }
+      : { paste: /Or paste the QR text/, check: 'Check', again: 'Scan another' };
+    const { code, text } = await pasteAndCheck(inspector, words, license.qr_text);
+    assert.equal(code, 'revoked', text);
+    assert.deepEqual(inspector.errors, []);
+  } finally {
+    await inspector.context.close();
+  }
   return license;
 }
 
@@ -222,4 +214,70 @@ test('the tobacco reviewer records a false commitment: the license is revoked (d
 
 test('a supervisor records a false commitment: the license is revoked (390 px phone, English)', async () => {
   await falseCommitmentRevokes({ lang: 'en', viewport: { width: 390, height: 844 }, id: 'sup-e2e-phone-en', businessName: 'Century Avenue Corner Shop', checker: SUPERVISOR });
+});
+
+/** The authority's day `days` from today, `YYYY-MM-DD` (Beijing time, as the server's). */
+function authorityDay(days) {
+  return new Date(Date.now() + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** A false commitment that suspends the license instead: the suspension's last day is asked
+ *  for (and a missing one said), the page and the verifier then say suspended until it. */
+async function falseCommitmentSuspends({ lang, viewport, id, businessName }) {
+  const w = {
+    zh: {
+      suspend: '暂扣许可证至某日', until: '暂扣至（最后一天）', untilMissing: '请填写暂扣的最后一天（今天或以后）',
+      reasonZh: '暂扣许可的法律依据（中文）', reasonEn: '暂扣许可的法律依据（英文）', confirm: '我确认暂扣此证照',
+      recorded: /已记录：虚假承诺，证照已暂扣/, suspendedUntil: '暂扣至',
+    },
+    en: {
+      suspend: 'Suspend the license until a day', until: 'Suspended until (last day)',
+      untilMissing: 'Give the last day of the suspension: today or later',
+      reasonZh: 'Legal reason for suspending, in Chinese', reasonEn: 'Legal reason for suspending, in English',
+      confirm: 'I confirm the license is to be suspended', recorded: /Recorded: false commitment, license suspended/,
+      suspendedUntil: 'Suspended until',
+    },
+  }[lang];
+  const t = T[lang];
+  const license = await licenseOnCommitment(id, businessName);
+  const until = authorityDay(30);
+  const { context, page } = await openOffice(lang, viewport, `/office/checks/${id}/tobacco_retail`);
+  try {
+    await signIn(page, t, TOBACCO.username);
+    await page.getByRole('radio', { name: t.falseCommitment, exact: true }).check();
+    await page.getByLabel(t.findingsZh, { exact: true }).fill(FINDINGS.zh);
+    await page.getByLabel(t.findingsEn, { exact: true }).fill(FINDINGS.en);
+    await page.getByRole('radio', { name: w.suspend, exact: true }).check();
+    await page.getByLabel(w.reasonZh, { exact: true }).fill('责令整改期间暂扣');
+    await page.getByLabel(w.reasonEn, { exact: true }).fill('Suspended until put right');
+    await page.getByRole('checkbox', { name: w.confirm, exact: true }).check();
+    await page.getByRole('button', { name: t.record, exact: true }).click();
+    await page.getByRole('alert').getByRole('link', { name: w.untilMissing }).waitFor();
+    await page.getByLabel(w.until, { exact: true }).fill(until);
+    await fitsTheWindow(page);
+    assert.deepEqual(await axe(page, 'check suspending'), []);
+    await page.getByRole('button', { name: t.record, exact: true }).click();
+    await page.getByRole('status').filter({ hasText: w.recorded }).waitFor();
+    const [y, m, d] = until.split('-').map(Number);
+    const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+    const words = lang === 'zh' ? `${y}年${m}月${d}日` : `${d} ${months[m - 1]} ${y}`;
+    await page.getByText(`${w.suspendedUntil} ${words}`, { exact: true }).first().waitFor();
+  } finally {
+    await context.close();
+  }
+  const verdict = await (await fetch(`${server.url}/api/verify`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ qr_text: license.qr_text }),
+  })).json();
+  assert.equal(verdict.reason, 'suspended', JSON.stringify(verdict));
+  const tracked = await (await fetch(`${server.url}/api/applications/${id}`)).json();
+  assert.equal(tracked.license.state, 'suspended');
+  assert.equal(tracked.license.until, until);
+}
+
+test('a false commitment may suspend the license until a day instead (390 px phone, Chinese)', async () => {
+  await falseCommitmentSuspends({ lang: 'zh', viewport: { width: 390, height: 844 }, id: 'sup-e2e-suspend-zh', businessName: '浦东整改便利店' });
+});
+
+test('a false commitment may suspend the license until a day instead (desktop, English)', async () => {
+  await falseCommitmentSuspends({ lang: 'en', viewport: { width: 1280, height: 900 }, id: 'sup-e2e-suspend-en', businessName: 'Put Right Corner Shop' });
 });

@@ -1,5 +1,7 @@
 use catalog::Catalog;
-use contract::{ApplicationStatus, CheckFinding, OfficeCheck};
+use contract::{
+    ApplicationStatus, CheckFinding, Consequence, LicenseStanding, LicenseState, OfficeCheck,
+};
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -28,11 +30,24 @@ pub fn check_page(
     let confirmation = confirmation.map(|text| {
         html! { <div id="confirmation" class="confirmation" role="status" tabindex="-1"><p>{ text }</p></div> }
     });
-    let revoked = check.license_status == ApplicationStatus::Revoked;
-    let status = if revoked {
-        i18n::LICENSE_REVOKED
-    } else {
-        i18n::LICENSE_VALID
+    let status = match &check.standing {
+        _ if check.license_status == ApplicationStatus::Revoked => {
+            i18n::LICENSE_REVOKED.get(lang).to_owned()
+        }
+        Some(LicenseStanding {
+            state: LicenseState::Suspended,
+            until,
+            ..
+        }) => format!(
+            "{} {}",
+            i18n::LICENSE_SUSPENDED_UNTIL.get(lang),
+            date_words(until.as_deref().unwrap_or_default(), lang)
+        ),
+        Some(LicenseStanding {
+            state: LicenseState::Cancelled,
+            ..
+        }) => i18n::LICENSE_CANCELLED.get(lang).to_owned(),
+        _ => i18n::LICENSE_VALID.get(lang).to_owned(),
     };
     let reason = check
         .revocation_reason
@@ -41,8 +56,25 @@ pub fn check_page(
     let result = check.finding.as_ref().map(|finding| {
         let details = match finding {
             CheckFinding::Honoured => html! {},
-            CheckFinding::FalseCommitment { findings, .. } => {
-                summary_row(i18n::FINDINGS.get(lang), html! { findings.get(lang) })
+            CheckFinding::FalseCommitment {
+                findings,
+                consequence,
+                ..
+            } => {
+                let followed = match consequence {
+                    Consequence::Revocation => i18n::REVOKE_LICENSE.get(lang).to_owned(),
+                    Consequence::Suspension { until } => format!(
+                        "{} {}",
+                        i18n::LICENSE_SUSPENDED_UNTIL.get(lang),
+                        date_words(until, lang)
+                    ),
+                };
+                html! {
+                    <>
+                        { summary_row(i18n::FINDINGS.get(lang), html! { findings.get(lang) }) }
+                        { summary_row(i18n::FOLLOWED.get(lang), html! { followed }) }
+                    </>
+                }
             }
         };
         html! {
@@ -75,7 +107,7 @@ pub fn check_page(
                 { summary_row(i18n::COMMITMENT.get(lang), html! { check.commitment.get(lang) }) }
                 { summary_row(i18n::ON_SITE.get(lang), html! { (if check.on_site { i18n::YES } else { i18n::NO }).get(lang) }) }
                 { summary_row(i18n::LICENSE_NUMBER.get(lang), html! { <code>{ &check.license_number }</code> }) }
-                { summary_row(i18n::LICENSE_STATUS.get(lang), html! { <strong>{ status.get(lang) }</strong> }) }
+                { summary_row(i18n::LICENSE_STATUS.get(lang), html! { <strong>{ status }</strong> }) }
                 { for reason }
                 { summary_row(i18n::ISSUED_ON.get(lang), html! { moment(check.issued_at, lang) }) }
                 { summary_row(i18n::INDUSTRY.get(lang), html! { industry }) }
@@ -181,6 +213,10 @@ pub fn CheckFormView(props: &Props) -> Html {
                     Ok(updated) => {
                         let said = match finding {
                             CheckFinding::Honoured => i18n::CHECKED_HONOURED,
+                            CheckFinding::FalseCommitment {
+                                consequence: Consequence::Suspension { .. },
+                                ..
+                            } => i18n::CHECKED_SUSPENDED,
                             CheckFinding::FalseCommitment { .. } => i18n::CHECKED_REVOKED,
                         };
                         on_recorded.emit((updated, format!("{}{name}", said.get(lang))));
@@ -219,20 +255,65 @@ pub fn CheckFormView(props: &Props) -> Html {
             </div>
         }
     };
+    let consequence = |suspend: bool, input: &'static str, label: i18n::Text| {
+        let state = form.clone();
+        let onchange = Callback::from(move |_: Event| {
+            state.set(CheckForm {
+                suspend,
+                ..(*state).clone()
+            })
+        });
+        html! {
+            <div class="choice-item">
+                <input type="radio" id={input} name="check-consequence" checked={form.suspend == suspend} {onchange} />
+                <label for={input}>{ label.get(lang) }</label>
+            </div>
+        }
+    };
     let details = (form.honoured == Some(false)).then(|| {
         let confirm_error = error_for(id::CONFIRM);
+        let until_error = error_for(id::UNTIL);
+        let (reason_zh, reason_en, warning, confirm) = if form.suspend {
+            let (zh, en) = (i18n::SUSPEND_REASON_ZH, i18n::SUSPEND_REASON_EN);
+            (zh, en, i18n::SUSPEND_WARNING, i18n::CONFIRM_SUSPENSION)
+        } else {
+            let (zh, en) = (i18n::REVOKE_REASON_ZH, i18n::REVOKE_REASON_EN);
+            (zh, en, i18n::REVOKE_WARNING, i18n::CONFIRM_REVOCATION)
+        };
+        let until = form.suspend.then(|| {
+            let state = form.clone();
+            let oninput = Callback::from(move |e: InputEvent| {
+                state.set(CheckForm {
+                    until: e.target_unchecked_into::<HtmlInputElement>().value(),
+                    ..(*state).clone()
+                })
+            });
+            html! {
+                <div class={classes!("field", until_error.as_ref().map(|_| "field-error"))}>
+                    <label for={id::UNTIL}>{ i18n::SUSPEND_UNTIL.get(lang) }</label>
+                    { for until_error }
+                    <input type="date" id={id::UNTIL} value={form.until.clone()} {oninput} />
+                </div>
+            }
+        });
         html! {
             <div class="reveal">
                 { text_input(id::FINDINGS_ZH, i18n::FINDINGS_ZH, "zh-CN", &form.findings_zh, edit(|f, v| f.findings_zh = v)) }
                 { text_input(id::FINDINGS_EN, i18n::FINDINGS_EN, "en", &form.findings_en, edit(|f, v| f.findings_en = v)) }
-                { text_input(id::REASON_ZH, i18n::REVOKE_REASON_ZH, "zh-CN", &form.reason_zh, edit(|f, v| f.reason_zh = v)) }
-                { text_input(id::REASON_EN, i18n::REVOKE_REASON_EN, "en", &form.reason_en, edit(|f, v| f.reason_en = v)) }
-                <div class="notice warning"><p>{ i18n::REVOKE_WARNING.get(lang) }</p></div>
+                <fieldset class="field">
+                    <legend>{ i18n::CONSEQUENCE.get(lang) }</legend>
+                    { consequence(false, id::REVOKE, i18n::REVOKE_LICENSE) }
+                    { consequence(true, id::SUSPEND, i18n::SUSPEND_LICENSE) }
+                </fieldset>
+                { for until }
+                { text_input(id::REASON_ZH, reason_zh, "zh-CN", &form.reason_zh, edit(|f, v| f.reason_zh = v)) }
+                { text_input(id::REASON_EN, reason_en, "en", &form.reason_en, edit(|f, v| f.reason_en = v)) }
+                <div class="notice warning"><p>{ warning.get(lang) }</p></div>
                 <div class={classes!("field", confirm_error.as_ref().map(|_| "field-error"))}>
                     { for confirm_error }
                     <div class="choice-item">
                         <input type="checkbox" id={id::CONFIRM} checked={form.confirmed} onchange={on_confirm.clone()} />
-                        <label for={id::CONFIRM}>{ i18n::CONFIRM_REVOCATION.get(lang) }</label>
+                        <label for={id::CONFIRM}>{ confirm.get(lang) }</label>
                     </div>
                 </div>
             </div>

@@ -106,13 +106,28 @@ pub struct StoredCheck {
 }
 
 /// What recording a check's result did.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum CheckRecorded {
-    /// Recorded (and the license revoked, when asked, in the same transaction).
+    /// Recorded (and the license revoked or suspended, when asked, in the same transaction).
     New,
     /// A result was recorded before: nothing written.
     Already,
     Unknown,
+    /// The suspension asked for cannot be made (the license's answer); nothing written.
+    NotSuspended(Changed),
+}
+
+/// What a false commitment does to the license, with the legal reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckConsequence {
+    Revoke {
+        reason: String,
+    },
+    /// Suspended until the day (00:00 UTC, Unix seconds).
+    Suspend {
+        until: i64,
+        reason: String,
+    },
 }
 
 /// An application waiting for at least one department (or for the applicant), as stored.
@@ -250,6 +265,73 @@ pub struct ChangeRequest {
     pub reason: String,
     pub at: i64,
     pub audit: contract::AuditEntry,
+    /// The holder's application that asks for it (#18), recorded in the same transaction;
+    /// `None` for the authority's own acts.
+    pub holder: Option<HolderRecord>,
+}
+
+/// A holder's change, renewal or cancellation as the ledger records it: the application
+/// (kept like every application, so its id answers the same again and proves the holder),
+/// the license and version it is about, and the checks a change's commitments bring.
+#[derive(Debug, Clone)]
+pub struct HolderRecord {
+    pub application_id: String,
+    pub content_hash: String,
+    pub industry: String,
+    /// What the ledger keeps of the application (JSON): the values of the version it issues.
+    pub body: String,
+    pub received_at: i64,
+    pub purpose: contract::HolderRequest,
+    /// The version the holder's form was filled from: another current version refuses it
+    /// (`Changed::VersionChanged`), so one of two concurrent requests wins.
+    pub based_on: u16,
+    /// The catalog field ids whose value differs from the version before.
+    pub changed: Vec<String>,
+    pub checks: Vec<NewCheck>,
+}
+
+/// A holder's application as stored: which license and version it is about (the version a
+/// change or renewal issued, the version a cancellation cancelled).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredHolder {
+    pub application_id: String,
+    pub content_hash: String,
+    pub industry: String,
+    pub received_at: i64,
+    pub license_number: String,
+    pub purpose: contract::HolderRequest,
+    pub version: u16,
+    pub changed: Vec<String>,
+}
+
+/// How `holder_applications.purpose` spells it.
+pub fn purpose_name(purpose: contract::HolderRequest) -> &'static str {
+    match purpose {
+        contract::HolderRequest::Change => "change",
+        contract::HolderRequest::Renewal => "renewal",
+        contract::HolderRequest::Cancellation => "cancellation",
+    }
+}
+
+pub fn purpose_from_name(name: &str) -> Result<contract::HolderRequest, LedgerError> {
+    Ok(match name {
+        "change" => contract::HolderRequest::Change,
+        "renewal" => contract::HolderRequest::Renewal,
+        "cancellation" => contract::HolderRequest::Cancellation,
+        other => {
+            return Err(LedgerError::Database(format!(
+                "unknown holder purpose {other:?}"
+            )));
+        }
+    })
+}
+
+/// `holder_applications.changed`: field ids joined by commas (ids have none).
+pub fn changed_from_text(text: &str) -> Vec<String> {
+    text.split(',')
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// What the status list is made of: every version of one issuer by status index, and the
@@ -286,6 +368,8 @@ pub enum Found {
     Issued(Box<StoredApplication>),
     /// Waiting for a department or the applicant (or ended without a license).
     Case(Box<StoredCase>),
+    /// A holder's cancellation, recorded.
+    Cancellation(Box<StoredHolder>),
 }
 
 #[derive(Debug)]
@@ -408,7 +492,8 @@ pub trait Ledger: Send + Sync {
     /// A registered enterprise's record (JSON), by credit code.
     fn registry(&self, credit_code: String) -> LedgerFuture<'_, Option<String>>;
     fn application(&self, id: String) -> LedgerFuture<'_, Option<StoredApplication>>;
-    /// The stored application (JSON) and its license (JSON), by license number.
+    /// The application (JSON) the current values of a license come from (its latest change
+    /// or renewal, else the one it was issued on) and its license (JSON), by license number.
     fn application_body(
         &self,
         license_number: String,
@@ -425,11 +510,15 @@ pub trait Ledger: Send + Sync {
     /// A license's versions, first to current; empty for an unknown license or one issued
     /// before versions.
     fn versions(&self, number: String) -> LedgerFuture<'_, Vec<StoredVersion>>;
-    /// Changes the current version's state and appends the audit entry, in one transaction.
+    /// The holder's applications of a license (changes, renewals, cancellations), by version.
+    fn holder_applications(&self, number: String) -> LedgerFuture<'_, Vec<StoredHolder>>;
+    /// Changes the current version's state and appends the audit entry (and records the
+    /// holder's application, if any, after checking its `based_on`), in one transaction.
     fn change_status(&self, change: StatusChange, req: ChangeRequest) -> LedgerFuture<'_, Changed>;
     /// Issues version `expected + 1` if `expected` is still the current version and it is
-    /// valid: allocates its status index, signs it, supersedes `expected` on the day of `req.at` and
-    /// appends the audit entry, in one transaction.
+    /// valid: allocates its status index, signs it, supersedes `expected` on the day of `req.at`,
+    /// appends the audit entry and records the holder's application (with its checks), if any,
+    /// in one transaction.
     fn issue_version(
         &self,
         req: ChangeRequest,
@@ -472,7 +561,7 @@ pub trait Ledger: Send + Sync {
         permit: String,
         outcome: String,
         at: i64,
-        revocation: Option<String>,
+        consequence: Option<CheckConsequence>,
     ) -> LedgerFuture<'_, CheckRecorded>;
     /// Appends one staff action to the audit log. The log is append-only: nothing in the
     /// code updates or deletes its rows.

@@ -21,10 +21,11 @@ use tokio::sync::{mpsc, oneshot};
 use tokio_postgres::NoTls;
 
 use super::{
-    ChangeRequest, Changed, CheckRecorded, Found, Inserted, Ledger, LedgerError, LedgerFuture,
-    LoginLock, MAX_SEQUENCE, NewApplication, Revocation, Revoked, STATUS_MARK, SignNumbered,
-    SignVersion, StaffAccount, StatusChange, StatusMark, StatusesAsOf, StoredApplication,
-    StoredCase, StoredCheck, StoredSession, StoredVersion, VersionState, license_number,
+    ChangeRequest, Changed, CheckConsequence, CheckRecorded, Found, HolderRecord, Inserted, Ledger,
+    LedgerError, LedgerFuture, LoginLock, MAX_SEQUENCE, NewApplication, Revocation, Revoked,
+    STATUS_MARK, SignNumbered, SignVersion, StaffAccount, StatusChange, StatusMark, StatusesAsOf,
+    StoredApplication, StoredCase, StoredCheck, StoredHolder, StoredSession, StoredVersion,
+    VersionState, changed_from_text, license_number, purpose_from_name, purpose_name,
     role_from_name, role_name, status_day, status_entries,
 };
 
@@ -141,13 +142,17 @@ impl PostgresLedger {
     }
 }
 
-/// An application with its license and revocation; the caller adds the WHERE clause.
-const APPLICATION_COLUMNS: &str =
-    "SELECT a.id, a.content_hash, a.industry, a.received_at, l.number, l.license,
+/// An application with its license (the one it was issued on, or the version a holder's
+/// change or renewal issued) and revocation; the caller adds the condition on `a.id`.
+const APPLICATION_COLUMNS: &str = "SELECT a.id, a.content_hash, a.industry, a.received_at,
+            COALESCE(l.number, v.license_number), COALESCE(l.license, v.license),
             r.reason, r.revoked_at
      FROM applications a
-     JOIN licenses l ON l.application_id = a.id
-     LEFT JOIN revocations r ON r.license_number = l.number";
+     LEFT JOIN licenses l ON l.application_id = a.id
+     LEFT JOIN holder_applications h ON h.application_id = a.id AND h.purpose <> 'cancellation'
+     LEFT JOIN license_versions v ON v.license_number = h.license_number AND v.version = h.version
+     LEFT JOIN revocations r ON r.license_number = COALESCE(l.number, v.license_number)
+     WHERE (l.number IS NOT NULL OR v.license IS NOT NULL) AND";
 
 const STAFF_COLUMNS: &str = "SELECT username, display_name, role, department, password_hash,
     created_at, failed_logins, locked_until FROM staff";
@@ -190,16 +195,111 @@ fn case_at(r: &tokio_postgres::Row, at: usize) -> StoredCase {
 }
 
 /// An id's license (columns 0–7, as [`APPLICATION_COLUMNS`]) or else its review case
-/// (columns 8–17), in one row whatever the ledger holds.
-const FIND: &str = "SELECT a.id, a.content_hash, a.industry, a.received_at, l.number, l.license,
+/// (columns 8–17), and a holder's application (columns 18–21: a cancellation has no license),
+/// in one row whatever the ledger holds.
+const FIND: &str = "SELECT a.id, a.content_hash, a.industry, a.received_at,
+            COALESCE(l.number, v.license_number), COALESCE(l.license, v.license),
             r.reason, r.revoked_at,
             c.id, c.content_hash, c.industry, c.body, c.request, c.received_at, c.revision,
-            c.status, c.state, c.version
+            c.status, c.state, c.version,
+            h.license_number, h.purpose, h.version, h.changed
      FROM (SELECT $1::TEXT AS id) k
      LEFT JOIN applications a ON a.id = k.id
      LEFT JOIN licenses l ON l.application_id = a.id
-     LEFT JOIN revocations r ON r.license_number = l.number
-     LEFT JOIN review_cases c ON c.id = k.id AND l.number IS NULL";
+     LEFT JOIN holder_applications h ON h.application_id = a.id
+     LEFT JOIN license_versions v ON h.purpose <> 'cancellation'
+          AND v.license_number = h.license_number AND v.version = h.version
+     LEFT JOIN revocations r ON r.license_number = COALESCE(l.number, v.license_number)
+     LEFT JOIN review_cases c ON c.id = k.id AND l.number IS NULL AND v.license IS NULL";
+
+const HOLDER_COLUMNS: &str = "SELECT h.application_id, a.content_hash, a.industry, a.received_at,
+    h.license_number, h.purpose, h.version, h.changed
+    FROM holder_applications h JOIN applications a ON a.id = h.application_id";
+
+/// A holder's application from columns: id, content hash, industry, received, then `at..at+4`
+/// license number, purpose, version, changed.
+fn holder_at(r: &tokio_postgres::Row, at: usize) -> Result<StoredHolder, LedgerError> {
+    let version: i32 = r.get(at + 2);
+    Ok(StoredHolder {
+        application_id: r.get(0),
+        content_hash: r.get(1),
+        industry: r.get(2),
+        received_at: r.get(3),
+        license_number: r.get(at),
+        purpose: purpose_from_name(r.get(at + 1))?,
+        version: u16::try_from(version)
+            .map_err(|_| LedgerError::Database(format!("version {version}")))?,
+        changed: changed_from_text(r.get(at + 3)),
+    })
+}
+
+/// Records a holder's application about `version` of `number` (and a change's checks).
+async fn record_holder_in(
+    tx: &deadpool_postgres::Transaction<'_>,
+    h: &HolderRecord,
+    number: &str,
+    version: u16,
+) -> Result<(), LedgerError> {
+    let insert = tx
+        .prepare_cached(
+            "INSERT INTO applications (id, content_hash, industry, body, received_at)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .await?;
+    tx.execute(
+        &insert,
+        &[
+            &h.application_id,
+            &h.content_hash,
+            &h.industry,
+            &h.body,
+            &h.received_at,
+        ],
+    )
+    .await?;
+    let insert = tx
+        .prepare_cached(
+            "INSERT INTO holder_applications (application_id, license_number, purpose, version,
+                                              changed)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .await?;
+    tx.execute(
+        &insert,
+        &[
+            &h.application_id,
+            &number,
+            &purpose_name(h.purpose),
+            &i32::from(version),
+            &h.changed.join(","),
+        ],
+    )
+    .await?;
+    let insert = tx
+        .prepare_cached(
+            "INSERT INTO supervision_checks (application_id, permit, license_number, department,
+                                             industry, business_name, due_on, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .await?;
+    for check in &h.checks {
+        tx.execute(
+            &insert,
+            &[
+                &h.application_id,
+                &check.permit,
+                &number,
+                &check.department,
+                &h.industry,
+                &check.business_name,
+                &check.due_on,
+                &h.received_at,
+            ],
+        )
+        .await?;
+    }
+    Ok(())
+}
 
 fn stored(row: &tokio_postgres::Row) -> StoredApplication {
     let reason: Option<String> = row.get(6);
@@ -494,7 +594,7 @@ async fn issue_batch(
     let mut found = BTreeMap::new();
     if !before.is_empty() {
         let select = tx
-            .prepare_cached(&format!("{APPLICATION_COLUMNS} WHERE a.id = ANY($1)"))
+            .prepare_cached(&format!("{APPLICATION_COLUMNS} a.id = ANY($1)"))
             .await?;
         for row in tx.query(&select, &[&before]).await? {
             let stored = stored(&row);
@@ -769,6 +869,62 @@ async fn current_version(
     )?))
 }
 
+/// A status change of a license's current version, in the caller's transaction.
+async fn change_in(
+    tx: &deadpool_postgres::Transaction<'_>,
+    change: StatusChange,
+    number: &str,
+    reason: &str,
+    at: i64,
+    holder: Option<&HolderRecord>,
+) -> Result<Changed, LedgerError> {
+    let current = match current_version(tx, number).await? {
+        Ok(v) => v,
+        Err(answer) => return Ok(answer),
+    };
+    if let Some(h) = holder
+        && h.based_on != current.version
+    {
+        return Ok(Changed::VersionChanged(current.version));
+    }
+    let Some((state, since, until)) = super::next_state(change, current.state, at) else {
+        return Ok(Changed::WrongState(current.state));
+    };
+    if let Some(h) = holder {
+        record_holder_in(tx, h, number, current.version).await?;
+    }
+    let version = i32::from(current.version);
+    let update = tx
+        .prepare_cached(
+            "UPDATE license_versions SET state = $3, state_since = $4, state_until = $5,
+                    reason = $6
+             WHERE license_number = $1 AND version = $2",
+        )
+        .await?;
+    tx.execute(
+        &update,
+        &[&number, &version, &state.name(), &since, &until, &reason],
+    )
+    .await?;
+    if state == VersionState::Revoked {
+        let insert = tx
+            .prepare_cached(
+                "INSERT INTO revocations (license_number, reason, revoked_at)
+                 VALUES ($1, $2, $3) ON CONFLICT (license_number) DO NOTHING",
+            )
+            .await?;
+        tx.execute(&insert, &[&number, &reason, &at]).await?;
+    }
+    bump_status(tx, at).await?;
+    Ok(Changed::Done(Box::new(StoredVersion {
+        state,
+        state_since: since,
+        state_until: until,
+        reason: Some(reason.to_owned()),
+        ..current
+    })))
+}
+
 impl Ledger for PostgresLedger {
     fn issue(&self, application: NewApplication, sign: SignNumbered) -> LedgerFuture<'_, Inserted> {
         Box::pin(async move {
@@ -799,7 +955,7 @@ impl Ledger for PostgresLedger {
         Box::pin(async move {
             let client = self.client().await?;
             let select = client
-                .prepare_cached(&format!("{APPLICATION_COLUMNS} WHERE a.id = $1"))
+                .prepare_cached(&format!("{APPLICATION_COLUMNS} a.id = $1"))
                 .await?;
             Ok(client
                 .query_opt(&select, &[&id])
@@ -817,7 +973,14 @@ impl Ledger for PostgresLedger {
             let client = self.client().await?;
             let select = client
                 .prepare_cached(
-                    "SELECT a.body, l.license FROM licenses l JOIN applications a ON a.id = l.application_id
+                    "SELECT COALESCE(
+                            (SELECT b.body FROM holder_applications h
+                             JOIN applications b ON b.id = h.application_id
+                             WHERE h.license_number = l.number AND h.purpose <> 'cancellation'
+                             ORDER BY h.version DESC LIMIT 1),
+                            a.body),
+                            l.license
+                     FROM licenses l JOIN applications a ON a.id = l.application_id
                      WHERE l.number = $1",
                 )
                 .await?;
@@ -902,8 +1065,11 @@ impl Ledger for PostgresLedger {
             let row = client.query_one(&select, &[&id]).await?;
             let number: Option<String> = row.get(4);
             let case: Option<String> = row.get(8);
+            let purpose: Option<String> = row.get(19);
             Ok(if number.is_some() {
                 Found::Issued(Box::new(stored(&row)))
+            } else if purpose.as_deref() == Some("cancellation") {
+                Found::Cancellation(Box::new(holder_at(&row, 18)?))
             } else if case.is_some() {
                 Found::Case(Box::new(case_at(&row, 8)))
             } else {
@@ -1017,7 +1183,7 @@ impl Ledger for PostgresLedger {
         permit: String,
         outcome: String,
         at: i64,
-        revocation: Option<String>,
+        consequence: Option<CheckConsequence>,
     ) -> LedgerFuture<'_, CheckRecorded> {
         Box::pin(async move {
             let mut client = self.client().await?;
@@ -1044,8 +1210,18 @@ impl Ledger for PostgresLedger {
                 .await?;
             tx.execute(&update, &[&application, &permit, &outcome, &at])
                 .await?;
-            if let Some(reason) = revocation {
-                insert_revocation(&tx, &number, &reason, at).await?;
+            match consequence {
+                Some(CheckConsequence::Revoke { reason }) => {
+                    insert_revocation(&tx, &number, &reason, at).await?;
+                }
+                Some(CheckConsequence::Suspend { until, reason }) => {
+                    let change = StatusChange::Suspend { until };
+                    match change_in(&tx, change, &number, &reason, at, None).await? {
+                        Changed::Done(_) => {}
+                        refused => return Ok(CheckRecorded::NotSuspended(refused)),
+                    }
+                }
+                None => {}
             }
             tx.commit().await?;
             Ok(CheckRecorded::New)
@@ -1375,58 +1551,35 @@ impl Ledger for PostgresLedger {
         })
     }
 
+    fn holder_applications(&self, number: String) -> LedgerFuture<'_, Vec<StoredHolder>> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            let select = client
+                .prepare_cached(&format!(
+                    "{HOLDER_COLUMNS} WHERE h.license_number = $1 ORDER BY h.version, a.received_at"
+                ))
+                .await?;
+            client
+                .query(&select, &[&number])
+                .await?
+                .iter()
+                .map(|r| holder_at(r, 4))
+                .collect()
+        })
+    }
+
     fn change_status(&self, change: StatusChange, req: ChangeRequest) -> LedgerFuture<'_, Changed> {
         Box::pin(async move {
             let mut client = self.client().await?;
             let tx = client.transaction().await?;
-            let current = match current_version(&tx, &req.license_number).await? {
-                Ok(v) => v,
-                Err(answer) => return Ok(answer),
-            };
-            let Some((state, since, until)) = super::next_state(change, current.state, req.at)
-            else {
-                return Ok(Changed::WrongState(current.state));
-            };
-            let version = i32::from(current.version);
-            let update = tx
-                .prepare_cached(
-                    "UPDATE license_versions SET state = $3, state_since = $4, state_until = $5,
-                            reason = $6
-                     WHERE license_number = $1 AND version = $2",
-                )
-                .await?;
-            tx.execute(
-                &update,
-                &[
-                    &req.license_number,
-                    &version,
-                    &state.name(),
-                    &since,
-                    &until,
-                    &req.reason,
-                ],
-            )
-            .await?;
-            if state == VersionState::Revoked {
-                let insert = tx
-                    .prepare_cached(
-                        "INSERT INTO revocations (license_number, reason, revoked_at)
-                         VALUES ($1, $2, $3) ON CONFLICT (license_number) DO NOTHING",
-                    )
-                    .await?;
-                tx.execute(&insert, &[&req.license_number, &req.reason, &req.at])
-                    .await?;
+            let holder = req.holder.as_ref();
+            let number = &req.license_number;
+            let changed = change_in(&tx, change, number, &req.reason, req.at, holder).await?;
+            if matches!(changed, Changed::Done(_)) {
+                append_audit_in(&tx, &req.audit).await?;
+                tx.commit().await?;
             }
-            bump_status(&tx, req.at).await?;
-            append_audit_in(&tx, &req.audit).await?;
-            tx.commit().await?;
-            Ok(Changed::Done(Box::new(StoredVersion {
-                state,
-                state_since: since,
-                state_until: until,
-                reason: Some(req.reason),
-                ..current
-            })))
+            Ok(changed)
         })
     }
 
@@ -1525,6 +1678,9 @@ impl Ledger for PostgresLedger {
                 ],
             )
             .await?;
+            if let Some(h) = &req.holder {
+                record_holder_in(&tx, h, &req.license_number, next).await?;
+            }
             bump_status(&tx, req.at).await?;
             append_audit_in(&tx, &req.audit).await?;
             tx.commit().await?;

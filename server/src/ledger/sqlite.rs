@@ -14,10 +14,11 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{
-    ChangeRequest, Changed, CheckRecorded, Found, Inserted, Ledger, LedgerError, LedgerFuture,
-    LoginLock, MAX_SEQUENCE, NewApplication, Revocation, Revoked, STATUS_MARK, SignNumbered,
-    SignVersion, StaffAccount, StatusChange, StatusMark, StatusesAsOf, StoredApplication,
-    StoredCase, StoredCheck, StoredSession, StoredVersion, VersionState, license_number,
+    ChangeRequest, Changed, CheckConsequence, CheckRecorded, Found, HolderRecord, Inserted, Ledger,
+    LedgerError, LedgerFuture, LoginLock, MAX_SEQUENCE, NewApplication, Revocation, Revoked,
+    STATUS_MARK, SignNumbered, SignVersion, StaffAccount, StatusChange, StatusMark, StatusesAsOf,
+    StoredApplication, StoredCase, StoredCheck, StoredHolder, StoredSession, StoredVersion,
+    VersionState, changed_from_text, license_number, purpose_from_name, purpose_name,
     role_from_name, role_name, status_day, status_entries,
 };
 
@@ -201,6 +202,21 @@ INSERT INTO status_meta (id, changes, changed_at)
            COALESCE((SELECT MAX(revoked_at) FROM revocations), created_at)
     FROM ledger_meta;
 "#,
+    r#"
+-- The holder's applications (#18): a change or renewal (the version it issued; its values
+-- are the application's body) or a cancellation (the version it cancelled). The application
+-- itself is an `applications` row like every other, so its id answers the same again and
+-- proves, as `holder_proof`, that the device holds the license.
+CREATE TABLE holder_applications (
+    application_id TEXT PRIMARY KEY REFERENCES applications(id),
+    license_number TEXT NOT NULL REFERENCES licenses(number),
+    purpose        TEXT NOT NULL CHECK (purpose IN ('change', 'renewal', 'cancellation')),
+    version        INTEGER NOT NULL,
+    -- The field ids whose value changed from the version before, joined by commas.
+    changed        TEXT NOT NULL
+);
+CREATE INDEX holder_applications_license ON holder_applications (license_number, version);
+"#,
 ];
 
 impl From<rusqlite::Error> for LedgerError {
@@ -346,7 +362,14 @@ impl Ledger for SqliteLedger {
     ) -> LedgerFuture<'_, Option<(String, String)>> {
         Box::pin(self.read(move |c| {
             c.query_row(
-                "SELECT a.body, l.license FROM licenses l JOIN applications a ON a.id = l.application_id
+                "SELECT COALESCE(
+                        (SELECT b.body FROM holder_applications h
+                         JOIN applications b ON b.id = h.application_id
+                         WHERE h.license_number = l.number AND h.purpose <> 'cancellation'
+                         ORDER BY h.version DESC LIMIT 1),
+                        a.body),
+                        l.license
+                 FROM licenses l JOIN applications a ON a.id = l.application_id
                  WHERE l.number = ?1",
                 [license_number],
                 |r| Ok((r.get(0)?, r.get(1)?)),
@@ -414,6 +437,16 @@ impl Ledger for SqliteLedger {
         Box::pin(self.read(move |c| {
             if let Some(found) = application_by_id(c, &id)? {
                 return Ok(Found::Issued(Box::new(found)));
+            }
+            let cancelled = c
+                .query_row(
+                    &format!("{HOLDER_COLUMNS} WHERE h.application_id = ?1 AND h.purpose = 'cancellation'"),
+                    [&id],
+                    holder_row,
+                )
+                .optional()?;
+            if let Some(cancelled) = cancelled {
+                return Ok(Found::Cancellation(Box::new(cancelled)));
             }
             let case = c
                 .query_row(&format!("{CASE_COLUMNS} WHERE id = ?1"), [id], case_row)
@@ -487,7 +520,7 @@ impl Ledger for SqliteLedger {
         permit: String,
         outcome: String,
         at: i64,
-        revocation: Option<String>,
+        consequence: Option<CheckConsequence>,
     ) -> LedgerFuture<'_, CheckRecorded> {
         Box::pin(self.read(move |c| {
             let tx = rusqlite::Transaction::new_unchecked(c, TransactionBehavior::Immediate)?;
@@ -510,8 +543,18 @@ impl Ledger for SqliteLedger {
                  WHERE application_id = ?1 AND permit = ?2",
                 params![application, permit, outcome, at],
             )?;
-            if let Some(reason) = revocation {
-                insert_revocation(&tx, &number, &reason, at)?;
+            match consequence {
+                Some(CheckConsequence::Revoke { reason }) => {
+                    insert_revocation(&tx, &number, &reason, at)?;
+                }
+                Some(CheckConsequence::Suspend { until, reason }) => {
+                    let change = StatusChange::Suspend { until };
+                    match change_by_number(&tx, change, &number, &reason, at, None)? {
+                        Changed::Done(_) => {}
+                        refused => return Ok(CheckRecorded::NotSuspended(refused)),
+                    }
+                }
+                None => {}
             }
             tx.commit()?;
             Ok(CheckRecorded::New)
@@ -746,6 +789,15 @@ impl Ledger for SqliteLedger {
         }))
     }
 
+    fn holder_applications(&self, number: String) -> LedgerFuture<'_, Vec<StoredHolder>> {
+        Box::pin(self.read(move |c| {
+            let mut stmt = c.prepare(&format!(
+                "{HOLDER_COLUMNS} WHERE h.license_number = ?1 ORDER BY h.version, a.received_at"
+            ))?;
+            stmt.query_map([number], holder_row)?.collect()
+        }))
+    }
+
     // Status changes are people's acts, a few a day: through a read connection (WAL, busy
     // timeout) in a transaction of their own, like the supervision checks.
     fn change_status(&self, change: StatusChange, req: ChangeRequest) -> LedgerFuture<'_, Changed> {
@@ -847,13 +899,18 @@ fn case_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredCase> {
 }
 
 fn application_by_id(c: &Connection, id: &str) -> rusqlite::Result<Option<StoredApplication>> {
+    // The license an application was issued on, or the version a holder's change or renewal
+    // issued (answered again as it was).
     c.query_row(
-        "SELECT a.id, a.content_hash, a.industry, a.received_at, l.number, l.license,
+        "SELECT a.id, a.content_hash, a.industry, a.received_at,
+                COALESCE(l.number, h.license_number), COALESCE(l.license, v.license),
                 r.reason, r.revoked_at
          FROM applications a
-         JOIN licenses l ON l.application_id = a.id
-         LEFT JOIN revocations r ON r.license_number = l.number
-         WHERE a.id = ?1",
+         LEFT JOIN licenses l ON l.application_id = a.id
+         LEFT JOIN holder_applications h ON h.application_id = a.id AND h.purpose <> 'cancellation'
+         LEFT JOIN license_versions v ON v.license_number = h.license_number AND v.version = h.version
+         LEFT JOIN revocations r ON r.license_number = COALESCE(l.number, h.license_number)
+         WHERE a.id = ?1 AND (l.number IS NOT NULL OR v.license IS NOT NULL)",
         [id],
         |r| {
             let reason: Option<String> = r.get(6)?;
@@ -875,6 +932,78 @@ fn application_by_id(c: &Connection, id: &str) -> rusqlite::Result<Option<Stored
         },
     )
     .optional()
+}
+
+const HOLDER_COLUMNS: &str = "SELECT h.application_id, a.content_hash, a.industry, a.received_at,
+    h.license_number, h.purpose, h.version, h.changed
+    FROM holder_applications h JOIN applications a ON a.id = h.application_id";
+
+fn holder_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredHolder> {
+    let purpose: String = r.get(5)?;
+    let version: i64 = r.get(6)?;
+    let changed: String = r.get(7)?;
+    Ok(StoredHolder {
+        application_id: r.get(0)?,
+        content_hash: r.get(1)?,
+        industry: r.get(2)?,
+        received_at: r.get(3)?,
+        license_number: r.get(4)?,
+        purpose: purpose_from_name(&purpose).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Text, Box::new(e))
+        })?,
+        version: u16::try_from(version)
+            .map_err(|_| rusqlite::Error::IntegralValueOutOfRange(6, version))?,
+        changed: changed_from_text(&changed),
+    })
+}
+
+/// Records a holder's application about `version` of `number` (and a change's checks).
+fn record_holder_in(
+    c: &Connection,
+    h: &HolderRecord,
+    number: &str,
+    version: u16,
+) -> rusqlite::Result<()> {
+    c.execute(
+        "INSERT INTO applications (id, content_hash, industry, body, received_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            h.application_id,
+            h.content_hash,
+            h.industry,
+            h.body,
+            h.received_at
+        ],
+    )?;
+    c.execute(
+        "INSERT INTO holder_applications (application_id, license_number, purpose, version, changed)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            h.application_id,
+            number,
+            purpose_name(h.purpose),
+            version,
+            h.changed.join(",")
+        ],
+    )?;
+    for check in &h.checks {
+        c.execute(
+            "INSERT INTO supervision_checks (application_id, permit, license_number, department,
+                                             industry, business_name, due_on, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                h.application_id,
+                check.permit,
+                number,
+                check.department,
+                h.industry,
+                check.business_name,
+                check.due_on,
+                h.received_at
+            ],
+        )?;
+    }
+    Ok(())
 }
 
 enum Reply {
@@ -1144,38 +1273,52 @@ fn change_in(
     change: StatusChange,
     req: &ChangeRequest,
 ) -> rusqlite::Result<Changed> {
-    let current = match current_version(c, &req.license_number)? {
+    let number = &req.license_number;
+    change_by_number(c, change, number, &req.reason, req.at, req.holder.as_ref())
+}
+
+/// A status change of a license's current version, in the caller's transaction.
+fn change_by_number(
+    c: &Connection,
+    change: StatusChange,
+    number: &str,
+    reason: &str,
+    at: i64,
+    holder: Option<&HolderRecord>,
+) -> rusqlite::Result<Changed> {
+    let current = match current_version(c, number)? {
         Ok(v) => v,
         Err(answer) => return Ok(answer),
     };
-    let Some((state, since, until)) = super::next_state(change, current.state, req.at) else {
+    if let Some(h) = holder
+        && h.based_on != current.version
+    {
+        return Ok(Changed::VersionChanged(current.version));
+    }
+    let Some((state, since, until)) = super::next_state(change, current.state, at) else {
         return Ok(Changed::WrongState(current.state));
     };
+    if let Some(h) = holder {
+        record_holder_in(c, h, number, current.version)?;
+    }
     c.execute(
         "UPDATE license_versions SET state = ?3, state_since = ?4, state_until = ?5, reason = ?6
          WHERE license_number = ?1 AND version = ?2",
-        params![
-            req.license_number,
-            current.version,
-            state.name(),
-            since,
-            until,
-            req.reason
-        ],
+        params![number, current.version, state.name(), since, until, reason],
     )?;
     if state == VersionState::Revoked {
         c.execute(
             "INSERT INTO revocations (license_number, reason, revoked_at) VALUES (?1, ?2, ?3)
              ON CONFLICT (license_number) DO NOTHING",
-            params![req.license_number, req.reason, req.at],
+            params![number, reason, at],
         )?;
     }
-    bump_status(c, req.at)?;
+    bump_status(c, at)?;
     Ok(Changed::Done(Box::new(StoredVersion {
         state,
         state_since: since,
         state_until: until,
-        reason: Some(req.reason.clone()),
+        reason: Some(reason.to_owned()),
         ..current
     })))
 }
@@ -1266,6 +1409,9 @@ fn new_version_in(
         ],
     )?;
     insert_version(c, &req.license_number, next, issuer, index, req.at, &signed)?;
+    if let Some(h) = &req.holder {
+        record_holder_in(c, h, &req.license_number, next)?;
+    }
     Ok(Ok(Changed::Done(Box::new(StoredVersion {
         license_number: req.license_number.clone(),
         version: next,

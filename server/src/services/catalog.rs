@@ -174,6 +174,48 @@ impl CatalogView {
         self.check(req, &form, context)
     }
 
+    /// What a holder's change changes: the ids of the fields whose value differs between two
+    /// stored records (`before`, the current version's; `after`, `req` prepared), and
+    /// `scope.<question>` for each business-scope answer that differs. The application date
+    /// the form fills itself is left out: it differs every day.
+    pub fn changed(
+        &self,
+        req: &ApplicationRequest,
+        before: &str,
+        after: &str,
+    ) -> Result<Vec<String>, ServiceError> {
+        let read = |text: &str| {
+            serde_json::from_str::<ReadRecord>(text)
+                .map_err(|e| ServiceError::internal("stored record", e))
+        };
+        let (before, after) = (read(before)?, read(after)?);
+        let form = self.merged(&req.industry, &req.scope)?;
+        let dated = |id: &str| {
+            form.merged
+                .field(id)
+                .is_some_and(|f| f.def.prefill == Some(catalog::Prefill::System))
+        };
+        let mut changed: Vec<String> = before
+            .values
+            .keys()
+            .chain(after.values.keys())
+            .filter(|id| !dated(id))
+            .filter(|id| before.values.get(*id) != after.values.get(*id))
+            .cloned()
+            .collect();
+        changed.extend(
+            before
+                .scope
+                .keys()
+                .chain(after.scope.keys())
+                .filter(|q| before.scope.get(*q) != after.scope.get(*q))
+                .map(|q| format!("scope.{q}")),
+        );
+        changed.sort_unstable();
+        changed.dedup();
+        Ok(changed)
+    }
+
     /// The merged form for an industry and scope, from a small cache: merging clones every
     /// field definition, and most applications of an industry share a handful of scopes.
     fn merged(&self, industry: &str, scope: &ScopeAnswers) -> Result<Arc<Form>, ServiceError> {
@@ -427,13 +469,17 @@ impl CatalogView {
 /// maps, so equal content serialises equally whatever the key order on the wire; an
 /// application without reviews asked for hashes as it did before they existed.
 pub fn canonical(req: &ApplicationRequest) -> Result<String, ServiceError> {
-    let text = if req.review_requested.is_empty() {
-        serde_json::to_string(&(&req.industry, &req.scope, &req.values))
-    } else {
-        let mut asked = req.review_requested.clone();
-        asked.sort_unstable();
-        asked.dedup();
-        serde_json::to_string(&(&req.industry, &req.scope, &req.values, &asked))
+    let mut asked = req.review_requested.clone();
+    asked.sort_unstable();
+    asked.dedup();
+    // Each part only when present, so a new license's key is what it was before holders'
+    // requests existed; a holder's request is keyed with what it asks of which license.
+    let text = match (&req.license, asked.is_empty()) {
+        (None, true) => serde_json::to_string(&(&req.industry, &req.scope, &req.values)),
+        (None, false) => serde_json::to_string(&(&req.industry, &req.scope, &req.values, &asked)),
+        (Some(license), _) => {
+            serde_json::to_string(&(&req.industry, &req.scope, &req.values, &asked, license))
+        }
     };
     text.map_err(|e| ServiceError::internal("canonical form", e))
 }
@@ -444,6 +490,15 @@ pub fn content_hash(req: &ApplicationRequest) -> Result<String, ServiceError> {
 }
 
 const FORM_CACHE_SIZE: usize = 512;
+
+/// A stored record as read back (the part a holder's change compares).
+#[derive(serde::Deserialize)]
+struct ReadRecord {
+    #[serde(default)]
+    scope: ScopeAnswers,
+    #[serde(default)]
+    values: catalog::FormValues,
+}
 
 /// What the ledger keeps of an application.
 #[derive(serde::Serialize)]

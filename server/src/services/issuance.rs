@@ -86,33 +86,69 @@ pub enum ValidityPolicy {
     Unified,
 }
 
-/// Builds and signs the license for a prepared application under its number, its terms as
-/// `validity` says. Permits without a fixed validity (filings, one-off approvals) carry no
-/// end under either policy: they are not reissued when the license is. Each permit carries
-/// its own end in the claims (free when it is the license's).
+/// How a license version's term is reckoned.
+#[derive(Debug, Clone)]
+pub(super) enum Term {
+    /// From the issue time: a new license.
+    New,
+    /// A holder's change: the license's end and each kept permit's end stay; a permit the
+    /// change adds runs its own term, within the license's.
+    Kept {
+        valid_until: i64,
+        /// Each permit kind of the version before with its end.
+        permits: Vec<(u16, Option<i64>)>,
+    },
+    /// A renewal: every term again, from the current end.
+    Renewed { from: i64 },
+}
+
+/// Builds and signs version `version` of the license for a prepared application under its
+/// number, its terms as `validity` and `term` say. Permits without a fixed validity (filings,
+/// one-off approvals) carry no end under either policy: they are not reissued when the
+/// license is. Each permit carries its own end in the claims (free when it is the license's).
+#[allow(clippy::too_many_arguments)]
 pub(super) fn sign_license(
     p: &Prepared,
     number: &str,
+    version: u16,
     status_index: u32,
     now: i64,
     keys: &Keys,
     validity: ValidityPolicy,
+    term: &Term,
 ) -> Result<SignedLicense, SigningFailed> {
     let terms = p.permits.iter().filter_map(|x| x.validity_years);
     let years = match validity {
         ValidityPolicy::PerPermit => terms.max(),
         ValidityPolicy::Unified => terms.min(),
     };
-    let valid_until = signer::add_years(now, i64::from(years.unwrap_or(DEFAULT_VALIDITY_YEARS)));
+    let from = match term {
+        Term::Renewed { from } => *from,
+        Term::New | Term::Kept { .. } => now,
+    };
+    let valid_until = match term {
+        Term::Kept { valid_until, .. } => *valid_until,
+        Term::New | Term::Renewed { .. } => {
+            signer::add_years(from, i64::from(years.unwrap_or(DEFAULT_VALIDITY_YEARS)))
+        }
+    };
+    let own_end = |y: u8| match validity {
+        ValidityPolicy::PerPermit => signer::add_years(from, i64::from(y)).min(valid_until),
+        ValidityPolicy::Unified => valid_until,
+    };
     let permits: Vec<signer::PermitClaim> = p
         .permits
         .iter()
         .map(|permit| signer::PermitClaim {
             kind: permit.kind,
             number: signer::derived_permit_number(number, permit.kind),
-            valid_until: permit.validity_years.map(|y| match validity {
-                ValidityPolicy::PerPermit => signer::add_years(now, i64::from(y)),
-                ValidityPolicy::Unified => valid_until,
+            valid_until: permit.validity_years.map(|y| match term {
+                Term::Kept { permits, .. } => permits
+                    .iter()
+                    .find(|(kind, _)| *kind == permit.kind)
+                    .and_then(|(_, end)| *end)
+                    .unwrap_or_else(|| own_end(y)),
+                Term::New | Term::Renewed { .. } => own_end(y),
             }),
             scope: None,
         })
@@ -129,7 +165,7 @@ pub(super) fn sign_license(
         credit_code: p.credit_code.clone(),
         address: p.premises.clone(),
         legal_representative: p.legal_representative.clone(),
-        version: 1,
+        version,
         status_index: Some(status_index),
     };
     let (kid, qr_text) = keys.sign(&claims)?;
@@ -159,7 +195,7 @@ pub(super) fn sign_license(
         qr_text: qr_text.clone(),
         warnings: p.warnings.clone(),
         issued_by: Some(keys.authority().clone()),
-        elicense_id: elicense_id(keys, number, 1),
+        elicense_id: elicense_id(keys, number, version),
     };
     let license = serde_json::to_string(&license)?;
     Ok(SignedLicense {
@@ -194,11 +230,17 @@ impl Services {
             today,
             credit_code_registered: self.knows_early_credit_code(&req).await?,
         };
+        // A holder's change, renewal or cancellation of a license they hold.
+        if req.license.is_some() {
+            return self.submit_holder(req, context).await;
+        }
         let prepared = self.catalog().prepare(&req, context)?;
         let hash = hex::encode(Sha256::digest(prepared.canonical.as_bytes()));
         match self.ledger().find(req.id.clone()).await? {
             Found::Issued(existing) => return repeat(*existing, &hash).map(Submitted::Issued),
             Found::Case(case) => return self.resubmit(*case, req, prepared, hash, context).await,
+            // The id of a holder's cancellation, now with other content.
+            Found::Cancellation(_) => return Err(ServiceError::IdConflict),
             Found::Nothing => {}
         }
         if self.needs_review(&req, &prepared)? {
@@ -209,6 +251,7 @@ impl Services {
         let keys = self.current_keys().await;
         let checks = checks_for(
             self.catalog().data(),
+            self.calendar(),
             prepared.permits.iter().map(|p| p.id.as_str()),
             now,
             &prepared.business_name,
@@ -227,7 +270,16 @@ impl Services {
         };
         let validity = self.validity();
         let sign = Box::new(move |number: &str, index: u32| {
-            sign_license(&prepared, number, index, now, &keys, validity)
+            sign_license(
+                &prepared,
+                number,
+                1,
+                index,
+                now,
+                &keys,
+                validity,
+                &Term::New,
+            )
         });
         match self.ledger().issue(application, sign).await? {
             Inserted::New(signed) => Ok(Submitted::Issued(IssuedAnswer {
@@ -250,10 +302,13 @@ impl Services {
             Some(_) => self.ledger().application_checks(id.clone()).await?,
             None => Vec::new(),
         };
-        if let Some(case) = self.ledger().case(id).await? {
+        if let Some(case) = self.ledger().case(id.clone()).await? {
             return self.case_tracking(case, found, &checks);
         }
-        let found = found.ok_or(ServiceError::NotFound("no application with this id"))?;
+        let Some(found) = found else {
+            // A holder's cancellation, or nothing.
+            return self.cancellation_tracking(id).await;
+        };
         let status = status_of(&found);
         let license: License = serde_json::from_str(&found.license)
             .map_err(|e| ServiceError::internal("stored license", e))?;

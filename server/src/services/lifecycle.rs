@@ -4,12 +4,13 @@
 //! the ledger and the audit log in one transaction, and in the next signed status list.
 
 use contract::{
-    AuditEntry, FieldIssue, License, LicenseMetadata, LicenseStanding, LicenseState,
-    NewVersionRequest, Text, TrackingStatus,
+    AuditEntry, FieldIssue, HolderRequest, License, LicenseMetadata, LicenseStanding, LicenseState,
+    LicenseVersion, NewVersionRequest, Text, TrackingStatus,
 };
 use serde::Serialize;
 use signer::LicenseClaims;
 
+use super::holder::has_term;
 use super::issuance::elicense_id;
 use super::{ServiceError, Services};
 use crate::ledger::{
@@ -39,7 +40,7 @@ pub struct Outcome {
     pub license_json: Option<String>,
 }
 
-fn state_of(state: VersionState) -> LicenseState {
+pub(super) fn state_of(state: VersionState) -> LicenseState {
     match state {
         VersionState::Valid => LicenseState::Valid,
         VersionState::Superseded => LicenseState::Superseded,
@@ -50,7 +51,7 @@ fn state_of(state: VersionState) -> LicenseState {
 }
 
 /// A status-list day as the authority's date.
-fn date_of(day: i64) -> Option<String> {
+pub(super) fn date_of(day: i64) -> Option<String> {
     catalog::Date::from_unix_days(day.div_euclid(DAY)).map(|d| d.to_string())
 }
 
@@ -105,7 +106,7 @@ fn wrong_state(state: VersionState, wanted: &str) -> ServiceError {
 }
 
 /// The answer for a change the ledger did not make.
-fn refused(changed: Changed, wanted: &str) -> ServiceError {
+pub(super) fn refused(changed: Changed, wanted: &str) -> ServiceError {
     match changed {
         Changed::UnknownLicense => ServiceError::NotFound("no license with this number"),
         Changed::NoVersions => ServiceError::conflict(
@@ -163,6 +164,7 @@ impl Services {
                 permit: None,
                 detail: format!("{number}: {detail}"),
             },
+            holder: None,
         }
     }
 
@@ -175,6 +177,19 @@ impl Services {
     ) -> Result<Outcome, ServiceError> {
         check_number(&number)?;
         check_reason(reason)?;
+        let until_day = self.suspension_end(until)?;
+        let req = self.change_request(
+            &number,
+            "suspend",
+            reason,
+            format!("until {until}; {}", reason.trim()),
+        );
+        self.change_state(StatusChange::Suspend { until: until_day }, req, "suspended")
+            .await
+    }
+
+    /// A suspension's announced last day (`YYYY-MM-DD`, today or later) as a status-list day.
+    pub(super) fn suspension_end(&self, until: &str) -> Result<i64, ServiceError> {
         let bad_date = |message: &str| {
             ServiceError::unprocessable("invalid_until", message.to_owned()).on_field(
                 "until",
@@ -191,14 +206,7 @@ impl Services {
         if until_day < status_day(self.now()) {
             return Err(bad_date("until is in the past"));
         }
-        let req = self.change_request(
-            &number,
-            "suspend",
-            reason,
-            format!("until {date}; {}", reason.trim()),
-        );
-        self.change_state(StatusChange::Suspend { until: until_day }, req, "suspended")
-            .await
+        Ok(until_day)
     }
 
     pub async fn reinstate(&self, number: String, reason: &str) -> Result<Outcome, ServiceError> {
@@ -323,19 +331,52 @@ impl Services {
         }
     }
 
-    /// Tracking, with the license's current version and state.
+    /// Tracking, with the license's current version and state and its history: whichever
+    /// application of the license is asked about (the first, a change, a renewal, a
+    /// cancellation).
     pub async fn tracking_with_standing(&self, id: String) -> Result<Tracked, ServiceError> {
         let status = self.tracking(id).await?;
         let license = match &status.license_number {
-            Some(number) => self
-                .ledger()
-                .versions(number.clone())
-                .await?
-                .last()
-                .map(standing),
+            Some(number) => self.standing_with_history(number.clone()).await?,
             None => None,
         };
         Ok(Tracked { status, license })
+    }
+
+    /// The current standing with every version, oldest first: when each was issued, until
+    /// when, its state since when, and what issued it (the holder's change with the fields
+    /// it changed, or renewal).
+    async fn standing_with_history(
+        &self,
+        number: String,
+    ) -> Result<Option<LicenseStanding>, ServiceError> {
+        let versions = self.ledger().versions(number.clone()).await?;
+        let Some(current) = versions.last() else {
+            return Ok(None);
+        };
+        let holders = self.ledger().holder_applications(number).await?;
+        let mut history = Vec::with_capacity(versions.len());
+        for v in &versions {
+            let license: License = serde_json::from_str(&v.license)
+                .map_err(|e| ServiceError::internal("stored license", e))?;
+            let origin = holders
+                .iter()
+                .find(|h| h.version == v.version && h.purpose != HolderRequest::Cancellation);
+            let day = |t: i64| catalog::Date::authority_day(t).map(|d| d.to_string());
+            history.push(LicenseVersion {
+                version: v.version,
+                issued_on: day(v.issued_at).unwrap_or_default(),
+                valid_until: has_term(&license).then(|| day(v.valid_until)).flatten(),
+                state: state_of(v.state),
+                since: v.state_since.and_then(date_of),
+                purpose: origin.map(|h| h.purpose),
+                changed: origin.map(|h| h.changed.clone()).unwrap_or_default(),
+            });
+        }
+        Ok(Some(LicenseStanding {
+            history,
+            ..standing(current)
+        }))
     }
 
     /// The current version: 404 for an unknown number, 409 for a license without versions.

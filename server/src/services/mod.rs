@@ -2,6 +2,7 @@
 //! [`ServiceError`] the HTTP edge (`crate::error`) maps to a status and the JSON error body.
 
 pub mod catalog;
+pub mod holder;
 pub mod issuance;
 pub mod keys;
 pub mod lifecycle;
@@ -60,6 +61,16 @@ pub enum ServiceError {
     /// the audit log.
     #[error("{message}")]
     Forbidden { code: &'static str, message: String },
+    /// A holder's request refused for what the license is (403 `not_holder`, 409
+    /// `version_changed`, `license_not_valid`, `renewal_not_open`): the message, and on the
+    /// `license` field the same in both languages for the holder's app.
+    #[error("{message}")]
+    Refused {
+        forbidden: bool,
+        code: &'static str,
+        message: String,
+        fields: FieldIssues,
+    },
     /// Too many failed logins: the next attempt is taken after this many seconds (429).
     #[error("too many failed logins; try again in {retry_after} s")]
     TooManyAttempts { retry_after: i64 },
@@ -95,10 +106,30 @@ impl ServiceError {
         }
     }
 
+    /// A holder's request refused (409, or 403 when `forbidden`), said in both languages on
+    /// the `license` field.
+    pub fn refused(
+        forbidden: bool,
+        code: &'static str,
+        message: impl Into<String>,
+        zh: impl Into<String>,
+        en: impl Into<String>,
+    ) -> Self {
+        let mut fields = FieldIssues::new();
+        fields.insert("license".to_owned(), FieldIssue::new(code, zh, en));
+        ServiceError::Refused {
+            forbidden,
+            code,
+            message: message.into(),
+            fields,
+        }
+    }
+
     /// The same error with one field's finding.
     pub fn on_field(mut self, field: impl Into<String>, issue: FieldIssue) -> Self {
         if let ServiceError::Unprocessable { fields, .. }
-        | ServiceError::BadRequest { fields, .. } = &mut self
+        | ServiceError::BadRequest { fields, .. }
+        | ServiceError::Refused { fields, .. } = &mut self
         {
             fields.insert(field.into(), issue);
         }
@@ -139,6 +170,7 @@ struct Inner {
     clock: Clock,
     notifier: Arc<dyn notify::Notifier>,
     validity: issuance::ValidityPolicy,
+    calendar: ::catalog::Calendar,
 }
 
 impl Services {
@@ -148,6 +180,7 @@ impl Services {
         trust: trust::TrustLists,
         clock: Clock,
         validity: issuance::ValidityPolicy,
+        calendar: ::catalog::Calendar,
     ) -> Self {
         Services(Arc::new(Inner {
             ledger,
@@ -157,6 +190,7 @@ impl Services {
             clock,
             notifier: Arc::new(notify::LogNotifier),
             validity,
+            calendar,
         }))
     }
 
@@ -195,6 +229,11 @@ impl Services {
     /// Unix seconds now, from the configured clock.
     pub fn now(&self) -> i64 {
         self.0.clock.now()
+    }
+
+    /// The authority's working days: time limits count them.
+    pub(crate) fn calendar(&self) -> &::catalog::Calendar {
+        &self.0.calendar
     }
 
     /// How long the licenses this deployment issues run.

@@ -9,7 +9,7 @@
 //! meanwhile (compare-and-swap), else starts again from the fresh state. Two reviewers of two
 //! departments deciding at once, on two instances, both get their decision kept.
 
-use catalog::Date;
+use catalog::{Calendar, Date};
 use contract::{
     ApplicantChoice, ApplicantDecision, ApplicationRequest, ApplicationStatus, AuditEntry,
     Decision, FieldIssue, FieldIssues, GrantMode, Inspection, InspectionResult, License,
@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::catalog::{Prepared, content_hash, license_year, registry_values};
-use super::issuance::{IssuedAnswer, Submitted, check_id, repeat, sign_license, status_of};
+use super::issuance::{IssuedAnswer, Submitted, Term, check_id, repeat, sign_license, status_of};
 use super::notify::Notice;
 use super::staff::Actor;
 use super::supervision::{checks_for, supervision};
@@ -207,17 +207,17 @@ pub(super) fn authority_today(now: i64) -> Result<Date, ServiceError> {
 }
 
 /// The deadline: `days` working days after the acceptance day.
-fn due_after(accepted: Date, days: u16) -> Result<String, ServiceError> {
-    accepted
-        .add_working_days(days)
+fn due_after(calendar: &Calendar, accepted: Date, days: u16) -> Result<String, ServiceError> {
+    calendar
+        .add_working_days(accepted, days)
         .map(|d| d.to_string())
         .ok_or_else(|| ServiceError::internal("due date", "past year 9999"))
 }
 
-pub(super) fn urgency(today: Date, due: Date) -> Urgency {
+pub(super) fn urgency(calendar: &Calendar, today: Date, due: Date) -> Urgency {
     if today > due {
         Urgency::Overdue
-    } else if today.working_days_until(due) <= DUE_SOON_DAYS {
+    } else if calendar.working_days_until(today, due) <= DUE_SOON_DAYS {
         Urgency::DueSoon
     } else {
         Urgency::New
@@ -320,7 +320,7 @@ impl Services {
                 PermitStatus::GrantedOnCommitment
             },
             due: review
-                .then(|| due_after(accepted, grant.time_limit_days))
+                .then(|| due_after(self.calendar(), accepted, grant.time_limit_days))
                 .transpose()?,
             corrections: FieldIssues::new(),
             conditions: None,
@@ -590,6 +590,25 @@ impl Services {
                 .iter()
                 .any(|s| s.id == p.id && s.granted())
         });
+        // A holder's change or renewal: version N+1 of their license, not a new one.
+        if req.license.is_some() {
+            let on_commitment: Vec<String> = case
+                .state
+                .permits
+                .iter()
+                .filter(|s| s.mode == GrantMode::Commitment && s.granted())
+                .map(|s| s.id.clone())
+                .collect();
+            return self
+                .issue_holder_version(
+                    &req,
+                    prepared,
+                    case.stored.content_hash.clone(),
+                    case.stored.received_at,
+                    &on_commitment,
+                )
+                .await;
+        }
         let now = self.now();
         let keys = self.current_keys().await;
         // The permits granted on the applicant's commitment are checked afterwards.
@@ -601,6 +620,7 @@ impl Services {
             .map(|s| s.id.as_str());
         let checks = checks_for(
             self.catalog().data(),
+            self.calendar(),
             on_commitment,
             now,
             &prepared.business_name,
@@ -619,7 +639,16 @@ impl Services {
         };
         let validity = self.validity();
         let sign = Box::new(move |number: &str, index: u32| {
-            sign_license(&prepared, number, index, now, &keys, validity)
+            sign_license(
+                &prepared,
+                number,
+                1,
+                index,
+                now,
+                &keys,
+                validity,
+                &Term::New,
+            )
         });
         match self.ledger().issue(application, sign).await? {
             Inserted::New(signed) => {
@@ -1213,7 +1242,7 @@ impl Services {
                     revision: case.revision(),
                     status: p.status,
                     due,
-                    urgency: urgency(today, due_day),
+                    urgency: urgency(self.calendar(), today, due_day),
                 });
             }
         }
@@ -1274,6 +1303,7 @@ mod tests {
             status_max_age_days: crate::DEFAULT_STATUS_MAX_AGE_DAYS,
             validity: crate::ValidityPolicy::PerPermit,
             elicense: crate::ElicenseConfig::default(),
+            calendar: Calendar::china(),
         })
         .await
         .unwrap();
@@ -1507,25 +1537,34 @@ mod tests {
 
     #[test]
     fn urgency_counts_working_days() {
+        let china = Calendar::china();
+        let urgency = |today, due| urgency(&china, day(today), day(due));
         // 2026-12-04 is a Friday; 2026-12-08 a Tuesday: two working days on.
-        assert_eq!(
-            urgency(day("2026-12-04"), day("2026-12-08")),
-            Urgency::DueSoon
-        );
-        assert_eq!(urgency(day("2026-12-04"), day("2026-12-09")), Urgency::New);
-        assert_eq!(
-            urgency(day("2026-12-09"), day("2026-12-08")),
-            Urgency::Overdue
-        );
-        assert_eq!(
-            urgency(day("2026-12-08"), day("2026-12-08")),
-            Urgency::DueSoon
-        );
+        assert_eq!(urgency("2026-12-04", "2026-12-08"), Urgency::DueSoon);
+        assert_eq!(urgency("2026-12-04", "2026-12-09"), Urgency::New);
+        assert_eq!(urgency("2026-12-09", "2026-12-08"), Urgency::Overdue);
+        assert_eq!(urgency("2026-12-08", "2026-12-08"), Urgency::DueSoon);
+        // Friday 2026-02-13 to Tuesday 2026-02-24: the worked Saturday, the Spring Festival
+        // off, Tuesday: two working days.
+        assert_eq!(urgency("2026-02-13", "2026-02-24"), Urgency::DueSoon);
     }
 
     #[test]
-    fn due_dates_skip_weekends() {
+    fn due_dates_skip_weekends_and_public_holidays() {
+        let china = Calendar::china();
         // Accepted Friday 2026-12-04: 10 working days → Friday 2026-12-18.
-        assert_eq!(due_after(day("2026-12-04"), 10).unwrap(), "2026-12-18");
+        assert_eq!(
+            due_after(&china, day("2026-12-04"), 10).unwrap(),
+            "2026-12-18"
+        );
+        // Accepted Wednesday 2026-09-30: National Day week off, Saturday 10 October worked.
+        assert_eq!(
+            due_after(&china, day("2026-09-30"), 2).unwrap(),
+            "2026-10-09"
+        );
+        assert_eq!(
+            due_after(&china, day("2026-09-30"), 3).unwrap(),
+            "2026-10-10"
+        );
     }
 }

@@ -5,17 +5,18 @@
 //! administrators list them and record what they found; a false commitment revokes the license
 //! in the same transaction, so it is on the signed revocation list from then on.
 
-use catalog::{Date, GrantMode};
+use catalog::{Calendar, Date, GrantMode};
 use contract::{
-    ApplicationStatus, CheckFinding, CheckList, CheckTask, License, OfficeCheck, Role, Supervision,
-    Text,
+    ApplicationStatus, CheckFinding, CheckList, CheckTask, Consequence, License, OfficeCheck, Role,
+    Supervision, Text,
 };
 use serde::{Deserialize, Serialize};
 
+use super::lifecycle::{refused, standing};
 use super::review::{authority_today, check_text, named, urgency};
 use super::staff::Actor;
 use super::{ServiceError, Services};
-use crate::ledger::{CheckRecorded, NewCheck, StoredCheck};
+use crate::ledger::{CheckConsequence, CheckRecorded, NewCheck, StoredCheck};
 
 /// What the ledger keeps of a recorded check (`supervision_checks.outcome`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -40,6 +41,7 @@ fn outcome(check: &StoredCheck) -> Result<Option<Outcome>, ServiceError> {
 /// ids), due the catalog's period after the issue day.
 pub(super) fn checks_for<'a>(
     catalog: &catalog::Catalog,
+    calendar: &Calendar,
     granted: impl Iterator<Item = &'a str>,
     issued_at: i64,
     business_name: &str,
@@ -55,7 +57,7 @@ pub(super) fn checks_for<'a>(
         }
         let days = grant.check_within_days;
         let due = if grant.check_working_days {
-            issued_on.add_working_days(days)
+            calendar.add_working_days(issued_on, days)
         } else {
             Date::from_unix_days(issued_on.to_unix_days() + i64::from(days))
         }
@@ -120,7 +122,9 @@ impl Services {
             let due = Date::parse(&c.due_on)
                 .ok_or_else(|| ServiceError::internal("stored check", "due day"))?;
             checks.push(CheckTask {
-                urgency: recorded.is_none().then(|| urgency(today, due)),
+                urgency: recorded
+                    .is_none()
+                    .then(|| urgency(self.calendar(), today, due)),
                 checked_on: recorded.as_ref().map(|o| o.checked_on.clone()),
                 finding: recorded.map(|o| o.finding),
                 application_id: c.application_id,
@@ -204,20 +208,32 @@ impl Services {
         permit: String,
         finding: CheckFinding,
     ) -> Result<OfficeCheck, ServiceError> {
-        let (action, detail, revocation) = match &finding {
+        let (action, detail, consequence) = match &finding {
             CheckFinding::Honoured => ("check.honoured", String::new(), None),
-            // Suspension as a consequence comes with the holder's side of #18.
             CheckFinding::FalseCommitment {
                 findings,
                 legal_reason,
-                consequence: _,
+                consequence,
             } => {
                 check_text(findings, "findings")?;
                 check_text(legal_reason, "legal_reason")?;
+                let reason = reason_line(legal_reason);
+                let (followed, consequence) = match consequence {
+                    Consequence::Revocation => {
+                        ("revoked".to_owned(), CheckConsequence::Revoke { reason })
+                    }
+                    Consequence::Suspension { until: day } => (
+                        format!("suspended until {day}"),
+                        CheckConsequence::Suspend {
+                            until: self.suspension_end(day)?,
+                            reason,
+                        },
+                    ),
+                };
                 (
                     "check.false_commitment",
-                    format!("{} | revoked: {}", findings.en, legal_reason.en),
-                    Some(reason_line(legal_reason)),
+                    format!("{} | {followed}: {}", findings.en, legal_reason.en),
+                    Some(consequence),
                 )
             }
         };
@@ -230,13 +246,14 @@ impl Services {
         };
         let json = serde_json::to_string(&recorded)
             .map_err(|e| ServiceError::internal("check outcome", e))?;
-        let revoked = revocation.is_some();
+        let followed = consequence.clone();
         match self
             .ledger()
-            .record_check(id.clone(), permit.clone(), json, now, revocation)
+            .record_check(id.clone(), permit.clone(), json, now, consequence)
             .await?
         {
             CheckRecorded::New => {}
+            CheckRecorded::NotSuspended(changed) => return Err(refused(changed, "suspended")),
             CheckRecorded::Already => {
                 return Err(ServiceError::conflict(
                     "already_checked",
@@ -251,8 +268,14 @@ impl Services {
         }
         self.audit_action(&actor.username, action, Some(&id), Some(&permit), detail)
             .await?;
-        if revoked {
-            tracing::info!(license = %check.license_number, "license revoked: false commitment");
+        match followed {
+            Some(CheckConsequence::Revoke { .. }) => {
+                tracing::info!(license = %check.license_number, "license revoked: false commitment");
+            }
+            Some(CheckConsequence::Suspend { .. }) => {
+                tracing::info!(license = %check.license_number, "license suspended: false commitment");
+            }
+            None => {}
         }
         let check = self.check_for(actor, &id, &permit, "check").await?;
         self.check_view(actor, check).await
@@ -299,10 +322,18 @@ impl Services {
                 ApplicationStatus::Issued
             },
             revocation_reason: stored.revoked.map(|r| r.reason),
+            standing: self
+                .ledger()
+                .versions(check.license_number.clone())
+                .await?
+                .last()
+                .map(standing),
             credit_code: license.claims.credit_code,
             premises,
             issued_at: license.issued_at,
-            urgency: recorded.is_none().then(|| urgency(today, due)),
+            urgency: recorded
+                .is_none()
+                .then(|| urgency(self.calendar(), today, due)),
             checked_on: recorded.as_ref().map(|o| o.checked_on.clone()),
             checked_by: recorded.as_ref().map(|o| o.by.clone()),
             may_record: recorded.is_none() && actor.may_decide(&check.department),

@@ -465,6 +465,7 @@ impl TestLedger {
             status_max_age_days: server::DEFAULT_STATUS_MAX_AGE_DAYS,
             validity: server::ValidityPolicy::PerPermit,
             elicense: server::ElicenseConfig::default(),
+            calendar: catalog::Calendar::china(),
         }
     }
 
