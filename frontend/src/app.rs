@@ -2,7 +2,9 @@ use bilingual::{lang_switch, use_stored_lang};
 use catalog::{Catalog, ids};
 use yew::prelude::*;
 
-use contract::{ApplicantChoice, ApplicantDecision, ApplicationStatus, HolderRequest};
+use contract::{
+    ApplicantChoice, ApplicantDecision, ApplicationStatus, HolderRequest, LicenseState,
+};
 
 use crate::components::{
     CREDIT_CODE, FormPage, IndustryPage, IssuerKey, ScopePage, SendingProps, check_page,
@@ -636,10 +638,16 @@ fn sync(dispatch: Callback<Action>) {
     }
     wasm_bindgen_futures::spawn_local(async move {
         let drafts = storage::drafts();
-        // And where each license this device holds stands (its version, state, history).
+        // And where each license this device holds stands (its version, state, history),
+        // until the authority says it ended.
         let licenses = held(&drafts)
             .into_iter()
-            .filter(|h| !h.cancelled)
+            .filter(|h| {
+                !matches!(
+                    h.standing().map(|s| s.state),
+                    Some(LicenseState::Cancelled | LicenseState::Revoked)
+                )
+            })
             .map(|h| h.draft.clone());
         let waiting = drafts
             .iter()

@@ -43,11 +43,13 @@ fn card(lang: Lang, held: &Held, today: Date, on_act: &Callback<(Draft, HolderRe
     let license = held.license;
     let standing = held.standing();
     let form = held.draft.form(Catalog::builtin());
-    let label = |id: &String| {
-        form.as_ref()
-            .and_then(|f| f.field(id))
-            .map_or(id.as_str(), |f| f.def.label.get(lang))
-            .to_owned()
+    // A changed field's label, or a scope question's (what the business does).
+    let label = |id: &String| match form.as_ref().and_then(|f| f.field(id)) {
+        Some(f) => f.def.label.get(lang).to_owned(),
+        None => Catalog::builtin()
+            .question(id)
+            .map_or(id.as_str(), |q| q.label.get(lang))
+            .to_owned(),
     };
     let history = standing
         .map(|s| &s.history[..])
