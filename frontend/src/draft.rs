@@ -425,6 +425,65 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_tracking_answer_says_the_licenses_standing_and_each_check_beyond_its_status() {
+        // As the server writes it (#18): the standing beside the status, a check per permit
+        // granted on commitment, a false commitment's consequence tagged by `action`.
+        let answer = Tracking::parse(
+            r#"{"application_id":"a","status":"issued","permits":[
+            {"id":"tobacco_retail","department":{"zh":"烟草局","en":"Tobacco"},"mode":"commitment",
+             "status":"granted_on_commitment","supervision":{"due":"2027-01-05","checked_on":"2026-12-09",
+             "finding":{"result":"false_commitment","findings":{"zh":"无标识","en":"No sign"},
+             "legal_reason":{"zh":"第二十一条","en":"Art. 21"},
+             "consequence":{"action":"suspension","until":"2030-01-31"}}}},
+            {"id":"liquor_retail","department":{"zh":"商务委","en":"Commerce"},"mode":"commitment",
+             "status":"granted_on_commitment","supervision":{"due":"2027-01-06"}}],
+            "license":{"license_number":"N1","version":2,"status_index":3,"state":"suspended",
+             "since":"2026-12-09","until":"2030-01-31","history":[
+             {"version":1,"issued_on":"2026-12-01","state":"superseded","since":"2026-12-08"},
+             {"version":2,"issued_on":"2026-12-08","state":"suspended","purpose":"change",
+              "changed":["legal_rep_name"]}]}}"#
+                .into(),
+        )
+        .unwrap();
+        let beyond = answer.beyond();
+        let standing = beyond.license.as_ref().unwrap();
+        assert_eq!(
+            (standing.version, standing.state, standing.until.as_deref()),
+            (2, LicenseState::Suspended, Some("2030-01-31"))
+        );
+        let last = &standing.history[1];
+        assert_eq!(
+            (last.issued_on.as_str(), last.purpose, &last.changed[..]),
+            (
+                "2026-12-08",
+                Some(HolderRequest::Change),
+                &["legal_rep_name".to_owned()][..]
+            )
+        );
+        let check = beyond.check("tobacco_retail").unwrap();
+        let finding = check.finding.as_ref().unwrap();
+        let followed = finding.consequence.as_ref().unwrap();
+        assert_eq!(
+            (
+                check.due.as_str(),
+                finding.result.as_str(),
+                followed.action.as_str()
+            ),
+            ("2027-01-05", "false_commitment", "suspension")
+        );
+        assert_eq!(followed.until.as_deref(), Some("2030-01-31"));
+        assert_eq!(
+            finding.findings.as_ref().map(|t| t.en.as_str()),
+            Some("No sign")
+        );
+        assert!(beyond.check("liquor_retail").unwrap().finding.is_none());
+        assert!(beyond.check("food_business").is_none());
+        // An answer from before versions: nothing beyond.
+        let before = Tracking::parse(r#"{"application_id":"a","status":"received"}"#.into());
+        assert!(before.unwrap().beyond().license.is_none());
+    }
+
+    #[test]
     fn prefill_never_overwrites_what_the_applicant_typed() {
         let mut draft = Draft::new("a".into(), 0.0);
         draft.set_value("business_name", "我输入的名称".into());

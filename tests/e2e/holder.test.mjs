@@ -4,10 +4,12 @@
 // representative (the check page says what changes, old → new), and version 2 is issued at
 // once under the same number; then the holder cancels it with a reason, and the card says
 // cancelled. Once in Chinese on a 390 px phone, once in English on a desktop. A change filled
-// offline waits in the outbox and is issued exactly once when the network is back.
+// offline waits in the outbox and is issued exactly once when the network is back. The
+// tracking page says each permit's check after its commitment and what it found.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { goOffline, goOnline, waitFor } from './harness.mjs';
+import { goOffline, goOnline, waitFor, DEFAULT_ADMIN_TOKEN } from './harness.mjs';
+import { issueLicense } from './inspector-helpers.mjs';
 import {
   startApp, stopApp, openApp, chooseIndustry, answerScope, completeForm, continueStep, fieldControl,
   sendApplication, openApplication, escape, T,
@@ -160,4 +162,53 @@ test('a change filled offline waits in the outbox and is issued once when the ne
   assert.deepEqual(now.history[1].changed, ['legal_rep_name']);
   assert.deepEqual(page.errors, []);
   await context.close();
+});
+
+test('the tracking page says each check after a commitment and what followed (390 px phone, Chinese)', async () => {
+  const id = `supervised-${Date.now()}`;
+  await issueLicense(server.url, id, '核查便利店');
+  const record = (permit, finding) => fetch(`${server.url}/api/admin/checks/${id}/permits/${permit}/result`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${DEFAULT_ADMIN_TOKEN}` },
+    body: JSON.stringify(finding),
+  });
+  assert.equal((await record('liquor_retail', { result: 'honoured' })).status, 201);
+  const falseCommitment = {
+    result: 'false_commitment',
+    findings: { zh: '未设置未成年人禁售标识', en: 'No sign forbidding sales to minors' },
+    legal_reason: { zh: '《烟草专卖法》第二十一条', en: 'Tobacco Monopoly Law, art. 21' },
+    consequence: { action: 'suspension', until: '2030-01-31' },
+  };
+  assert.equal((await record('tobacco_retail', falseCommitment)).status, 201);
+
+  const page = await openApp(browser, server.url, { lang: 'zh', viewport: PHONE, path: `/track/${id}` });
+  const permit = (id) => page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: catalog.permits.get(id).name.zh }) });
+  const rows = async (id) => {
+    const item = permit(id);
+    await item.getByRole('term').first().waitFor();
+    const terms = await item.getByRole('term').allInnerTexts();
+    const defs = await item.getByRole('definition').allInnerTexts();
+    return Object.fromEntries(terms.map((t, i) => [t.trim(), defs[i]?.trim()]));
+  };
+  await page.getByText('承诺不实', { exact: true }).waitFor();
+  const tobacco = await rows('tobacco_retail');
+  assert.equal(tobacco['事后核查'], '承诺不实');
+  assert.equal(tobacco['核查发现'], '未设置未成年人禁售标识');
+  assert.equal(tobacco['理由'], '《烟草专卖法》第二十一条');
+  assert.equal(tobacco['处理结果'], '暂扣至 2030年1月31日');
+  assert.match(tobacco['核查期限'], /^\d{4}年\d{1,2}月\d{1,2}日$/);
+  assert.equal((await rows('liquor_retail'))['事后核查'], '核查通过：与承诺相符');
+  // Every permit with a check says when it is due; one not yet made, nothing more.
+  const tracked = await (await fetch(`${server.url}/api/applications/${id}`)).json();
+  const checked = tracked.permits.filter((p) => p.supervision);
+  assert.ok(checked.length >= 2);
+  for (const p of checked) {
+    const shown = await rows(p.id);
+    assert.ok(shown['核查期限'], `${p.id}: the check's due date`);
+    assert.equal(Boolean(shown['事后核查']), Boolean(p.supervision.finding), `${p.id}: a finding only once recorded`);
+  }
+  const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+  assert.ok(scroll <= client + 1, `the tracking page is ${scroll} px wide in a ${client} px window`);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
 });
