@@ -61,8 +61,8 @@ async function licensed(lang, viewport) {
   await completeForm(page, catalog, { lang });
   const answer = await sendApplication(page, lang);
   assert.equal(answer.license.claims.version ?? 1, 1);
-  const { number, claims } = answer.license;
-  return { page, number, representative: claims.legal_representative, first: openApplication(page) };
+  const { number, claims, valid_until: until } = answer.license;
+  return { page, number, until, representative: claims.legal_representative, first: openApplication(page) };
 }
 
 /** Start page → My licenses; the card of license `number`. */
@@ -162,6 +162,25 @@ test('a change filled offline waits in the outbox and is issued once when the ne
   assert.deepEqual(now.history[1].changed, ['legal_rep_name']);
   assert.deepEqual(page.errors, []);
   await context.close();
+});
+
+test('from 60 days before the end the start page and the card remind the holder to renew (desktop, English)', async () => {
+  const { page, number, until } = await licensed('en', DESKTOP);
+  const words = /^The license expires on \d{1,2} [A-Z][a-z]{2} \d{4} — renew now\.$/;
+  const reminder = page.getByText(words);
+  let card = await myLicenses(page, 'en', number);
+  await row(card, H.en.status).filter({ hasText: H.en.valid }).waitFor();
+  assert.equal(await reminder.count(), 0, 'years before the end: no reminder');
+  assert.equal(await card.getByRole('button', { name: `Renew ${number}` }).count(), 0, 'renewal not open yet');
+  // 30 days before the end, the device's clock says.
+  await page.context().clock.setSystemTime((until - 30 * 86_400) * 1000);
+  await page.getByRole('button', { name: H.en.brand }).click();
+  await reminder.waitFor();
+  card = await myLicenses(page, 'en', number);
+  await card.getByText(words).waitFor();
+  await card.getByRole('button', { name: `Renew ${number}` }).waitFor();
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
 });
 
 test('the tracking page says each check after a commitment and what followed (390 px phone, Chinese)', async () => {
