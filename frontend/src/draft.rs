@@ -121,7 +121,7 @@ pub struct Standing {
 }
 
 /// Of a `contract::TrackedPermit` (`id`, `supervision`), its `contract::Supervision` (due by
-/// a day, checked on), the `finding` (`CheckFinding`, its tag `result`: `honoured` or
+/// a day), the `finding` (`CheckFinding`, its tag `result`: `honoured` or
 /// `false_commitment`) and the finding's `consequence` (its tag `action`: `revocation`, or
 /// `suspension` `until` a day). Dates are `YYYY-MM-DD`.
 #[derive(Deserialize)]
@@ -132,8 +132,6 @@ pub struct Check {
     pub supervision: Option<Box<Check>>,
     #[serde(default)]
     pub due: String,
-    #[serde(default)]
-    pub checked_on: Option<String>,
     #[serde(default)]
     pub finding: Option<Box<Check>>,
     #[serde(default)]

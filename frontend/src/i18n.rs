@@ -218,7 +218,6 @@ texts! {
     HOLDER_REFUSED = "许可证在填写后已有变化，或现在不能办理（已暂扣、注销，或尚未到延续时间）。请在“我的许可证”中查看其状态。", "The license changed since this was filled, or cannot be changed now (suspended, cancelled, or renewal not yet open). See its state under My licenses.";
     SUPERVISION = "事后核查", "Check after commitment";
     SUPERVISION_DUE = "核查期限", "Check due by";
-    CHECKED_ON = "核查日期", "Checked on";
     HONOURED = "核查通过：与承诺相符", "As committed";
     FALSE_COMMITMENT = "承诺不实", "The commitment was false";
     FINDINGS = "核查发现", "Findings";

@@ -78,15 +78,25 @@ fn card(lang: Lang, held: &Held, today: Date, on_act: &Callback<(Draft, HolderRe
         let words = until.map_or(words.clone(), |d| words + " " + &date_words(lang, d));
         summary_row(i18n::STATUS.get(lang), words.into())
     });
-    let act = |purpose: HolderRequest, text: Text, class: &'static str| {
-        let (on_act, draft) = (on_act.clone(), held.draft.clone());
-        html! {
-            <button type="button" {class} aria-label={format!("{} {}", text.get(lang), license.number)}
-                onclick={Callback::from(move |_| on_act.emit((draft.clone(), purpose)))}>
-                { text.get(lang) }
-            </button>
-        }
-    };
+    // What the holder may do while the license is valid (renewal from 90 days before the
+    // end); one button built in one place.
+    let acts = [
+        (HolderRequest::Change, i18n::CHANGE_LICENSE, ""),
+        (HolderRequest::Renewal, i18n::RENEW_LICENSE, ""),
+        (HolderRequest::Cancellation, i18n::CANCEL_LICENSE, "warning"),
+    ];
+    let acts = acts
+        .into_iter()
+        .filter(|(purpose, ..)| held.open() && (*purpose != HolderRequest::Renewal || held.renewable(today)))
+        .map(|(purpose, text, class): (HolderRequest, Text, &'static str)| {
+            let (on_act, draft) = (on_act.clone(), held.draft.clone());
+            html! {
+                <button type="button" {class} aria-label={format!("{} {}", text.get(lang), license.number)}
+                    onclick={Callback::from(move |_| on_act.emit((draft.clone(), purpose)))}>
+                    { text.get(lang) }
+                </button>
+            }
+        });
     html! {
         <li class="panel">
             <h2>{ &license.claims.business_name }</h2>
@@ -101,13 +111,7 @@ fn card(lang: Lang, held: &Held, today: Date, on_act: &Callback<(Draft, HolderRe
                 <h3>{ i18n::HISTORY.get(lang) }</h3>
                 <ol class="plain">{ for history }</ol>
             }
-            if held.open() {
-                <div class="actions">
-                    { act(HolderRequest::Change, i18n::CHANGE_LICENSE, "") }
-                    if held.renewable(today) { { act(HolderRequest::Renewal, i18n::RENEW_LICENSE, "") } }
-                    { act(HolderRequest::Cancellation, i18n::CANCEL_LICENSE, "warning") }
-                </div>
-            }
+            <div class="actions">{ for acts }</div>
         </li>
     }
 }

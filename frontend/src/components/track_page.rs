@@ -88,7 +88,6 @@ fn supervision(lang: Lang, check: &Check) -> Html {
     html! {
         <>
             { row(i18n::SUPERVISION_DUE, date_words(lang, &check.due)) }
-            { for check.checked_on.as_deref().map(|d| row(i18n::CHECKED_ON, date_words(lang, d))) }
             { for finding }
         </>
     }
