@@ -158,8 +158,13 @@ pub fn App() -> Html {
                 if purpose == HolderRequest::Cancellation {
                     cancel(lang, id, &from, &dispatch);
                 } else {
+                    // The registry's answer decides whether an early credit code passes
+                    // (`catalog::Context`), as for any application being filled.
+                    let mut filling = from.clone();
+                    filling.license = None;
                     let from = Box::new(from);
                     dispatch.emit(Action::Hold { id, from, purpose });
+                    look_up_again(&filling, &dispatch);
                 }
             });
             licenses_page(lang, &storage::drafts(), crate::today(), &on_act)
