@@ -109,6 +109,7 @@ texts! {
     CHECKED_HONOURED = "已记录：承诺属实 — ", "Recorded: commitment honoured — ";
     CHECKED_REVOKED = "已记录：虚假承诺，证照已撤销 — ", "Recorded: false commitment, license revoked — ";
     ERR_NOT_IN_FORCE = "此证照已被撤销、暂扣或注销，不能再暂扣；请撤销或只记录核查结果。", "The license is already revoked, suspended or cancelled, so it cannot be suspended: revoke it, or record the finding with revocation.";
+    ERR_LICENSE_MOVED = "持证人的许可证在审核期间已变更（已有新版本，或已暂扣、撤销、注销），不能按此申请核准。请不予许可，并说明这一理由。", "The holder's license changed while this was under review (a newer version, or suspended, revoked or cancelled): this request cannot be approved. Refuse it, giving that reason.";
     ERR_ALREADY_CHECKED = "此核查已有结果（可能是其他人刚刚记录），页面已更新。", "This check already has a result (perhaps someone else just recorded it). The page shows it as it is.";
     BACK_TO_CHECKS = "返回核查列表", "Back to the checks";
     // The application.
@@ -302,6 +303,7 @@ pub fn error(error: &ApiError, lang: Lang) -> String {
             ("invalid_credentials", _) => ERR_CREDENTIALS,
             ("inspection_required", _) => ERR_INSPECTION_FIRST,
             ("already_checked", _) => ERR_ALREADY_CHECKED,
+            ("version_changed" | "license_not_valid", 409) => ERR_LICENSE_MOVED,
             ("invalid_until", _) => SUSPEND_UNTIL_MISSING,
             ("revoked" | "suspended" | "cancelled" | "superseded", 409) => ERR_NOT_IN_FORCE,
             ("too_many_attempts", _) | (_, 429) => ERR_TOO_MANY,
@@ -345,6 +347,7 @@ mod tests {
             (server(404, "not_found", None), ERR_NOT_FOUND.en),
             (server(409, "already_checked", None), ERR_ALREADY_CHECKED.en),
             (server(409, "revoked", None), ERR_NOT_IN_FORCE.en),
+            (server(409, "version_changed", None), ERR_LICENSE_MOVED.en),
             (server(422, "invalid_until", None), SUSPEND_UNTIL_MISSING.en),
             (server(422, "invalid_decision", None), ERR_INVALID.en),
             (server(500, "internal", None), ERR_SERVER.en),

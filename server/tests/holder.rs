@@ -120,6 +120,7 @@ fn refused(status: StatusCode, body: &Value, want: StatusCode, code: &str) {
 on_both!(
     a_change_on_commitment_issues_version_two_at_once,
     a_change_that_needs_review_issues_version_two_when_approved,
+    a_change_under_review_is_not_approved_once_the_license_moved_on,
     refusals_are_typed,
     a_renewal_opens_ninety_days_before_the_end,
     a_cancellation_is_recorded_and_ends_the_changes,
@@ -262,6 +263,63 @@ async fn a_change_that_needs_review_issues_version_two_when_approved(backend: Ba
         1,
         "one entry for the version issued"
     );
+}
+
+async fn a_change_under_review_is_not_approved_once_the_license_moved_on(backend: Backend) {
+    let Some(ledger) = TestLedger::new("holder-moved", backend).await else {
+        return;
+    };
+    let app = open_at(&ledger, Clock::System).await;
+    let v1 = issue(&app, "mov-1", 0).await;
+    let number = v1["number"].as_str().unwrap();
+    let change = holder("mov-2", number, 1, "change", "mov-1", |b| {
+        *b = common::application_scoped("convenience_store", "mov-2", 0, &["sells_drugs"]);
+    });
+    let (status, answer) = apply(&app, &change).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{answer}");
+    // The authority suspends the license while the department reviews the change.
+    let admin = |path: String, body: Value| {
+        Request::post(path)
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::AUTHORIZATION, format!("Bearer {ADMIN_TOKEN}"))
+            .body(Body::from(body.to_string()))
+            .unwrap()
+    };
+    let until = catalog::Date::authority_day(Clock::System.now() + 30 * 86_400).unwrap();
+    let (status, _, body) = send(
+        &app,
+        admin(
+            format!("/api/admin/licenses/{number}/suspension"),
+            json!({"until": until.to_string(), "reason": "inspection found a fault"}),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // Every approval is refused and says why; nothing is recorded, nothing left half-issued.
+    let (status, _, body) = send(
+        &app,
+        admin(
+            "/api/admin/applications/mov-2/permits/food_business/decision".into(),
+            json!({"decision": "approve"}),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["error"], "license_not_valid");
+    let waiting = tracked(&app, "mov-2").await;
+    assert_eq!(waiting["status"], "under_review", "{waiting}");
+    assert_eq!(waiting["license"]["state"], "suspended");
+    // A refusal still goes through: the holder learns of it and may withdraw.
+    let (status, _, body) = send(
+        &app,
+        admin(
+            "/api/admin/applications/mov-2/permits/food_business/decision".into(),
+            json!({"decision": "reject", "reason": {"zh": "许可证已暂扣", "en": "The license is suspended"}}),
+        ),
+    )
+    .await;
+    assert!(status.is_success(), "{status} {body}");
+    assert_eq!(tracked(&app, "mov-2").await["status"], "rejected");
 }
 
 async fn refusals_are_typed(backend: Backend) {

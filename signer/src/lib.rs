@@ -16,6 +16,7 @@
 
 mod base43;
 mod base45;
+mod base64url;
 mod cbor;
 #[rustfmt::skip]
 mod charset;
@@ -27,6 +28,7 @@ mod error;
 mod keys;
 mod message;
 mod qr;
+mod range;
 mod status;
 mod time;
 mod trust;

@@ -9,8 +9,8 @@
 //! Truncation: every proper prefix of the text and of the COSE bytes.
 //!
 //! The signed trust list and status list get the same treatment at their two layers, the
-//! hex text of their JSON and the COSE bytes it carries: a change is refused, or (a hex digit
-//! flipped to its upper-case form, the same bytes) reads back exactly as signed.
+//! text of their JSON (hex, base64url) and the COSE bytes it carries: a change is refused, or
+//! (a hex digit flipped to its upper-case form, the same bytes) reads back exactly as signed.
 
 mod common;
 
@@ -98,9 +98,57 @@ fn every_cose_bit_flip_and_truncation_is_rejected() {
     });
 }
 
-/// Every single-bit flip and every proper prefix of `hex_text`, at the text and at the byte
+/// How a signed list's JSON carries its COSE bytes.
+#[derive(Clone, Copy)]
+enum Text {
+    /// The trust list: hex.
+    Hex,
+    /// The status list: unpadded base64url.
+    Base64Url,
+}
+
+const BASE64URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+impl Text {
+    fn encode(self, bytes: &[u8]) -> String {
+        match self {
+            Text::Hex => hex::encode(bytes),
+            Text::Base64Url => {
+                let bits: Vec<bool> = bytes
+                    .iter()
+                    .flat_map(|b| (0..8).rev().map(move |i| b >> i & 1 == 1))
+                    .collect();
+                bits.chunks(6)
+                    .map(|six| {
+                        let v =
+                            (0..6).fold(0, |v, i| v << 1 | usize::from(six.get(i) == Some(&true)));
+                        char::from(BASE64URL[v])
+                    })
+                    .collect()
+            }
+        }
+    }
+
+    fn decode(self, text: &str) -> Vec<u8> {
+        match self {
+            Text::Hex => hex::decode(text).unwrap_or_default(),
+            Text::Base64Url => {
+                let bits: Vec<bool> = text
+                    .bytes()
+                    .filter_map(|c| BASE64URL.iter().position(|&a| a == c))
+                    .flat_map(|v| (0..6).rev().map(move |i| v >> i & 1 == 1))
+                    .collect();
+                bits.chunks_exact(8)
+                    .map(|byte| byte.iter().fold(0u8, |b, &bit| b << 1 | u8::from(bit)))
+                    .collect()
+            }
+        }
+    }
+}
+
+/// Every single-bit flip and every proper prefix of `text`, at the text and at the byte
 /// layer, each handed to `verify`.
-fn tampered(hex_text: &str) -> Vec<(String, String)> {
+fn tampered(hex_text: &str, form: Text) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let text = hex_text.as_bytes();
     for i in 0..text.len() {
@@ -114,16 +162,17 @@ fn tampered(hex_text: &str) -> Vec<(String, String)> {
     for len in 0..text.len() {
         out.push((format!("text cut {len}"), hex_text[..len].to_owned()));
     }
-    let bytes = hex::decode(hex_text).unwrap_or_default();
+    let bytes = form.decode(hex_text);
+    assert_eq!(form.encode(&bytes), hex_text, "the text reads back");
     for i in 0..bytes.len() {
         for bit in 0..8 {
             let mut b = bytes.clone();
             b[i] ^= 1 << bit;
-            out.push((format!("byte flip {i}:{bit}"), hex::encode(b)));
+            out.push((format!("byte flip {i}:{bit}"), form.encode(&b)));
         }
     }
     for len in 0..bytes.len() {
-        out.push((format!("byte cut {len}"), hex::encode(&bytes[..len])));
+        out.push((format!("byte cut {len}"), form.encode(&bytes[..len])));
     }
     out
 }
@@ -132,10 +181,11 @@ fn tampered(hex_text: &str) -> Vec<(String, String)> {
 /// as `original`. Returns how many were refused.
 fn all_refused_or_unchanged<T: PartialEq + std::fmt::Debug + Sync>(
     hex_text: &str,
+    form: Text,
     original: &T,
     verify: impl Fn(String) -> Result<T, Error> + Sync,
 ) -> usize {
-    let cases = tampered(hex_text);
+    let cases = tampered(hex_text, form);
     let chunk = cases.len().div_ceil(4);
     let refused: usize = std::thread::scope(|s| {
         let handles: Vec<_> = cases
@@ -211,7 +261,7 @@ fn every_trust_list_bit_flip_and_truncation_is_refused() {
         TrustList::verify(&signed, &roots).ok().as_ref(),
         Some(&list)
     );
-    all_refused_or_unchanged(&signed.cose, &list, |cose| {
+    all_refused_or_unchanged(&signed.cose, Text::Hex, &list, |cose| {
         TrustList::verify(&SignedTrustList { cose }, &roots)
     });
 }
@@ -248,7 +298,7 @@ fn every_status_list_bit_flip_and_truncation_is_refused() {
         StatusList::verify(&signed, &keys).ok().as_ref(),
         Some(&list)
     );
-    all_refused_or_unchanged(&signed.cose, &list, |cose| {
+    all_refused_or_unchanged(&signed.cose, Text::Base64Url, &list, |cose| {
         StatusList::verify(&SignedStatusList { cose }, &keys)
     });
 }

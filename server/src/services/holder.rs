@@ -221,6 +221,19 @@ impl Services {
 
     /// The current version of the license the request is about, once the holder's proof, the
     /// version the form was filled from and the state allow it.
+    /// For a holder's change or renewal under review: refused (409 `version_changed` or
+    /// `license_not_valid`) when the license moved on since it was asked for, so that no
+    /// approval completes a case whose version N+1 can no longer be issued.
+    pub(super) async fn license_still_as_asked(
+        &self,
+        req: &ApplicationRequest,
+    ) -> Result<(), ServiceError> {
+        match &req.license {
+            Some(asked) => self.held_version(asked).await.map(|_| ()),
+            None => Ok(()),
+        }
+    }
+
     async fn held_version(&self, asked: &LicenseRequest) -> Result<StoredVersion, ServiceError> {
         if asked.number.is_empty()
             || asked.number.len() > 32

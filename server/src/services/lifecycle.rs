@@ -4,8 +4,8 @@
 //! the ledger and the audit log in one transaction, and in the next signed status list.
 
 use contract::{
-    AuditEntry, FieldIssue, HolderRequest, License, LicenseMetadata, LicenseStanding, LicenseState,
-    LicenseVersion, NewVersionRequest, Text, TrackingStatus,
+    ApplicationRequest, AuditEntry, FieldIssue, HolderRequest, License, LicenseMetadata,
+    LicenseStanding, LicenseState, LicenseVersion, NewVersionRequest, Text, TrackingStatus,
 };
 use serde::Serialize;
 use signer::LicenseClaims;
@@ -14,7 +14,7 @@ use super::holder::has_term;
 use super::issuance::elicense_id;
 use super::{ServiceError, Services};
 use crate::ledger::{
-    ChangeRequest, Changed, SignedLicense, SigningFailed, StatusChange, StoredVersion,
+    ChangeRequest, Changed, Found, SignedLicense, SigningFailed, StatusChange, StoredVersion,
     VersionState, status_day,
 };
 
@@ -335,9 +335,20 @@ impl Services {
     /// application of the license is asked about (the first, a change, a renewal, a
     /// cancellation).
     pub async fn tracking_with_standing(&self, id: String) -> Result<Tracked, ServiceError> {
-        let status = self.tracking(id).await?;
-        let license = match &status.license_number {
-            Some(number) => self.standing_with_history(number.clone()).await?,
+        let status = self.tracking(id.clone()).await?;
+        let number = match &status.license_number {
+            Some(number) => Some(number.clone()),
+            // A holder's change or renewal still under review: the license it is about.
+            None => match self.ledger().find(id).await? {
+                Found::Case(case) => serde_json::from_str::<ApplicationRequest>(&case.request)
+                    .ok()
+                    .and_then(|r| r.license)
+                    .map(|l| l.number),
+                _ => None,
+            },
+        };
+        let license = match number {
+            Some(number) => self.standing_with_history(number).await?,
             None => None,
         };
         Ok(Tracked { status, license })

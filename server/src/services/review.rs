@@ -733,6 +733,7 @@ impl Services {
                 if let Some(c) = conditions {
                     check_text(c, "conditions")?;
                 }
+                self.license_still_as_asked(&case.request()?).await?;
                 (
                     "decision.approve",
                     conditions
@@ -957,7 +958,11 @@ impl Services {
         }
         let hash = content_hash(&decision.application)?;
         let (action, permit) = match &decision.decision {
-            ApplicantChoice::Drop { permit } => ("applicant.drop", Some(permit.clone())),
+            ApplicantChoice::Drop { permit } => {
+                // Dropping a permit may complete a holder's change: only while it can be.
+                self.license_still_as_asked(&decision.application).await?;
+                ("applicant.drop", Some(permit.clone()))
+            }
             ApplicantChoice::Withdraw => ("applicant.withdraw", None),
         };
         let (case, before) = self
