@@ -2,13 +2,17 @@ use bilingual::{lang_switch, use_stored_lang};
 use catalog::{Catalog, ids};
 use yew::prelude::*;
 
-use contract::{ApplicantChoice, ApplicantDecision, ApplicationStatus};
+use contract::{
+    ApplicantChoice, ApplicantDecision, ApplicationStatus, HolderRequest, LicenseState,
+};
 
 use crate::components::{
     CREDIT_CODE, FormPage, IndustryPage, IssuerKey, ScopePage, SendingProps, check_page,
-    drafts_page, license_page, received_page, sending_page, start_page, track_page,
+    drafts_page, license_page, licenses_page, received_page, reminder, sending_page, start_page,
+    track_page,
 };
 use crate::draft::{Draft, Tracking};
+use crate::holder::held;
 use crate::hooks::{use_clerk_mode, use_large_text, use_service_worker, use_storage_health};
 use crate::i18n::{self, InLang};
 use crate::outbox::OutboxEntry;
@@ -101,6 +105,15 @@ pub fn App() -> Html {
             move || drop(listener)
         });
     }
+    // My licenses asks the authority where each license stands when it opens.
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with(state.page == Page::Licenses, move |shown| {
+            if *shown {
+                sync(dispatch);
+            }
+        });
+    }
     // Links to the app's own pages (the tracking link on the license …) open in the app,
     // without loading it again.
     let on_focus_in = Callback::from(move |e: FocusEvent| {
@@ -130,7 +143,31 @@ pub fn App() -> Html {
                     dispatch.emit(Action::Go(page));
                 }
             });
-            start_page(lang, &on_go)
+            let drafts = storage::drafts();
+            let today = crate::today();
+            let reminders = held(&drafts)
+                .iter()
+                .filter_map(|h| reminder(lang, h, today))
+                .collect();
+            start_page(lang, &on_go, reminders)
+        }
+        Page::Licenses => {
+            let dispatch = dispatch.clone();
+            let on_act = Callback::from(move |(from, purpose): (Draft, HolderRequest)| {
+                let id = crate::new_application_id();
+                if purpose == HolderRequest::Cancellation {
+                    cancel(lang, id, &from, &dispatch);
+                } else {
+                    // The registry's answer decides whether an early credit code passes
+                    // (`catalog::Context`), as for any application being filled.
+                    let mut filling = from.clone();
+                    filling.license = None;
+                    let from = Box::new(from);
+                    dispatch.emit(Action::Hold { id, from, purpose });
+                    look_up_again(&filling, &dispatch);
+                }
+            });
+            licenses_page(lang, &storage::drafts(), crate::today(), &on_act)
         }
         Page::Drafts => {
             let on_delete = {
@@ -194,7 +231,7 @@ pub fn App() -> Html {
         Page::Check => {
             let on_submit = {
                 let (dispatch, draft) = (dispatch.clone(), state.draft.clone());
-                Callback::from(move |_| queue(&draft, &dispatch))
+                Callback::from(move |_| queue(draft.clone(), Action::Queue, &dispatch))
             };
             check_page(
                 lang,
@@ -508,29 +545,65 @@ fn look_up_again(draft: &Draft, dispatch: &Callback<Action>) {
     }
 }
 
-/// "Send": the application goes into the outbox on the device, then out as soon as it can.
-fn queue(draft: &Draft, dispatch: &Callback<Action>) {
-    let (Some(industry), Some(form)) = (draft.industry.clone(), draft.form(Catalog::builtin()))
+/// "Send": the application goes into the outbox on the device, then out as soon as it can;
+/// `then` says so on screen. A holder's cancellation carries no values.
+fn queue(draft: Draft, then: Action, dispatch: &Callback<Action>) {
+    let cancelling = draft
+        .holder
+        .as_ref()
+        .is_some_and(|h| h.purpose == HolderRequest::Cancellation);
+    let form = draft.form(Catalog::builtin()).filter(|_| !cancelling);
+    let Some(industry) = draft
+        .industry
+        .clone()
+        .filter(|_| form.is_some() || cancelling)
     else {
         return;
     };
     let now = js_sys::Date::now();
-    let entry = OutboxEntry::new(
+    let today = crate::authority_day_at(now);
+    let mut entry = OutboxEntry::new(
         draft.id.clone(),
         industry,
         draft.scope.clone(),
-        draft.complete_values(&form, crate::authority_day_at(now)),
-        draft.reviews_in(&form),
+        form.as_ref()
+            .map(|f| draft.complete_values(f, today))
+            .unwrap_or_default(),
+        form.as_ref()
+            .map(|f| draft.reviews_in(f))
+            .unwrap_or_default(),
         now,
     );
-    let (draft, dispatch) = (draft.clone(), dispatch.clone());
+    entry.license = draft.holder.clone();
+    let dispatch = dispatch.clone();
     wasm_bindgen_futures::spawn_local(async move {
         // The draft the entry came from is on the device too, for the answer to land in.
         storage::save_draft_now(&draft).await;
         storage::enqueue(entry).await;
-        dispatch.emit(Action::Queue);
+        dispatch.emit(then);
         flush_outbox(dispatch);
     });
+}
+
+/// "Cancel" on a license, once confirmed with the holder's reason (optional): a cancellation
+/// application of its own goes through the outbox like any other, and opens as sent.
+fn cancel(lang: i18n::Lang, id: String, from: &Draft, dispatch: &Callback<Action>) {
+    let Some(reason) = gloo::dialogs::prompt(i18n::CANCEL_PROMPT.get(lang), None) else {
+        return;
+    };
+    let Some(mut draft) = Draft::held(id, from, HolderRequest::Cancellation, js_sys::Date::now())
+    else {
+        return;
+    };
+    if let Some(request) = &mut draft.holder {
+        let reason = reason.trim();
+        request.reason = (!reason.is_empty()).then(|| reason.to_owned());
+    }
+    let then = Action::Resume {
+        draft: Box::new(draft.clone()),
+        queued: true,
+    };
+    queue(draft, then, dispatch);
 }
 
 /// Runs the outbox for the life of the page: at start, whenever the network comes back, and
@@ -569,10 +642,24 @@ fn sync(dispatch: Callback<Action>) {
         return;
     }
     wasm_bindgen_futures::spawn_local(async move {
-        let waiting = storage::drafts()
+        let drafts = storage::drafts();
+        // And where each license this device holds stands (its version, state, history),
+        // until the authority says it ended.
+        let licenses = held(&drafts)
             .into_iter()
-            .filter(|d| d.awaiting() && !storage::is_queued(&d.id));
-        for draft in waiting {
+            .filter(|h| {
+                !matches!(
+                    h.standing().map(|s| s.state),
+                    Some(LicenseState::Cancelled | LicenseState::Revoked)
+                )
+            })
+            .map(|h| h.draft.clone());
+        let waiting = drafts
+            .iter()
+            .filter(|d| d.awaiting() && !storage::is_queued(&d.id))
+            .cloned()
+            .collect::<Vec<_>>();
+        for draft in waiting.into_iter().chain(licenses.collect::<Vec<_>>()) {
             match api::track(&draft.id).await {
                 Ok(status) => learnt(&draft, status, &dispatch).await,
                 Err(error) if error.is_transient() => break,
@@ -590,7 +677,7 @@ async fn learnt(draft: &Draft, status: Tracking, dispatch: &Callback<Action>) {
     storage::update_draft(&draft.id, |d| d.apply_tracking(status.clone())).await;
     let issued = status.status == ApplicationStatus::Issued;
     dispatch.emit(Action::Synced(Box::new(status)));
-    if let (true, Some(sent)) = (issued, &draft.sent) {
+    if let (true, None, Some(sent)) = (issued, &draft.license, &draft.sent) {
         storage::enqueue(sent.again(js_sys::Date::now())).await;
         flush_outbox(dispatch.clone());
     }

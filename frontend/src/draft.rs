@@ -6,7 +6,10 @@
 use catalog::{
     Catalog, FormValues, GrantMode, MergedForm, ScopeAnswer, ScopeAnswers, Text, is_automatic,
 };
-use contract::{ApplicationStatus, FieldMap, TrackingStatus};
+use contract::{
+    ApplicationStatus, FieldMap, HolderRequest, LicenseRequest, LicenseState, TrackingStatus,
+};
+use serde::Deserialize;
 
 use crate::license::IssuedLicense;
 use crate::outbox::OutboxEntry;
@@ -42,6 +45,12 @@ impl Tracking {
     pub fn json(&self) -> &str {
         &self.json
     }
+
+    /// What the answer says beyond `TrackingStatus` (#18), read from its text when a page
+    /// shows it: the license's standing and each permit's check after its commitment.
+    pub fn beyond(&self) -> Beyond {
+        serde_json::from_str(&self.json).unwrap_or_default()
+    }
 }
 
 impl std::ops::Deref for Tracking {
@@ -52,10 +61,11 @@ impl std::ops::Deref for Tracking {
     }
 }
 
-/// The same answer, whatever its spacing.
+/// The same answer: the same text (the server writes one state always the same way; a
+/// 202's text and a later tracking answer differ, as they should).
 impl PartialEq for Tracking {
     fn eq(&self, other: &Tracking) -> bool {
-        self.answer == other.answer
+        self.json == other.json
     }
 }
 
@@ -65,6 +75,77 @@ impl From<TrackingStatus> for Tracking {
         let json = serde_json::to_string(&answer).unwrap();
         Tracking { answer, json }
     }
+}
+
+/// The members of a tracking answer the contract types read with more wasm than these plain
+/// structs (only what the pages show; each derived reader is wasm of its own, so a type
+/// serves at several levels): `license` (`contract::LicenseStanding`, which the server adds
+/// once the license is issued) and each permit's `supervision` (`contract::Supervision`: its
+/// internally tagged `CheckFinding` would bring serde's buffering deserializer, about 7 KB
+/// gzip).
+#[derive(Default, Deserialize)]
+pub struct Beyond {
+    #[serde(default)]
+    pub license: Option<Standing>,
+    /// Each permit: its `id` and `supervision`.
+    #[serde(default)]
+    pub permits: Vec<Check>,
+}
+
+impl Beyond {
+    /// The check after the commitment for this permit, if it has one.
+    pub fn check(&self, permit: &str) -> Option<&Check> {
+        self.permits
+            .iter()
+            .find(|p| p.id == permit)
+            .and_then(|p| p.supervision.as_deref())
+    }
+}
+
+/// Of `contract::LicenseStanding` (the current version, its state, a suspension's last day,
+/// the history) and of each `contract::LicenseVersion` in its history (issued on, why).
+#[derive(Deserialize)]
+pub struct Standing {
+    pub version: u16,
+    pub state: LicenseState,
+    #[serde(default)]
+    pub until: Option<String>,
+    #[serde(default)]
+    pub history: Vec<Standing>,
+    #[serde(default)]
+    pub issued_on: String,
+    #[serde(default)]
+    pub purpose: Option<HolderRequest>,
+    #[serde(default)]
+    pub changed: Vec<String>,
+}
+
+/// Of a `contract::TrackedPermit` (`id`, `supervision`), its `contract::Supervision` (due by
+/// a day), the `finding` (`CheckFinding`, its tag `result`: `honoured` or
+/// `false_commitment`) and the finding's `consequence` (its tag `action`: `revocation`, or
+/// `suspension` `until` a day). Dates are `YYYY-MM-DD`.
+#[derive(Deserialize)]
+pub struct Check {
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub supervision: Option<Box<Check>>,
+    #[serde(default)]
+    pub due: String,
+    #[serde(default)]
+    pub finding: Option<Box<Check>>,
+    #[serde(default)]
+    pub result: String,
+    #[serde(default)]
+    pub findings: Option<Text>,
+    #[serde(default)]
+    pub legal_reason: Option<Text>,
+    #[serde(default)]
+    pub consequence: Option<Box<Check>>,
+    #[serde(default)]
+    pub action: String,
+    #[serde(default)]
+    pub until: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -93,6 +174,9 @@ pub struct Draft {
     /// The reviewers' requests not yet acted on, by field: each department's words, in both
     /// languages. A field's requests go when the applicant edits it.
     pub corrections: FieldMap<Vec<Text>>,
+    /// A holder's change, renewal or cancellation of a license this device holds (#18):
+    /// which license, from which version, and the proof of holding it.
+    pub holder: Option<LicenseRequest>,
 }
 
 impl Draft {
@@ -110,7 +194,39 @@ impl Draft {
             tracking: None,
             sent: None,
             corrections: FieldMap::new(),
+            holder: None,
         }
+    }
+
+    /// A holder's application about the license `from` holds (its current version): for a
+    /// change or renewal, the same industry and answers, so the holder types only what
+    /// changes; the declaration is made again. `None` when `from` holds no license.
+    pub fn held(
+        id: String,
+        from: &Draft,
+        request: contract::HolderRequest,
+        now: f64,
+    ) -> Option<Draft> {
+        let license = from.license.as_ref()?;
+        let mut draft = Draft::new(id, now);
+        draft.industry = Some(license.industry.clone());
+        if request != HolderRequest::Cancellation {
+            draft.scope = from.scope.clone();
+            draft.values = from.values.clone();
+            // Empty: unanswered (a `remove` would bring the map's removal code).
+            draft
+                .values
+                .insert(crate::steps::DECLARATION.to_owned(), String::new());
+            draft.review_requested = from.review_requested.clone();
+        }
+        draft.holder = Some(LicenseRequest {
+            number: license.number.clone(),
+            based_on: license.claims.version(),
+            purpose: request,
+            holder_proof: from.id.clone(),
+            reason: None,
+        });
+        Some(draft)
     }
 
     /// Where the application stands at the authority, once received.
@@ -131,7 +247,11 @@ impl Draft {
         self.license.is_none()
             && !matches!(
                 self.status(),
-                None | Some(ApplicationStatus::Withdrawn | ApplicationStatus::Revoked)
+                None | Some(
+                    ApplicationStatus::Withdrawn
+                        | ApplicationStatus::Revoked
+                        | ApplicationStatus::Cancelled
+                )
             )
     }
 
@@ -300,6 +420,65 @@ pub(crate) mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn a_tracking_answer_says_the_licenses_standing_and_each_check_beyond_its_status() {
+        // As the server writes it (#18): the standing beside the status, a check per permit
+        // granted on commitment, a false commitment's consequence tagged by `action`.
+        let answer = Tracking::parse(
+            r#"{"application_id":"a","status":"issued","permits":[
+            {"id":"tobacco_retail","department":{"zh":"烟草局","en":"Tobacco"},"mode":"commitment",
+             "status":"granted_on_commitment","supervision":{"due":"2027-01-05","checked_on":"2026-12-09",
+             "finding":{"result":"false_commitment","findings":{"zh":"无标识","en":"No sign"},
+             "legal_reason":{"zh":"第二十一条","en":"Art. 21"},
+             "consequence":{"action":"suspension","until":"2030-01-31"}}}},
+            {"id":"liquor_retail","department":{"zh":"商务委","en":"Commerce"},"mode":"commitment",
+             "status":"granted_on_commitment","supervision":{"due":"2027-01-06"}}],
+            "license":{"license_number":"N1","version":2,"status_index":3,"state":"suspended",
+             "since":"2026-12-09","until":"2030-01-31","history":[
+             {"version":1,"issued_on":"2026-12-01","state":"superseded","since":"2026-12-08"},
+             {"version":2,"issued_on":"2026-12-08","state":"suspended","purpose":"change",
+              "changed":["legal_rep_name"]}]}}"#
+                .into(),
+        )
+        .unwrap();
+        let beyond = answer.beyond();
+        let standing = beyond.license.as_ref().unwrap();
+        assert_eq!(
+            (standing.version, standing.state, standing.until.as_deref()),
+            (2, LicenseState::Suspended, Some("2030-01-31"))
+        );
+        let last = &standing.history[1];
+        assert_eq!(
+            (last.issued_on.as_str(), last.purpose, &last.changed[..]),
+            (
+                "2026-12-08",
+                Some(HolderRequest::Change),
+                &["legal_rep_name".to_owned()][..]
+            )
+        );
+        let check = beyond.check("tobacco_retail").unwrap();
+        let finding = check.finding.as_ref().unwrap();
+        let followed = finding.consequence.as_ref().unwrap();
+        assert_eq!(
+            (
+                check.due.as_str(),
+                finding.result.as_str(),
+                followed.action.as_str()
+            ),
+            ("2027-01-05", "false_commitment", "suspension")
+        );
+        assert_eq!(followed.until.as_deref(), Some("2030-01-31"));
+        assert_eq!(
+            finding.findings.as_ref().map(|t| t.en.as_str()),
+            Some("No sign")
+        );
+        assert!(beyond.check("liquor_retail").unwrap().finding.is_none());
+        assert!(beyond.check("food_business").is_none());
+        // An answer from before versions: nothing beyond.
+        let before = Tracking::parse(r#"{"application_id":"a","status":"received"}"#.into());
+        assert!(before.unwrap().beyond().license.is_none());
     }
 
     #[test]

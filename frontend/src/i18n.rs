@@ -192,6 +192,48 @@ texts! {
     EVENT_INSPECTION = "现场核查", "On-site inspection";
     EVENT_DROPPED = "申请人放弃许可", "Permit dropped by the applicant";
     EVENT_WITHDRAWN = "申请人撤回申请", "Application withdrawn by the applicant";
+
+    // A license's life on the holder's side (issue #18): My licenses, change, renewal,
+    // cancellation, the check after a commitment.
+    START_LICENSES = "我的许可证", "My licenses";
+    START_LICENSES_HINT = "查看许可证的版本和状态，办理变更、延续或注销。", "See each license's version and state; change, renew or cancel it.";
+    LICENSES_NONE = "本设备上还没有许可证。", "This device holds no license yet.";
+    VERSION = "版本", "Version";
+    STATE_VALID = "有效", "Valid";
+    STATE_SUPERSEDED = "已被新版本取代", "Superseded by a newer version";
+    STATE_SUSPENDED = "暂扣至", "Suspended until";
+    VALID_UNTIL = "有效期至", "Valid until";
+    HISTORY = "版本记录", "History";
+    FIRST_ISSUE = "首次发证", "First issue";
+    CHANGE_OF = "变更：", "Change of ";
+    RENEWAL = "延续", "Renewal";
+    CHANGE_LICENSE = "变更", "Change";
+    RENEW_LICENSE = "延续", "Renew";
+    CANCEL_LICENSE = "注销", "Cancel";
+    EXPIRES_ON = "许可证将于", "The license expires on ";
+    RENEW_NOW = "到期，请及时办理延续。", " — renew now.";
+    CANCEL_PROMPT = "注销这张许可证？注销后无法恢复。可以填写注销原因（选填），然后按“确定”：", "Cancel this license? This cannot be undone. Give a reason if you wish (optional), then press OK:";
+    CHANGES_HEADING = "变更内容", "What changes";
+    NOTHING_CHANGES = "您还没有修改任何内容：请至少修改一项后再提交。", "Nothing changes yet: change at least one answer before sending.";
+    HOLDER_REFUSED = "许可证在填写后已有变化，或现在不能办理（已暂扣、注销，或尚未到延续时间）。请在“我的许可证”中查看其状态。", "The license changed since this was filled, or cannot be changed now (suspended, cancelled, or renewal not yet open). See its state under My licenses.";
+    SUPERVISION = "事后核查", "Check after commitment";
+    SUPERVISION_DUE = "核查期限", "Check due by";
+    HONOURED = "核查通过：与承诺相符", "As committed";
+    FALSE_COMMITMENT = "承诺不实", "The commitment was false";
+    FINDINGS = "核查发现", "Findings";
+    CONSEQUENCE = "处理结果", "What followed";
+}
+
+/// A license version's state in words.
+pub fn state_text(state: contract::LicenseState) -> Text {
+    use contract::LicenseState::*;
+    match state {
+        Valid => STATE_VALID,
+        Superseded => STATE_SUPERSEDED,
+        Suspended => STATE_SUSPENDED,
+        Revoked => STATUS_REVOKED,
+        Cancelled => STATUS_CANCELLED,
+    }
 }
 
 /// Where an application stands, in words.

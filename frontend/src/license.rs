@@ -79,6 +79,16 @@ pub struct ShownClaims {
     pub credit_code: String,
     pub address: ShownAddress,
     pub legal_representative: String,
+    /// The license's version (absent, read as 0, on version 1: [`ShownClaims::version`]).
+    #[serde(default, rename = "version")]
+    signed_version: u16,
+}
+
+impl ShownClaims {
+    /// 1 when first issued, one more with each change or renewal (#18).
+    pub fn version(&self) -> u16 {
+        self.signed_version.max(1)
+    }
 }
 
 /// A `signer::Address`.

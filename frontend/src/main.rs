@@ -8,6 +8,7 @@
 mod app;
 mod components;
 mod draft;
+mod holder;
 mod hooks;
 mod i18n;
 mod license;

@@ -6,7 +6,7 @@
 //! application is the same id's next revision, accepted only while corrections are requested.
 
 use catalog::{FormValues, ScopeAnswers};
-use contract::ApplicationRequest;
+use contract::{ApplicationRequest, LicenseRequest};
 
 /// The longest wait between two tries: a clerk offline for hours still sends within minutes of
 /// the network coming back (and at once on the `online` event).
@@ -24,6 +24,8 @@ pub struct OutboxEntry {
     /// Permits on commitment sent to their department's review instead, at the applicant's
     /// request.
     pub review_requested: Vec<String>,
+    /// A holder's change, renewal or cancellation: the license it is about (#18).
+    pub license: Option<LicenseRequest>,
     pub queued_at: f64,
     pub attempts: u32,
     /// Not before this instant (ms since the epoch).
@@ -47,6 +49,7 @@ impl OutboxEntry {
             scope,
             values,
             review_requested,
+            license: None,
             queued_at: now,
             attempts: 0,
             next_try_at: now,
@@ -68,7 +71,7 @@ impl OutboxEntry {
             scope: self.scope.clone(),
             values: self.values.clone(),
             review_requested: self.review_requested.clone(),
-            license: None,
+            license: self.license.clone(),
         }
     }
 

@@ -30,6 +30,8 @@ pub enum Page {
     License,
     /// Tracking an application by its id (`/track/{id}`).
     Track(String),
+    /// The licenses this device holds (`/licenses`, #18).
+    Licenses,
     Inspect,
 }
 
@@ -41,6 +43,7 @@ impl Page {
         match self {
             Page::Start => Some("/".into()),
             Page::Drafts => Some("/drafts".into()),
+            Page::Licenses => Some("/licenses".into()),
             Page::Industry => apply("industry"),
             Page::Scope => apply("scope"),
             Page::Form(step) if step.is_empty() => apply("form"),
@@ -57,8 +60,10 @@ impl Page {
     /// address the app does not know opens the start page.
     pub fn from_path(path: &str) -> (Page, Option<String>) {
         let path = path.trim_end_matches('/');
-        if path == "/drafts" {
-            return (Page::Drafts, None);
+        match path {
+            "/drafts" => return (Page::Drafts, None),
+            "/licenses" => return (Page::Licenses, None),
+            _ => {}
         }
         if let Some(id) = path.strip_prefix("/track/").filter(|id| !id.is_empty()) {
             return (Page::Track(id.to_owned()), None);
@@ -187,6 +192,13 @@ pub enum Action {
         /// It waits in the outbox: it opens read-only.
         queued: bool,
     },
+    /// "Change" or "Renew" on a license: a new application with a fresh id, pre-filled from
+    /// the draft holding its current version (`Draft::held`).
+    Hold {
+        id: String,
+        from: Box<Draft>,
+        purpose: contract::HolderRequest,
+    },
     ChooseIndustry(String),
     Answer(String, Option<ScopeAnswer>),
     /// "Ask for the department's review instead" for a permit on commitment, on or off.
@@ -265,6 +277,12 @@ impl Reducible for AppState {
             Action::Resume { draft, queued } => {
                 next = AppState::resume(*draft, queued, now);
                 opened = true;
+            }
+            Action::Hold { id, from, purpose } => {
+                if let Some(draft) = Draft::held(id, &from, purpose, now) {
+                    next = AppState::new(Page::Form(String::new()), now);
+                    next.draft = draft;
+                }
             }
             Action::ChooseIndustry(industry) => {
                 next.draft.choose_industry(&industry);
@@ -361,6 +379,8 @@ impl Reducible for AppState {
                 reopen_for_corrections(&mut next, today);
             }
             Action::DecisionFailed => next.decision_failed = true,
+            // My licenses shows what the sync learnt about licenses not open on screen.
+            Action::Synced(_) if self.page == Page::Licenses => {}
             // Answers about applications not open on screen: the outbox and the sync update
             // them on the device directly.
             Action::SendStarted(_)
@@ -478,10 +498,13 @@ pub fn back_target(page: &Page, draft: &Draft, today: Date) -> Option<Page> {
         Page::Start => return None,
         Page::Industry
         | Page::Drafts
+        | Page::Licenses
         | Page::Track(_)
         | Page::Inspect
         | Page::License
         | Page::Sending => Page::Start,
+        // A holder's application keeps its license's industry.
+        Page::Scope if draft.holder.is_some() => Page::Licenses,
         Page::Scope => Page::Industry,
         Page::Form(step) => step_before(Some(step)).unwrap_or(Page::Scope),
         Page::Check => step_before(None).unwrap_or(Page::Scope),
@@ -833,6 +856,7 @@ mod tests {
             Page::Sending,
             Page::License,
             Page::Track("abc".into()),
+            Page::Licenses,
         ];
         for page in pages {
             let path = page.path("d1").unwrap();
@@ -912,6 +936,43 @@ mod tests {
             EVENING_UTC + 4.0 * MINUTE,
         );
         assert_eq!(state.page, Page::Start);
+    }
+
+    #[test]
+    fn a_change_of_a_license_opens_its_first_step_pre_filled_and_goes_back_to_my_licenses() {
+        let mut from = convenience_store(EVENING_UTC).draft.clone();
+        from.values.insert("legal_rep_name".into(), "张三".into());
+        let license = r#"{"number":"N1","industry":"convenience_store","valid_from":0,
+            "valid_until":1,"permits":[],"qr_text":"","claims":{"issuer":"310115",
+            "business_name":"店","credit_code":"91310115MA1K000000",
+            "address":{"division":310115,"detail":"1号"},"legal_representative":"张三"}}"#;
+        from.license = Some(crate::license::IssuedLicense::parse(license.into()).unwrap());
+        let state = reduce(
+            Rc::new(AppState::new(Page::Licenses, 0.0)),
+            Action::Hold {
+                id: "change".into(),
+                from: Box::new(from.clone()),
+                purpose: contract::HolderRequest::Change,
+            },
+            EVENING_UTC + MINUTE,
+        );
+        assert_eq!(state.page, Page::Form("basic".into()));
+        assert_eq!(state.draft.id, "change");
+        assert_eq!(state.draft.scope, from.scope);
+        assert_eq!(
+            state.draft.values.get("legal_rep_name").map(String::as_str),
+            Some("张三")
+        );
+        assert_eq!(state.draft.holder.as_ref().map(|h| h.based_on), Some(1));
+        let today = crate::authority_day_at(EVENING_UTC);
+        assert_eq!(
+            back_target(&Page::Scope, &state.draft, today),
+            Some(Page::Licenses)
+        );
+        assert_eq!(
+            back_target(&Page::Scope, &from, today),
+            Some(Page::Industry)
+        );
     }
 
     #[test]

@@ -95,6 +95,11 @@ for (const lang of ['zh', 'en']) {
     // Large-text mode must not break the layout either.
     await page.getByRole('button', { name: lang === 'zh' ? '大字模式' : 'Large text' }).click();
     await check('saved applications, large text');
+    // My licenses (#18): the license's card with its history once the authority said it.
+    await page.getByRole('button', { name: lang === 'zh' ? /返回/ : /Back/ }).click();
+    await page.getByRole('button', { name: new RegExp(`^${lang === 'zh' ? '我的许可证' : 'My licenses'}`) }).click();
+    await page.getByRole('heading', { name: lang === 'zh' ? '版本记录' : 'History' }).waitFor();
+    await check('my licenses, large text');
     assert.deepEqual(problems, []);
     assert.deepEqual(page.errors, []);
     await page.context().close();

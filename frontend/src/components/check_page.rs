@@ -4,7 +4,8 @@ use yew::prelude::*;
 use crate::components::summary_row::summary_row;
 use crate::draft::Draft;
 use crate::i18n::{self, InLang, Lang};
-use crate::steps;
+use crate::services::storage;
+use crate::{holder, steps};
 
 /// Check your answers: everything once more, each with a "Change" link, then send. (A
 /// function, like `start_page`.)
@@ -68,6 +69,38 @@ pub fn check_page(
             </section>
         }
     });
+    // A holder's change or renewal: what it alters, against the application holding the
+    // license's current version. A change that alters nothing is not sent.
+    let was = draft.holder.as_ref().and_then(|h| {
+        storage::drafts()
+            .into_iter()
+            .find(|d| d.id == h.holder_proof)
+    });
+    let changes = was.map(|was| holder::changes(&form, draft, &was));
+    let unchanged = changes.as_ref().is_some_and(Vec::is_empty)
+        && draft
+            .holder
+            .as_ref()
+            .is_some_and(|h| h.purpose == contract::HolderRequest::Change);
+    let dash = |v: &str, f| match v {
+        "" => "—".to_owned(),
+        v => display_value(lang, f, v),
+    };
+    // A renewal that alters nothing has nothing to list.
+    let changes = changes.filter(|c| unchanged || !c.is_empty()).map(|changes| {
+        html! {
+            <section aria-labelledby="changes-heading">
+                <h2 id="changes-heading">{ i18n::CHANGES_HEADING.get(lang) }</h2>
+                if unchanged { <p class="notice" role="status">{ i18n::NOTHING_CHANGES.get(lang) }</p> }
+                <dl class="summary-list">
+                    { for changes.iter().map(|(f, old, new)| html! {
+                        <div class="summary-row"><dt>{ f.def.label.get(lang) }</dt>
+                            <dd>{ dash(old, f) }{ " → " }{ dash(new, f) }</dd></div>
+                    }) }
+                </dl>
+            </section>
+        }
+    });
     let on_submit = on_submit.clone();
     html! {
         <section key="check" aria-labelledby="check-heading">
@@ -77,10 +110,13 @@ pub fn check_page(
                 { summary_row(i18n::SCOPE_LABEL.get(lang), scope.iter().map(|s| html! { <div>{ s }</div> }).collect()) }
                 { summary_row(i18n::PERMITS_HEADING.get(lang), form.permits.iter().map(|p| html! { <div>{ p.name.get(lang) }</div> }).collect()) }
             </dl>
+            { for changes }
             { for sections }
-            <button type="button" class="primary" onclick={Callback::from(move |_| on_submit.emit(()))}>
-                { i18n::SUBMIT.get(lang) }
-            </button>
+            if !unchanged {
+                <button type="button" class="primary" onclick={Callback::from(move |_| on_submit.emit(()))}>
+                    { i18n::SUBMIT.get(lang) }
+                </button>
+            }
         </section>
     }
 }

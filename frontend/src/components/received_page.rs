@@ -39,7 +39,7 @@ pub fn received_page(
                     });
                     html! {
                         <>
-                            { permit_view(lang, permit) }
+                            { permit_view(lang, permit, None) }
                             <button type="button" class="primary" onclick={on_drop}
                                 aria-label={format!("{} ({})", i18n::DROP_PERMIT.get(lang), permit_name(lang, &permit.id))}>
                                 { i18n::DROP_PERMIT.get(lang) }

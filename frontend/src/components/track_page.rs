@@ -3,7 +3,7 @@ use contract::TrackedPermit;
 use yew::prelude::*;
 
 use crate::components::summary_row::summary_row;
-use crate::draft::{Draft, Tracking};
+use crate::draft::{Check, Draft, Tracking};
 use crate::i18n::{self, InLang, Lang};
 use crate::license::china_date;
 use crate::services::api::{self, ApiError};
@@ -28,13 +28,13 @@ pub fn permit_name(lang: Lang, id: &str) -> String {
 }
 
 /// A date of the data (`YYYY-MM-DD`) as the reader's language writes it.
-fn date_words(lang: Lang, date: &str) -> String {
+pub fn date_words(lang: Lang, date: &str) -> String {
     catalog::Date::parse(date).map_or_else(|| date.to_owned(), |d| d.words().get(lang).to_owned())
 }
 
 /// One permit of a tracked application: its department, how it is granted, where it stands,
 /// its deadline, conditions and refusal.
-pub fn permit_view(lang: Lang, permit: &TrackedPermit) -> Html {
+pub fn permit_view(lang: Lang, permit: &TrackedPermit, check: Option<&Check>) -> Html {
     let row = |label: i18n::Text, value: String| summary_row(label.get(lang), value.into());
     let rejection = permit.rejection.as_ref().map(|r| {
         html! {
@@ -54,8 +54,42 @@ pub fn permit_view(lang: Lang, permit: &TrackedPermit) -> Html {
                 { for permit.due.as_deref().map(|due| row(i18n::DUE, date_words(lang, due))) }
                 { for permit.conditions.as_ref().map(|c| row(i18n::CONDITIONS, c.get(lang).to_owned())) }
                 { for rejection }
+                { for check.map(|c| supervision(lang, c)) }
             </dl>
         </li>
+    }
+}
+
+/// The check after a commitment (#18): when it is due and, once recorded, what it found and
+/// what followed for the license.
+fn supervision(lang: Lang, check: &Check) -> Html {
+    let row = |label: i18n::Text, value: String| summary_row(label.get(lang), value.into());
+    let text = |t: &Option<catalog::Text>| t.as_ref().map_or("", |t| t.get(lang)).to_owned();
+    let finding = check.finding.as_ref().map(|finding| {
+        if finding.result != "false_commitment" {
+            return row(i18n::SUPERVISION, i18n::HONOURED.get(lang).to_owned());
+        }
+        let followed = match &finding.consequence {
+            Some(c) if c.action == "suspension" => {
+                let until = c.until.as_deref().unwrap_or_default();
+                i18n::STATE_SUSPENDED.get(lang).to_owned() + " " + &date_words(lang, until)
+            }
+            _ => i18n::STATUS_REVOKED.get(lang).to_owned(),
+        };
+        html! {
+            <>
+                { row(i18n::SUPERVISION, i18n::FALSE_COMMITMENT.get(lang).to_owned()) }
+                { row(i18n::FINDINGS, text(&finding.findings)) }
+                { row(i18n::REJECTION_REASON, text(&finding.legal_reason)) }
+                { row(i18n::CONSEQUENCE, followed) }
+            </>
+        }
+    });
+    html! {
+        <>
+            { row(i18n::SUPERVISION_DUE, date_words(lang, &check.due)) }
+            { for finding }
+        </>
     }
 }
 
@@ -106,6 +140,7 @@ pub fn TrackingStatusView(props: &Props) -> Html {
                     .map_or(id, |i| i.name.get(lang))
                     .to_owned()
             });
+            let beyond = known.beyond();
             let timeline = known.timeline.iter().map(|entry| {
                 let permit = entry.permit.as_deref().map(|p| format!(" · {}", permit_name(lang, p)));
                 html! {
@@ -127,7 +162,7 @@ pub fn TrackingStatusView(props: &Props) -> Html {
                     </dl>
                     if props.detailed && !known.permits.is_empty() {
                         <h2>{ i18n::PERMITS_HEADING.get(lang) }</h2>
-                        <ul class="plain">{ for known.permits.iter().map(|p| permit_view(lang, p)) }</ul>
+                        <ul class="plain">{ for known.permits.iter().map(|p| permit_view(lang, p, beyond.check(&p.id))) }</ul>
                     }
                     if props.detailed && !known.timeline.is_empty() {
                         <h2>{ i18n::TIMELINE.get(lang) }</h2>

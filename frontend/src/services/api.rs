@@ -53,6 +53,15 @@ impl ApiError {
     /// What a refusal means for the applicant, in plain words.
     pub fn refusal(&self) -> crate::i18n::Text {
         match self {
+            // A holder's application about a license that changed or cannot change now (#18).
+            ApiError::Server { code, .. }
+                if matches!(
+                    code.as_str(),
+                    "version_changed" | "license_not_valid" | "renewal_not_open" | "not_holder"
+                ) =>
+            {
+                crate::i18n::HOLDER_REFUSED
+            }
             ApiError::Server { status: 409, .. } => crate::i18n::REFUSED_CONFLICT,
             ApiError::Server { status: 413, .. } => crate::i18n::REFUSED_TOO_LARGE,
             _ => crate::i18n::REFUSED_OTHER,

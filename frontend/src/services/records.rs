@@ -10,7 +10,8 @@
 //! from 0 is the identity. Version 2 (the review workflow) only adds fields, each with a
 //! default, so versions 0 and 1 read as version 2 records that have none of them; it is a
 //! version of its own so that an older app, which would drop those fields when writing the
-//! record back, leaves it alone as unreadable. A version that changes a field keeps the old
+//! record back, leaves it alone as unreadable. Version 3 (a holder's change, renewal or
+//! cancellation, #18) adds the license request the same way. A version that changes a field keeps the old
 //! type here, frozen, and adds a migration from it.
 //!
 //! Catalog values (`FormValues`, `ScopeAnswers`, `Text`) are kept in their own JSON: plain
@@ -19,7 +20,7 @@
 //! (the tests below pin it), kept as the text the server sent (`license::IssuedLicense`).
 
 use catalog::{FormValues, ScopeAnswers, Text};
-use contract::FieldMap;
+use contract::{FieldMap, LicenseRequest};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
@@ -28,7 +29,7 @@ use crate::license::IssuedLicense;
 use crate::outbox::OutboxEntry;
 
 /// The version this app writes.
-const CURRENT: u32 = 2;
+const CURRENT: u32 = 3;
 
 /// A stored record this app cannot read: not JSON of the expected shape, or from a newer
 /// version of the app. It is left on the device, never deleted.
@@ -44,14 +45,14 @@ impl From<serde_json::Error> for Unreadable {
 /// Whether this app knows how to read a record of version `v`.
 fn readable(v: u32) -> Result<(), Unreadable> {
     match v {
-        // 0 → 1: the same fields; 1 → 2: fields added, with defaults (see the module's
+        // 0 → 1: the same fields; 1 → 2 → 3: fields added, with defaults (see the module's
         // comment).
-        0 | 1 | CURRENT => Ok(()),
+        0..=CURRENT => Ok(()),
         _ => Err(Unreadable),
     }
 }
 
-/// A draft as stored, `v` 2.
+/// A draft as stored, `v` 3.
 #[derive(Serialize, Deserialize)]
 pub struct DraftRecord {
     #[serde(default)]
@@ -86,6 +87,10 @@ pub struct DraftRecord {
     sent: Option<OutboxRecord>,
     #[serde(default, skip_serializing_if = "FieldMap::is_empty")]
     corrections: FieldMap<Vec<Text>>,
+    // Version 3: a holder's application about a license (#18), in the API's JSON
+    // (`contract::LicenseRequest`, as sent); absent on every other draft.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    holder: Option<LicenseRequest>,
 }
 
 #[derive(Clone, Copy, Serialize, Deserialize)]
@@ -94,7 +99,7 @@ enum OriginV1 {
     Profile,
 }
 
-/// An outbox entry as stored, `v` 2.
+/// An outbox entry as stored, `v` 3.
 #[derive(Serialize, Deserialize)]
 pub struct OutboxRecord {
     #[serde(default)]
@@ -111,6 +116,9 @@ pub struct OutboxRecord {
     /// Version 2.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     review_requested: Vec<String>,
+    /// Version 3.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    license: Option<LicenseRequest>,
 }
 
 /// A stored draft, migrated to the current version.
@@ -154,6 +162,7 @@ impl From<&Draft> for DraftRecord {
                 .and_then(|t| RawValue::from_string(t.json().to_owned()).ok()),
             sent: draft.sent.as_ref().map(OutboxRecord::from),
             corrections: draft.corrections.clone(),
+            holder: draft.holder.clone(),
         }
     }
 }
@@ -185,6 +194,7 @@ impl TryFrom<DraftRecord> for Draft {
             },
             sent: record.sent.map(OutboxEntry::from),
             corrections: record.corrections,
+            holder: record.holder,
         })
     }
 }
@@ -220,6 +230,7 @@ impl From<&OutboxEntry> for OutboxRecord {
             next_try_at: entry.next_try_at,
             last_error: entry.last_error.clone(),
             review_requested: entry.review_requested.clone(),
+            license: entry.license.clone(),
         }
     }
 }
@@ -236,6 +247,7 @@ impl From<OutboxRecord> for OutboxEntry {
             next_try_at: record.next_try_at,
             last_error: record.last_error,
             review_requested: record.review_requested,
+            license: record.license,
         }
     }
 }
@@ -325,17 +337,52 @@ mod tests {
         ));
         reviewed.apply_tracking(crate::draft::tests::corrections_asked(3).into());
         assert!(!reviewed.corrections.is_empty());
-        let stored = json(&DraftRecord::from(&reviewed));
-        assert_eq!(stored["v"], 2);
-        assert_eq!(read_draft(&stored.to_string()), Ok(reviewed));
+        let stored = serde_json::to_string(&DraftRecord::from(&reviewed)).unwrap();
+        assert_eq!(json(&DraftRecord::from(&reviewed))["v"], CURRENT);
+        // Written as text (as storage does), the tracking answer keeps its text exactly.
+        assert_eq!(read_draft(&stored), Ok(reviewed));
         // One that never met the workflow is stored with version 1's fields only.
         let plain = json(&DraftRecord::from(&draft));
         assert_eq!(
             plain,
-            serde_json::json!({"v":2,"id":"b","industry":"bookstore","scope":{},
+            serde_json::json!({"v":CURRENT,"id":"b","industry":"bookstore","scope":{},
                 "values":{"business_name":"书店"},"origins":{},"server_errors":{},
                 "license":null,"updated_at":0.0})
         );
+    }
+
+    #[test]
+    fn a_holders_application_keeps_its_license_request_and_version_2_reads_without_it() {
+        let v2 = r#"{"v":2,"id":"c","industry":"bookstore","values":{"business_name":"书店"}}"#;
+        let draft = read_draft(v2).unwrap();
+        assert_eq!(draft.holder, None);
+        let mut change = draft.clone();
+        change.holder = Some(contract::LicenseRequest {
+            number: "310115-2026-000123".into(),
+            based_on: 2,
+            purpose: contract::HolderRequest::Change,
+            holder_proof: "b".into(),
+            reason: None,
+        });
+        let mut entry = OutboxEntry::new(
+            "c".into(),
+            "bookstore".into(),
+            ScopeAnswers::new(),
+            change.values.clone(),
+            Vec::new(),
+            5.0,
+        );
+        entry.license = change.holder.clone();
+        change.sent = Some(entry.clone());
+        let stored = json(&DraftRecord::from(&change));
+        assert_eq!(
+            stored["holder"],
+            serde_json::json!({"number":"310115-2026-000123","based_on":2,"purpose":"change","holder_proof":"b"})
+        );
+        assert_eq!(stored["sent"]["license"], stored["holder"]);
+        assert_eq!(read_draft(&stored.to_string()), Ok(change));
+        let queued = json(&OutboxRecord::from(&entry)).to_string();
+        assert_eq!(read_outbox_entry(&queued), Ok(entry));
     }
 
     #[test]
@@ -358,7 +405,7 @@ mod tests {
     fn damaged_records_and_records_of_newer_versions_are_unreadable() {
         assert_eq!(read_draft("{not json"), Err(Unreadable));
         assert_eq!(read_draft(r#"{"id":"a","values":[1]}"#), Err(Unreadable));
-        assert_eq!(read_draft(r#"{"v":3,"id":"a"}"#), Err(Unreadable));
+        assert_eq!(read_draft(r#"{"v":4,"id":"a"}"#), Err(Unreadable));
         assert_eq!(read_outbox_entry(r#"{"id":"a"}"#), Err(Unreadable));
     }
 }
