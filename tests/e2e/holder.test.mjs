@@ -10,100 +10,35 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { goOffline, goOnline, waitFor, DEFAULT_ADMIN_TOKEN } from './harness.mjs';
 import { issueLicense } from './inspector-helpers.mjs';
-import {
-  startApp, stopApp, openApp, chooseIndustry, answerScope, completeForm, continueStep, fieldControl,
-  sendApplication, openApplication, escape, T,
-} from './applicant-helpers.mjs';
+import { startApp, stopApp, openApp, sendApplication, openApplication, T } from './applicant-helpers.mjs';
+import { H, licensed, myLicenses, row, changeRepresentative, cancelLicense } from './holder-helpers.mjs';
 
 let server;
 let browser;
 let catalog;
+/** What the holder helpers need, once started. */
+const app = {};
 
-before(async () => ({ server, browser, catalog } = await startApp()));
+before(async () => {
+  ({ server, browser, catalog } = await startApp());
+  Object.assign(app, { server, browser, catalog });
+});
 after(() => stopApp({ server, browser }));
 
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 800 };
 
-/** The texts of frontend/src/i18n.rs these tests look for. */
-const H = {
-  zh: {
-    brand: '一业一证', licenses: '我的许可证', version: '版本', status: '状态', valid: '有效', firstIssue: '首次发证',
-    changeOf: '变更：', change: '变更', cancel: '注销', cancelled: '已注销', whatChanges: '变更内容',
-    outbox: '申请已放入发件箱',
-  },
-  en: {
-    brand: 'Yiye — one industry, one license', licenses: 'My licenses', version: 'Version', status: 'Status', valid: 'Valid',
-    firstIssue: 'First issue', changeOf: 'Change of ', change: 'Change', cancel: 'Cancel',
-    cancelled: 'Cancelled by the holder', whatChanges: 'What changes', outbox: 'Your application is in the outbox',
-  },
-};
-
-/** Permits a department reviews first (food, drugs): answered "no", so every permit of the
- *  convenience store is granted on commitment and the license is issued at once. */
-const REVIEWED = new Set(['sells_food', 'sells_drugs']);
-
-function scope() {
-  const industry = catalog.industries.get('convenience_store');
-  return Object.fromEntries(industry.questions.map((q) => {
-    const question = catalog.questions.get(q);
-    return [q, question.kind === 'yes_no' ? !REVIEWED.has(q) : Math.max(question.min ?? 1, 1)];
-  }));
-}
-
-/** A license issued in the app: the page on it, its number, its legal representative and the
- *  application's id. */
-async function licensed(lang, viewport) {
-  const page = await openApp(browser, server.url, { lang, viewport });
-  await chooseIndustry(page, catalog, 'convenience_store', lang);
-  await answerScope(page, catalog, scope(), lang);
-  await page.getByRole('button', { name: T[lang].continue, exact: true }).click();
-  await completeForm(page, catalog, { lang });
-  const answer = await sendApplication(page, lang);
-  assert.equal(answer.license.claims.version ?? 1, 1);
-  const { number, claims, valid_until: until } = answer.license;
-  return { page, number, until, representative: claims.legal_representative, first: openApplication(page) };
-}
-
-/** Start page → My licenses; the card of license `number`. */
-async function myLicenses(page, lang, number) {
-  const h = H[lang];
-  await page.getByRole('button', { name: h.brand }).click();
-  await page.getByRole('button', { name: new RegExp(`^${h.licenses}`) }).click();
-  await page.getByRole('heading', { name: h.licenses, level: 1 }).waitFor();
-  return page.getByRole('listitem').filter({ hasText: number }).first();
-}
-
-/** A data row of a card (term → definition). */
-function row(card, term) {
-  return card.locator('.summary-row').filter({ has: card.page().getByRole('term').filter({ hasText: new RegExp(`^${escape(term)}$`) }) })
-    .getByRole('definition');
-}
-
-/** "Change" on the card, the new representative typed on the step asking it and nothing else
- *  but the declaration, up to the check page. */
-async function changeRepresentative(page, lang, card, number, representative) {
-  await card.getByRole('button', { name: `${H[lang].change} ${number}` }).click();
-  const field = catalog.fields.get('legal_rep_name');
-  for (let step = 0; step < 20 && await fieldControl(page, field, lang).count() === 0; step++) {
-    assert.equal(await continueStep(page, lang), 'step', 'the pre-filled steps before it are complete');
-  }
-  await fieldControl(page, field, lang).fill(representative);
-  const filled = await completeForm(page, catalog, { lang });
-  assert.deepEqual(filled, ['declaration'], 'only the declaration is asked again');
-}
-
 async function holdersLife(lang, viewport) {
   const h = H[lang];
   const after = lang === 'zh' ? '李文华' : 'Li Wenhua';
-  const { page, number, representative: before } = await licensed(lang, viewport);
+  const { page, number, representative: before } = await licensed(app, lang, viewport);
   let card = await myLicenses(page, lang, number);
   await row(card, h.version).filter({ hasText: /^1$/ }).waitFor();
   // The sync on opening the page brings the authority's word: valid, first issue.
   await row(card, h.status).filter({ hasText: h.valid }).waitFor();
   await card.getByRole('listitem').filter({ hasText: h.firstIssue }).waitFor();
 
-  await changeRepresentative(page, lang, card, number, after);
+  await changeRepresentative(app, page, lang, card, number, after);
   const changes = page.getByRole('region', { name: h.whatChanges });
   const label = catalog.fields.get('legal_rep_name').label[lang];
   assert.equal((await changes.getByRole('definition').allInnerTexts()).join('|'), `${before} → ${after}`);
@@ -118,10 +53,7 @@ async function holdersLife(lang, viewport) {
   await card.getByRole('listitem').filter({ hasText: `${h.changeOf}${label}` }).waitFor();
 
   // Cancel, with a reason in the confirmation.
-  page.once('dialog', (dialog) => dialog.accept(lang === 'zh' ? '歇业' : 'closing down'));
-  await card.getByRole('button', { name: `${h.cancel} ${number}` }).click();
-  await page.getByRole('heading', { name: T[lang].received, level: 1 }).waitFor();
-  await page.getByText(h.cancelled, { exact: true }).waitFor();
+  await cancelLicense(page, lang, card, number, lang === 'zh' ? '歇业' : 'closing down');
   const cancellation = openApplication(page);
   const tracked = await (await fetch(`${server.url}/api/applications/${cancellation}`)).json();
   assert.equal(tracked.status, 'cancelled');
@@ -142,10 +74,10 @@ test('the holder changes the legal representative, then cancels (desktop, Englis
 
 test('a change filled offline waits in the outbox and is issued once when the network is back', async () => {
   const lang = 'en';
-  const { page, number, first } = await licensed(lang, DESKTOP);
+  const { page, number, first } = await licensed(app, lang, DESKTOP);
   const card = await myLicenses(page, lang, number);
   await row(card, H.en.version).filter({ hasText: /^1$/ }).waitFor();
-  await changeRepresentative(page, lang, card, number, 'Zhao Min');
+  await changeRepresentative(app, page, lang, card, number, 'Zhao Min');
   const context = page.context();
   await goOffline(context);
   await page.getByRole('button', { name: T.en.send }).click();
@@ -165,7 +97,7 @@ test('a change filled offline waits in the outbox and is issued once when the ne
 });
 
 test('from 60 days before the end the start page and the card remind the holder to renew (desktop, English)', async () => {
-  const { page, number, until } = await licensed('en', DESKTOP);
+  const { page, number, until } = await licensed(app, 'en', DESKTOP);
   const words = /^The license expires on \d{1,2} [A-Z][a-z]{2} \d{4} — renew now\.$/;
   const reminder = page.getByText(words);
   let card = await myLicenses(page, 'en', number);

@@ -1,14 +1,18 @@
-// A license's life as an inspector sees it (#18): the server issues a license; the inspector
-// syncs once and goes offline. Through the authority's admin routes the license then changes
-// (version 2, a new legal representative), is suspended until a date, reinstated and cancelled;
-// after each step the inspector syncs once (online → Refresh → offline) and says, offline:
-// version 1 superseded by version 2 on DATE (ask for the current one) and version 2 valid;
-// suspended until DATE; valid again; cancelled by the holder on DATE. Zh on a 390 px phone and
-// en on a desktop, driven by the labels a person sees.
+// A license's life as its holder and an inspector see it (#18, the acceptance flow): the holder
+// is licensed in the applicant app (on a 390 px phone, in Chinese); inspectors sync once and go
+// offline. The holder changes the legal representative under "My licenses", typing only the new
+// name: version 2. The authority suspends the license until a date and reinstates it (admin
+// routes); the holder cancels it in the app. After each step the inspectors sync once (online →
+// Refresh → offline) and say, offline: version 1 superseded by version 2 on DATE (ask for the
+// current one) and version 2 valid; suspended until DATE; valid again; cancelled by the holder
+// on DATE. The inspectors: zh on a 390 px phone and en on a desktop, driven by the labels a
+// person sees.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser, DEFAULT_ADMIN_TOKEN } from './harness.mjs';
-import { issueLicense, openInspector, pasteAndCheck, verdictOf, syncAgain } from './inspector-helpers.mjs';
+import { openInspector, pasteAndCheck, verdictOf, syncAgain } from './inspector-helpers.mjs';
+import { loadCatalog, sendApplication } from './applicant-helpers.mjs';
+import { licensed, myLicenses, changeRepresentative, cancelLicense } from './holder-helpers.mjs';
 
 const SETUPS = [
   { lang: 'zh', locale: 'zh-CN', viewport: { width: 390, height: 844 } },
@@ -51,11 +55,11 @@ const T = {
 };
 
 let server;
-let first;
+let catalog;
 
 before(async () => {
   server = await startServer();
-  first = await issueLicense(server.url, 'lifecycle-1', '上海浦东新区金桥便利店有限公司');
+  catalog = await loadCatalog(server.url);
 });
 
 after(async () => {
@@ -75,18 +79,26 @@ async function admin(number, what, body) {
 }
 
 
-test('a license changed, suspended, reinstated and cancelled: the inspector says each after one sync, offline', async () => {
+test('a license changed by its holder, suspended, reinstated, cancelled by its holder: the inspector says each after one sync, offline', async () => {
   const browser = await launchBrowser();
   try {
+    // The holder, licensed in the app on a phone.
+    const app = { server, browser, catalog };
+    const holder = await licensed(app, 'zh', { width: 390, height: 844 });
+    const { page, number } = holder;
+    const v1 = holder.qrText;
     const inspectors = [];
     for (const setup of SETUPS) inspectors.push(await openInspector(browser, server.url, setup));
     const today = authorityDate();
-    const v1 = first.qr_text;
     for (const inspector of inspectors) assert.equal((await pasteAndCheck(inspector, T[inspector.setup.lang], v1)).code, 'valid');
 
-    // The holder's new legal representative: version 2, same number.
-    const changed = await admin(first.number, 'versions', { legal_representative: '李娜', reason: 'e2e: 法定代表人变更' });
-    const v2 = changed.license?.qr_text;
+    // The holder's new legal representative, typed alone under "My licenses": version 2,
+    // same number.
+    const card = await myLicenses(page, 'zh', number);
+    await changeRepresentative(app, page, 'zh', card, number, '李娜');
+    const changed = await sendApplication(page, 'zh');
+    assert.equal(changed.license.number, number);
+    const v2 = changed.license.qr_text;
     assert.ok(v2 && v2 !== v1, JSON.stringify(changed));
     for (const inspector of inspectors) {
       const t = T[inspector.setup.lang];
@@ -107,7 +119,7 @@ test('a license changed, suspended, reinstated and cancelled: the inspector says
 
     // Suspended by the authority until a date three weeks on.
     const until = authorityDate(21);
-    await admin(first.number, 'suspension', { until: until.iso, reason: 'e2e: 食品储存不符合要求' });
+    await admin(number, 'suspension', { until: until.iso, reason: 'e2e: 食品储存不符合要求' });
     for (const inspector of inspectors) {
       const t = T[inspector.setup.lang];
       await syncAgain(inspector, T[inspector.setup.lang], '/api/status-list');
@@ -118,14 +130,15 @@ test('a license changed, suspended, reinstated and cancelled: the inspector says
       assert.ok(!text.includes('食品储存'), 'the reason is not in the QR code');
     }
 
-    await admin(first.number, 'reinstatement', { reason: 'e2e: 整改完成' });
+    await admin(number, 'reinstatement', { reason: 'e2e: 整改完成' });
     for (const inspector of inspectors) {
       await syncAgain(inspector, T[inspector.setup.lang], '/api/status-list');
       const { code, text } = await verdictOf(inspector, T[inspector.setup.lang], v2, 'valid');
       assert.equal(code, 'valid', text);
     }
 
-    await admin(first.number, 'cancellation', { reason: 'e2e: 停止经营' });
+    // The holder gives the license up in the app.
+    await cancelLicense(page, 'zh', await myLicenses(page, 'zh', number), number, '停止经营');
     for (const inspector of inspectors) {
       const t = T[inspector.setup.lang];
       await syncAgain(inspector, T[inspector.setup.lang], '/api/status-list');
@@ -142,6 +155,7 @@ test('a license changed, suspended, reinstated and cancelled: the inspector says
       for (const label of t.labels) assert.ok(history.includes(label), `${label} in ${history}`);
       assert.deepEqual(inspector.errors, []);
     }
+    assert.deepEqual(page.errors, []);
   } finally {
     await browser.close();
   }
