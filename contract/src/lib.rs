@@ -74,8 +74,7 @@ pub use catalog::GrantMode;
 
 /// Where an application stands. An application whose permits are all granted on commitment
 /// is issued at once; otherwise it is under review until every department has answered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ApplicationStatus {
     Received,
     UnderReview,
@@ -91,10 +90,20 @@ pub enum ApplicationStatus {
     /// when).
     Cancelled,
 }
+// JSON: the variant in snake_case.
+catalog::json_str_enum!(ApplicationStatus {
+    Received = "received",
+    UnderReview = "under_review",
+    CorrectionRequested = "correction_requested",
+    Issued = "issued",
+    Revoked = "revoked",
+    Rejected = "rejected",
+    Withdrawn = "withdrawn",
+    Cancelled = "cancelled",
+});
 
 /// Where one permit of an application stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PermitStatus {
     /// Waiting for its department's decision.
     UnderReview,
@@ -110,6 +119,16 @@ pub enum PermitStatus {
     /// The application was withdrawn before a decision.
     Withdrawn,
 }
+// JSON: the variant in snake_case.
+catalog::json_str_enum!(PermitStatus {
+    UnderReview = "under_review",
+    CorrectionRequested = "correction_requested",
+    Approved = "approved",
+    GrantedOnCommitment = "granted_on_commitment",
+    Rejected = "rejected",
+    Dropped = "dropped",
+    Withdrawn = "withdrawn",
+});
 
 impl PermitStatus {
     /// Whether the department has nothing left to decide.
@@ -357,8 +376,7 @@ pub struct TimelineEntry {
     pub permit: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TimelineEvent {
     Received,
     /// Complete and valid: accepted by the bureau; the time limits run from here.
@@ -376,6 +394,21 @@ pub enum TimelineEvent {
     Issued,
     Revoked,
 }
+// JSON: the variant in snake_case.
+catalog::json_str_enum!(TimelineEvent {
+    Received = "received",
+    Accepted = "accepted",
+    GrantedOnCommitment = "granted_on_commitment",
+    CorrectionRequested = "correction_requested",
+    RevisionReceived = "revision_received",
+    InspectionRecorded = "inspection_recorded",
+    Approved = "approved",
+    Rejected = "rejected",
+    PermitDropped = "permit_dropped",
+    Withdrawn = "withdrawn",
+    Issued = "issued",
+    Revoked = "revoked",
+});
 
 /// `POST /api/applications/{id}/decision`: the applicant's answer to a refusal. Carries the
 /// current revision of the application as proof that the sender holds it (the id alone is

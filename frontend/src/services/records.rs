@@ -88,11 +88,15 @@ pub struct DraftRecord {
     corrections: FieldMap<Vec<Text>>,
 }
 
-#[derive(Clone, Copy, Serialize, Deserialize)]
+#[derive(Clone, Copy)]
 enum OriginV1 {
     Registry,
     Profile,
 }
+catalog::json_str_enum!(OriginV1 {
+    Registry = "Registry",
+    Profile = "Profile",
+});
 
 /// An outbox entry as stored, `v` 2.
 #[derive(Serialize, Deserialize)]
