@@ -185,7 +185,7 @@ function sortableNames(path) {
     const id = bytes[at];
     const [size, body] = leb(at + 1);
     const end = body + size;
-    const [nameLength, nameAt] = leb(body);
+    const [nameLength, nameAt] = id === 0 ? leb(body) : [0, body];
     if (id === 0 && bytes.toString('utf8', nameAt, nameAt + nameLength) === 'name') {
       const subsections = [];
       for (let sub = nameAt + nameLength; sub < end;) {
