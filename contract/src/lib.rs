@@ -42,8 +42,7 @@ pub struct ApplicationRequest {
 }
 
 /// What a holder asks of a license they hold: each is an application of its own kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HolderRequest {
     /// New particulars (business name, legal representative, address, opening hours, the
     /// business scope and so the permits): version N+1 for the rest of the term.
@@ -53,6 +52,12 @@ pub enum HolderRequest {
     /// The holder gives the license up (注销): its current version becomes cancelled.
     Cancellation,
 }
+// JSON: the variant in snake_case.
+catalog::json_str_enum!(HolderRequest {
+    Change = "change",
+    Renewal = "renewal",
+    Cancellation = "cancellation",
+});
 
 /// `ApplicationRequest::license`: the license a holder's application is about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -690,8 +695,7 @@ pub enum InspectionResult {
 
 /// A license version's state (the national e-license status codes: valid, suspended 暂扣,
 /// revoked 撤销/吊销, cancelled by the holder 注销; superseded by a newer version).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LicenseState {
     Valid,
     Superseded,
@@ -699,6 +703,14 @@ pub enum LicenseState {
     Revoked,
     Cancelled,
 }
+// JSON: the variant in snake_case.
+catalog::json_str_enum!(LicenseState {
+    Valid = "valid",
+    Superseded = "superseded",
+    Suspended = "suspended",
+    Revoked = "revoked",
+    Cancelled = "cancelled",
+});
 
 /// Where a license's current version stands: the answer of the admin lifecycle routes
 /// (`POST /api/admin/licenses/{number}/…`), and part of `GET /api/applications/{id}`.
