@@ -13,6 +13,10 @@ mod sources;
 #[allow(dead_code)]
 #[path = "src/compact.rs"]
 mod compact;
+// The model's string enums.
+#[allow(dead_code)]
+#[path = "src/json_enum.rs"]
+mod json_enum;
 #[allow(dead_code)]
 #[path = "src/model.rs"]
 mod model;
@@ -32,7 +36,12 @@ fn part<T: serde::de::DeserializeOwned>(name: &str, keep_sources: bool) -> T {
 fn main() {
     let out = env::var_os("OUT_DIR").expect("cargo sets OUT_DIR");
     let keep_sources = env::var_os("CARGO_FEATURE_SOURCES").is_some();
-    for file in ["build/sources.rs", "src/compact.rs", "src/model.rs"] {
+    for file in [
+        "build/sources.rs",
+        "src/compact.rs",
+        "src/json_enum.rs",
+        "src/model.rs",
+    ] {
         println!("cargo:rerun-if-changed={file}");
     }
     let catalog = model::Catalog {

@@ -5,15 +5,18 @@
 #![forbid(unsafe_code)]
 
 use gloo::storage::{LocalStorage, Storage};
-use serde::{Deserialize, Serialize};
 use yew::prelude::*;
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Lang {
     #[default]
     Zh,
     En,
 }
+catalog::json_str_enum!(Lang {
+    Zh = "Zh",
+    En = "En",
+});
 
 impl Lang {
     /// The BCP 47 tag for the `lang` attribute of the document.

@@ -229,8 +229,14 @@ impl<T: Compact> Compact for Vec<T> {
         self.iter().for_each(|item| item.write(out));
     }
     fn read(reader: &mut Reader) -> Result<Self, DecodeError> {
+        // A plain loop: `collect` into a `Result` compiles an iterator adapter per item type,
+        // several KB of the browser's wasm.
         let len = reader.len()?;
-        (0..len).map(|_| T::read(reader)).collect()
+        let mut items = Vec::new();
+        for _ in 0..len {
+            items.push(T::read(reader)?);
+        }
+        Ok(items)
     }
 }
 

@@ -13,6 +13,7 @@ mod complete;
 pub mod date;
 pub mod elicense;
 pub mod ids;
+pub mod json_enum;
 mod merge;
 mod model;
 mod normalise;

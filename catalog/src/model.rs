@@ -305,14 +305,18 @@ pub struct Grant {
 }
 
 /// Whether a permit is granted on commitment or after review.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GrantMode {
     /// 告知承诺: granted on submission once the applicant accepts the commitment.
     Commitment,
     /// 一般审批: the department's reviewer decides.
     Review,
 }
+// The applicant app reads it in tracking answers.
+crate::json_str_enum!(GrantMode {
+    Commitment = "commitment",
+    Review = "review",
+});
 
 /// Kind of a business-scope question.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -42,8 +42,7 @@ pub struct ApplicationRequest {
 }
 
 /// What a holder asks of a license they hold: each is an application of its own kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HolderRequest {
     /// New particulars (business name, legal representative, address, opening hours, the
     /// business scope and so the permits): version N+1 for the rest of the term.
@@ -53,6 +52,12 @@ pub enum HolderRequest {
     /// The holder gives the license up (注销): its current version becomes cancelled.
     Cancellation,
 }
+// JSON: the variant in snake_case.
+catalog::json_str_enum!(HolderRequest {
+    Change = "change",
+    Renewal = "renewal",
+    Cancellation = "cancellation",
+});
 
 /// `ApplicationRequest::license`: the license a holder's application is about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,8 +79,7 @@ pub use catalog::GrantMode;
 
 /// Where an application stands. An application whose permits are all granted on commitment
 /// is issued at once; otherwise it is under review until every department has answered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ApplicationStatus {
     Received,
     UnderReview,
@@ -91,10 +95,20 @@ pub enum ApplicationStatus {
     /// when).
     Cancelled,
 }
+// JSON: the variant in snake_case.
+catalog::json_str_enum!(ApplicationStatus {
+    Received = "received",
+    UnderReview = "under_review",
+    CorrectionRequested = "correction_requested",
+    Issued = "issued",
+    Revoked = "revoked",
+    Rejected = "rejected",
+    Withdrawn = "withdrawn",
+    Cancelled = "cancelled",
+});
 
 /// Where one permit of an application stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PermitStatus {
     /// Waiting for its department's decision.
     UnderReview,
@@ -110,6 +124,16 @@ pub enum PermitStatus {
     /// The application was withdrawn before a decision.
     Withdrawn,
 }
+// JSON: the variant in snake_case.
+catalog::json_str_enum!(PermitStatus {
+    UnderReview = "under_review",
+    CorrectionRequested = "correction_requested",
+    Approved = "approved",
+    GrantedOnCommitment = "granted_on_commitment",
+    Rejected = "rejected",
+    Dropped = "dropped",
+    Withdrawn = "withdrawn",
+});
 
 impl PermitStatus {
     /// Whether the department has nothing left to decide.
@@ -357,8 +381,7 @@ pub struct TimelineEntry {
     pub permit: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TimelineEvent {
     Received,
     /// Complete and valid: accepted by the bureau; the time limits run from here.
@@ -376,6 +399,21 @@ pub enum TimelineEvent {
     Issued,
     Revoked,
 }
+// JSON: the variant in snake_case.
+catalog::json_str_enum!(TimelineEvent {
+    Received = "received",
+    Accepted = "accepted",
+    GrantedOnCommitment = "granted_on_commitment",
+    CorrectionRequested = "correction_requested",
+    RevisionReceived = "revision_received",
+    InspectionRecorded = "inspection_recorded",
+    Approved = "approved",
+    Rejected = "rejected",
+    PermitDropped = "permit_dropped",
+    Withdrawn = "withdrawn",
+    Issued = "issued",
+    Revoked = "revoked",
+});
 
 /// `POST /api/applications/{id}/decision`: the applicant's answer to a refusal. Carries the
 /// current revision of the application as proof that the sender holds it (the id alone is
@@ -661,8 +699,7 @@ pub enum InspectionResult {
 
 /// A license version's state (the national e-license status codes: valid, suspended 暂扣,
 /// revoked 撤销/吊销, cancelled by the holder 注销; superseded by a newer version).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LicenseState {
     Valid,
     Superseded,
@@ -670,6 +707,14 @@ pub enum LicenseState {
     Revoked,
     Cancelled,
 }
+// JSON: the variant in snake_case.
+catalog::json_str_enum!(LicenseState {
+    Valid = "valid",
+    Superseded = "superseded",
+    Suspended = "suspended",
+    Revoked = "revoked",
+    Cancelled = "cancelled",
+});
 
 /// Where a license's current version stands: the answer of the admin lifecycle routes
 /// (`POST /api/admin/licenses/{number}/…`), and part of `GET /api/applications/{id}`.

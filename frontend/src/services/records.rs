@@ -93,11 +93,15 @@ pub struct DraftRecord {
     holder: Option<LicenseRequest>,
 }
 
-#[derive(Clone, Copy, Serialize, Deserialize)]
+#[derive(Clone, Copy)]
 enum OriginV1 {
     Registry,
     Profile,
 }
+catalog::json_str_enum!(OriginV1 {
+    Registry = "Registry",
+    Profile = "Profile",
+});
 
 /// An outbox entry as stored, `v` 3.
 #[derive(Serialize, Deserialize)]
