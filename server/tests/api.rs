@@ -581,24 +581,13 @@ async fn revocation_and_rotation(backend: Backend) {
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
-    let (_, _, verdict) = send(
-        &app,
-        post(
-            "/api/verify",
-            &json!({ "qr_text": a["license"]["qr_text"] }),
-        ),
-    )
-    .await;
+    let verdict = common::verdict(&app, &a["license"]).await;
     assert_eq!(verdict["valid"], false);
     assert_eq!(verdict["reason"], "revoked");
-    let (_, _, list) = send(&app, get("/api/status-list")).await;
-    let (_, _, keys) = send(&app, get("/api/keys")).await;
-    let keys: signer::KeySet = serde_json::from_value(keys).unwrap();
-    let list = signer::StatusList::verify(&serde_json::from_value(list).unwrap(), &keys).unwrap();
-    let index = a["license"]["claims"]["status_index"].as_u64().unwrap();
+    let list = common::status_list(&app).await;
     assert!(
         matches!(
-            list.status(index as u32),
+            list.status(common::status_index(&a["license"])),
             Some(signer::Status::Revoked { .. })
         ),
         "{list:?}"

@@ -11,10 +11,10 @@ mod common;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::{ADMIN_TOKEN, Backend, TestLedger, application, on_both, send};
+use common::{ADMIN_TOKEN, Backend, TestLedger, application, get, on_both, send};
 use serde_json::{Value, json};
 use server::{Clock, Config, app};
-use signer::{KeySet, SignedStatusList, Status, StatusList};
+use signer::Status;
 
 const DAY: i64 = 86_400;
 
@@ -33,10 +33,6 @@ fn post(path: &str, body: &Value) -> Request<Body> {
         .header(header::CONTENT_TYPE, "application/json")
         .body(Body::from(body.to_string()))
         .unwrap()
-}
-
-fn get(path: &str) -> Request<Body> {
-    Request::get(path).body(Body::empty()).unwrap()
 }
 
 async fn apply(app: &Router, body: &Value) -> (StatusCode, Value) {
@@ -69,19 +65,6 @@ fn holder(
 
 fn new_representative(body: &mut Value) {
     body["values"]["legal_rep_name"] = json!("李四");
-}
-
-async fn status_list(app: &Router) -> StatusList {
-    let (status, _, body) = send(app, get("/api/status-list")).await;
-    assert_eq!(status, StatusCode::OK);
-    let (_, _, keys) = send(app, get("/api/keys")).await;
-    let keys: KeySet = serde_json::from_value(keys).unwrap();
-    let signed: SignedStatusList = serde_json::from_value(body).unwrap();
-    StatusList::verify(&signed, &keys).unwrap()
-}
-
-fn index(license: &Value) -> u32 {
-    license["claims"]["status_index"].as_u64().unwrap() as u32
 }
 
 /// The authority's day of `at` as `YYYY-MM-DD` and as the status list's day.
@@ -151,12 +134,12 @@ async fn a_change_on_commitment_issues_version_two_at_once(backend: Backend) {
 
     // Version 1 superseded today in the signed list; version 2 valid.
     let (today, today_day) = day(signer::unix_now());
-    let list = status_list(&app).await;
+    let list = common::status_list(&app).await;
     assert_eq!(
-        list.status(index(&v1)),
+        list.status(common::status_index(&v1)),
         Some(Status::Superseded { on: today_day })
     );
-    assert_eq!(list.status(index(v2)), Some(Status::Valid));
+    assert_eq!(list.status(common::status_index(v2)), Some(Status::Valid));
 
     // The same id again: the same license.
     let (status, again) = apply(&app, &change).await;
@@ -241,12 +224,12 @@ async fn a_change_that_needs_review_issues_version_two_when_approved(backend: Ba
     let v2 = &answer["license"];
     assert_eq!(v2["number"], number);
     assert_eq!(v2["claims"]["version"], 2);
-    let list = status_list(&app).await;
+    let list = common::status_list(&app).await;
     assert!(matches!(
-        list.status(index(&v1)),
+        list.status(common::status_index(&v1)),
         Some(Status::Superseded { .. })
     ));
-    assert_eq!(list.status(index(v2)), Some(Status::Valid));
+    assert_eq!(list.status(common::status_index(v2)), Some(Status::Valid));
     let t = tracked(&app, "rev-2").await;
     assert_eq!(t["status"], "issued", "{t}");
     assert_eq!(t["license"]["version"], 2);
@@ -524,7 +507,9 @@ async fn a_cancellation_is_recorded_and_ends_the_changes(backend: Backend) {
         "cancelled"
     );
     assert_eq!(
-        status_list(&app).await.status(index(&v1)),
+        common::status_list(&app)
+            .await
+            .status(common::status_index(&v1)),
         Some(Status::Cancelled { on: today_day })
     );
 

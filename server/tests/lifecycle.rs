@@ -8,10 +8,10 @@ mod common;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::{ADMIN_TOKEN, Backend, TestLedger, application, on_both, send};
+use common::{ADMIN_TOKEN, Backend, TestLedger, application, get, on_both, send};
 use serde_json::{Value, json};
 use server::{Config, app};
-use signer::{KeySet, SignedStatusList, Status, StatusList};
+use signer::Status;
 
 const DAY: i64 = 86_400;
 
@@ -36,10 +36,6 @@ fn admin(number: &str, what: &str, body: &Value) -> Request<Body> {
         .unwrap()
 }
 
-fn get(path: &str) -> Request<Body> {
-    Request::get(path).body(Body::empty()).unwrap()
-}
-
 /// The authority's date `days` from now, `YYYY-MM-DD`, and its status-list day.
 fn date(days: i64) -> (String, i64) {
     let now = signer::unix_now();
@@ -55,17 +51,6 @@ async fn issue(app: &Router, id: &str, seed: usize) -> Value {
     let (status, _, body) = send(app, req).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     body["license"].clone()
-}
-
-async fn status_list(app: &Router) -> StatusList {
-    let (status, headers, body) = send(app, get("/api/status-list")).await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
-    assert_eq!(headers[header::CACHE_CONTROL], "no-cache");
-    let (_, _, keys) = send(app, get("/api/keys")).await;
-    let keys: KeySet = serde_json::from_value(keys).unwrap();
-    let signed: SignedStatusList = serde_json::from_value(body).unwrap();
-    StatusList::verify(&signed, &keys).unwrap()
 }
 
 async fn verdict(app: &Router, qr: &Value) -> Value {
@@ -141,7 +126,7 @@ async fn version_two_supersedes_version_one(backend: Backend) {
     )
     .await;
     assert_eq!(status, StatusCode::OK);
-    let list = status_list(&app).await;
+    let list = common::status_list(&app).await;
     let (_, today) = date(0);
     assert_eq!(
         list.status(index(&v1)),
@@ -193,7 +178,7 @@ async fn suspension_reinstatement_revocation_cancellation(backend: Backend) {
     assert_eq!(body["standing"]["state"], "suspended");
     assert_eq!(body["standing"]["since"], today_text.as_str());
     assert_eq!(body["standing"]["until"], until_text.as_str());
-    let list = status_list(&app).await;
+    let list = common::status_list(&app).await;
     assert_eq!(
         list.status(index(&a)),
         Some(Status::Suspended {
@@ -209,7 +194,7 @@ async fn suspension_reinstatement_revocation_cancellation(backend: Backend) {
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["standing"]["state"], "valid");
     assert_eq!(
-        status_list(&app).await.status(index(&a)),
+        common::status_list(&app).await.status(index(&a)),
         Some(Status::Valid)
     );
     assert_eq!(verdict(&app, &a["qr_text"]).await["valid"], true);
@@ -218,7 +203,7 @@ async fn suspension_reinstatement_revocation_cancellation(backend: Backend) {
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["standing"]["state"], "revoked");
     assert_eq!(
-        status_list(&app).await.status(index(&a)),
+        common::status_list(&app).await.status(index(&a)),
         Some(Status::Revoked { on: today })
     );
     let (status, _, body) = send(&app, admin(&number, "revocation", &reason)).await;
@@ -244,7 +229,7 @@ async fn suspension_reinstatement_revocation_cancellation(backend: Backend) {
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(
-        status_list(&app).await.status(index(&b)),
+        common::status_list(&app).await.status(index(&b)),
         Some(Status::Cancelled { on: today })
     );
     assert_eq!(verdict(&app, &b["qr_text"]).await["reason"], "cancelled");
@@ -296,7 +281,7 @@ async fn two_versions_at_once_give_one(backend: Backend) {
         &second.2
     };
     assert_eq!(lost["error"], "version_changed", "{lost}");
-    let list = status_list(&app).await;
+    let list = common::status_list(&app).await;
     let valid = list.entries.iter().filter(|s| **s == Status::Valid).count();
     assert_eq!(valid, 1, "{list:?}");
     assert_eq!(
@@ -363,7 +348,7 @@ async fn refusals_are_typed(backend: Backend) {
         .unwrap();
     assert_eq!(send(&app, req).await.0, StatusCode::UNAUTHORIZED);
     assert_eq!(
-        status_list(&app).await.status(index(&a)),
+        common::status_list(&app).await.status(index(&a)),
         Some(Status::Valid)
     );
 }

@@ -247,25 +247,15 @@ async fn checks_after_a_commitment_are_made_seen_by_their_department_and_recorde
 
     // Revoked: verify says so, the signed revocation list names it, the tracking answer
     // shows both outcomes.
-    let (_, _, verdict) = send(
-        &app,
-        request(
-            "POST",
-            "/api/verify",
-            None,
-            Some(&json!({"qr_text": license["qr_text"]})),
-        ),
-    )
-    .await;
+    let verdict = common::verdict(&app, license).await;
     assert_eq!(verdict["valid"], false, "{verdict}");
     assert_eq!(verdict["reason"], "revoked");
-    let (_, _, list) = send(&app, request("GET", "/api/status-list", None, None)).await;
-    let (_, _, keys) = send(&app, request("GET", "/api/keys", None, None)).await;
-    let keys: signer::KeySet = serde_json::from_value(keys).unwrap();
-    let list = signer::StatusList::verify(&serde_json::from_value(list).unwrap(), &keys).unwrap();
-    let index = license["claims"]["status_index"].as_u64().unwrap() as u32;
+    let list = common::status_list(&app).await;
     assert!(
-        matches!(list.status(index), Some(signer::Status::Revoked { .. })),
+        matches!(
+            list.status(common::status_index(license)),
+            Some(signer::Status::Revoked { .. })
+        ),
         "{list:?}"
     );
     let (_, _, tracking) = send(&app, request("GET", "/api/applications/sup-1", None, None)).await;
@@ -404,24 +394,14 @@ async fn a_false_commitment_may_suspend_the_license_until_a_day(backend: Backend
     assert_eq!(view["standing"]["until"], until.to_string());
 
     // Suspended until that day: the status list, verify, and the holder's tracking say so.
-    let (_, _, verdict) = send(
-        &app,
-        request(
-            "POST",
-            "/api/verify",
-            None,
-            Some(&json!({"qr_text": license["qr_text"]})),
-        ),
-    )
-    .await;
+    let verdict = common::verdict(&app, license).await;
     assert_eq!(verdict["reason"], "suspended", "{verdict}");
-    let (_, _, list) = send(&app, request("GET", "/api/status-list", None, None)).await;
-    let (_, _, keys) = send(&app, request("GET", "/api/keys", None, None)).await;
-    let keys: signer::KeySet = serde_json::from_value(keys).unwrap();
-    let list = signer::StatusList::verify(&serde_json::from_value(list).unwrap(), &keys).unwrap();
-    let index = license["claims"]["status_index"].as_u64().unwrap() as u32;
+    let list = common::status_list(&app).await;
     assert!(
-        matches!(list.status(index), Some(signer::Status::Suspended { .. })),
+        matches!(
+            list.status(common::status_index(license)),
+            Some(signer::Status::Suspended { .. })
+        ),
         "{list:?}"
     );
     let (_, _, tracking) = send(&app, request("GET", "/api/applications/sup-3", None, None)).await;

@@ -1,6 +1,8 @@
 //! Intake and issuance: an application (online or handed over by QR) becomes exactly one
 //! license; tracking; one department's view; revocation; device enrolment; registry look-up.
 
+use std::sync::Arc;
+
 use contract::{
     ApplicationRequest, ApplicationStatus, EnrolRequest, FieldIssue, GrantMode, HandOverRequest,
     IssuedPermit, License, PermitStatus, ReceivedAnswer, RevokeRequest, TimelineEntry,
@@ -15,7 +17,8 @@ use super::keys::Keys;
 use super::supervision::{checks_for, supervision};
 use super::{ServiceError, Services};
 use crate::ledger::{
-    Found, Inserted, NewApplication, Revoked, SignedLicense, SigningFailed, StoredApplication,
+    Found, Inserted, NewApplication, Revoked, SignNumbered, SignedLicense, SigningFailed,
+    StoredApplication,
 };
 
 /// What a submission answers: a license (issued now or before), or the application received
@@ -100,6 +103,27 @@ pub(super) enum Term {
     },
     /// A renewal: every term again, from the current end.
     Renewed { from: i64 },
+}
+
+/// Signs a new license (version 1) once the ledger has numbered it.
+pub(super) fn sign_new(
+    prepared: Prepared,
+    now: i64,
+    keys: Arc<Keys>,
+    validity: ValidityPolicy,
+) -> SignNumbered {
+    Box::new(move |number: &str, index: u32| {
+        sign_license(
+            &prepared,
+            number,
+            1,
+            index,
+            now,
+            &keys,
+            validity,
+            &Term::New,
+        )
+    })
 }
 
 /// Builds and signs version `version` of the license for a prepared application under its
@@ -268,19 +292,7 @@ impl Services {
             issuer: keys.issuer().to_owned(),
             checks,
         };
-        let validity = self.validity();
-        let sign = Box::new(move |number: &str, index: u32| {
-            sign_license(
-                &prepared,
-                number,
-                1,
-                index,
-                now,
-                &keys,
-                validity,
-                &Term::New,
-            )
-        });
+        let sign = sign_new(prepared, now, keys, self.validity());
         match self.ledger().issue(application, sign).await? {
             Inserted::New(signed) => Ok(Submitted::Issued(IssuedAnswer {
                 new: true,

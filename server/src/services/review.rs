@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::catalog::{Prepared, content_hash, license_year, registry_values};
-use super::issuance::{IssuedAnswer, Submitted, Term, check_id, repeat, sign_license, status_of};
+use super::issuance::{IssuedAnswer, Submitted, check_id, repeat, sign_new, status_of};
 use super::notify::Notice;
 use super::staff::Actor;
 use super::supervision::{checks_for, supervision};
@@ -637,19 +637,7 @@ impl Services {
             issuer: keys.issuer().to_owned(),
             checks,
         };
-        let validity = self.validity();
-        let sign = Box::new(move |number: &str, index: u32| {
-            sign_license(
-                &prepared,
-                number,
-                1,
-                index,
-                now,
-                &keys,
-                validity,
-                &Term::New,
-            )
-        });
+        let sign = sign_new(prepared, now, keys, self.validity());
         match self.ledger().issue(application, sign).await? {
             Inserted::New(signed) => {
                 tracing::info!(application = %case.stored.id, "license issued after review");

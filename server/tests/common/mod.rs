@@ -502,6 +502,44 @@ macro_rules! on_both {
 #[allow(unused_imports)] // as for the macro
 pub(crate) use on_both;
 
+/// `GET path`, no body.
+#[allow(dead_code)] // not every test binary uses each helper
+pub fn get(path: &str) -> Request<Body> {
+    Request::get(path).body(Body::empty()).unwrap()
+}
+
+/// The server's signed status list (`GET /api/status-list`, answered for any origin and never
+/// cached stale), verified with the server's own keys.
+#[allow(dead_code)]
+pub async fn status_list(app: &Router) -> signer::StatusList {
+    use axum::http::header;
+    let (status, headers, body) = send(app, get("/api/status-list")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
+    assert_eq!(headers[header::CACHE_CONTROL], "no-cache");
+    let (_, _, keys) = send(app, get("/api/keys")).await;
+    let keys: signer::KeySet = serde_json::from_value(keys).unwrap();
+    let signed: signer::SignedStatusList = serde_json::from_value(body).unwrap();
+    signer::StatusList::verify(&signed, &keys).unwrap()
+}
+
+/// What `POST /api/verify` says of a license's QR text.
+#[allow(dead_code)]
+pub async fn verdict(app: &Router, license: &Value) -> Value {
+    let body = serde_json::json!({ "qr_text": license["qr_text"] });
+    let req = Request::post("/api/verify")
+        .header(axum::http::header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    send(app, req).await.2
+}
+
+/// A license's entry in the status list (its `status_index` claim).
+#[allow(dead_code)]
+pub fn status_index(license: &Value) -> u32 {
+    license["claims"]["status_index"].as_u64().unwrap() as u32
+}
+
 /// One request through `app()` (tower's `oneshot`): status, headers, the body as JSON
 /// (`Null` when it is not).
 pub async fn send(app: &Router, req: Request<Body>) -> (StatusCode, HeaderMap, Value) {
