@@ -649,7 +649,7 @@ fn sync(dispatch: Callback<Action>) {
             .into_iter()
             .filter(|h| {
                 !matches!(
-                    h.standing().map(|s| s.state),
+                    h.standing().and_then(|s| s.state),
                     Some(LicenseState::Cancelled | LicenseState::Revoked)
                 )
             })

@@ -77,20 +77,70 @@ impl From<TrackingStatus> for Tracking {
     }
 }
 
-/// The members of a tracking answer the contract types read with more wasm than these plain
-/// structs (only what the pages show; each derived reader is wasm of its own, so a type
-/// serves at several levels): `license` (`contract::LicenseStanding`, which the server adds
-/// once the license is issued) and each permit's `supervision` (`contract::Supervision`: its
-/// internally tagged `CheckFinding` would bring serde's buffering deserializer, about 7 KB
-/// gzip).
+/// The members of a tracking answer the contract types read with more wasm than this plain
+/// struct (only what the pages show): `license` (`contract::LicenseStanding`, which the server
+/// adds once the license is issued, and each `contract::LicenseVersion` of its `history`) and
+/// each permit's `supervision` (`contract::Supervision`: its internally tagged `CheckFinding`
+/// would bring serde's buffering deserializer, about 7 KB gzip). One struct reads every level
+/// (the answer, the standing and its versions, a permit, its check, the finding and its
+/// consequence): each derived reader is wasm of its own (one instead of three: 0.6 KB gzip),
+/// and no two levels use one member name for different things. Dates are `YYYY-MM-DD`.
 #[derive(Default, Deserialize)]
 pub struct Beyond {
+    /// The answer's: the license's standing.
     #[serde(default)]
-    pub license: Option<Standing>,
-    /// Each permit: its `id` and `supervision`.
+    pub license: Option<Box<Standing>>,
+    /// The answer's: each permit (its `id` and `supervision`).
     #[serde(default)]
     pub permits: Vec<Check>,
+    /// A standing's and a version's.
+    #[serde(default)]
+    pub version: u16,
+    /// A standing's and a version's (always there: the server writes it).
+    #[serde(default)]
+    pub state: Option<LicenseState>,
+    /// A suspension's last day, or a consequence's.
+    #[serde(default)]
+    pub until: Option<String>,
+    /// A standing's: every version.
+    #[serde(default)]
+    pub history: Vec<Standing>,
+    /// A version's.
+    #[serde(default)]
+    pub issued_on: String,
+    #[serde(default)]
+    pub purpose: Option<HolderRequest>,
+    #[serde(default)]
+    pub changed: Vec<String>,
+    /// A permit's.
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub supervision: Option<Box<Check>>,
+    /// A check's: due by a day, and its `finding` once recorded.
+    #[serde(default)]
+    pub due: String,
+    #[serde(default)]
+    pub finding: Option<Box<Check>>,
+    /// A finding's (`CheckFinding`, its tag `result`: `honoured` or `false_commitment`).
+    #[serde(default)]
+    pub result: String,
+    #[serde(default)]
+    pub findings: Option<Text>,
+    #[serde(default)]
+    pub legal_reason: Option<Text>,
+    #[serde(default)]
+    pub consequence: Option<Box<Check>>,
+    /// A consequence's tag: `revocation`, or `suspension` `until` a day.
+    #[serde(default)]
+    pub action: String,
 }
+
+/// A `contract::LicenseStanding` or `LicenseVersion`, read as [`Beyond`].
+pub type Standing = Beyond;
+/// A `contract::TrackedPermit`, its `Supervision`, `CheckFinding` or its consequence, read as
+/// [`Beyond`].
+pub type Check = Beyond;
 
 impl Beyond {
     /// The check after the commitment for this permit, if it has one.
@@ -100,52 +150,6 @@ impl Beyond {
             .find(|p| p.id == permit)
             .and_then(|p| p.supervision.as_deref())
     }
-}
-
-/// Of `contract::LicenseStanding` (the current version, its state, a suspension's last day,
-/// the history) and of each `contract::LicenseVersion` in its history (issued on, why).
-#[derive(Deserialize)]
-pub struct Standing {
-    pub version: u16,
-    pub state: LicenseState,
-    #[serde(default)]
-    pub until: Option<String>,
-    #[serde(default)]
-    pub history: Vec<Standing>,
-    #[serde(default)]
-    pub issued_on: String,
-    #[serde(default)]
-    pub purpose: Option<HolderRequest>,
-    #[serde(default)]
-    pub changed: Vec<String>,
-}
-
-/// Of a `contract::TrackedPermit` (`id`, `supervision`), its `contract::Supervision` (due by
-/// a day), the `finding` (`CheckFinding`, its tag `result`: `honoured` or
-/// `false_commitment`) and the finding's `consequence` (its tag `action`: `revocation`, or
-/// `suspension` `until` a day). Dates are `YYYY-MM-DD`.
-#[derive(Deserialize)]
-pub struct Check {
-    #[serde(default)]
-    pub id: String,
-    #[serde(default)]
-    pub supervision: Option<Box<Check>>,
-    #[serde(default)]
-    pub due: String,
-    #[serde(default)]
-    pub finding: Option<Box<Check>>,
-    #[serde(default)]
-    pub result: String,
-    #[serde(default)]
-    pub findings: Option<Text>,
-    #[serde(default)]
-    pub legal_reason: Option<Text>,
-    #[serde(default)]
-    pub consequence: Option<Box<Check>>,
-    #[serde(default)]
-    pub action: String,
-    #[serde(default)]
-    pub until: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -447,7 +451,7 @@ pub(crate) mod tests {
         let standing = beyond.license.as_ref().unwrap();
         assert_eq!(
             (standing.version, standing.state, standing.until.as_deref()),
-            (2, LicenseState::Suspended, Some("2030-01-31"))
+            (2, Some(LicenseState::Suspended), Some("2030-01-31"))
         );
         let last = &standing.history[1];
         assert_eq!(

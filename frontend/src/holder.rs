@@ -22,7 +22,7 @@ pub struct Held<'d> {
     pub cancelled: bool,
     /// Its current version and state as the authority last said (the tracking answer of the
     /// draft holding the newest version).
-    standing: Option<Standing>,
+    standing: Option<Box<Standing>>,
 }
 
 /// The licenses among `drafts`, in the order their first version appears.
@@ -60,14 +60,14 @@ pub fn held(drafts: &[Draft]) -> Vec<Held<'_>> {
 
 impl Held<'_> {
     pub fn standing(&self) -> Option<&Standing> {
-        self.standing.as_ref()
+        self.standing.as_deref()
     }
 
     /// Its state, if known: a cancellation this device sent counts once recorded.
     pub fn state(&self) -> Option<LicenseState> {
         match self.cancelled {
             true => Some(LicenseState::Cancelled),
-            false => self.standing().map(|s| s.state),
+            false => self.standing().and_then(|s| s.state),
         }
     }
 

@@ -67,7 +67,10 @@ fn card(lang: Lang, held: &Held, today: Date, on_act: &Callback<(Draft, HolderRe
             };
             // One text: each child of an element is wasm of its own.
             let version = i18n::VERSION.get(lang).to_owned() + " " + &v.version.to_string();
-            let state = i18n::state_text(v.state).get(lang).to_owned();
+            let state = v
+                .state
+                .map_or("", |s| i18n::state_text(s).get(lang))
+                .to_owned();
             html! { <li>{ [version, date_words(lang, &v.issued_on), why, state].join(" · ") }</li> }
         });
     let state = held.state().map(|state| {
