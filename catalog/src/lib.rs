@@ -14,6 +14,8 @@ pub mod date;
 pub mod elicense;
 pub mod ids;
 pub mod json_enum;
+#[cfg(feature = "materials")]
+pub mod materials;
 mod merge;
 mod model;
 mod normalise;
@@ -24,6 +26,10 @@ pub mod validate;
 pub use calendar::Calendar;
 pub use complete::{complete_values, is_automatic};
 pub use date::{AUTHORITY_UTC_OFFSET, Date};
+#[cfg(feature = "materials")]
+pub use materials::{
+    Material, MaterialCounts, MaterialSource, Materials, MergedMaterial, MergedMaterials,
+};
 pub use merge::{FormCounts, IndustryRef, MergedField, MergedForm, PermitRef, Section};
 pub use model::*;
 pub use normalise::normalise;
@@ -282,6 +288,18 @@ impl Catalog {
         answers: &ScopeAnswers,
     ) -> Result<MergedForm, CatalogError> {
         merge::merge(self, industry_id, answers)
+    }
+
+    /// An industry's merged materials for these answers (the built-in materials data):
+    /// each material once, with the permits that need it, split into what the form
+    /// produces, what shared data covers and what the applicant provides.
+    #[cfg(feature = "materials")]
+    pub fn merge_materials(
+        &self,
+        industry_id: &str,
+        answers: &ScopeAnswers,
+    ) -> Result<MergedMaterials, CatalogError> {
+        Materials::builtin().merge(self, industry_id, answers)
     }
 
     /// Field-count report over all industries at their full scope.

@@ -481,4 +481,4 @@ pub struct Catalog {
 }
 
 /// Version of the built-in data; bump on any change to `data/`.
-pub const BUILTIN_VERSION: &str = "2026.11.5";
+pub const BUILTIN_VERSION: &str = "2026.11.6";

@@ -1,4 +1,5 @@
-//! The field-count report: separate forms vs merged form vs typed fields, per industry.
+//! The field-count report: separate forms vs merged form vs typed fields, per industry; with
+//! the `materials` feature also the materials: separate lists vs merged vs still to provide.
 
 use crate::{Catalog, FormCounts, Text};
 use serde::{Deserialize, Serialize};
@@ -23,6 +24,9 @@ pub struct IndustryReport {
     pub typed_registry_pct: f64,
     /// Typed after registry and profile pre-fill, as % of the separate forms.
     pub typed_registry_profile_pct: f64,
+    /// Materials of the merged list at full scope.
+    #[cfg(feature = "materials")]
+    pub materials: crate::MaterialCounts,
 }
 
 /// Catalog-wide averages (means of the per-industry percentages).
@@ -40,6 +44,18 @@ pub struct ReportAverages {
     pub typed_registry_pct: f64,
     /// Mean typed (registry + profile pre-fill) as % of separate.
     pub typed_registry_profile_pct: f64,
+    /// Mean materials over the separate permits' lists.
+    #[cfg(feature = "materials")]
+    pub materials_separate: f64,
+    /// Mean materials of the merged list.
+    #[cfg(feature = "materials")]
+    pub materials_merged: f64,
+    /// Mean materials still to provide after shared data and the form.
+    #[cfg(feature = "materials")]
+    pub materials_to_provide: f64,
+    /// Mean of the per-industry "to provide as % of the separate lists".
+    #[cfg(feature = "materials")]
+    pub materials_to_provide_pct: f64,
 }
 
 /// The report over all industries.
@@ -72,6 +88,11 @@ pub(crate) fn report(catalog: &Catalog) -> CatalogReport {
                 .merge(&industry.id, &industry.full_scope(catalog))
                 .ok()?;
             let c = form.counts;
+            #[cfg(feature = "materials")]
+            let materials = catalog
+                .merge_materials(&industry.id, &industry.full_scope(catalog))
+                .ok()?
+                .counts;
             Some(IndustryReport {
                 id: industry.id.clone(),
                 code: industry.code,
@@ -84,6 +105,8 @@ pub(crate) fn report(catalog: &Catalog) -> CatalogReport {
                     c.typed_after_registry_and_profile_prefill,
                     c.separate_form_fields,
                 ),
+                #[cfg(feature = "materials")]
+                materials,
             })
         })
         .collect();
@@ -96,6 +119,14 @@ pub(crate) fn report(catalog: &Catalog) -> CatalogReport {
         merged_reduction_pct: mean(&|r| r.merged_reduction_pct),
         typed_registry_pct: mean(&|r| r.typed_registry_pct),
         typed_registry_profile_pct: mean(&|r| r.typed_registry_profile_pct),
+        #[cfg(feature = "materials")]
+        materials_separate: mean(&|r| r.materials.separate as f64),
+        #[cfg(feature = "materials")]
+        materials_merged: mean(&|r| r.materials.merged as f64),
+        #[cfg(feature = "materials")]
+        materials_to_provide: mean(&|r| r.materials.to_provide as f64),
+        #[cfg(feature = "materials")]
+        materials_to_provide_pct: mean(&|r| pct(r.materials.to_provide, r.materials.separate)),
     };
     CatalogReport {
         version: catalog.version.clone(),
@@ -164,6 +195,56 @@ impl CatalogReport {
             "",
             a.typed_registry_profile_pct,
         );
+        #[cfg(feature = "materials")]
+        self.materials_table(&mut out);
         out
+    }
+
+    /// The materials per industry: each permit's list summed, merged (each once), and what
+    /// is left to provide once the form and shared data cover theirs.
+    #[cfg(feature = "materials")]
+    fn materials_table(&self, out: &mut String) {
+        let _ = writeln!(
+            out,
+            "\nmaterials: separate = sum of the permits' lists; merged = each once; form = made by \
+             the application; shared = registry licence, signed-in legal representative, \
+             e-licenses, property registry; provide = still uploaded (of them conditional, e.g. a \
+             lease when rented)"
+        );
+        let _ = writeln!(
+            out,
+            "{:<4} {:<20} {:>8} {:>6} {:>4} {:>6} {:>7} {:>5} {:>6}",
+            "code", "industry", "separate", "merged", "form", "shared", "provide", "cond", "%sep"
+        );
+        for r in &self.industries {
+            let m = &r.materials;
+            let _ = writeln!(
+                out,
+                "{:<4} {:<20} {:>8} {:>6} {:>4} {:>6} {:>7} {:>5} {:>5.1}%",
+                r.code,
+                r.id,
+                m.separate,
+                m.merged,
+                m.by_form,
+                m.shared,
+                m.to_provide,
+                m.to_provide_conditional,
+                pct(m.to_provide, m.separate),
+            );
+        }
+        let a = &self.average;
+        let _ = writeln!(
+            out,
+            "{:<4} {:<20} {:>8.1} {:>6.1} {:>4} {:>6} {:>7.1} {:>5} {:>5.1}%",
+            "",
+            "AVERAGE",
+            a.materials_separate,
+            a.materials_merged,
+            "",
+            "",
+            a.materials_to_provide,
+            "",
+            a.materials_to_provide_pct,
+        );
     }
 }

@@ -1,13 +1,15 @@
-//! Prints the catalog's field-count report: `catalog-report` (table) or `catalog-report --json`.
-//! Checks the data first (`Catalog::problems`, e.g. a field no applicant can reach): a problem
-//! is printed with the industry and field it concerns, and the exit status is 1.
+//! Prints the catalog's field- and material-count report: `catalog-report` (table) or
+//! `catalog-report --json`. Checks the data first (`Catalog::problems`, e.g. a field no
+//! applicant can reach, and `Materials::problems`, e.g. a permit without a list): a problem
+//! is printed with what it concerns, and the exit status is 1.
 
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 fn main() {
     let catalog = catalog::Catalog::builtin();
-    let problems = catalog.problems();
+    let mut problems = catalog.problems();
+    problems.extend(catalog::Materials::builtin().problems(catalog));
     if !problems.is_empty() {
         for problem in &problems {
             eprintln!("catalog data: {problem}");
