@@ -7,13 +7,14 @@ use catalog::{
     Catalog, FormValues, GrantMode, MergedForm, ScopeAnswer, ScopeAnswers, Text, is_automatic,
 };
 use contract::{
-    ApplicationStatus, FieldIssue, FieldIssues, FieldMap, HolderRequest, LicenseRequest,
-    LicenseState, Rejection, TimelineEntry, TrackedPermit, TrackingStatus,
+    ApplicationStatus, FieldMap, HolderRequest, LicenseRequest, LicenseState, Rejection,
+    TimelineEntry, TrackedPermit, TrackingStatus,
 };
 use serde_json::Value;
 
 use crate::json::{
-    i64_of, list_of, object_of, optional, parsed, str_of, string_of, text, text_of, u64_of,
+    field_issues, i64_of, list_of, object_of, optional, parsed, str_of, string_of, text, text_of,
+    u64_of,
 };
 use crate::license::IssuedLicense;
 use crate::outbox::OutboxEntry;
@@ -66,18 +67,9 @@ fn tracking_status(v: &Value) -> Option<TrackingStatus> {
     let permits = list_of(v, "permits")
         .iter()
         .map(|p| {
-            let mut messages = FieldIssues::new();
-            for (field, issue) in optional(p, "messages", Value::as_object)?
-                .into_iter()
-                .flatten()
-            {
-                let code = optional(issue, "code", Value::as_str)?.unwrap_or_default();
-                let words = text(issue)?;
-                messages.insert(field.clone(), FieldIssue::new(code, words.zh, words.en));
-            }
             Some(TrackedPermit {
+                messages: optional(p, "messages", field_issues)?.unwrap_or_default(),
                 due: optional(p, "due", |d| d.as_str().map(str::to_owned))?,
-                messages,
                 conditions: optional(p, "conditions", text)?,
                 rejection: optional(p, "rejection", |r| {
                     Some(Rejection {
@@ -576,9 +568,10 @@ pub(crate) mod tests {
             reason: Text::new("理由", "Reason"),
             appeal: Text::new("复议", "Appeal"),
         });
-        status.permits[0]
-            .messages
-            .insert("x".into(), FieldIssue::new("format", "错", "wrong"));
+        status.permits[0].messages.insert(
+            "x".into(),
+            contract::FieldIssue::new("format", "错", "wrong"),
+        );
         status.timeline = vec![
             TimelineEntry {
                 at: 5,

@@ -3,7 +3,8 @@
 //! `Deserialize` brings a visitor of its own into the wasm; one generic reader for every text
 //! and these few helpers weigh less (the applicant's first load is at its budget).
 
-use catalog::Text;
+use catalog::{FormValues, Text};
+use contract::{FieldIssue, FieldIssues};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -62,4 +63,25 @@ pub fn object_of<'a>(value: &'a Value, key: &str) -> Option<&'a Value> {
 /// A member read by its type's own `Deserialize` (the enums: one string visitor for all).
 pub fn parsed<T: DeserializeOwned>(value: &Value, key: &str) -> Option<T> {
     T::deserialize(value.get(key)?).ok()
+}
+
+/// Values by field (a `FormValues`), inserted one by one: collecting into the map would bring
+/// its bulk building (sorting) code.
+pub fn form_values(value: &Value) -> Option<FormValues> {
+    let mut values = FormValues::new();
+    for (field, v) in value.as_object()? {
+        values.insert(field.clone(), v.as_str()?.to_owned());
+    }
+    Some(values)
+}
+
+/// Findings by field (`FieldIssues`: `{"code"?, "zh", "en"}` each).
+pub fn field_issues(value: &Value) -> Option<FieldIssues> {
+    let mut issues = FieldIssues::new();
+    for (field, issue) in value.as_object()? {
+        let code = optional(issue, "code", Value::as_str)?.unwrap_or_default();
+        let words = text(issue)?;
+        issues.insert(field.clone(), FieldIssue::new(code, words.zh, words.en));
+    }
+    Some(issues)
 }

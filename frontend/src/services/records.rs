@@ -26,7 +26,7 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use crate::draft::{Draft, Origin, Tracking};
-use crate::json::{optional, parsed, str_of, text};
+use crate::json::{form_values, optional, parsed, str_of, text};
 use crate::license::IssuedLicense;
 use crate::outbox::OutboxEntry;
 
@@ -222,7 +222,7 @@ fn strings(value: &Value) -> Option<Vec<String>> {
     value.as_array()?.iter().map(string).collect()
 }
 
-// Inserted one by one: collecting into a map would bring its bulk building (sorting) code.
+// Inserted one by one, as `json::form_values`.
 fn scope_answers(value: &Value) -> Option<ScopeAnswers> {
     let mut answers = ScopeAnswers::new();
     for (question, answer) in value.as_object()? {
@@ -233,14 +233,6 @@ fn scope_answers(value: &Value) -> Option<ScopeAnswers> {
         answers.insert(question.clone(), answer);
     }
     Some(answers)
-}
-
-fn form_values(value: &Value) -> Option<FormValues> {
-    let mut values = FormValues::new();
-    for (field, v) in value.as_object()? {
-        values.insert(field.clone(), string(v)?);
-    }
-    Some(values)
 }
 
 fn field_map<T>(value: &Value, read: impl Fn(&Value) -> Option<T>) -> Option<FieldMap<T>> {
