@@ -7,10 +7,15 @@ use catalog::{
     Catalog, FormValues, GrantMode, MergedForm, ScopeAnswer, ScopeAnswers, Text, is_automatic,
 };
 use contract::{
-    ApplicationStatus, FieldMap, HolderRequest, LicenseRequest, LicenseState, TrackingStatus,
+    ApplicationStatus, FieldMap, HolderRequest, LicenseRequest, LicenseState, Rejection,
+    TimelineEntry, TrackedPermit, TrackingStatus,
 };
-use serde::Deserialize;
+use serde_json::Value;
 
+use crate::json::{
+    field_issues, i64_of, list_of, object_of, optional, parsed, str_of, string_of, text, text_of,
+    u64_of,
+};
 use crate::license::IssuedLicense;
 use crate::outbox::OutboxEntry;
 
@@ -35,11 +40,13 @@ pub struct Tracking {
 impl Tracking {
     /// An answer's text (`TrackingStatus`, or the 202 `ReceivedAnswer`, whose members are a
     /// part of it).
+    /// Members are read as `TrackingStatus`'s own reader would: the required ones must be
+    /// there, every one present of its type.
     pub fn parse(json: String) -> serde_json::Result<Tracking> {
-        Ok(Tracking {
-            answer: serde_json::from_str(&json)?,
-            json,
-        })
+        let value: Value = serde_json::from_str(&json)?;
+        let answer = tracking_status(&value)
+            .ok_or_else(|| serde::de::Error::custom("not a tracking answer"))?;
+        Ok(Tracking { answer, json })
     }
 
     pub fn json(&self) -> &str {
@@ -49,8 +56,64 @@ impl Tracking {
     /// What the answer says beyond `TrackingStatus` (#18), read from its text when a page
     /// shows it: the license's standing and each permit's check after its commitment.
     pub fn beyond(&self) -> Beyond {
-        serde_json::from_str(&self.json).unwrap_or_default()
+        serde_json::from_str::<Value>(&self.json)
+            .map_or_else(|_| Beyond::default(), |v| Beyond::read(&v))
     }
+}
+
+/// A `TrackingStatus` picked from its parsed text (`crate::json`: its derived reader, with
+/// its permits', timeline's and findings', is far more wasm).
+fn tracking_status(v: &Value) -> Option<TrackingStatus> {
+    let permits = list_of(v, "permits")
+        .iter()
+        .map(|p| {
+            Some(TrackedPermit {
+                messages: optional(p, "messages", field_issues)?.unwrap_or_default(),
+                due: optional(p, "due", |d| d.as_str().map(str::to_owned))?,
+                conditions: optional(p, "conditions", text)?,
+                rejection: optional(p, "rejection", |r| {
+                    Some(Rejection {
+                        reason: text_of(r, "reason")?,
+                        appeal: text_of(r, "appeal")?,
+                    })
+                })?,
+                ..TrackedPermit::new(
+                    str_of(p, "id")?,
+                    text_of(p, "department")?,
+                    parsed(p, "mode")?,
+                    parsed(p, "status")?,
+                )
+            })
+        })
+        .collect::<Option<_>>()?;
+    let timeline = list_of(v, "timeline")
+        .iter()
+        .map(|e| {
+            Some(TimelineEntry {
+                at: i64_of(e, "at")?,
+                event: parsed(e, "event")?,
+                permit: optional(e, "permit", |p| p.as_str().map(str::to_owned))?,
+            })
+        })
+        .collect::<Option<_>>()?;
+    let string = |key| optional(v, key, |s| s.as_str().map(str::to_owned));
+    Some(TrackingStatus {
+        application_id: str_of(v, "application_id")?,
+        status: parsed(v, "status")?,
+        industry: string("industry")?,
+        received_at: optional(v, "received_at", Value::as_i64)?,
+        license_number: string("license_number")?,
+        revoked_at: optional(v, "revoked_at", Value::as_i64)?,
+        revocation_reason: string("revocation_reason")?,
+        business_name: string("business_name")?,
+        issued_at: optional(v, "issued_at", Value::as_i64)?,
+        permits,
+        revision: match v.get("revision") {
+            None => 1,
+            Some(n) => u32::try_from(n.as_u64()?).ok()?,
+        },
+        timeline,
+    })
 }
 
 impl std::ops::Deref for Tracking {
@@ -81,58 +144,41 @@ impl From<TrackingStatus> for Tracking {
 /// struct (only what the pages show): `license` (`contract::LicenseStanding`, which the server
 /// adds once the license is issued, and each `contract::LicenseVersion` of its `history`) and
 /// each permit's `supervision` (`contract::Supervision`: its internally tagged `CheckFinding`
-/// would bring serde's buffering deserializer, about 7 KB gzip). One struct reads every level
+/// would bring serde's buffering deserializer, about 7 KB gzip). One struct for every level
 /// (the answer, the standing and its versions, a permit, its check, the finding and its
-/// consequence): each derived reader is wasm of its own (one instead of three: 0.6 KB gzip),
-/// and no two levels use one member name for different things. Dates are `YYYY-MM-DD`.
-#[derive(Default, Deserialize)]
+/// consequence), picked from the parsed text (`crate::json`: a derived reader would be wasm of
+/// its own); no two levels use one member name for different things. A member missing or of
+/// another type reads as empty. Dates are `YYYY-MM-DD`.
+#[derive(Default)]
 pub struct Beyond {
     /// The answer's: the license's standing.
-    #[serde(default)]
     pub license: Option<Box<Standing>>,
     /// The answer's: each permit (its `id` and `supervision`).
-    #[serde(default)]
     pub permits: Vec<Check>,
     /// A standing's and a version's.
-    #[serde(default)]
     pub version: u16,
     /// A standing's and a version's (always there: the server writes it).
-    #[serde(default)]
     pub state: Option<LicenseState>,
     /// A suspension's last day, or a consequence's.
-    #[serde(default)]
     pub until: Option<String>,
     /// A standing's: every version.
-    #[serde(default)]
     pub history: Vec<Standing>,
     /// A version's.
-    #[serde(default)]
     pub issued_on: String,
-    #[serde(default)]
     pub purpose: Option<HolderRequest>,
-    #[serde(default)]
     pub changed: Vec<String>,
     /// A permit's.
-    #[serde(default)]
     pub id: String,
-    #[serde(default)]
     pub supervision: Option<Box<Check>>,
     /// A check's: due by a day, and its `finding` once recorded.
-    #[serde(default)]
     pub due: String,
-    #[serde(default)]
     pub finding: Option<Box<Check>>,
     /// A finding's (`CheckFinding`, its tag `result`: `honoured` or `false_commitment`).
-    #[serde(default)]
     pub result: String,
-    #[serde(default)]
     pub findings: Option<Text>,
-    #[serde(default)]
     pub legal_reason: Option<Text>,
-    #[serde(default)]
     pub consequence: Option<Box<Check>>,
     /// A consequence's tag: `revocation`, or `suspension` `until` a day.
-    #[serde(default)]
     pub action: String,
 }
 
@@ -143,6 +189,34 @@ pub type Standing = Beyond;
 pub type Check = Beyond;
 
 impl Beyond {
+    fn read(v: &Value) -> Beyond {
+        let boxed = |key| object_of(v, key).map(|m| Box::new(Beyond::read(m)));
+        let all = |key| list_of(v, key).iter().map(Beyond::read).collect();
+        Beyond {
+            license: boxed("license"),
+            permits: all("permits"),
+            version: u64_of(v, "version").map_or(0, |n| u16::try_from(n).unwrap_or(0)),
+            state: parsed(v, "state"),
+            until: str_of(v, "until"),
+            history: all("history"),
+            issued_on: string_of(v, "issued_on"),
+            purpose: parsed(v, "purpose"),
+            changed: list_of(v, "changed")
+                .iter()
+                .filter_map(|c| c.as_str().map(str::to_owned))
+                .collect(),
+            id: string_of(v, "id"),
+            supervision: boxed("supervision"),
+            due: string_of(v, "due"),
+            finding: boxed("finding"),
+            result: string_of(v, "result"),
+            findings: text_of(v, "findings"),
+            legal_reason: text_of(v, "legal_reason"),
+            consequence: boxed("consequence"),
+            action: string_of(v, "action"),
+        }
+    }
+
     /// The check after the commitment for this permit, if it has one.
     pub fn check(&self, permit: &str) -> Option<&Check> {
         self.permits
@@ -483,6 +557,49 @@ pub(crate) mod tests {
         // An answer from before versions: nothing beyond.
         let before = Tracking::parse(r#"{"application_id":"a","status":"received"}"#.into());
         assert!(before.unwrap().beyond().license.is_none());
+    }
+
+    #[test]
+    fn a_tracking_answer_reads_as_its_contract_type_and_a_wrong_one_is_refused() {
+        let mut status = corrections_asked(3);
+        status.permits[1].due = Some("2027-01-05".into());
+        status.permits[1].conditions = Some(Text::new("条件", "Conditions"));
+        status.permits[1].rejection = Some(Rejection {
+            reason: Text::new("理由", "Reason"),
+            appeal: Text::new("复议", "Appeal"),
+        });
+        status.permits[0].messages.insert(
+            "x".into(),
+            contract::FieldIssue::new("format", "错", "wrong"),
+        );
+        status.timeline = vec![
+            TimelineEntry {
+                at: 5,
+                event: contract::TimelineEvent::Received,
+                permit: None,
+            },
+            TimelineEntry {
+                at: 6,
+                event: contract::TimelineEvent::Accepted,
+                permit: Some("drug_retail".into()),
+            },
+        ];
+        let json = serde_json::to_string(&status).unwrap();
+        assert_eq!(*Tracking::parse(json.clone()).unwrap(), status);
+        // The first revision when the answer has none, as the contract's reader.
+        let first = Tracking::parse(r#"{"application_id":"a","status":"received"}"#.into());
+        assert_eq!(first.unwrap().revision, 1);
+        for wrong in [
+            r#"{"status":"received"}"#,
+            r#"{"application_id":"a","status":"lost"}"#,
+            r#"{"application_id":"a","status":"received","revision":"2"}"#,
+            r#"{"application_id":"a","status":"received","permits":[{"id":"p"}]}"#,
+            r#"{"application_id":"a","status":"received","industry":7}"#,
+            "[]",
+        ] {
+            assert!(Tracking::parse(wrong.into()).is_err(), "{wrong}");
+        }
+        assert!(Tracking::parse(json.replace(r#""zh":"错""#, r#""zh":1"#)).is_err());
     }
 
     #[test]

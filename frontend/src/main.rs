@@ -11,6 +11,7 @@ mod draft;
 mod holder;
 mod hooks;
 mod i18n;
+mod json;
 mod license;
 mod outbox;
 mod services;

@@ -4,12 +4,13 @@
 use std::fmt;
 
 use catalog::{FormValues, Text};
-use contract::{ApplicantDecision, ErrorBody, FieldIssues, FieldMap};
+use contract::{ApplicantDecision, FieldIssues, FieldMap};
 use gloo::net::http::{Request, Response};
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use crate::draft::Tracking;
+use crate::json::{field_issues, form_values, optional, str_of};
 use crate::license::IssuedLicense;
 use crate::outbox::OutboxEntry;
 
@@ -103,22 +104,31 @@ pub fn json_error(error: &serde_json::Error) -> String {
     )
 }
 
+/// A `contract::ErrorBody`: `error` and `message` required, `fields` when there are some.
+fn error_body(v: &Value) -> Option<(String, String, FieldIssues)> {
+    Some((
+        str_of(v, "error")?,
+        str_of(v, "message")?,
+        optional(v, "fields", field_issues)?.unwrap_or_default(),
+    ))
+}
+
 /// The server's error answer, and the per-field findings it carries (422).
 async fn error_from(response: Response) -> (ApiError, FieldIssues) {
     let (status, status_text) = (response.status(), response.status_text());
     // Through the one text-and-parse path every answer takes (no second JSON reader).
     let body = match read_text(response).await {
-        Ok(text) => parse::<ErrorBody>(&text),
+        Ok(text) => picked(&text, error_body),
         Err(error) => Err(error),
     };
     match body {
-        Ok(body) => (
+        Ok((code, message, fields)) => (
             ApiError::Server {
                 status,
-                code: body.error,
-                message: body.message,
+                code,
+                message,
             },
-            body.fields,
+            fields,
         ),
         Err(_) => (
             ApiError::Server {
@@ -142,8 +152,13 @@ async fn read_text(response: Response) -> Result<String, ApiError> {
         .map_err(|e| ApiError::Unreadable(net_error(e)))
 }
 
-fn parse<T: DeserializeOwned>(json: &str) -> Result<T, ApiError> {
-    serde_json::from_str(json).map_err(|e| ApiError::Unreadable(json_error(&e)))
+/// An answer's members, picked from its parsed text (`crate::json`: one reader for every
+/// answer instead of a derived one per answer type); `read` answers `None` when one is
+/// missing or of another type.
+fn picked<T>(json: &str, read: impl FnOnce(&Value) -> Option<T>) -> Result<T, ApiError> {
+    let value: Value =
+        serde_json::from_str(json).map_err(|e| ApiError::Unreadable(json_error(&e)))?;
+    read(&value).ok_or_else(|| ApiError::Unreadable("not the answer expected".into()))
 }
 
 async fn get_text(path: &str) -> Result<String, ApiError> {
@@ -157,45 +172,49 @@ async fn get_text(path: &str) -> Result<String, ApiError> {
     read_text(response).await
 }
 
-async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    parse(&get_text(path).await?)
+async fn get_json<T>(path: &str, read: impl FnOnce(&Value) -> Option<T>) -> Result<T, ApiError> {
+    picked(&get_text(path).await?, read)
 }
 
-/// `GET /api/keys` (`signer::KeySet`'s JSON) read as its entries only. The applicant app shows
-/// the keys and never verifies with them: a `KeySet` parses every key as a curve point when
-/// it is read, which put Ed25519 field arithmetic into this wasm.
-#[derive(Deserialize)]
-struct KeyEntries {
-    keys: Vec<IssuerKey>,
-}
-
-/// What the footer shows of a `signer::PublicKeyEntry`: the other members (the key itself,
-/// its validity) are skipped unread, and their parsing is not in the wasm.
-#[derive(Deserialize)]
+/// What the footer shows of a `signer::PublicKeyEntry` of `GET /api/keys` (`signer::KeySet`'s
+/// JSON, read as its entries only): the other members (the key itself, its validity) are
+/// skipped unread. The applicant app shows the keys and never verifies with them: a `KeySet`
+/// parses every key as a curve point when it is read, which put Ed25519 field arithmetic into
+/// this wasm.
 pub struct IssuerKey {
     pub kid: String,
     pub issuer: String,
-    #[serde(default)]
     pub issuer_name: Option<String>,
-    #[serde(default)]
     pub issuer_name_en: Option<String>,
 }
 
 /// The issuing authority's public keys, current and retired (`GET /api/keys`).
 pub async fn fetch_issuer_keys() -> Result<Vec<IssuerKey>, ApiError> {
-    Ok(get_json::<KeyEntries>("/api/keys").await?.keys)
+    get_json("/api/keys", issuer_keys).await
 }
 
-#[derive(Deserialize)]
-struct RegistryAnswer {
-    values: FormValues,
+fn issuer_keys(v: &Value) -> Option<Vec<IssuerKey>> {
+    let name = |key: &Value, member| optional(key, member, |n| n.as_str().map(str::to_owned));
+    v.get("keys")?
+        .as_array()?
+        .iter()
+        .map(|key| {
+            Some(IssuerKey {
+                kid: str_of(key, "kid")?,
+                issuer: str_of(key, "issuer")?,
+                issuer_name: name(key, "issuer_name")?,
+                issuer_name_en: name(key, "issuer_name_en")?,
+            })
+        })
+        .collect()
 }
 
 /// Registered enterprise data for pre-fill (`GET /api/registry/{credit_code}`); `Ok(None)`
 /// when the registry does not know the code (a new enterprise types its data).
 pub async fn lookup_registry(credit_code: &str) -> Result<Option<FormValues>, ApiError> {
-    match get_json::<RegistryAnswer>(&format!("/api/registry/{credit_code}")).await {
-        Ok(answer) => Ok(Some(answer.values)),
+    let path = format!("/api/registry/{credit_code}");
+    match get_json(&path, |v| form_values(v.get("values")?)).await {
+        Ok(values) => Ok(Some(values)),
         Err(ApiError::Server { status: 404, .. }) => Ok(None),
         Err(other) => Err(other),
     }
@@ -223,7 +242,8 @@ pub async fn submit(entry: &OutboxEntry) -> Result<SubmitOutcome, ApiError> {
     let response = post("/api/applications", entry.application_json()).await?;
     match response.status() {
         200 | 201 => {
-            let answer: IssuedAnswer = parse(&read_text(response).await?)?;
+            let answer: IssuedAnswer = serde_json::from_str(&read_text(response).await?)
+                .map_err(|e| ApiError::Unreadable(json_error(&e)))?;
             let license = IssuedLicense::parse(answer.license.get().to_owned())
                 .map_err(|e| ApiError::Unreadable(json_error(&e)))?;
             Ok(SubmitOutcome::Issued(Box::new(license)))
@@ -276,4 +296,49 @@ pub async fn track(id: &str) -> Result<Tracking, ApiError> {
 /// Where an application stands, with the text it came in (kept as received).
 fn parse_tracking(json: String) -> Result<Tracking, ApiError> {
     Tracking::parse(json).map_err(|e| ApiError::Unreadable(json_error(&e)))
+}
+
+#[cfg(test)]
+mod tests {
+    use wasm_bindgen_test::{wasm_bindgen_test as test, wasm_bindgen_test_configure};
+
+    use super::*;
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    #[test]
+    fn an_error_answer_reads_its_code_message_and_findings_and_a_stranger_is_unreadable() {
+        let body = r#"{"error":"invalid","message":"fix","fields":{
+            "phone":{"code":"format","zh":"手机号","en":"Phone"},"name":{"zh":"名称","en":"Name"}}}"#;
+        let (code, message, fields) = picked(body, error_body).unwrap();
+        assert_eq!((code.as_str(), message.as_str()), ("invalid", "fix"));
+        assert_eq!(fields.get("phone").map(|i| i.code.as_str()), Some("format"));
+        assert_eq!(fields.get("name").map(|i| i.en.as_str()), Some("Name"));
+        let plain = picked(r#"{"error":"gone","message":"m"}"#, error_body).unwrap();
+        assert!(plain.2.is_empty());
+        for stranger in [
+            r#"{"error":"x"}"#,
+            r#"{"error":"x","message":"m","fields":{"a":{"zh":"z"}}}"#,
+            "<html>",
+        ] {
+            assert!(matches!(
+                picked(stranger, error_body),
+                Err(ApiError::Unreadable(_))
+            ));
+        }
+    }
+
+    #[test]
+    fn the_issuer_keys_are_read_as_their_entries_only() {
+        let keys = r#"{"keys":[{"kid":"k1","issuer":"310115","public_key":"AAAA",
+            "issuer_name":"浦东新区","issuer_name_en":"Pudong"},{"kid":"k0","issuer":"310115"}]}"#;
+        let keys = picked(keys, issuer_keys).unwrap();
+        assert_eq!(
+            keys.iter()
+                .map(|k| (k.kid.as_str(), k.issuer_name_en.as_deref()))
+                .collect::<Vec<_>>(),
+            [("k1", Some("Pudong")), ("k0", None)]
+        );
+        assert!(picked(r#"{"keys":[{"kid":"k1"}]}"#, issuer_keys).is_err());
+    }
 }

@@ -19,12 +19,14 @@
 //! API's `contract::License`, a wire shape the server already keeps readable for its clients
 //! (the tests below pin it), kept as the text the server sent (`license::IssuedLicense`).
 
-use catalog::{FormValues, ScopeAnswers, Text};
+use catalog::{FormValues, ScopeAnswer, ScopeAnswers, Text};
 use contract::{FieldMap, LicenseRequest};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use serde_json::value::RawValue;
 
 use crate::draft::{Draft, Origin, Tracking};
+use crate::json::{form_values, optional, parsed, str_of, text};
 use crate::license::IssuedLicense;
 use crate::outbox::OutboxEntry;
 
@@ -52,45 +54,49 @@ fn readable(v: u32) -> Result<(), Unreadable> {
     }
 }
 
-/// A draft as stored, `v` 3.
-#[derive(Serialize, Deserialize)]
+/// A draft as stored, `v` 3: what the app writes. It is read member by member from the parsed
+/// text ([`read_draft`]): a derived reader per record type would be wasm of its own.
+#[derive(Serialize)]
 pub struct DraftRecord {
-    #[serde(default)]
     v: u32,
     id: String,
     industry: Option<String>,
-    #[serde(default)]
     scope: ScopeAnswers,
-    #[serde(default)]
     values: FormValues,
-    #[serde(default)]
     origins: FieldMap<OriginV1>,
-    #[serde(default)]
     server_errors: FieldMap<Text>,
     /// In the API's own JSON (`contract::License`, which the server keeps readable for its
     /// clients), the text exactly as the server sent it (`IssuedLicense`): the app parses
     /// only what it shows and never writes a license itself. Findings (`warnings`) stay in
     /// it when the server sent some: older versions of the app read and ignore them.
-    #[serde(default)]
     license: Option<Box<RawValue>>,
-    #[serde(default)]
     updated_at: f64,
     // Version 2: the review workflow. Absent when empty, so a draft that never met it is
     // stored as before.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     review_requested: Vec<String>,
     /// In the API's own JSON (`contract::TrackingStatus`), like the license: the text as
     /// received (`draft::Tracking`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     tracking: Option<Box<RawValue>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     sent: Option<OutboxRecord>,
-    #[serde(default, skip_serializing_if = "FieldMap::is_empty")]
+    #[serde(skip_serializing_if = "FieldMap::is_empty")]
     corrections: FieldMap<Vec<Text>>,
     // Version 3: a holder's application about a license (#18), in the API's JSON
     // (`contract::LicenseRequest`, as sent); absent on every other draft.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     holder: Option<LicenseRequest>,
+}
+
+/// The members of a stored draft kept as texts: a parsed `Value` would not give them back
+/// exactly as stored.
+#[derive(Deserialize)]
+struct Texts {
+    #[serde(default)]
+    license: Option<Box<RawValue>>,
+    #[serde(default)]
+    tracking: Option<Box<RawValue>>,
 }
 
 #[derive(Clone, Copy)]
@@ -103,10 +109,9 @@ catalog::json_str_enum!(OriginV1 {
     Profile = "Profile",
 });
 
-/// An outbox entry as stored, `v` 3.
-#[derive(Serialize, Deserialize)]
+/// An outbox entry as stored, `v` 3 (read by [`read_outbox_entry`]).
+#[derive(Serialize)]
 pub struct OutboxRecord {
-    #[serde(default)]
     v: u32,
     id: String,
     industry: String,
@@ -115,28 +120,137 @@ pub struct OutboxRecord {
     queued_at: f64,
     attempts: u32,
     next_try_at: f64,
-    #[serde(default)]
     last_error: Option<String>,
     /// Version 2.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     review_requested: Vec<String>,
     /// Version 3.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     license: Option<LicenseRequest>,
 }
 
-/// A stored draft, migrated to the current version.
+/// Its version `v` (0 when absent), if this app can read it.
+fn version(record: &Value) -> Result<(), Unreadable> {
+    match record.get("v") {
+        None => Ok(()),
+        Some(v) => readable(
+            v.as_u64()
+                .and_then(|v| u32::try_from(v).ok())
+                .ok_or(Unreadable)?,
+        ),
+    }
+}
+
+/// A stored draft, migrated to the current version. Members are read as a derived reader
+/// would read `DraftRecord`: `id` required, the others defaulted when absent, every one
+/// present of its type.
 pub fn read_draft(json: &str) -> Result<Draft, Unreadable> {
-    let record: DraftRecord = serde_json::from_str(json)?;
-    readable(record.v)?;
-    record.try_into()
+    let record: Value = serde_json::from_str(json)?;
+    version(&record)?;
+    let texts: Texts = serde_json::from_str(json)?;
+    let mut draft = draft(&record).ok_or(Unreadable)?;
+    if let Some(raw) = texts.license {
+        draft.license = Some(IssuedLicense::parse(String::from(Box::<str>::from(raw)))?);
+    }
+    if let Some(raw) = texts.tracking {
+        draft.tracking = Some(Tracking::parse(String::from(Box::<str>::from(raw)))?);
+    }
+    Ok(draft)
 }
 
 /// A stored outbox entry, migrated to the current version.
 pub fn read_outbox_entry(json: &str) -> Result<OutboxEntry, Unreadable> {
-    let record: OutboxRecord = serde_json::from_str(json)?;
-    readable(record.v)?;
-    Ok(record.into())
+    let record: Value = serde_json::from_str(json)?;
+    version(&record)?;
+    outbox_entry(&record).ok_or(Unreadable)
+}
+
+/// A member that may be absent (its default then); `None` when it is there but not read.
+fn defaulted<'a, T: Default>(
+    record: &'a Value,
+    key: &str,
+    read: impl Fn(&'a Value) -> Option<T>,
+) -> Option<T> {
+    record.get(key).map_or(Some(T::default()), read)
+}
+
+/// The draft's members but its license and tracking answer (kept as texts: [`Texts`]).
+fn draft(r: &Value) -> Option<Draft> {
+    Some(Draft {
+        industry: optional(r, "industry", string)?,
+        scope: defaulted(r, "scope", scope_answers)?,
+        values: defaulted(r, "values", form_values)?,
+        origins: defaulted(r, "origins", |m| {
+            field_map(m, |o| match o.as_str()? {
+                "Registry" => Some(OriginV1::Registry.into()),
+                "Profile" => Some(OriginV1::Profile.into()),
+                _ => None,
+            })
+        })?,
+        server_errors: defaulted(r, "server_errors", |m| field_map(m, text))?,
+        updated_at: defaulted(r, "updated_at", Value::as_f64)?,
+        review_requested: defaulted(r, "review_requested", strings)?,
+        sent: optional(r, "sent", outbox_entry)?,
+        corrections: defaulted(r, "corrections", |m| {
+            field_map(m, |c| c.as_array()?.iter().map(text).collect())
+        })?,
+        holder: optional(r, "holder", license_request)?,
+        ..Draft::new(str_of(r, "id")?, 0.0)
+    })
+}
+
+fn outbox_entry(r: &Value) -> Option<OutboxEntry> {
+    Some(OutboxEntry {
+        id: str_of(r, "id")?,
+        industry: str_of(r, "industry")?,
+        scope: scope_answers(r.get("scope")?)?,
+        values: form_values(r.get("values")?)?,
+        queued_at: r.get("queued_at")?.as_f64()?,
+        attempts: u32::try_from(r.get("attempts")?.as_u64()?).ok()?,
+        next_try_at: r.get("next_try_at")?.as_f64()?,
+        last_error: optional(r, "last_error", string)?,
+        review_requested: defaulted(r, "review_requested", strings)?,
+        license: optional(r, "license", license_request)?,
+    })
+}
+
+fn string(value: &Value) -> Option<String> {
+    value.as_str().map(str::to_owned)
+}
+
+fn strings(value: &Value) -> Option<Vec<String>> {
+    value.as_array()?.iter().map(string).collect()
+}
+
+// Inserted one by one, as `json::form_values`.
+fn scope_answers(value: &Value) -> Option<ScopeAnswers> {
+    let mut answers = ScopeAnswers::new();
+    for (question, answer) in value.as_object()? {
+        let answer = match answer {
+            Value::Bool(yes) => ScopeAnswer::YesNo(*yes),
+            number => ScopeAnswer::Number(number.as_f64()?),
+        };
+        answers.insert(question.clone(), answer);
+    }
+    Some(answers)
+}
+
+fn field_map<T>(value: &Value, read: impl Fn(&Value) -> Option<T>) -> Option<FieldMap<T>> {
+    let mut map = FieldMap::new();
+    for (field, v) in value.as_object()? {
+        map.insert(field.clone(), read(v)?);
+    }
+    Some(map)
+}
+
+fn license_request(r: &Value) -> Option<LicenseRequest> {
+    Some(LicenseRequest {
+        number: str_of(r, "number")?,
+        based_on: u16::try_from(r.get("based_on")?.as_u64()?).ok()?,
+        purpose: parsed(r, "purpose")?,
+        holder_proof: str_of(r, "holder_proof")?,
+        reason: optional(r, "reason", string)?,
+    })
 }
 
 impl From<&Draft> for DraftRecord {
@@ -168,38 +282,6 @@ impl From<&Draft> for DraftRecord {
             corrections: draft.corrections.clone(),
             holder: draft.holder.clone(),
         }
-    }
-}
-
-impl TryFrom<DraftRecord> for Draft {
-    type Error = Unreadable;
-
-    fn try_from(record: DraftRecord) -> Result<Draft, Unreadable> {
-        let mut origins = FieldMap::new();
-        for (field, origin) in record.origins.iter() {
-            origins.insert(field.clone(), (*origin).into());
-        }
-        Ok(Draft {
-            id: record.id,
-            industry: record.industry,
-            scope: record.scope,
-            values: record.values,
-            origins,
-            server_errors: record.server_errors,
-            license: match record.license {
-                Some(raw) => Some(IssuedLicense::parse(String::from(Box::<str>::from(raw)))?),
-                None => None,
-            },
-            updated_at: record.updated_at,
-            review_requested: record.review_requested,
-            tracking: match record.tracking {
-                Some(raw) => Some(Tracking::parse(String::from(Box::<str>::from(raw)))?),
-                None => None,
-            },
-            sent: record.sent.map(OutboxEntry::from),
-            corrections: record.corrections,
-            holder: record.holder,
-        })
     }
 }
 
@@ -235,23 +317,6 @@ impl From<&OutboxEntry> for OutboxRecord {
             last_error: entry.last_error.clone(),
             review_requested: entry.review_requested.clone(),
             license: entry.license.clone(),
-        }
-    }
-}
-
-impl From<OutboxRecord> for OutboxEntry {
-    fn from(record: OutboxRecord) -> OutboxEntry {
-        OutboxEntry {
-            id: record.id,
-            industry: record.industry,
-            scope: record.scope,
-            values: record.values,
-            queued_at: record.queued_at,
-            attempts: record.attempts,
-            next_try_at: record.next_try_at,
-            last_error: record.last_error,
-            review_requested: record.review_requested,
-            license: record.license,
         }
     }
 }
@@ -411,5 +476,35 @@ mod tests {
         assert_eq!(read_draft(r#"{"id":"a","values":[1]}"#), Err(Unreadable));
         assert_eq!(read_draft(r#"{"v":4,"id":"a"}"#), Err(Unreadable));
         assert_eq!(read_outbox_entry(r#"{"id":"a"}"#), Err(Unreadable));
+        // Read member by member, as strictly as a derived reader: every member present of
+        // its type, the nested outbox entry's required members there.
+        for damaged in [
+            r#"{"v":null,"id":"a"}"#,
+            r#"{"id":7}"#,
+            r#"{"id":"a","industry":1}"#,
+            r#"{"id":"a","scope":{"q":"yes"}}"#,
+            r#"{"id":"a","origins":{"x":"Elsewhere"}}"#,
+            r#"{"id":"a","server_errors":{"x":{"zh":"错"}}}"#,
+            r#"{"id":"a","updated_at":"now"}"#,
+            r#"{"id":"a","corrections":{"x":[{"zh":"错","en":1}]}}"#,
+            r#"{"id":"a","sent":{"id":"a"}}"#,
+            r#"{"id":"a","holder":{"number":"N","based_on":70000,"purpose":"change","holder_proof":"b"}}"#,
+            r#"{"id":"a","license":{"number":"N"}}"#,
+            r#"{"id":"a","tracking":{"status":"received"}}"#,
+        ] {
+            assert_eq!(read_draft(damaged), Err(Unreadable), "{damaged}");
+        }
+        let entry = r#"{"id":"a","industry":"b","scope":{"area":12.5},"values":{},"queued_at":1,
+            "attempts":0,"next_try_at":2}"#;
+        let read = read_outbox_entry(entry).unwrap();
+        assert_eq!(read.scope["area"], ScopeAnswer::Number(12.5));
+        assert_eq!(
+            read_outbox_entry(&entry.replace(":0,", ":-1,")),
+            Err(Unreadable)
+        );
+        assert_eq!(
+            read_outbox_entry(&entry.replace(":{},", ":{\"x\":1},")),
+            Err(Unreadable)
+        );
     }
 }
