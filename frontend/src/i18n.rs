@@ -209,7 +209,7 @@ texts! {
     RENEWAL = "延续", "Renewal";
     CHANGE_LICENSE = "变更", "Change";
     RENEW_LICENSE = "延续", "Renew";
-    CANCEL_LICENSE = "注销", "Cancel";
+    CANCEL_LICENSE = "注销", "Cancel license";
     EXPIRES_ON = "许可证将于", "The license expires on ";
     RENEW_NOW = "到期，请及时办理延续。", " — renew now.";
     CANCEL_PROMPT = "注销这张许可证？注销后无法恢复。可以填写注销原因（选填），然后按“确定”：", "Cancel this license? This cannot be undone. Give a reason if you wish (optional), then press OK:";

@@ -15,7 +15,7 @@ export const H = {
   },
   en: {
     brand: 'Yiye — one industry, one license', licenses: 'My licenses', version: 'Version', status: 'Status', valid: 'Valid',
-    firstIssue: 'First issue', changeOf: 'Change of ', change: 'Change', cancel: 'Cancel',
+    firstIssue: 'First issue', changeOf: 'Change of ', change: 'Change', cancel: 'Cancel license',
     cancelled: 'Cancelled by the holder', whatChanges: 'What changes', outbox: 'Your application is in the outbox',
   },
 };
