@@ -155,22 +155,25 @@ function minifyWasmNames() {
   }
 }
 
+/** The unsigned LEB128 number at `at` in `bytes`: `[value, the offset after it]`. */
+function readLeb(bytes, at) {
+  let value = 0;
+  let shift = 0;
+  for (;;) {
+    const byte = bytes[at++];
+    value += (byte & 0x7f) * 2 ** shift;
+    shift += 7;
+    if (byte < 0x80) return [value, at];
+  }
+}
+
 // Rewrites the wasm's function names (the `name` section's subsection 1), if it has them, to
 // the key its functions are then sorted by: their place in `functionOrder`. Returns whether
 // there were names.
 function sortableNames(path) {
   const bytes = readFileSync(path);
   const rank = functionOrder(bytes);
-  const leb = (at) => {
-    let value = 0;
-    let shift = 0;
-    for (;;) {
-      const byte = bytes[at++];
-      value += (byte & 0x7f) * 2 ** shift;
-      shift += 7;
-      if (byte < 0x80) return [value, at];
-    }
-  };
+  const leb = (at) => readLeb(bytes, at);
   const uleb = (value) => {
     const out = [];
     do {
@@ -224,16 +227,7 @@ function sortableNames(path) {
 // applicant's first load (255.0 -> 252.4 KB; 8-12 s of build). A function index to its rank; an
 // empty map where the wasm has no names.
 function functionOrder(bytes) {
-  const leb = (at) => {
-    let value = 0;
-    let shift = 0;
-    for (;;) {
-      const byte = bytes[at++];
-      value += (byte & 0x7f) * 2 ** shift;
-      shift += 7;
-      if (byte < 0x80) return [value, at];
-    }
-  };
+  const leb = (at) => readLeb(bytes, at);
   let imported = 0;
   const bodies = [];
   const names = new Map();
